@@ -1,0 +1,125 @@
+'use strict';
+const assert = require('assert');
+const { Watch } = require('../js/base/watch');
+const { EventHub } = require('../js/base/events');
+
+/** A source the test pushes into by hand. */
+function source() {
+  const s = { push: undefined, fail: undefined, subscribed: 0, released: 0, initial: [] };
+  s.subscribe = (push, fail, initial) => {
+    s.subscribed++;
+    s.initial.push(initial);
+    s.push = push;
+    s.fail = fail;
+    return () => s.released++;
+  };
+  return s;
+}
+
+describe('Watch (async iterator + thenable)', () => {
+  it('conflate mode: a slow reader gets the latest value, not a backlog', async () => {
+    const s = source();
+    const w = new Watch(s.subscribe, { mode: 'conflate' });
+    const first = w.next();
+    s.push(1);
+    assert.deepStrictEqual(await first, { value: 1, done: false });
+    s.push(2);
+    s.push(3);
+    s.push(4);
+    assert.deepStrictEqual(await w.next(), { value: 4, done: false });
+    assert.strictEqual(s.initial[0], true, 'an iterator asks for the current value first');
+  });
+
+  it('conflate mode with a key keeps one latest value per key, in update order', async () => {
+    const s = source();
+    const w = new Watch(s.subscribe, { mode: 'conflate', conflateKey: (v) => v.symbol });
+    const first = w.next();
+    s.push({ symbol: 'A', n: 0 });
+    await first;
+    s.push({ symbol: 'A', n: 1 });
+    s.push({ symbol: 'B', n: 1 });
+    s.push({ symbol: 'A', n: 2 });
+    assert.deepStrictEqual((await w.next()).value, { symbol: 'B', n: 1 });
+    assert.deepStrictEqual((await w.next()).value, { symbol: 'A', n: 2 });
+  });
+
+  it('queue mode keeps every batch in order and reports overflow instead of dropping silently', async () => {
+    const s = source();
+    const dropped = [];
+    const w = new Watch(s.subscribe, { mode: 'queue', maxQueue: 3, onOverflow: (n) => dropped.push(n) });
+    const p = w.next();
+    s.push([1]);
+    assert.deepStrictEqual((await p).value, [1]);
+    for (let i = 2; i <= 6; i++) s.push([i]);
+    assert.deepStrictEqual(dropped, [1, 1]);
+    assert.deepStrictEqual((await w.next()).value, [4]);
+    assert.deepStrictEqual((await w.next()).value, [5]);
+    assert.deepStrictEqual((await w.next()).value, [6]);
+  });
+
+  it('break out of for-await releases the subscription', async () => {
+    const s = source();
+    const w = new Watch(s.subscribe, { mode: 'queue' });
+    setImmediate(() => {
+      s.push('a');
+      s.push('b');
+    });
+    const got = [];
+    for await (const v of w) {
+      got.push(v);
+      if (got.length === 2) break;
+    }
+    assert.deepStrictEqual(got, ['a', 'b']);
+    assert.strictEqual(s.released, 1);
+    assert.deepStrictEqual(await w.next(), { value: undefined, done: true });
+  });
+
+  it('await resolves with the next update, asks for no initial value, and retains the stream', async () => {
+    const s = source();
+    let retained = 0;
+    const w = new Watch(s.subscribe, { mode: 'conflate', retain: () => retained++ });
+    const p = Promise.resolve(w);
+    await new Promise((r) => setImmediate(r));
+    assert.strictEqual(s.initial[0], false);
+    s.push(42);
+    assert.strictEqual(await p, 42);
+    assert.strictEqual(retained, 1);
+  });
+
+  it('a source failure rejects the pending read', async () => {
+    const s = source();
+    const w = new Watch(s.subscribe, { mode: 'conflate' });
+    const p = w.next();
+    s.fail(new Error('refused'));
+    await assert.rejects(p, /refused/);
+  });
+});
+
+describe('EventHub', () => {
+  it('isolates a throwing callback and reports it on error', () => {
+    const hub = new EventHub('test');
+    const errors = [];
+    const got = [];
+    hub.add('error', (e) => errors.push(e));
+    hub.add('k', () => {
+      throw new Error('bad callback');
+    });
+    hub.add('k', (v) => got.push(v));
+    hub.emit('k', 1);
+    assert.deepStrictEqual(got, [1]);
+    assert.strictEqual(errors.length, 1);
+    assert.match(errors[0].message, /^test: a 'k' callback threw: bad callback/);
+  });
+
+  it('remove finds the wrapped callback; count tracks listeners', () => {
+    const hub = new EventHub('test');
+    const got = [];
+    const cb = (v) => got.push(v);
+    const off = hub.add('k', cb);
+    assert.strictEqual(hub.count('k'), 1);
+    off();
+    hub.emit('k', 1);
+    assert.deepStrictEqual(got, []);
+    assert.strictEqual(hub.count('k'), 0);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * LiveBook: keeps one symbol's order book synced from a stream, generically.
+ *
+ * It drives the pure BookSync (ts/book/sync.ts) with the I/O the book layer may not do: fetching
+ * REST snapshots (Binance-style exchanges) or asking for a fresh WS snapshot (Kraken/OKX-style),
+ * retrying with backoff, and telling waiters when the book is trustworthy. A book is served or
+ * emitted only while it is synced (DESIGN.md §3).
+ */
+import { OrderBook } from '../book/orderbook';
+import { BookSync, SequenceRule } from '../book/sync';
+import type { BookDelta, BookSnapshot } from '../book/types';
+import { backoffDelay } from '../transport/backoff';
+import { BaseError, RequestTimeout } from './errors';
+import type { ResyncEvent } from './types';
+
+export interface LiveBookOptions {
+  exchange: string;
+  symbol: string;
+  rule: SequenceRule;
+  /** REST snapshot source; leave undefined when the stream sends snapshots itself. */
+  fetchSnapshot?: () => Promise<BookSnapshot>;
+  /** Asks the adapter for a fresh stream snapshot (resubscribe), for stream-snapshot exchanges. */
+  resubscribe?: () => void;
+  /** Called after every change that leaves the book synced. */
+  onBook: (book: OrderBook) => void;
+  onResync: (e: ResyncEvent) => void;
+  onError: (err: Error) => void;
+  /** Fetch the snapshot this long after (re)subscribing even if no delta came (quiet markets). */
+  snapshotFallbackMs?: number;
+  keepStrings?: boolean;
+  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class LiveBook {
+  readonly book: OrderBook;
+  readonly sync: BookSync;
+  private readonly opts: LiveBookOptions;
+  private waiters: Waiter[] = [];
+  /** Bumped on every reset so a snapshot fetched for an older chain is discarded. */
+  private generation = 0;
+  private fetching = false;
+  private fetchAttempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(opts: LiveBookOptions) {
+    this.opts = opts;
+    this.book = new OrderBook(opts.symbol, { keepStrings: opts.keepStrings });
+    this.sync = new BookSync(this.book, opts.rule, { verify: opts.verify });
+  }
+
+  /** True when the book is synced and may be served. */
+  get ready(): boolean {
+    return this.sync.state === 'synced';
+  }
+
+  /** The stream subscription went out: arm the quiet-market fallback. */
+  started(): void {
+    this.armFallback();
+  }
+
+  /** Hot path: one delta from the stream. */
+  onDelta(d: BookDelta): void {
+    if (this.closed) return;
+    const r = this.sync.onDelta(d);
+    switch (r.kind) {
+      case 'applied':
+        this.opts.onBook(this.book);
+        return;
+      case 'buffered':
+        if (!this.fetching && this.opts.fetchSnapshot && this.retryTimer === undefined) this.fetch();
+        return;
+      case 'stale':
+        return;
+      case 'gap':
+        this.resync('gap', r.detail);
+        return;
+      case 'checksum':
+        this.resync('checksum', r.detail);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A snapshot delivered by the stream itself (Kraken, OKX). */
+  onStreamSnapshot(s: BookSnapshot): void {
+    if (this.closed) return;
+    this.generation++;
+    this.handleSnapshot(s);
+  }
+
+  /** The stream was interrupted (reconnect or stale): forget the book until it is rebuilt. */
+  interrupt(reason: 'reconnect' | 'stale'): void {
+    if (this.closed) return;
+    const nonce = this.book.nonce;
+    this.reset();
+    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail: 'stream interrupted' });
+    this.armFallback();
+  }
+
+  /** Resolves when the book is synced; rejects with RequestTimeout after `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          reject(
+            new RequestTimeout(`order book not synced within ${timeoutMs} ms`, {
+              exchange: this.opts.exchange,
+              symbol: this.opts.symbol,
+            }),
+          );
+        }, timeoutMs),
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  /** Rejects every waiter (the subscription was refused, or the exchange closed). */
+  fail(err: Error): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clearTimers();
+    this.fail(new BaseError('closed', { exchange: this.opts.exchange, symbol: this.opts.symbol }));
+  }
+
+  private resync(reason: 'gap' | 'checksum', detail: string): void {
+    const nonce = this.book.nonce;
+    this.opts.onResync({ symbol: this.opts.symbol, reason, detail, nonce });
+    this.generation++;
+    this.fetchAttempt = 0;
+    if (this.opts.fetchSnapshot) {
+      // BookSync already moved to 'waiting' with the offending delta buffered (gap) or with the
+      // book cleared (checksum): a fresh snapshot joins the buffered chain.
+      if (!this.fetching && this.retryTimer === undefined) this.fetch();
+    } else {
+      this.sync.reset();
+      this.opts.resubscribe?.();
+    }
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.clearTimers();
+    this.fetching = false;
+    this.fetchAttempt = 0;
+    this.sync.reset();
+  }
+
+  private armFallback(): void {
+    if (!this.opts.fetchSnapshot || this.closed) return;
+    if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = setTimeout(() => {
+      this.fallbackTimer = undefined;
+      if (!this.ready && !this.fetching && this.retryTimer === undefined) this.fetch();
+    }, this.opts.snapshotFallbackMs ?? 3000);
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
+    this.retryTimer = undefined;
+    this.fallbackTimer = undefined;
+  }
+
+  private fetch(): void {
+    const source = this.opts.fetchSnapshot;
+    if (!source || this.closed) return;
+    if (this.fallbackTimer) {
+      clearTimeout(this.fallbackTimer);
+      this.fallbackTimer = undefined;
+    }
+    this.fetching = true;
+    const gen = this.generation;
+    source().then(
+      (snap) => {
+        if (gen !== this.generation || this.closed) return;
+        this.fetching = false;
+        this.handleSnapshot(snap);
+      },
+      (err: unknown) => {
+        if (gen !== this.generation || this.closed) return;
+        this.fetching = false;
+        this.opts.onError(err instanceof Error ? err : new BaseError(String(err)));
+        this.retryLater();
+      },
+    );
+  }
+
+  private retryLater(): void {
+    this.fetchAttempt++;
+    const delay = backoffDelay(this.fetchAttempt, { baseDelayMs: 250, maxDelayMs: 10000, factor: 2, jitter: 0.3 });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.ready) this.fetch();
+    }, delay);
+  }
+
+  private handleSnapshot(s: BookSnapshot): void {
+    const r = this.sync.onSnapshot(s);
+    switch (r.kind) {
+      case 'synced': {
+        this.fetchAttempt = 0;
+        const ws = this.waiters;
+        this.waiters = [];
+        for (const w of ws) {
+          clearTimeout(w.timer);
+          w.resolve();
+        }
+        this.opts.onBook(this.book);
+        return;
+      }
+      case 'snapshot-too-old':
+        // Binance: "If the snapshot's lastUpdateId is strictly less than the U from step 2, go
+        // back to step 3" — fetch again, keeping the buffer.
+        this.retryLater();
+        return;
+      case 'gap':
+      case 'checksum':
+        this.opts.onResync({ symbol: this.opts.symbol, reason: r.kind, detail: r.detail, nonce: s.nonce });
+        if (this.opts.fetchSnapshot) this.retryLater();
+        else {
+          this.sync.reset();
+          this.opts.resubscribe?.();
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * StreamHub: the subscriptions of one exchange's public stream family over one or more sockets.
+ *
+ * - One socket carries many streams; a new socket opens when the exchange's per-connection limit
+ *   is reached (Binance: 1024 streams).
+ * - Subscriptions asked for in the same tick go out in one message, and control messages are
+ *   paced under the exchange's inbound message rate (Binance: 5/s, pings included).
+ * - After a reconnect every stream of that socket is subscribed again; the owner is told which
+ *   streams were interrupted so it can resync their state.
+ * The protocol details (URLs, message encoding) come from the adapter through `HubProtocol`.
+ */
+import { WsConnection, WsConnectionOptions } from '../transport/ws-connection';
+import { BaseError } from './errors';
+import type { StatusEvent } from './types';
+
+export interface HubProtocol {
+  /** Which of a socket's `names` to put in its URL (Binance can name streams there; may be none). */
+  namesInUrl(names: readonly string[]): readonly string[];
+  /** URL for a socket whose URL subscribes exactly `names` (the result of namesInUrl). */
+  url(names: readonly string[]): string;
+  encodeSubscribe(names: readonly string[], id: number): string;
+  encodeUnsubscribe(names: readonly string[], id: number): string;
+  maxStreamsPerConnection: number;
+  maxNamesPerMessage: number;
+  /** Control messages allowed per second from the client. */
+  maxMessagesPerSecond: number;
+  /** Transport options (heartbeat, stale window, backoff) for every socket. */
+  connection: Omit<WsConnectionOptions, 'url'>;
+}
+
+export interface HubHandlers {
+  /** Every inbound text frame (hot path). */
+  frame(text: string, socket: HubSocket): void;
+  /** The streams of a socket stopped (drop or stale): their state must be resynced. */
+  interrupted(names: readonly string[], reason: 'reconnect' | 'stale'): void;
+  /** A subscription request was refused by the exchange. */
+  refused(names: readonly string[], err: BaseError): void;
+  status(s: StatusEvent): void;
+  error(err: Error): void;
+}
+
+interface Pending {
+  names: readonly string[];
+  method: 'subscribe' | 'unsubscribe';
+}
+
+/** One socket of the hub and the streams it carries. */
+export class HubSocket {
+  readonly conn: WsConnection;
+  readonly names = new Set<string>();
+  /** Names whose SUBSCRIBE has not gone out yet. */
+  toSubscribe = new Set<string>();
+  toUnsubscribe = new Set<string>();
+  readonly pending = new Map<number, Pending>();
+  /** Times (ms) of recent control messages, for pacing. */
+  sentAt: number[] = [];
+  flushTimer: ReturnType<typeof setTimeout> | undefined;
+  flushQueued = false;
+  /** Streams the URL of the current connection attempt subscribed. */
+  urlNames = new Set<string>();
+
+  constructor(conn: WsConnection) {
+    this.conn = conn;
+  }
+}
+
+export class StreamHub {
+  private readonly protocol: HubProtocol;
+  private readonly handlers: HubHandlers;
+  private readonly sockets: HubSocket[] = [];
+  private readonly where = new Map<string, HubSocket>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(protocol: HubProtocol, handlers: HubHandlers) {
+    this.protocol = protocol;
+    this.handlers = handlers;
+  }
+
+  /** True if the stream is wanted (subscribed or about to be). */
+  has(name: string): boolean {
+    return this.where.has(name);
+  }
+
+  /** Subscribes a stream (no-op if it is already). */
+  add(name: string): void {
+    if (this.closed) throw new BaseError('stream hub is closed');
+    if (this.where.has(name)) return;
+    let sock = this.sockets.find((s) => s.names.size < this.protocol.maxStreamsPerConnection);
+    if (!sock) sock = this.open();
+    sock.names.add(name);
+    sock.toUnsubscribe.delete(name);
+    sock.toSubscribe.add(name);
+    this.where.set(name, sock);
+    this.schedule(sock);
+  }
+
+  /** Unsubscribes a stream; a socket left with no streams is closed. */
+  remove(name: string): void {
+    const sock = this.where.get(name);
+    if (!sock) return;
+    this.where.delete(name);
+    sock.names.delete(name);
+    if (sock.toSubscribe.has(name)) sock.toSubscribe.delete(name);
+    else sock.toUnsubscribe.add(name);
+    if (sock.names.size === 0) {
+      this.sockets.splice(this.sockets.indexOf(sock), 1);
+      if (sock.flushTimer) clearTimeout(sock.flushTimer);
+      void sock.conn.close();
+      return;
+    }
+    this.schedule(sock);
+  }
+
+  /** The exchange acknowledged request `id`. */
+  ack(id: number, socket: HubSocket): void {
+    socket.pending.delete(id);
+  }
+
+  /** The exchange refused request `id`; the names it carried are dropped. */
+  refuse(id: number, socket: HubSocket, err: BaseError): boolean {
+    const p = socket.pending.get(id);
+    if (!p) return false;
+    socket.pending.delete(id);
+    if (p.method === 'subscribe') {
+      for (const n of p.names) {
+        if (this.where.get(n) === socket) {
+          this.where.delete(n);
+          socket.names.delete(n);
+        }
+      }
+      this.handlers.refused(p.names, err);
+    } else {
+      this.handlers.error(err);
+    }
+    return true;
+  }
+
+  /** Describes request `id` for error messages ("SUBSCRIBE btcusdt@depth@100ms"). */
+  describe(id: number, socket: HubSocket): string | undefined {
+    const p = socket.pending.get(id);
+    return p ? `${p.method.toUpperCase()} ${p.names.join(',')}` : undefined;
+  }
+
+  /** Forces every socket to reconnect (e.g. the exchange announced a shutdown). */
+  reconnect(socket: HubSocket, reason: string): void {
+    socket.conn.reconnect(reason);
+  }
+
+  get socketCount(): number {
+    return this.sockets.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const socks = this.sockets.splice(0);
+    this.where.clear();
+    for (const s of socks) if (s.flushTimer) clearTimeout(s.flushTimer);
+    await Promise.all(socks.map((s) => s.conn.close()));
+  }
+
+  private open(): HubSocket {
+    // The URL is computed on every (re)connect so it can name the streams the socket carries.
+    let sock: HubSocket | undefined;
+    const conn = new WsConnection({
+      ...this.protocol.connection,
+      url: () => {
+        const inUrl = sock ? this.protocol.namesInUrl([...sock.names]) : [];
+        if (sock) sock.urlNames = new Set(inUrl);
+        return this.protocol.url(inUrl);
+      },
+    });
+    sock = new HubSocket(conn);
+    const s = sock;
+    conn.onMessage = (text) => this.handlers.frame(text, s);
+    conn.events.on('open', () => this.onOpen(s));
+    conn.events.on('close', () => this.onDown(s, 'reconnect'));
+    conn.events.on('stale', () => this.onDown(s, 'stale'));
+    conn.events.on('status', (st) => this.handlers.status(st));
+    conn.events.on('error', (e) => this.handlers.error(e));
+    this.sockets.push(s);
+    // Connect on the next tick so names added in this tick are in the first URL.
+    queueMicrotask(() => {
+      if (!this.closed && this.sockets.includes(s)) conn.connect();
+    });
+    return s;
+  }
+
+  private onOpen(s: HubSocket): void {
+    s.pending.clear();
+    s.toUnsubscribe.clear();
+    // whatever the URL did not subscribe must be sent (again, after a reconnect); names removed
+    // since the URL was built must be unsubscribed
+    s.toSubscribe = new Set([...s.names].filter((n) => !s.urlNames.has(n)));
+    for (const n of s.urlNames) if (!s.names.has(n)) s.toUnsubscribe.add(n);
+    s.sentAt = [];
+    this.flush(s);
+  }
+
+  private interruptedReason = new WeakMap<HubSocket, 'reconnect' | 'stale'>();
+
+  private onDown(s: HubSocket, reason: 'reconnect' | 'stale'): void {
+    // 'stale' is followed by 'close' for the same drop: report once, with the first cause
+    if (this.interruptedReason.has(s)) return;
+    this.interruptedReason.set(s, reason);
+    queueMicrotask(() => this.interruptedReason.delete(s));
+    if (s.flushTimer) {
+      clearTimeout(s.flushTimer);
+      s.flushTimer = undefined;
+    }
+    s.flushQueued = false;
+    if (!this.sockets.includes(s) || s.names.size === 0) return;
+    this.handlers.interrupted([...s.names], reason);
+  }
+
+  private schedule(s: HubSocket): void {
+    if (s.flushQueued || s.flushTimer) return;
+    s.flushQueued = true;
+    queueMicrotask(() => {
+      s.flushQueued = false;
+      this.flush(s);
+    });
+  }
+
+  /** Sends pending (un)subscriptions, batched and paced under the exchange's message rate. */
+  private flush(s: HubSocket): void {
+    if (!s.conn.isOpen || this.closed) return;
+    while (s.toUnsubscribe.size || s.toSubscribe.size) {
+      const now = Date.now();
+      s.sentAt = s.sentAt.filter((t) => now - t < 1000);
+      // leave one slot a second for pings/pongs, which count against the same limit
+      if (s.sentAt.length >= Math.max(1, this.protocol.maxMessagesPerSecond - 1)) {
+        const wait = 1000 - (now - s.sentAt[0]) + 5;
+        s.flushTimer = setTimeout(() => {
+          s.flushTimer = undefined;
+          this.flush(s);
+        }, wait);
+        return;
+      }
+      const unsub = s.toUnsubscribe.size > 0;
+      const set = unsub ? s.toUnsubscribe : s.toSubscribe;
+      const batch = [...set].slice(0, this.protocol.maxNamesPerMessage);
+      for (const n of batch) set.delete(n);
+      const id = this.nextId++;
+      s.pending.set(id, { names: batch, method: unsub ? 'unsubscribe' : 'subscribe' });
+      s.sentAt.push(now);
+      s.conn.send(unsub ? this.protocol.encodeUnsubscribe(batch, id) : this.protocol.encodeSubscribe(batch, id));
+    }
+  }
+}

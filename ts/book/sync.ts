@@ -1,0 +1,304 @@
+/**
+ * Snapshot + delta synchronisation of one order book, generic over exchanges: no I/O, no timers.
+ * The caller feeds deltas and snapshots (already parsed by an exchange adapter) and acts on the
+ * returned {@link SyncResult}: fetch / resubscribe for a snapshot on 'gap', 'checksum' or
+ * 'snapshot-too-old', emit the book on 'applied' / 'synced'.
+ *
+ * States:
+ * - 'waiting': no trustworthy book. The book is kept empty and deltas are buffered (up to
+ *   `maxBuffer`) for the next snapshot.
+ * - 'synced': the book is the exchange's book as of `book.nonce`.
+ * A book known to be wrong is never left 'synced': a gap, a checksum mismatch or `reset()` clears it
+ * and moves to 'waiting'.
+ *
+ * Buffer overflow policy: when `maxBuffer` deltas are already buffered, the OLDEST is dropped (and
+ * counted in `dropped`). Dropping from the front never creates a hole inside the buffer, only makes
+ * it start later; if the next snapshot is then older than the first kept delta, `onSnapshot`
+ * answers 'snapshot-too-old' and the caller fetches a newer one. So overflow can delay a sync but
+ * never yield a wrong book, and it is not reported as a gap.
+ *
+ * The sequence check itself is a {@link SequenceRule}: `binanceRule` (U/u ranges, the documented
+ * Binance procedure, protocols.md §1 "Local book sync"), `prevIdRule` (OKX prevSeqId/seqId) and
+ * `noSequenceRule` (Kraken: integrity comes from checksums, through `verify`).
+ */
+import type { OrderBook } from './orderbook';
+import type { BookDelta, BookSnapshot } from './types';
+
+export type SequenceVerdict = 'apply' | 'stale' | 'gap';
+
+export interface SequenceRule {
+  name: string;
+  /**
+   * Decide for the first delta after a snapshot (nonce = snapshot nonce, firstAfterSnapshot = true)
+   * and for every later one (nonce = book nonce, i.e. the previous applied delta's `last`).
+   */
+  accept(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): SequenceVerdict;
+  /** Human-readable reason for a 'gap' verdict (used in SyncResult.detail). */
+  describe?(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): string;
+  /**
+   * Whether deltas that arrive while waiting for a snapshot are buffered (default true). Rules
+   * without sequence numbers set this to false: nothing could tell which buffered deltas the next
+   * snapshot already covers, so they are dropped (reported as 'stale').
+   */
+  bufferWhileWaiting?: boolean;
+}
+
+/**
+ * Binance diff depth (`U` = first, `u` = last). First event after the snapshot `lastUpdateId` N:
+ * `u <= N` stale, `U <= N+1 <= u` apply, `U > N+1` gap. Later events: `u <= nonce` stale,
+ * `U > nonce+1` gap, otherwise apply (normally `U == previous u + 1`).
+ */
+export const binanceRule: SequenceRule = {
+  name: 'binance',
+  accept(nonce: number, d: BookDelta): SequenceVerdict {
+    if (d.last <= nonce) return 'stale';
+    // here u >= nonce + 1, so for the first event after a snapshot `U <= nonce + 1` is exactly the
+    // straddle test U <= N+1 <= u; for later events it is the same test (no missing ids)
+    if (d.first > nonce + 1) return 'gap';
+    return 'apply';
+  },
+  describe(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): string {
+    return firstAfterSnapshot
+      ? `first event after snapshot lastUpdateId=${nonce} has U=${d.first} u=${d.last}: expected U <= ${nonce + 1} <= u`
+      : `expected U=${nonce + 1}, got U=${d.first} u=${d.last}`;
+  },
+};
+
+/**
+ * OKX-style chain (`prev` = prevSeqId, `last` = seqId): `prev === nonce` applies (including the
+ * no-change heartbeat with prevSeqId == seqId, and the post-maintenance reset where seqId < prevSeqId);
+ * otherwise `last <= nonce` is stale and anything else a gap.
+ */
+export const prevIdRule: SequenceRule = {
+  name: 'prevId',
+  accept(nonce: number, d: BookDelta): SequenceVerdict {
+    if (d.prev === nonce) return 'apply';
+    if (d.last <= nonce) return 'stale';
+    return 'gap';
+  },
+  describe(nonce: number, d: BookDelta): string {
+    return `expected prevSeqId=${nonce}, got prevSeqId=${d.prev === undefined ? 'none' : d.prev} seqId=${d.last}`;
+  },
+};
+
+/** No sequence numbers (Kraken): every delta applies; wire a checksum `verify` to catch loss. */
+export const noSequenceRule: SequenceRule = {
+  name: 'none',
+  accept(): SequenceVerdict {
+    return 'apply';
+  },
+  bufferWhileWaiting: false,
+};
+
+export type SyncResult =
+  | { kind: 'buffered' }
+  | { kind: 'applied' }
+  | { kind: 'stale' }
+  | { kind: 'gap'; detail: string }
+  | { kind: 'checksum'; detail: string }
+  | { kind: 'synced'; applied: number }
+  | { kind: 'snapshot-too-old'; detail: string };
+
+export type SyncState = 'waiting' | 'synced';
+
+export interface BookSyncOptions {
+  /** Most deltas buffered while waiting (default 10000, minimum 1). Overflow drops the oldest. */
+  maxBuffer?: number;
+  /**
+   * Integrity check run after the snapshot is loaded and after every applied delta; returns a
+   * mismatch description, or undefined when the book is right. A mismatch clears the book and the
+   * buffer, moves to 'waiting' and returns { kind: 'checksum' }.
+   */
+  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
+  /**
+   * Truncate each side to this many levels after every snapshot and applied delta, before
+   * `verify` (Kraken: the server sends no deletions for levels that fall out of the subscribed depth).
+   */
+  maxDepth?: number;
+}
+
+// Shared, frozen results for the frequent cases: no allocation per delta.
+const BUFFERED: SyncResult = Object.freeze({ kind: 'buffered' as const });
+const APPLIED: SyncResult = Object.freeze({ kind: 'applied' as const });
+const STALE: SyncResult = Object.freeze({ kind: 'stale' as const });
+
+export class BookSync {
+  readonly book: OrderBook;
+  readonly rule: SequenceRule;
+  /** Deltas dropped from the front of a full buffer since construction. */
+  dropped = 0;
+
+  private readonly maxBuffer: number;
+  private readonly verify: BookSyncOptions['verify'];
+  private readonly maxDepth: number | undefined;
+  private _state: SyncState = 'waiting';
+  /** Buffered deltas are buf[head..]. */
+  private buf: BookDelta[] = [];
+  private head = 0;
+  private firstAfterSnapshot = false;
+  private nonce = 0;
+
+  constructor(book: OrderBook, rule: SequenceRule, opts: BookSyncOptions = {}) {
+    this.book = book;
+    this.rule = rule;
+    this.maxBuffer = Math.max(1, Math.floor(opts.maxBuffer ?? 10000));
+    this.verify = opts.verify;
+    this.maxDepth = opts.maxDepth;
+    book.clear();
+  }
+
+  get state(): SyncState {
+    return this._state;
+  }
+
+  /** Number of buffered deltas. */
+  get buffered(): number {
+    return this.buf.length - this.head;
+  }
+
+  /** The oldest buffered delta (Binance: its `first` is the U a snapshot must reach). */
+  get firstBuffered(): BookDelta | undefined {
+    return this.head < this.buf.length ? this.buf[this.head] : undefined;
+  }
+
+  /** Feed one delta. */
+  onDelta(d: BookDelta): SyncResult {
+    if (this._state === 'waiting') {
+      if (this.rule.bufferWhileWaiting === false) return STALE;
+      this.push(d);
+      return BUFFERED;
+    }
+    const v = this.rule.accept(this.nonce, d, this.firstAfterSnapshot);
+    if (v === 'apply') {
+      this.apply(d);
+      this.firstAfterSnapshot = false;
+      if (this.verify !== undefined) {
+        const bad = this.verify(this.book, d);
+        if (bad !== undefined) {
+          this.toWaiting();
+          return { kind: 'checksum', detail: bad };
+        }
+      }
+      return APPLIED;
+    }
+    if (v === 'stale') return STALE;
+    const detail = this.describe(this.nonce, d, this.firstAfterSnapshot);
+    this.toWaiting();
+    this.push(d);
+    return { kind: 'gap', detail };
+  }
+
+  /**
+   * Feed a snapshot: drop buffered deltas it already covers, check that the first remaining one joins
+   * it (rule with firstAfterSnapshot = true), load it and apply the rest of the buffer.
+   */
+  onSnapshot(s: BookSnapshot): SyncResult {
+    const rule = this.rule;
+    const buf = this.buf;
+    const end = buf.length;
+    let i = this.head;
+    let v: SequenceVerdict = 'apply';
+    while (i < end) {
+      v = rule.accept(s.nonce, buf[i], true);
+      if (v !== 'stale') break;
+      i++;
+    }
+    if (i < end && v === 'gap') {
+      // the snapshot predates the buffered stream: keep everything and wait for a newer one
+      const d = buf[i];
+      return {
+        kind: 'snapshot-too-old',
+        detail: `snapshot nonce ${s.nonce} is older than the first buffered delta (first=${d.first}, last=${d.last}): ${this.describe(s.nonce, d, true)}`,
+      };
+    }
+
+    const book = this.book;
+    book.reset(s, s.nonce, s.timestamp);
+    this.nonce = s.nonce;
+    if (this.maxDepth !== undefined) book.truncate(this.maxDepth);
+    if (this.verify !== undefined) {
+      const bad = this.verify(book, s);
+      if (bad !== undefined) {
+        this.toWaiting();
+        return { kind: 'checksum', detail: bad };
+      }
+    }
+
+    let applied = 0;
+    for (; i < end; i++) {
+      const d = buf[i];
+      // the first non-stale delta was judged above with firstAfterSnapshot = true
+      if (applied > 0) v = rule.accept(this.nonce, d, false);
+      if (v === 'stale') continue;
+      if (v === 'gap') {
+        const detail = this.describe(this.nonce, d, false);
+        // keep the deltas from the gap on: they are newer than the hole and serve the next snapshot
+        this.toWaiting(i);
+        return { kind: 'gap', detail };
+      }
+      this.apply(d);
+      applied++;
+      if (this.verify !== undefined) {
+        const bad = this.verify(book, d);
+        if (bad !== undefined) {
+          this.toWaiting();
+          return { kind: 'checksum', detail: bad };
+        }
+      }
+    }
+    this.buf = [];
+    this.head = 0;
+    this._state = 'synced';
+    this.firstAfterSnapshot = applied === 0;
+    return { kind: 'synced', applied };
+  }
+
+  /** Forget everything (reconnects): 'waiting', empty buffer, empty book. */
+  reset(): void {
+    this.toWaiting();
+  }
+
+  // ---- internals ----
+
+  private apply(d: BookDelta): void {
+    const book = this.book;
+    book.applyRaw('bids', d.bids);
+    book.applyRaw('asks', d.asks);
+    book.nonce = d.last;
+    this.nonce = d.last;
+    if (d.timestamp !== undefined) book.timestamp = d.timestamp;
+    if (this.maxDepth !== undefined) book.truncate(this.maxDepth);
+  }
+
+  /** Move to 'waiting' with an empty book; keep buffered deltas from index `keepFrom` (none by default). */
+  private toWaiting(keepFrom = -1): void {
+    this._state = 'waiting';
+    this.firstAfterSnapshot = false;
+    this.book.clear();
+    if (keepFrom >= 0 && keepFrom < this.buf.length) {
+      this.buf = this.buf.slice(keepFrom);
+    } else {
+      this.buf = [];
+    }
+    this.head = 0;
+  }
+
+  private push(d: BookDelta): void {
+    if (this.buf.length - this.head >= this.maxBuffer) {
+      this.head++;
+      this.dropped++;
+      // compact now and then so the dropped prefix does not grow without bound (amortised O(1))
+      if (this.head >= 1024 && this.head * 2 >= this.buf.length) {
+        this.buf = this.buf.slice(this.head);
+        this.head = 0;
+      }
+    }
+    this.buf.push(d);
+  }
+
+  private describe(nonce: number, d: BookDelta, first: boolean): string {
+    return this.rule.describe !== undefined
+      ? this.rule.describe(nonce, d, first)
+      : `${this.rule.name}: nonce ${nonce}, delta first=${d.first} last=${d.last}${d.prev !== undefined ? ` prev=${d.prev}` : ''}`;
+  }
+}

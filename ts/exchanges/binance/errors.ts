@@ -1,0 +1,66 @@
+/**
+ * Binance error codes -> exstream error classes (errors.md; codes in ../shared/protocols.md §1).
+ */
+import {
+  AuthenticationError,
+  BadRequest,
+  BadSymbol,
+  BaseError,
+  ErrorContext,
+  ExchangeError,
+  ExchangeNotAvailable,
+  InsufficientFunds,
+  InvalidNonce,
+  InvalidOrder,
+  OrderNotFound,
+  RateLimitExceeded,
+  RequestTimeout,
+} from '../../base/errors';
+
+type ErrorClass = new (message: string, ctx?: ErrorContext) => BaseError;
+
+const BY_CODE: Record<number, ErrorClass> = {
+  [-1000]: ExchangeNotAvailable, // UNKNOWN
+  [-1001]: ExchangeNotAvailable, // DISCONNECTED
+  [-1002]: AuthenticationError, // UNAUTHORIZED
+  [-1003]: RateLimitExceeded, // TOO_MANY_REQUESTS
+  [-1006]: ExchangeNotAvailable, // UNEXPECTED_RESP
+  [-1007]: RequestTimeout, // TIMEOUT
+  [-1008]: ExchangeNotAvailable, // SERVER_BUSY
+  [-1013]: InvalidOrder, // INVALID_MESSAGE (filter failures)
+  [-1015]: RateLimitExceeded, // TOO_MANY_ORDERS
+  [-1021]: InvalidNonce, // INVALID_TIMESTAMP
+  [-1022]: AuthenticationError, // INVALID_SIGNATURE
+  [-1100]: BadRequest,
+  [-1101]: BadRequest,
+  [-1102]: BadRequest,
+  [-1103]: BadRequest,
+  [-1104]: BadRequest,
+  [-1105]: BadRequest,
+  [-1106]: BadRequest,
+  [-1111]: InvalidOrder, // BAD_PRECISION
+  [-1121]: BadSymbol, // BAD_SYMBOL
+  [-1125]: AuthenticationError, // INVALID_LISTEN_KEY
+  [-2010]: InvalidOrder, // NEW_ORDER_REJECTED (refined below)
+  [-2011]: OrderNotFound, // CANCEL_REJECTED (usually "Unknown order sent.")
+  [-2013]: OrderNotFound, // NO_SUCH_ORDER
+  [-2014]: AuthenticationError, // BAD_API_KEY_FMT
+  [-2015]: AuthenticationError, // REJECTED_MBX_KEY
+};
+
+/** Builds the error for a Binance `{code, msg}` reply. `what` names the request. */
+export function binanceError(code: number, msg: string, what: string, ctx: ErrorContext = {}): BaseError {
+  let cls: ErrorClass = BY_CODE[code] ?? ExchangeError;
+  if (code === -2010 && /insufficient balance/i.test(msg)) cls = InsufficientFunds;
+  if (code === -2011 && !/unknown order/i.test(msg)) cls = InvalidOrder;
+  return new cls(`${what} failed: ${msg} (code ${code})`, { exchange: 'binance', code, ...ctx });
+}
+
+/** RestClient mapError hook: HTTP 4xx body `{"code":-1121,"msg":"Invalid symbol."}`. */
+export function mapRestError(status: number, body: unknown, what: string): BaseError | undefined {
+  const b = body as { code?: unknown; msg?: unknown } | undefined;
+  if (b && typeof b.code === 'number' && typeof b.msg === 'string') {
+    return binanceError(b.code, b.msg, what, { status, raw: body });
+  }
+  return undefined;
+}

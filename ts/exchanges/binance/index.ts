@@ -1,0 +1,1 @@
+export { binance, BinanceOptions } from './binance';

@@ -1,0 +1,17 @@
+/** Binance Spot base URLs (DESIGN.md §1 table) and the paths the adapter appends. */
+export const BINANCE_URLS = {
+  rest: 'https://api.binance.com',
+  ws: 'wss://stream.binance.com:9443',
+  wsApi: 'wss://ws-api.binance.com:443',
+};
+
+export const PATHS = {
+  exchangeInfo: '/api/v3/exchangeInfo',
+  depth: '/api/v3/depth',
+  ticker24hr: '/api/v3/ticker/24hr',
+  trades: '/api/v3/trades',
+  klines: '/api/v3/klines',
+  /** Combined streams: payloads arrive wrapped as {"stream","data"} (web-socket-streams.md). */
+  combined: '/stream',
+  wsApi: '/ws-api/v3',
+};
