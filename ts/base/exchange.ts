@@ -224,7 +224,7 @@ export abstract class Exchange {
   /** Builds the LiveBook of an order-book topic, wired to this exchange's events. */
   protected createLiveBook(
     topic: Topic,
-    opts: Pick<LiveBookOptions, 'rule' | 'fetchSnapshot' | 'resubscribe' | 'keepStrings' | 'verify' | 'snapshotFallbackMs'>,
+    opts: Pick<LiveBookOptions, 'rule' | 'fetchSnapshot' | 'resubscribe' | 'keepStrings' | 'maxDepth' | 'verify' | 'snapshotFallbackMs'>,
   ): LiveBook {
     const key = eventKey('orderbook', topic.symbol);
     const lb = new LiveBook({

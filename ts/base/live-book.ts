@@ -28,6 +28,8 @@ export interface LiveBookOptions {
   /** Fetch the snapshot this long after (re)subscribing even if no delta came (quiet markets). */
   snapshotFallbackMs?: number;
   keepStrings?: boolean;
+  /** Keep only this many levels a side (Kraken: the subscribed depth). */
+  maxDepth?: number;
   verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
 }
 
@@ -53,7 +55,7 @@ export class LiveBook {
   constructor(opts: LiveBookOptions) {
     this.opts = opts;
     this.book = new OrderBook(opts.symbol, { keepStrings: opts.keepStrings });
-    this.sync = new BookSync(this.book, opts.rule, { verify: opts.verify });
+    this.sync = new BookSync(this.book, opts.rule, { verify: opts.verify, maxDepth: opts.maxDepth });
   }
 
   /** True when the book is synced and may be served. */
