@@ -171,6 +171,25 @@ describe('binance integration (local Binance-protocol server)', function () {
     assert.deepStrictEqual(sides(book), sides(stub.truth('BTCUSDT')));
   });
 
+  it('reconnects on its own terms when the server announces its 24 h shutdown, and answers server pings', async () => {
+    client();
+    await syncedBook(ex, stub);
+    const [sock] = [...stub.clients];
+    const pong = new Promise((r) => sock.ws.once('pong', (d) => r(d.toString())));
+    sock.ws.ping('keepalive-1');
+    assert.strictEqual(await pong, 'keepalive-1', 'a server ping is answered with the same payload');
+    const resync = nextEvent(ex, 'resync');
+    const reopened = nextEvent(ex, 'status', (s) => s.state === 'open');
+    // web-socket-streams.md: {"e":"serverShutdown","E":...}, combined form on stream "!serverShutdown"
+    sock.ws.send(JSON.stringify({ stream: '!serverShutdown', data: { e: 'serverShutdown', E: Date.now() } }));
+    assert.strictEqual((await resync).reason, 'reconnect');
+    await reopened;
+    await until(() => [...stub.clients].some((c) => c !== sock && c.streams.has(DEPTH)), 'a new socket');
+    stub.depth('BTCUSDT', [[97.5, 1]], []);
+    const book = await ex.fetchOrderBook('BTC/USDT');
+    assert.deepStrictEqual(sides(book), sides(stub.truth('BTCUSDT')));
+  });
+
   it('reports a non-JSON frame as a typed error and keeps the stream going', async () => {
     client();
     await syncedBook(ex, stub);
