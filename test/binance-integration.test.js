@@ -207,6 +207,8 @@ describe('binance integration (local Binance-protocol server)', function () {
   it('declares a silent server stale, reconnects, and resyncs', async () => {
     client({ staleTimeoutMs: 300 });
     await syncedBook(ex, stub);
+    const all = [];
+    ex.on('resync', (r) => all.push(r.reason));
     const resync = nextEvent(ex, 'resync');
     stub.silence(true);
     const e = await resync;
@@ -217,6 +219,7 @@ describe('binance integration (local Binance-protocol server)', function () {
     stub.depth('BTCUSDT', [[96.5, 1]], []);
     const book = await ex.fetchOrderBook('BTC/USDT');
     assert.deepStrictEqual(sides(book), sides(stub.truth('BTCUSDT')));
+    assert.deepStrictEqual(all, ['stale'], 'one drop, one resync (the close after a stale drop is not a second one)');
   });
 
   it('rejects an unknown symbol with BadSymbol before any network call for it', async () => {

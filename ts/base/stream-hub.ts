@@ -56,6 +56,8 @@ export class HubSocket {
   sentAt: number[] = [];
   flushTimer: ReturnType<typeof setTimeout> | undefined;
   flushQueued = false;
+  /** Set when the socket went down, cleared when it is open again. */
+  down = false;
   /** Streams the URL of the current connection attempt subscribed. */
   urlNames = new Set<string>();
 
@@ -109,6 +111,20 @@ export class StreamHub {
       void sock.conn.close();
       return;
     }
+    this.schedule(sock);
+  }
+
+  /**
+   * Asks the exchange to restart a stream: an unsubscribe, then a subscribe, on its socket
+   * (exchanges whose streams begin with a snapshot, e.g. Kraken and OKX books, resync this way).
+   * No-op if the stream is not wanted; if its subscribe has not gone out yet, that one suffices.
+   */
+  resubscribe(name: string): void {
+    const sock = this.where.get(name);
+    if (!sock || sock.toSubscribe.has(name)) return;
+    // flush() sends every pending unsubscribe before any subscribe
+    sock.toUnsubscribe.add(name);
+    sock.toSubscribe.add(name);
     this.schedule(sock);
   }
 
@@ -187,6 +203,7 @@ export class StreamHub {
   }
 
   private onOpen(s: HubSocket): void {
+    s.down = false;
     s.pending.clear();
     s.toUnsubscribe.clear();
     // whatever the URL did not subscribe must be sent (again, after a reconnect); names removed
@@ -197,13 +214,11 @@ export class StreamHub {
     this.flush(s);
   }
 
-  private interruptedReason = new WeakMap<HubSocket, 'reconnect' | 'stale'>();
-
   private onDown(s: HubSocket, reason: 'reconnect' | 'stale'): void {
-    // 'stale' is followed by 'close' for the same drop: report once, with the first cause
-    if (this.interruptedReason.has(s)) return;
-    this.interruptedReason.set(s, reason);
-    queueMicrotask(() => this.interruptedReason.delete(s));
+    // 'stale' is followed by 'close' for the same drop: report once, with the first cause,
+    // until the socket is open again
+    if (s.down) return;
+    s.down = true;
     if (s.flushTimer) {
       clearTimeout(s.flushTimer);
       s.flushTimer = undefined;
