@@ -314,6 +314,18 @@ describe('binance integration (local Binance-protocol server)', function () {
     assert.strictEqual(t.symbol, 'BTC/USDT');
   });
 
+  it('raw streams (/ws + SUBSCRIBE, unwrapped payloads) keep the same book', async () => {
+    client({ rawStreams: true });
+    const book = await syncedBook(ex, stub);
+    assert.deepStrictEqual(sides(book), sides(stub.truth('BTCUSDT')));
+    const [c] = [...stub.clients];
+    assert.strictEqual(c.path, '/ws');
+    assert.ok(stub.controlMessages.some((m) => m.method === 'SUBSCRIBE' && m.params.includes(DEPTH)));
+    const upd = nextEvent(ex, 'orderbook', () => true, 'BTC/USDT');
+    stub.depth('BTCUSDT', [[99, 0]], [[101.5, 2]]);
+    assert.deepStrictEqual(sides(await upd), sides(stub.truth('BTCUSDT')));
+  });
+
   it('splits streams over more sockets when the per-connection limit is reached', async () => {
     client({ streamsPerConnection: 1 });
     const a = syncedBook(ex, stub, 'BTC/USDT');

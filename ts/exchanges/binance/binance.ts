@@ -35,13 +35,18 @@ import {
   parseTicker,
   parseTrade,
 } from './parse';
-import { MAX_STREAMS_IN_URL, classify, encodeControl, streamName } from './streams';
+import { MAX_STREAMS_IN_URL, classify, encodeControl, rawKey, streamName } from './streams';
 import { BINANCE_URLS, PATHS } from './urls';
 
 /** Extra options understood by the Binance adapter. */
 export interface BinanceOptions extends ExchangeOptions {
   /** Streams per socket before another socket is opened (Binance allows 1024). */
   streamsPerConnection?: number;
+  /**
+   * Use raw streams (`/ws` + SUBSCRIBE, unwrapped payloads routed by event type and symbol)
+   * instead of combined streams (`/stream?streams=...`, the default).
+   */
+  rawStreams?: boolean;
 }
 
 /** REST request weight of /api/v3/depth by limit (rest-api.md "Order book"). */
@@ -59,6 +64,7 @@ export class binance extends Exchange {
   /** Stream name -> topic, for routing combined-stream payloads. */
   private readonly byStream = new Map<string, Topic>();
   private readonly streamsPerConnection: number;
+  private readonly rawStreams: boolean;
 
   constructor(options?: BinanceOptions) {
     super(options, {
@@ -86,6 +92,7 @@ export class binance extends Exchange {
       timeframes: TIMEFRAMES,
     });
     this.streamsPerConnection = options?.streamsPerConnection ?? 1024;
+    this.rawStreams = options?.rawStreams === true;
     this.rest = new RestClient({
       baseUrl: this.urls.rest as string,
       exchange: this.id,
@@ -166,8 +173,13 @@ export class binance extends Exchange {
     const rc = this.options.reconnect ?? {};
     this.hub = new StreamHub(
       {
-        namesInUrl: (names) => names.slice(0, MAX_STREAMS_IN_URL),
-        url: (names) => (names.length ? `${base}${PATHS.combined}?streams=${names.join('/')}` : `${base}${PATHS.combined}`),
+        namesInUrl: (names) => (this.rawStreams ? [] : names.slice(0, MAX_STREAMS_IN_URL)),
+        url: (names) =>
+          this.rawStreams
+            ? `${base}${PATHS.raw}`
+            : names.length
+              ? `${base}${PATHS.combined}?streams=${names.join('/')}`
+              : `${base}${PATHS.combined}`,
         encodeSubscribe: (names, id) => encodeControl('SUBSCRIBE', names, id),
         encodeUnsubscribe: (names, id) => encodeControl('UNSUBSCRIBE', names, id),
         maxStreamsPerConnection: this.streamsPerConnection,
@@ -251,6 +263,11 @@ export class binance extends Exchange {
         this.deliver(t, m.data);
         return;
       }
+    }
+    const raw = this.byStream.get(rawKey(msg));
+    if (raw) {
+      this.deliver(raw, msg);
+      return;
     }
     const c = classify(msg);
     switch (c.type) {

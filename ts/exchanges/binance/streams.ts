@@ -19,6 +19,27 @@ export function streamName(kind: MarketChannel, marketId: string, timeframe?: st
   }
 }
 
+/**
+ * The stream name an unwrapped (raw-stream) payload belongs to, rebuilt from its event type and
+ * symbol (`{"e":"depthUpdate","s":"BNBBTC",...}` -> `bnbbtc@depth@100ms`); '' if it is not one.
+ */
+export function rawKey(msg: unknown): string {
+  const m = msg as { e?: unknown; s?: unknown; k?: { i?: unknown } } | null;
+  if (!m || typeof m.e !== 'string' || typeof m.s !== 'string') return '';
+  switch (m.e) {
+    case 'depthUpdate':
+      return streamName('orderbook', m.s);
+    case 'trade':
+      return streamName('trades', m.s);
+    case '24hrTicker':
+      return streamName('ticker', m.s);
+    case 'kline':
+      return streamName('ohlcv', m.s, typeof m.k?.i === 'string' ? m.k.i : undefined);
+    default:
+      return '';
+  }
+}
+
 /** `{"method":"SUBSCRIBE","params":[...],"id":1}` */
 export function encodeControl(method: 'SUBSCRIBE' | 'UNSUBSCRIBE', names: readonly string[], id: number): string {
   return JSON.stringify({ method, params: names, id });

@@ -13,5 +13,7 @@ export const PATHS = {
   klines: '/api/v3/klines',
   /** Combined streams: payloads arrive wrapped as {"stream","data"} (web-socket-streams.md). */
   combined: '/stream',
+  /** Raw streams: unwrapped payloads, subscriptions by SUBSCRIBE. */
+  raw: '/ws',
   wsApi: '/ws-api/v3',
 };
