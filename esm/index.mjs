@@ -3,6 +3,8 @@ import cjs from '../js/index.js';
 
 export const {
   binance,
+  kraken,
+  okx,
   Exchange,
   Watch,
   OrderBook,

@@ -8,9 +8,13 @@
  * ```
  */
 import { binance } from './exchanges/binance';
+import { kraken } from './exchanges/kraken';
+import { okx } from './exchanges/okx';
 import { errors } from './base/errors';
 
 export { binance, BinanceOptions } from './exchanges/binance';
+export { kraken, KrakenOptions } from './exchanges/kraken';
+export { okx, OkxOptions } from './exchanges/okx';
 export { Exchange, ExchangeSpec } from './base/exchange';
 export { Watch } from './base/watch';
 export { OrderBook } from './book/orderbook';
@@ -19,7 +23,7 @@ export * from './base/types';
 export { errors };
 
 /** Exchange classes by id. */
-export const exchanges = { binance };
+export const exchanges = { binance, kraken, okx };
 
 /** Ids of the supported exchanges. */
 export const exchangeIds = Object.keys(exchanges) as (keyof typeof exchanges)[];

@@ -1,0 +1,369 @@
+'use strict';
+/**
+ * A scripted OKX v5 server for integration tests: real HTTP + WebSocket on 127.0.0.1 (port 0),
+ * speaking OKX's documented protocol (protocols.md §3): REST /api/v5/* with the
+ * `{"code":"0","msg":"","data":[...]}` envelope, WebSocket /ws/v5/public (books, tickers, trades)
+ * and /ws/v5/business (candles) with `{"id","op","args"}` requests, one ack per arg, error events,
+ * the books channel (snapshot with prevSeqId -1, then updates chained by prevSeqId/seqId, signed
+ * CRC-32 of the top 25 levels interleaved from the wire strings), books5, the text ping/pong
+ * keepalive and the 64008 service-upgrade notice. Every event happens when the test says.
+ */
+const http = require('http');
+const zlib = require('zlib');
+const { WebSocketServer } = require('ws');
+
+const DEFAULT_INSTRUMENTS = [
+  { instId: 'BTC-USDT', baseCcy: 'BTC', quoteCcy: 'USDT', tickSz: '0.1', lotSz: '0.00000001', minSz: '0.00001' },
+  { instId: 'ETH-USDT', baseCcy: 'ETH', quoteCcy: 'USDT', tickSz: '0.01', lotSz: '0.000001', minSz: '0.001' },
+];
+
+/** OKX's checksum rule, written independently of the library. */
+function checksum(bids, asks) {
+  const parts = [];
+  for (let i = 0; i < 25; i++) {
+    if (bids[i]) parts.push(`${bids[i][0]}:${bids[i][1]}`);
+    if (asks[i]) parts.push(`${asks[i][0]}:${asks[i][1]}`);
+  }
+  return zlib.crc32(parts.join(':')) | 0;
+}
+
+class StubBook {
+  constructor() {
+    this.bids = new Map(); // price string -> size string
+    this.asks = new Map();
+    this.seqId = 1000;
+  }
+  set(side, px, sz) {
+    const m = side === 'b' ? this.bids : this.asks;
+    // the same price may come with another spelling: the level is keyed by its value
+    for (const k of m.keys()) if (+k === +px) m.delete(k);
+    if (+sz !== 0) m.set(String(px), String(sz));
+  }
+  /** [[px, sz]] strings, best first. */
+  sorted(side, limit = Infinity) {
+    const m = side === 'b' ? this.bids : this.asks;
+    const arr = [...m.entries()];
+    arr.sort((x, y) => (side === 'b' ? +y[0] - +x[0] : +x[0] - +y[0]));
+    return arr.slice(0, limit);
+  }
+  checksum() {
+    return checksum(this.sorted('b', 25), this.sorted('a', 25));
+  }
+}
+
+const lv = ([px, sz]) => [px, sz, '0', +sz === 0 ? '0' : '1'];
+
+class OkxStub {
+  constructor() {
+    this.clients = new Set();
+    this.requests = [];
+    this.controlMessages = [];
+    this.pings = 0;
+    this.silent = false;
+    /** (arg, path) => {code, msg} to refuse a request, or undefined. */
+    this.refuse = undefined;
+    /** (path) => {code, msg} for the REST envelope, or undefined. */
+    this.restError = undefined;
+    this.held = new Set();
+    this.tickers = new Map();
+    this.trades = new Map();
+    this.candles = new Map();
+    this.nextTradeId = 1;
+    this.connSeq = 0;
+  }
+
+  static async start({ instruments = DEFAULT_INSTRUMENTS } = {}) {
+    const s = new OkxStub();
+    s.instruments = instruments;
+    s.books = new Map(instruments.map((i) => [i.instId, new StubBook()]));
+    s.http = http.createServer((req, res) => s.onHttp(req, res));
+    s.wss = new WebSocketServer({ noServer: true });
+    s.http.on('upgrade', (req, sock, head) => s.wss.handleUpgrade(req, sock, head, (ws) => s.onWs(ws, req)));
+    await new Promise((r) => s.http.listen(0, '127.0.0.1', r));
+    const port = s.http.address().port;
+    s.urls = { rest: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
+    return s;
+  }
+
+  // ------------------------------------------------------------------ REST
+
+  onHttp(req, res) {
+    const u = new URL(req.url, 'http://x');
+    this.requests.push(u.pathname + u.search);
+    const send = (status, body) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const ok = (data) => send(200, { code: '0', msg: '', data });
+    const injected = this.restError && this.restError(u.pathname);
+    if (injected) return send(injected.status || 200, { code: injected.code, msg: injected.msg, data: [] });
+    if (u.pathname === '/api/v5/public/instruments') {
+      if (u.searchParams.get('instType') !== 'SPOT') return send(200, { code: '51000', msg: 'Parameter instType error', data: [] });
+      return ok(this.instruments.map((i) => ({ instType: 'SPOT', state: 'live', maxLmtSz: '9999999999', listTime: '1548133413000', ...i })));
+    }
+    const instId = u.searchParams.get('instId');
+    if (instId !== null && !this.books.has(instId)) {
+      return send(200, { code: '51001', msg: "Instrument ID, Instrument ID code or Spread ID doesn't exist.", data: [] });
+    }
+    if (u.pathname === '/api/v5/market/books') {
+      const b = this.books.get(instId);
+      const sz = Number(u.searchParams.get('sz') || 1);
+      return ok([{ asks: b.sorted('a', sz).map(lv), bids: b.sorted('b', sz).map(lv), ts: String(Date.now()) }]);
+    }
+    if (u.pathname === '/api/v5/market/ticker') return ok([this.tickerData(instId)]);
+    if (u.pathname === '/api/v5/market/tickers') return ok(this.instruments.map((i) => this.tickerData(i.instId)));
+    if (u.pathname === '/api/v5/market/trades') {
+      const list = (this.trades.get(instId) || []).slice().reverse(); // newest first
+      return ok(list.slice(0, Number(u.searchParams.get('limit') || 100)));
+    }
+    if (u.pathname === '/api/v5/market/candles') {
+      const bar = u.searchParams.get('bar') || '1m';
+      const rows = (this.candles.get(`${instId}|${bar}`) || []).slice().reverse();
+      return ok(rows);
+    }
+    send(404, { code: '50005', msg: 'API endpoint is inactive or unavailable.', data: [] });
+  }
+
+  // ------------------------------------------------------------------ WebSocket
+
+  onWs(ws, req) {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path !== '/ws/v5/public' && path !== '/ws/v5/business') {
+      ws.close(1008, 'unknown path');
+      return;
+    }
+    const client = { ws, path, subs: new Map(), connId: `c${++this.connSeq}` };
+    this.clients.add(client);
+    ws.on('message', (raw) => this.onControl(client, raw.toString()));
+    ws.on('close', () => this.clients.delete(client));
+  }
+
+  sendTo(client, obj) {
+    if (this.silent) return;
+    client.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
+  }
+
+  onControl(client, text) {
+    if (text === 'ping') {
+      this.pings++;
+      return this.sendTo(client, 'pong');
+    }
+    let m;
+    try {
+      m = JSON.parse(text);
+    } catch {
+      return this.sendTo(client, { event: 'error', code: '60012', msg: `Invalid request: ${text}`, connId: client.connId });
+    }
+    this.controlMessages.push({ path: client.path, ...m });
+    const id = m.id === undefined ? {} : { id: m.id };
+    const err = (code, msg) => this.sendTo(client, { ...id, event: 'error', code, msg, connId: client.connId });
+    if (m.op !== 'subscribe' && m.op !== 'unsubscribe') return err('60019', `Invalid op: ${m.op}`);
+    if (!Array.isArray(m.args) || m.args.length === 0) return err('60013', 'Invalid args');
+    // the whole request is refused if one arg is
+    for (const a of m.args) {
+      const business = typeof a.channel === 'string' && a.channel.startsWith('candle');
+      const known = ['books', 'books5', 'bbo-tbt', 'tickers', 'trades'].includes(a.channel) || /^candle\w+$/.test(a.channel);
+      if (!known || !this.books.has(a.instId) || business !== (client.path === '/ws/v5/business')) {
+        return err('60018', `Wrong URL or channel:${a.channel},instId:${a.instId} doesn't exist. Please use the correct URL, channel and parameters referring to API document.`);
+      }
+      const r = m.op === 'subscribe' && this.refuse && this.refuse(a, client.path);
+      if (r) return err(r.code, r.msg);
+    }
+    for (const a of m.args) {
+      const key = `${a.channel}|${a.instId}`;
+      const arg = { channel: a.channel, instId: a.instId };
+      if (m.op === 'unsubscribe') {
+        client.subs.delete(key);
+        this.sendTo(client, { ...id, event: 'unsubscribe', arg, connId: client.connId });
+        continue;
+      }
+      const sub = { channel: a.channel, instId: a.instId, active: true };
+      client.subs.set(key, sub);
+      this.sendTo(client, { ...id, event: 'subscribe', arg, connId: client.connId });
+      if (a.channel === 'books') {
+        if (this.held.has(a.instId)) sub.active = false;
+        else this.sendBookSnapshot(client, sub);
+      } else if (a.channel === 'books5' || a.channel === 'bbo-tbt') {
+        this.sendShallow(client, sub);
+      } else if (a.channel === 'tickers' && this.tickers.has(a.instId)) {
+        this.sendTo(client, { arg, data: [this.tickerData(a.instId)] });
+      }
+    }
+  }
+
+  sendBookSnapshot(client, sub) {
+    const b = this.books.get(sub.instId);
+    sub.active = true;
+    this.sendTo(client, {
+      arg: { channel: 'books', instId: sub.instId },
+      action: 'snapshot',
+      data: [{ asks: b.sorted('a', 400).map(lv), bids: b.sorted('b', 400).map(lv), ts: String(Date.now()), checksum: b.checksum(), prevSeqId: -1, seqId: b.seqId }],
+    });
+  }
+
+  sendShallow(client, sub) {
+    const b = this.books.get(sub.instId);
+    const n = sub.channel === 'books5' ? 5 : 1;
+    const data = { asks: b.sorted('a', n).map(lv), bids: b.sorted('b', n).map(lv), ts: String(Date.now()), seqId: b.seqId };
+    if (sub.channel === 'books5') data.instId = sub.instId;
+    this.sendTo(client, { arg: { channel: sub.channel, instId: sub.instId }, data: [data] });
+  }
+
+  holdSnapshots(instId) {
+    this.held.add(instId);
+  }
+
+  releaseSnapshots(instId) {
+    this.held.delete(instId);
+    for (const c of this.clients) {
+      for (const sub of c.subs.values()) if (sub.channel === 'books' && sub.instId === instId && !sub.active) this.sendBookSnapshot(c, sub);
+    }
+  }
+
+  async subscribed(channel, instId) {
+    for (;;) {
+      for (const c of this.clients) {
+        for (const sub of c.subs.values()) if (sub.channel === channel && sub.instId === instId) return c;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  // ------------------------------------------------------------------ book scripting
+
+  seed(instId, bids, asks) {
+    const b = this.books.get(instId);
+    for (const [p, s] of bids) b.set('b', p, s);
+    for (const [p, s] of asks) b.set('a', p, s);
+  }
+
+  /**
+   * Applies the levels ([px, sz] strings; sz "0" deletes) to the truth and publishes one books
+   * update chained prevSeqId -> seqId (seqId advances by `step`). Options: `corrupt` sends a wrong
+   * checksum; `publish: false` loses the update (the next one shows a gap); `seqId` forces the new
+   * seqId (e.g. a reset below prevSeqId). books5 / bbo-tbt subscribers get a fresh snapshot.
+   */
+  book(instId, bids = [], asks = [], { corrupt = false, publish = true, step = 2, seqId } = {}) {
+    const b = this.books.get(instId);
+    for (const [p, s] of bids) b.set('b', p, s);
+    for (const [p, s] of asks) b.set('a', p, s);
+    const prevSeqId = b.seqId;
+    b.seqId = seqId !== undefined ? seqId : b.seqId + step;
+    if (!publish) return;
+    const sum = corrupt ? b.checksum() ^ 0x1234 : b.checksum();
+    const frame = {
+      arg: { channel: 'books', instId },
+      action: 'update',
+      data: [{ asks: asks.map(lv), bids: bids.map(lv), ts: String(Date.now()), checksum: sum, prevSeqId, seqId: b.seqId }],
+    };
+    for (const c of this.clients) {
+      for (const sub of c.subs.values()) {
+        if (sub.instId !== instId) continue;
+        if (sub.channel === 'books' && sub.active) this.sendTo(c, frame);
+        if (sub.channel === 'books5' || sub.channel === 'bbo-tbt') this.sendShallow(c, sub);
+      }
+    }
+  }
+
+  /** An update the clients never see: the next one's prevSeqId does not match. */
+  lose(instId, bids = [], asks = []) {
+    this.book(instId, bids, asks, { publish: false });
+  }
+
+  /** The no-change push sent after ~60 s without updates: empty sides, prevSeqId == seqId. */
+  noChange(instId) {
+    const b = this.books.get(instId);
+    const frame = {
+      arg: { channel: 'books', instId },
+      action: 'update',
+      data: [{ asks: [], bids: [], ts: String(Date.now()), checksum: b.checksum(), prevSeqId: b.seqId, seqId: b.seqId }],
+    };
+    for (const c of this.clients) for (const sub of c.subs.values()) if (sub.channel === 'books' && sub.instId === instId && sub.active) this.sendTo(c, frame);
+  }
+
+  /** The server's book in unified shape (numbers, best first). */
+  truth(instId, limit = Infinity) {
+    const b = this.books.get(instId);
+    const conv = (arr) => arr.map(([p, s]) => [+p, +s]);
+    return { bids: conv(b.sorted('b', limit)), asks: conv(b.sorted('a', limit)) };
+  }
+
+  // ------------------------------------------------------------------ other channels
+
+  tickerData(instId) {
+    const b = this.books.get(instId);
+    const bid = b.sorted('b', 1)[0] || ['0', '0'];
+    const ask = b.sorted('a', 1)[0] || ['0', '0'];
+    const t = this.tickers.get(instId) || { last: bid[0], open: bid[0] };
+    return {
+      instType: 'SPOT', instId, last: t.last, lastSz: '0.1', askPx: ask[0], askSz: ask[1], bidPx: bid[0], bidSz: bid[1],
+      open24h: t.open, high24h: t.last, low24h: t.open, volCcy24h: '2000', vol24h: '10', sodUtc0: t.open, sodUtc8: t.open,
+      ts: String(Date.now()),
+    };
+  }
+
+  ticker(instId, last, open = last) {
+    this.tickers.set(instId, { last: String(last), open: String(open) });
+    this.publish('tickers', instId, [this.tickerData(instId)]);
+  }
+
+  /** Publishes trades [{px, sz, side}] in one push. */
+  trade(instId, list) {
+    const data = list.map((t) => {
+      const rec = { instId, tradeId: String(this.nextTradeId++), px: String(t.px), sz: String(t.sz), side: t.side, ts: String(Date.now()), count: '1' };
+      const arr = this.trades.get(instId) || [];
+      arr.push(rec);
+      this.trades.set(instId, arr);
+      return rec;
+    });
+    this.publish('trades', instId, data);
+  }
+
+  /** Adds or updates a candle row [ts, o, h, l, c, vol] and publishes it on candle<bar>. */
+  candle(instId, bar, row) {
+    const k = `${instId}|${bar}`;
+    const list = this.candles.get(k) || [];
+    const full = [...row.map(String), String(+row[5] * +row[4]), String(+row[5] * +row[4]), '0'];
+    const i = list.findIndex((x) => x[0] === full[0]);
+    if (i >= 0) list[i] = full;
+    else list.push(full);
+    this.candles.set(k, list);
+    this.publish(`candle${bar}`, instId, [full]);
+  }
+
+  publish(channel, instId, data) {
+    for (const c of this.clients) {
+      for (const sub of c.subs.values()) if (sub.channel === channel && sub.instId === instId) this.sendTo(c, { arg: { channel, instId }, data });
+    }
+  }
+
+  /** 64008: the connection will soon be closed for a service upgrade. */
+  notice() {
+    for (const c of this.clients) {
+      this.sendTo(c, { event: 'notice', code: '64008', msg: 'The connection will soon be closed for a service upgrade. Please reconnect.', connId: c.connId });
+    }
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  raw(text) {
+    for (const c of this.clients) c.ws.send(text);
+  }
+
+  dropAll() {
+    for (const c of this.clients) c.ws.terminate();
+  }
+
+  silence(on = true) {
+    this.silent = on;
+  }
+
+  async close() {
+    for (const c of this.clients) c.ws.terminate();
+    this.wss.close();
+    this.http.closeAllConnections?.();
+    await new Promise((r) => this.http.close(r));
+  }
+}
+
+module.exports = { OkxStub };

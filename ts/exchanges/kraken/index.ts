@@ -1,0 +1,1 @@
+export { kraken, KrakenOptions } from './kraken';

@@ -1,0 +1,1 @@
+export { okx, OkxOptions } from './okx';
