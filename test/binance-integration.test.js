@@ -136,6 +136,8 @@ describe('binance integration (local Binance-protocol server)', function () {
     await until(() => resyncs.length === 1, 'resync');
     assert.strictEqual(resyncs[0].symbol, 'BTC/USDT');
     assert.strictEqual(resyncs[0].reason, 'gap');
+    assert.strictEqual(resyncs[0].nonce, stub.truth('BTCUSDT').nonce - 2, 'the nonce of the last good book');
+    assert.match(resyncs[0].detail, /U=1003 u=1003/);
     let resolved = false;
     const pull = ex.fetchOrderBook('BTC/USDT').then((b) => ((resolved = true), b));
     await until(() => release, 'resync snapshot request');

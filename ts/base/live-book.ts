@@ -71,6 +71,8 @@ export class LiveBook {
   /** Hot path: one delta from the stream. */
   onDelta(d: BookDelta): void {
     if (this.closed) return;
+    // read before the sync runs: on a gap or mismatch it clears the book
+    const nonce = this.book.nonce;
     const r = this.sync.onDelta(d);
     switch (r.kind) {
       case 'applied':
@@ -82,10 +84,10 @@ export class LiveBook {
       case 'stale':
         return;
       case 'gap':
-        this.resync('gap', r.detail);
+        this.resync('gap', r.detail, nonce);
         return;
       case 'checksum':
-        this.resync('checksum', r.detail);
+        this.resync('checksum', r.detail, nonce);
         return;
       default:
         return;
@@ -145,8 +147,7 @@ export class LiveBook {
     this.fail(new BaseError('closed', { exchange: this.opts.exchange, symbol: this.opts.symbol }));
   }
 
-  private resync(reason: 'gap' | 'checksum', detail: string): void {
-    const nonce = this.book.nonce;
+  private resync(reason: 'gap' | 'checksum', detail: string, nonce: number | undefined): void {
     this.opts.onResync({ symbol: this.opts.symbol, reason, detail, nonce });
     this.generation++;
     this.fetchAttempt = 0;
