@@ -230,6 +230,12 @@ describe('binance integration (local Binance-protocol server)', function () {
     const before = stub.requests.length;
     await assert.rejects(ex.fetchOrderBook('NOPE/USDT'), (e) => e instanceof errors.BadSymbol && /NOPE\/USDT/.test(e.message));
     assert.throws(() => ex.on('ticker', 'NOPE/USDT', () => {}), errors.BadSymbol);
+    // wrong arguments get a clear BadRequest, not a silent no-op
+    assert.throws(() => ex.on('orderbok', 'BTC/USDT', () => {}), (e) => e instanceof errors.BadRequest && /unknown channel "orderbok"/.test(e.message));
+    assert.throws(() => ex.on('orderbook', () => {}), (e) => e instanceof errors.BadRequest && /needs a symbol/.test(e.message));
+    assert.throws(() => ex.on('orderbook', 'BTC/USDT'), (e) => e instanceof errors.BadRequest && /needs a callback/.test(e.message));
+    await assert.rejects(ex.fetchOrderBook(42), errors.BadRequest);
+    assert.throws(() => ex.watchOHLCV('BTC/USDT', '7m'), (e) => e instanceof errors.BadRequest && /timeframe/.test(e.message));
     assert.strictEqual(stub.requests.length, before);
     assert.strictEqual(stub.clients.size, 0);
   });

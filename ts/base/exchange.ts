@@ -334,7 +334,17 @@ export abstract class Exchange {
   }
 
   private callbackArgs(channel: Channel, a: string | Callback, b?: Callback): { symbol?: string; cb: Callback } {
-    if (typeof a === 'function') return { cb: a };
+    if (!CHANNELS.has(channel)) {
+      throw new BadRequest(`unknown channel ${JSON.stringify(channel)}; use one of ${[...CHANNELS].join(', ')}`, {
+        exchange: this.id,
+      });
+    }
+    if (typeof a === 'function') {
+      if (isMarketChannel(channel)) {
+        throw new BadRequest(`on('${channel}', symbol, callback) needs a symbol`, { exchange: this.id });
+      }
+      return { cb: a };
+    }
     if (typeof b !== 'function') {
       throw new BadRequest(`on('${channel}', ...) needs a callback function`, { exchange: this.id });
     }
@@ -581,6 +591,8 @@ export abstract class Exchange {
     return { id: this.id, ws: this.ws, urls: this.urls, has: this.has };
   }
 }
+
+const CHANNELS = new Set<string>(['orderbook', 'ticker', 'trades', 'ohlcv', 'balance', 'orders', 'myTrades', 'status', 'resync', 'error']);
 
 function isMarketChannel(c: string): c is MarketChannel {
   return c === 'orderbook' || c === 'ticker' || c === 'trades' || c === 'ohlcv';
