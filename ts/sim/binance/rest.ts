@@ -14,6 +14,7 @@ import { int, limit, opt, Params, parseForm, req, stringArray, SymbolResolver } 
 import { RateCounters } from './rate-limits';
 import { isInterval, MarketStats } from './stats';
 import { Trading } from './trading';
+import { coinConfigs } from './wallet';
 
 export interface RestContext {
   engine: MatchingEngine;
@@ -111,6 +112,11 @@ export class RestApi {
       'GET /api/v3/myTrades': { weight: 20, signed: true, run: (r) => t.myTrades(acct(r), r.p) },
       'GET /sapi/v1/capital/deposit/hisrec': { weight: 1, signed: true, run: (r) => ctx.deposits(acct(r)) },
       'GET /sapi/v1/capital/withdraw/history': { weight: 1, signed: true, run: () => [] },
+      // The simulated account has no margin: general-purpose clients (ccxt's loadMarkets with keys)
+      // ask for the margin pair lists, and an empty list is the truthful answer.
+      'GET /sapi/v1/margin/allPairs': { weight: 1, signed: true, run: () => [] },
+      'GET /sapi/v1/margin/isolated/allPairs': { weight: 10, signed: true, run: () => [] },
+      'GET /sapi/v1/capital/config/getall': { weight: 10, signed: true, run: (r) => coinConfigs(t.account(acct(r), {})) },
     };
   }
 
