@@ -8,20 +8,24 @@
  */
 import type { OrderBook } from '../book/orderbook';
 import { BadRequest, BadSymbol, BaseError, NotSupported } from './errors';
-import { Channel, EventHub, MarketChannel, eventKey } from './events';
+import { Channel, EventHub, MarketChannel, PrivateChannel, eventKey } from './events';
 import { LiveBook, LiveBookOptions } from './live-book';
 import { Topic } from './topic';
+import type { OrderParams, PrivateApi } from './trading';
 import type {
+  Balances,
   Capability,
   ExchangeOptions,
   Market,
   OHLCV,
   OrderBookSnapshot,
+  Order,
   OrderBookView,
   ResyncEvent,
   StatusEvent,
   Ticker,
   Trade,
+  Transaction,
   Urls,
 } from './types';
 import { Watch } from './watch';
@@ -38,7 +42,20 @@ export interface ExchangeSpec {
 }
 
 /** Keys of `has` whose value switches between 'ws' and 'rest' with the `ws` option. */
-const PULL_STREAMED = ['fetchOrderBook', 'fetchOrderBooks', 'fetchTicker', 'fetchTickers', 'fetchTrades', 'fetchOHLCV'];
+const PULL_STREAMED = [
+  'fetchOrderBook',
+  'fetchOrderBooks',
+  'fetchTicker',
+  'fetchTickers',
+  'fetchTrades',
+  'fetchOHLCV',
+  'fetchBalance',
+  'fetchBalances',
+  'fetchOpenOrders',
+  'fetchOrders',
+  'fetchClosedOrders',
+  'fetchMyTrades',
+];
 
 /** Most trades kept per symbol for fetchTrades. */
 const TRADES_KEPT = 1000;
@@ -286,13 +303,11 @@ export abstract class Exchange {
   on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void;
   on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void {
     const { symbol, cb } = this.callbackArgs(channel, a, b);
+    if (isPrivateChannel(channel)) return this.onPrivate(channel, symbol, cb);
     if (symbol === undefined) {
       return this.events.add(channel, cb as (p: unknown) => void);
     }
     const kind = channel as MarketChannel;
-    if (!isMarketChannel(kind)) {
-      return this.onPrivate(channel, symbol, cb);
-    }
     const tf = kind === 'ohlcv' ? (params?.timeframe ?? '1m') : undefined;
     if (tf !== undefined) this.checkTimeframe(tf);
     const key = eventKey(kind, symbol, tf);
@@ -320,6 +335,10 @@ export abstract class Exchange {
   /** Removes a callback registered with `on` (same arguments). */
   off(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): void {
     const { symbol, cb } = this.callbackArgs(channel, a, b);
+    if (isPrivateChannel(channel)) {
+      this.offPrivate(channel, symbol, cb);
+      return;
+    }
     if (symbol === undefined || !isMarketChannel(channel)) {
       this.events.remove(eventKey(channel, symbol), cb as (p: unknown) => void);
       return;
@@ -328,9 +347,20 @@ export abstract class Exchange {
     this.offs.get(eventKey(channel, symbol, tf))?.get(cb)?.();
   }
 
-  /** Private channels ('balance', 'orders', 'myTrades'): overridden by adapters that stream them. */
-  protected onPrivate(channel: Channel, symbol: string | undefined, _cb: Callback): () => void {
-    throw new NotSupported(`on('${channel}'${symbol ? `, '${symbol}'` : ''}) is not supported yet`, { exchange: this.id });
+  /** Private channels ('balance', 'orders', 'myTrades'): all symbols, or narrowed to one. */
+  protected onPrivate(channel: Channel, symbol: string | undefined, cb: Callback): () => void {
+    if (symbol !== undefined && this.markets) this.market(symbol); // BadSymbol at once when we can know
+    return this.privateApi(`on('${channel}')`).on(channel as PrivateChannel, symbol, cb);
+  }
+
+  protected offPrivate(channel: Channel, symbol: string | undefined, cb: Callback): void {
+    let api: PrivateApi;
+    try {
+      api = this.privateApi(`off('${channel}')`);
+    } catch {
+      return; // nothing can have been registered
+    }
+    api.off(channel as PrivateChannel, symbol, cb);
   }
 
   private callbackArgs(channel: Channel, a: string | Callback, b?: Callback): { symbol?: string; cb: Callback } {
@@ -570,6 +600,94 @@ export abstract class Exchange {
     return t.book.book;
   }
 
+  // ---------------------------------------------------------------- private: pull, push, pub
+
+  /**
+   * The private side (ts/base/trading.ts). Adapters that support it override this; it throws
+   * NotSupported here, and adapters throw AuthenticationError when credentials are missing.
+   */
+  protected privateApi(what: string): PrivateApi {
+    throw new NotSupported(`${what} is not supported yet`, { exchange: this.id });
+  }
+
+  /** Balances: live state with `ws: true` (first call subscribes and seeds from REST), REST otherwise. */
+  async fetchBalance(): Promise<Balances> {
+    return this.privateApi('fetchBalance').fetchBalance();
+  }
+
+  /** Alias of fetchBalance. */
+  fetchBalances(): Promise<Balances> {
+    return this.fetchBalance();
+  }
+
+  async fetchOpenOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    return this.privateApi('fetchOpenOrders').fetchOpenOrders(symbol, since, limit);
+  }
+
+  async fetchOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    return this.privateApi('fetchOrders').fetchOrders(symbol, since, limit);
+  }
+
+  async fetchClosedOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    return this.privateApi('fetchClosedOrders').fetchOrders(symbol, since, limit, false);
+  }
+
+  async fetchOrder(id: string, symbol?: string): Promise<Order> {
+    return this.privateApi('fetchOrder').fetchOrder(id, symbol);
+  }
+
+  async fetchMyTrades(symbol?: string, since?: number, limit?: number): Promise<Trade[]> {
+    return this.privateApi('fetchMyTrades').fetchMyTrades(symbol, since, limit);
+  }
+
+  /** Deposits and withdrawals, oldest first (REST). */
+  async fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.privateApi('fetchTransactions').fetchTransactions(code, since, limit);
+  }
+
+  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.privateApi('fetchDeposits').fetchDeposits(code, since, limit);
+  }
+
+  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.privateApi('fetchWithdrawals').fetchWithdrawals(code, since, limit);
+  }
+
+  /** Places an order over the WebSocket trading API where there is one (`has.createOrder`), REST otherwise. */
+  async createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: OrderParams): Promise<Order> {
+    return this.privateApi('createOrder').createOrder(symbol, type, side, amount, price, params);
+  }
+
+  async cancelOrder(id: string, symbol?: string, params?: OrderParams): Promise<Order> {
+    return this.privateApi('cancelOrder').cancelOrder(id, symbol, params);
+  }
+
+  /** Replaces an order (new price/amount); resolves with the new order. */
+  async editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: OrderParams): Promise<Order> {
+    return this.privateApi('editOrder').editOrder(id, symbol, type, side, amount, price, params);
+  }
+
+  async cancelAllOrders(symbol?: string, params?: OrderParams): Promise<Order[]> {
+    return this.privateApi('cancelAllOrders').cancelAllOrders(symbol, params);
+  }
+
+  /** The balance after every change (conflated: a slow reader gets the latest). */
+  watchBalance(): Watch<Balances> {
+    return this.privateApi('watchBalance').watchBalance();
+  }
+
+  /** Changed orders, queued (none lost); all symbols, or one. */
+  watchOrders(symbol?: string): Watch<Order[]> {
+    if (symbol !== undefined && this.markets) this.market(symbol);
+    return this.privateApi('watchOrders').watchOrders(symbol);
+  }
+
+  /** New own trades, queued (none lost); all symbols, or one. */
+  watchMyTrades(symbol?: string): Watch<Trade[]> {
+    if (symbol !== undefined && this.markets) this.market(symbol);
+    return this.privateApi('watchMyTrades').watchMyTrades(symbol);
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   /** Closes every stream and connection; the instance cannot be used afterwards. */
@@ -593,6 +711,10 @@ export abstract class Exchange {
 }
 
 const CHANNELS = new Set<string>(['orderbook', 'ticker', 'trades', 'ohlcv', 'balance', 'orders', 'myTrades', 'status', 'resync', 'error']);
+
+function isPrivateChannel(c: string): c is PrivateChannel {
+  return c === 'balance' || c === 'orders' || c === 'myTrades';
+}
 
 function isMarketChannel(c: string): c is MarketChannel {
   return c === 'orderbook' || c === 'ticker' || c === 'trades' || c === 'ohlcv';

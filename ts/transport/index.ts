@@ -16,3 +16,4 @@ export {
 } from './rest-client';
 export { RateLimiter, RateLimiterOptions } from './rate-limiter';
 export { stripQuery, redactUrls, redactError } from './redact';
+export { WsRpc, WsRpcOptions, WsRpcEvents, RpcCodec, RpcRequestOptions, RpcState, RpcNotSent, RpcReplyLost } from './ws-rpc';

@@ -6,8 +6,9 @@
  * u <= lastUpdateId are dropped, the first applied event straddles lastUpdateId + 1, and any later
  * U != previous u + 1 triggers an in-place resync of that symbol only.
  */
-import { BadResponse, BadRequest } from '../../base/errors';
+import { AuthenticationError, BadResponse, BadRequest, ExchangeNotAvailable } from '../../base/errors';
 import { Exchange } from '../../base/exchange';
+import type { PrivateApi } from '../../base/trading';
 import type { Topic } from '../../base/topic';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../base/types';
 import { HubSocket, StreamHub } from '../../base/stream-hub';
@@ -15,7 +16,9 @@ import { OrderBook } from '../../book/orderbook';
 import { binanceRule } from '../../book/sync';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
+import { BinanceCredentials } from './auth';
 import { binanceError, mapRestError } from './errors';
+import { BinancePrivateSide, createPrivateSide, privateHas } from './private-side';
 import { ExchangeInfo, parseMarkets } from './markets';
 import {
   DepthSnapshotMsg,
@@ -47,6 +50,10 @@ export interface BinanceOptions extends ExchangeOptions {
    * instead of combined streams (`/stream?streams=...`, the default).
    */
   rawStreams?: boolean;
+  /** Orders over the WebSocket API (default true); false: over REST. */
+  wsTrading?: boolean;
+  /** recvWindow of signed requests (ms, default: Binance's 5000). */
+  recvWindow?: number;
 }
 
 /** REST request weight of /api/v3/depth by limit (rest-api.md "Order book"). */
@@ -65,6 +72,9 @@ export class binance extends Exchange {
   private readonly byStream = new Map<string, Topic>();
   private readonly streamsPerConnection: number;
   private readonly rawStreams: boolean;
+  /** The private side, created on first use (secrets stay in private fields). */
+  #private: BinancePrivateSide | undefined;
+  #warmed = false;
 
   constructor(options?: BinanceOptions) {
     super(options, {
@@ -85,9 +95,7 @@ export class binance extends Exchange {
         watchTickers: 'ws',
         watchTrades: 'ws',
         watchOHLCV: 'ws',
-        createOrder: false,
-        cancelOrder: false,
-        fetchBalance: false,
+        ...privateHas(options?.wsTrading !== false),
       },
       timeframes: TIMEFRAMES,
     });
@@ -101,6 +109,73 @@ export class binance extends Exchange {
       limiter: new RateLimiter({ capacity: 6000, intervalMs: 60_000 }),
       mapError: (status, body) => mapRestError(status, body, 'request'),
     });
+  }
+
+  // ---------------------------------------------------------------- private
+
+  /** Loads markets; with credentials it also opens the WebSocket API and measures the clock, so the first order is fast. */
+  override loadMarkets(reload = false): ReturnType<Exchange['loadMarkets']> {
+    const p = super.loadMarkets(reload);
+    if (!this.#warmed && this.options.apiKey && this.options.secret && !this.closed) {
+      this.#warmed = true;
+      p.then(
+        () => {
+          try {
+            if (!this.closed) this.privateSide('warm up').adapter.warm();
+          } catch (err) {
+            this.events.error(err as Error);
+          }
+        },
+        () => {
+          this.#warmed = false;
+        },
+      );
+    }
+    return p;
+  }
+
+  protected override privateApi(what: string): PrivateApi {
+    return this.privateSide(what).api;
+  }
+
+  private privateSide(what: string): BinancePrivateSide {
+    if (this.#private) return this.#private;
+    if (this.closed) throw new ExchangeNotAvailable('exchange is closed', { exchange: this.id });
+    const { apiKey, secret } = this.options;
+    if (!apiKey || !secret) throw new AuthenticationError(`${what} needs apiKey and secret`, { exchange: this.id });
+    const o = this.options as BinanceOptions;
+    this.#private = createPrivateSide({
+      session: {
+        credentials: new BinanceCredentials(apiKey, secret),
+        rest: this.rest,
+        urls: this.urls,
+        timeoutMs: this.timeoutMs,
+        wsTrading: o.wsTrading !== false,
+        recvWindow: o.recvWindow,
+        connection: this.connectionOptions(),
+        status: (s) => this.events.emit('status', s),
+        error: (e) => this.events.error(e),
+      },
+      exchange: this,
+      events: this.events,
+    });
+    return this.#private;
+  }
+
+  /** Transport options shared by every socket (market streams and the WebSocket API). */
+  private connectionOptions() {
+    const stale = this.options.staleTimeoutMs ?? 60_000;
+    const rc = this.options.reconnect ?? {};
+    return {
+      exchange: this.id,
+      connectTimeoutMs: this.timeoutMs,
+      // The server pings every 20 s and ws answers them; our own ping (answered by any
+      // server) keeps the stale check meaningful on quiet markets.
+      pingIntervalMs: Math.max(1000, Math.min(20_000, Math.floor(stale / 3))),
+      staleTimeoutMs: stale,
+      backoff: { baseDelayMs: rc.baseDelayMs ?? 500, maxDelayMs: rc.maxDelayMs ?? 30_000 },
+      maxAttempts: rc.maxAttempts ?? Infinity,
+    };
   }
 
   // ---------------------------------------------------------------- REST
@@ -169,8 +244,6 @@ export class binance extends Exchange {
   private streams(): StreamHub {
     if (this.hub) return this.hub;
     const base = this.urls.ws as string;
-    const stale = this.options.staleTimeoutMs ?? 60_000;
-    const rc = this.options.reconnect ?? {};
     this.hub = new StreamHub(
       {
         namesInUrl: (names) => (this.rawStreams ? [] : names.slice(0, MAX_STREAMS_IN_URL)),
@@ -186,16 +259,7 @@ export class binance extends Exchange {
         maxNamesPerMessage: 200,
         // "WebSocket connections have a limit of 5 incoming messages per second"
         maxMessagesPerSecond: 5,
-        connection: {
-          exchange: this.id,
-          connectTimeoutMs: this.timeoutMs,
-          // The server pings every 20 s and ws answers them; our own ping (answered by any
-          // server) keeps the stale check meaningful on quiet markets.
-          pingIntervalMs: Math.max(1000, Math.min(20_000, Math.floor(stale / 3))),
-          staleTimeoutMs: stale,
-          backoff: { baseDelayMs: rc.baseDelayMs ?? 500, maxDelayMs: rc.maxDelayMs ?? 30_000 },
-          maxAttempts: rc.maxAttempts ?? Infinity,
-        },
+        connection: this.connectionOptions(),
       },
       {
         frame: (text, sock) => this.onFrame(text, sock),
@@ -332,7 +396,9 @@ export class binance extends Exchange {
     const hub = this.hub;
     this.hub = undefined;
     this.byStream.clear();
-    await hub?.close();
+    const priv = this.#private;
+    priv?.api.close(new ExchangeNotAvailable('exchange closed', { exchange: this.id }));
+    await Promise.all([hub?.close(), priv?.adapter.close()]);
     this.rest.close();
   }
 
@@ -341,4 +407,5 @@ export class binance extends Exchange {
     return this.hub?.socketCount ?? 0;
   }
 }
+
 

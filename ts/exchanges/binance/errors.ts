@@ -53,7 +53,47 @@ export function binanceError(code: number, msg: string, what: string, ctx: Error
   let cls: ErrorClass = BY_CODE[code] ?? ExchangeError;
   if (code === -2010 && /insufficient balance/i.test(msg)) cls = InsufficientFunds;
   if (code === -2011 && !/unknown order/i.test(msg)) cls = InvalidOrder;
-  return new cls(`${what} failed: ${msg} (code ${code})`, { exchange: 'binance', code, ...ctx });
+  let detail = '';
+  if (code === -2021 || code === -2022) {
+    // cancel-replace: the class is that of the half that failed (protocols.md §1: 409 = partly done)
+    const inner = cancelReplaceFailure(ctx.raw);
+    if (inner) {
+      cls = binanceError(inner.code, inner.msg, what).constructor as ErrorClass;
+      detail = `; ${inner.part}: ${inner.msg} (code ${inner.code})`;
+    }
+  }
+  return new cls(`${what} failed: ${msg} (code ${code})${detail}`, { exchange: 'binance', code, ...ctx });
+}
+
+/** The failed half of a cancel-replace error's `data` (REST body or WS API reply). */
+function cancelReplaceFailure(raw: unknown): { part: string; code: number; msg: string } | undefined {
+  const r = raw as { data?: unknown; error?: { data?: unknown } } | undefined;
+  const data = (r?.data ?? r?.error?.data) as
+    | { cancelResult?: string; newOrderResult?: string; cancelResponse?: { code?: unknown; msg?: unknown }; newOrderResponse?: { code?: unknown; msg?: unknown } | null }
+    | undefined;
+  if (!data) return undefined;
+  const pick = (part: string, x: { code?: unknown; msg?: unknown } | null | undefined) =>
+    x && typeof x.code === 'number' && typeof x.msg === 'string' ? { part, code: x.code, msg: x.msg } : undefined;
+  if (data.cancelResult === 'FAILURE') return pick('cancel', data.cancelResponse);
+  if (data.newOrderResult === 'FAILURE') return pick('new order', data.newOrderResponse);
+  return undefined;
+}
+
+/**
+ * A WebSocket API error reply `{"id","status":400,"error":{"code","msg"[,"data"]}}`. 429/418 are
+ * rate limits whatever the code; their `data.retryAfter` is an epoch-ms time.
+ */
+export function wsApiError(reply: { status?: unknown; error?: { code?: unknown; msg?: unknown; data?: unknown } }, what: string, now = Date.now()): BaseError {
+  const status = typeof reply.status === 'number' ? reply.status : undefined;
+  const code = typeof reply.error?.code === 'number' ? reply.error.code : 0;
+  const msg = typeof reply.error?.msg === 'string' ? reply.error.msg : 'request failed';
+  if (status === 429 || status === 418) {
+    const data = reply.error?.data as { retryAfter?: unknown } | undefined;
+    const err = new RateLimitExceeded(`${what} failed: HTTP ${status} rate limit: ${msg} (code ${code})`, { exchange: 'binance', code, status, raw: reply });
+    if (typeof data?.retryAfter === 'number') err.retryAfterMs = Math.max(0, data.retryAfter - now);
+    return err;
+  }
+  return binanceError(code, msg, what, { status, raw: reply });
 }
 
 /** RestClient mapError hook: HTTP 4xx body `{"code":-1121,"msg":"Invalid symbol."}`. */

@@ -51,10 +51,11 @@ export const E = {
   filter: (name: string) => new BinanceError(400, -1013, `Filter failure: ${name}`),
   subscriptionActive: () => new BinanceError(400, -2035, 'User Data Stream subscription already active.'),
   subscriptionInactive: () => new BinanceError(400, -2036, 'User Data Stream subscription not active.'),
-  tooMuchWeight: (status: number, until: number) =>
+  /** `data` ({serverTime, retryAfter}) is only sent by the WebSocket API. */
+  tooMuchWeight: (status: number, until: number, data?: { serverTime: number; retryAfter: number }) =>
     status === 418
-      ? new BinanceError(418, -1003, `Way too much request weight used; IP banned until ${until}. Please use WebSocket Streams for live updates to avoid bans.`)
-      : new BinanceError(429, -1003, 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.'),
+      ? new BinanceError(418, -1003, `Way too much request weight used; IP banned until ${until}. Please use WebSocket Streams for live updates to avoid bans.`, data)
+      : new BinanceError(429, -1003, 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.', data),
   internal: (msg: string) => new BinanceError(500, -1000, msg),
 };
 

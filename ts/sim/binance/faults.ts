@@ -18,8 +18,10 @@ export interface RateLimitFault {
   status?: 429 | 418;
   /** Retry-After header value in seconds (default 1). */
   retryAfterSec?: number;
-  /** How many REST requests get the reply (default 1). */
+  /** How many requests get the reply (default 1). */
   count?: number;
+  /** Which API answers so: 'rest' (default) or 'wsApi' (WebSocket API requests, with data.retryAfter). */
+  api?: 'rest' | 'wsApi';
 }
 
 /** What the faults act on; implemented by the simulator server. */
@@ -38,7 +40,10 @@ export class Faults {
   readonly withheld = { pongs: 0, frames: 0 };
   /** Delay (ms) applied to GET /api/v3/depth replies; the snapshot is taken on arrival. */
   snapshotDelayMs = 0;
+  /** The server's clock minus the machine's (ms): see skewClock(). */
+  clockSkewMs = 0;
   private pendingRateLimit: { status: number; retryAfterSec: number; count: number } | undefined;
+  private pendingWsRateLimit: { status: number; retryAfterSec: number; count: number } | undefined;
   private silenced = false;
   private cancelResume: (() => void) | undefined;
 
@@ -83,9 +88,24 @@ export class Faults {
     this.loginsRejected = on;
   }
 
-  /** The next `count` REST requests are answered with `status` (429/418), -1003 and Retry-After. */
+  /**
+   * The next `count` REST requests (or, with `api: 'wsApi'`, WebSocket API requests) are answered
+   * with `status` (429/418) and -1003: REST with Retry-After, the WebSocket API with
+   * `error.data.retryAfter` (epoch ms) and `serverTime`.
+   */
   rateLimit(opts: RateLimitFault = {}): void {
-    this.pendingRateLimit = { status: opts.status ?? 429, retryAfterSec: opts.retryAfterSec ?? 1, count: opts.count ?? 1 };
+    const r = { status: opts.status ?? 429, retryAfterSec: opts.retryAfterSec ?? 1, count: opts.count ?? 1 };
+    if (opts.api === 'wsApi') this.pendingWsRateLimit = r;
+    else this.pendingRateLimit = r;
+  }
+
+  /**
+   * From now on the server's clock runs `ms` ahead of the machine's (negative: behind), as a real
+   * exchange's clock does from a client with a drifting clock: timestamps of signed requests are
+   * checked against it (-1021), and every time the server reports comes from it.
+   */
+  skewClock(ms: number): void {
+    this.clockSkewMs = ms;
   }
 
   /** Delays GET /api/v3/depth replies by `ms` (0 turns it off). */
@@ -93,11 +113,14 @@ export class Faults {
     this.snapshotDelayMs = Math.max(0, ms);
   }
 
-  /** Consumes one pending rate-limit reply, if any. */
-  takeRateLimit(): { status: number; retryAfterSec: number } | undefined {
-    const r = this.pendingRateLimit;
+  /** Consumes one pending rate-limit reply of the REST API (or the WebSocket API), if any. */
+  takeRateLimit(api: 'rest' | 'wsApi' = 'rest'): { status: number; retryAfterSec: number } | undefined {
+    const r = api === 'wsApi' ? this.pendingWsRateLimit : this.pendingRateLimit;
     if (!r) return undefined;
-    if (--r.count <= 0) this.pendingRateLimit = undefined;
+    if (--r.count <= 0) {
+      if (api === 'wsApi') this.pendingWsRateLimit = undefined;
+      else this.pendingRateLimit = undefined;
+    }
     return { status: r.status, retryAfterSec: r.retryAfterSec };
   }
 
@@ -106,6 +129,8 @@ export class Faults {
     this.resume();
     this.loginsRejected = false;
     this.snapshotDelayMs = 0;
+    this.clockSkewMs = 0;
     this.pendingRateLimit = undefined;
+    this.pendingWsRateLimit = undefined;
   }
 }

@@ -70,7 +70,9 @@ export class BinanceSim {
   private closed = false;
 
   constructor(private readonly opts: BinanceSimOptions) {
-    const now = (): number => Date.now();
+    // the skewClock fault: the server's clock runs ahead of (or behind) the machine's
+    // (read at call time: faults is created below, after the first deposits)
+    const now = (): number => Date.now() + (this.faults?.clockSkewMs ?? 0);
     this.engine = new MatchingEngine({ seed: opts.seed, now });
     this.specs = opts.symbols.map(symbolSpec);
     for (const spec of this.specs) {
@@ -140,6 +142,7 @@ export class BinanceSim {
         now,
         exchangeInfo,
         loginsRejected: () => this.faults.loginsRejected,
+        takeRateLimit: () => this.faults.takeRateLimit('wsApi'),
       },
       { ...opts.limits, maxMessagesPerSecond: 0 },
       connHooks,
@@ -217,7 +220,7 @@ export class BinanceSim {
   /** Credits the user's account (balanceUpdate + outboundAccountPosition on user streams). */
   deposit(asset: string, qty: number | string): void {
     this.engine.deposit(USER_ACCOUNT, asset, qty);
-    const now = Date.now();
+    const now = Date.now() + this.faults.clockSkewMs;
     this.deposits.push({
       id: `sim${this.deposits.length + 1}`,
       amount: eightDecimals(toDecimalString(qty)),

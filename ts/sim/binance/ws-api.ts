@@ -28,6 +28,8 @@ export interface ApiContext {
   now(): number;
   exchangeInfo(filter: { symbols?: string[]; symbolStatus?: string }): Json;
   loginsRejected(): boolean;
+  /** Fault hook: a pending rate-limit reply for the next request. */
+  takeRateLimit(): { status: number; retryAfterSec: number } | undefined;
 }
 
 class ApiSession implements UserSink {
@@ -165,6 +167,11 @@ export class ApiServer {
       if (p['returnRateLimits'] !== undefined) wantLimits = p['returnRateLimits'] !== 'false';
       spec = this.methods[method.replace(/^v3\//, '')];
       if (!spec) throw E.unsupported();
+      const limited = this.ctx.takeRateLimit();
+      if (limited) {
+        const until = now + limited.retryAfterSec * 1000;
+        throw E.tooMuchWeight(limited.status, until, { serverTime: now, retryAfter: until });
+      }
       if (spec.security === 'signed') key = this.signatureAuth(s, p, false);
       if (spec.security === 'stream' && !s.key) throw E.unauthorized();
       const result = spec.run(s, p, key);

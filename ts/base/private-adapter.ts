@@ -1,0 +1,73 @@
+/**
+ * What an exchange adapter provides to the private side (ts/base/trading.ts), and how its stream
+ * reports back. Binance implements it today; Kraken, OKX and Bybit plug in the same way: REST
+ * snapshots, trading (their WebSocket order entry, REST otherwise), and a private stream that calls
+ * the PrivateSink methods with unified structures.
+ */
+import type { BalanceData } from './private-state';
+import type { BalanceEntry, Market, Order, Trade, Transaction } from './types';
+
+/** Extra request parameters: unified ones (clientOrderId, postOnly, timeInForce, cost) or the exchange's own. */
+export type OrderParams = Record<string, unknown>;
+
+export interface OrderRequest {
+  market: Market;
+  type: string;
+  side: 'buy' | 'sell';
+  amount: number;
+  price: number | undefined;
+  params: OrderParams;
+}
+
+/** What the re-sync after an interruption starts from. */
+export interface RecoveryHint {
+  /** Orders that were open when the stream went down. */
+  openOrders: Order[];
+  /** Symbols the state knows about (orders or trades). */
+  symbols: string[];
+  /** The last own trade known per symbol. */
+  lastTrades: Record<string, Trade | undefined>;
+  /** Local time from which trades may have been missed. */
+  since: number;
+}
+
+/** What changed while the stream was down, as REST tells it. */
+export interface Recovery {
+  balance?: BalanceData;
+  orders: Order[];
+  trades: Trade[];
+}
+
+/** REST snapshots, trading and the stream, as one exchange provides them. */
+export interface PrivateAdapter {
+  fetchBalance(): Promise<BalanceData>;
+  fetchOpenOrders(market: Market | undefined): Promise<Order[]>;
+  fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]>;
+  fetchOrder(id: string, market: Market | undefined): Promise<Order>;
+  fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]>;
+  fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]>;
+  fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]>;
+  recover(hint: RecoveryHint): Promise<Recovery>;
+  createOrder(req: OrderRequest): Promise<Order>;
+  cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order>;
+  editOrder(id: string, req: OrderRequest): Promise<Order>;
+  cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]>;
+  /** Starts the private stream; it reports through `sink`. */
+  startStream(sink: PrivateSink): void;
+  stopStream(): void;
+}
+
+/** How the adapter's stream reports to the private state. */
+export interface PrivateSink {
+  /** The subscription is active (again). */
+  live(): void;
+  /** The stream was interrupted (the adapter reconnects and calls live() again). */
+  down(): void;
+  /** The subscription was refused for good (bad key, rejected login). */
+  failed(err: Error): void;
+  balance(data: BalanceData): void;
+  /** One currency's free balance moved by `delta` (deposit, withdrawal, transfer). */
+  balanceDelta(currency: string, delta: (old: BalanceEntry) => BalanceEntry, time: number | undefined, info: unknown): void;
+  order(o: Order): void;
+  trade(t: Trade): void;
+}

@@ -1,0 +1,394 @@
+/**
+ * The private side of the unified API, exchange-agnostic (DESIGN.md §1 "Pull", "Push", "Pub"):
+ *
+ * - pull: fetchBalance, fetchOpenOrders, fetchOrders, fetchClosedOrders, fetchMyTrades, fetchOrder
+ *   answer from the live private state with `ws: true` (the first call starts the stream and seeds
+ *   the state from REST), from REST otherwise; deposits and withdrawals always come from REST;
+ * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), watchBalance (conflated),
+ *   watchOrders / watchMyTrades (queued: nothing lost);
+ * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders; the adapter picks the transport
+ *   (WebSocket trading API, REST when that is unreachable). Replies are merged into the state too.
+ *
+ * The adapter implements PrivateAdapter (REST snapshots, trading, stream start/stop) and feeds the
+ * stream through the PrivateSink methods of this class. Kraken, OKX and Bybit plug in the same way.
+ */
+import { BadRequest } from './errors';
+import type { EventHub, PrivateChannel } from './events';
+import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from './private-adapter';
+import { PrivatePush } from './private-push';
+import { BalanceData, PrivateState } from './private-state';
+import { PrivateStream } from './private-stream';
+import type { BalanceEntry, Balances, Market, Order, Trade, Transaction } from './types';
+import type { Watch } from './watch';
+
+export type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from './private-adapter';
+
+export interface PrivateApiOptions {
+  exchange: string;
+  events: EventHub;
+  ws: boolean;
+  timeoutMs: number;
+  market: (symbol: string) => Promise<Market>;
+  /** Markets are needed to read stream events: loaded before the stream starts. */
+  loadMarkets: () => Promise<unknown>;
+  adapter: PrivateAdapter;
+}
+
+export class PrivateApi implements PrivateSink {
+  readonly state = new PrivateState();
+  readonly stream: PrivateStream;
+  private readonly o: PrivateApiOptions;
+  private readonly push: PrivatePush;
+  private balanceSeed: Promise<void> | undefined;
+  private balanceSeeded = false;
+  /** Bumped when the state is dropped, so a seed that was in flight is not applied to the next one. */
+  private epoch = 0;
+  private openSeed: Promise<void> | undefined;
+  private readonly orderSeeds = new Map<string, Promise<void>>();
+  private readonly tradeSeeds = new Map<string, Promise<void>>();
+
+  constructor(o: PrivateApiOptions) {
+    this.o = o;
+    this.stream = new PrivateStream({
+      exchange: o.exchange,
+      start: () => {
+        o.loadMarkets().then(
+          () => {
+            if (this.stream.state === 'starting') o.adapter.startStream(this);
+          },
+          (err: Error) => this.stream.failed(err),
+        );
+      },
+      stop: () => {
+        o.adapter.stopStream();
+        this.forget();
+      },
+      firstLive: () => void this.seedBalance().catch((err: Error) => o.events.error(err)),
+      recover: () => this.recover(),
+      failed: (err) => {
+        this.push.fail(err);
+        o.events.error(err);
+      },
+      error: (err) => o.events.error(err),
+    });
+    this.push = new PrivatePush(o.exchange, o.events, this.stream);
+  }
+
+  // ---------------------------------------------------------------- pull
+
+  async fetchBalance(): Promise<Balances> {
+    if (!this.o.ws) return balancesOf(await this.o.adapter.fetchBalance());
+    await this.ensureLive();
+    await this.seedBalance();
+    return this.state.balance();
+  }
+
+  async fetchOpenOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    const market = await this.marketOrNone(symbol);
+    if (!this.o.ws) return window(await this.o.adapter.fetchOpenOrders(market), since, limit);
+    await this.ensureLive();
+    await this.seedOpen();
+    return copies(window(this.state.listOrders(symbol, true), since, limit));
+  }
+
+  async fetchOrders(symbol?: string, since?: number, limit?: number, open?: boolean): Promise<Order[]> {
+    const market = await this.marketOrNone(symbol);
+    if (!this.o.ws) {
+      const list = await this.o.adapter.fetchOrders(market, since, limit);
+      return open === undefined ? list : list.filter((x) => isOpen(x) === open);
+    }
+    await this.ensureLive();
+    await this.seedOpen();
+    if (market) await this.seedOnce(this.orderSeeds, market.symbol, () => this.o.adapter.fetchOrders(market), (l) => this.mergeQuiet(l));
+    return copies(window(this.state.listOrders(symbol, open), since, limit));
+  }
+
+  async fetchOrder(id: string, symbol?: string): Promise<Order> {
+    const market = await this.marketOrNone(symbol);
+    if (this.o.ws) {
+      await this.ensureLive();
+      const known = this.state.order(String(id), symbol);
+      if (known) return { ...known };
+    }
+    const o = await this.o.adapter.fetchOrder(String(id), market);
+    if (this.stream.active) this.state.upsertOrder(o);
+    return o;
+  }
+
+  async fetchMyTrades(symbol?: string, since?: number, limit?: number): Promise<Trade[]> {
+    const market = await this.marketOrNone(symbol);
+    if (!this.o.ws) return this.o.adapter.fetchMyTrades(market, since, limit);
+    await this.ensureLive();
+    if (market) {
+      await this.seedOnce(this.tradeSeeds, market.symbol, () => this.o.adapter.fetchMyTrades(market), (l) => {
+        for (const t of l) this.state.addTrade(t);
+      });
+    }
+    return window(this.state.listTrades(symbol), since, limit).map((t) => ({ ...t }));
+  }
+
+  fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.o.adapter.fetchDeposits(code, since, limit);
+  }
+
+  fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.o.adapter.fetchWithdrawals(code, since, limit);
+  }
+
+  async fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const [d, w] = await Promise.all([this.fetchDeposits(code, since), this.fetchWithdrawals(code, since)]);
+    return window(d.concat(w).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)), since, limit);
+  }
+
+  private async ensureLive(): Promise<void> {
+    this.stream.retain();
+    await this.stream.whenLive(this.o.timeoutMs);
+  }
+
+  private seedBalance(): Promise<void> {
+    if (!this.balanceSeed) {
+      const epoch = this.epoch;
+      this.balanceSeed = this.o.adapter.fetchBalance().then(
+        (data) => {
+          if (epoch === this.epoch) this.applySnapshot(data);
+        },
+        (err: unknown) => {
+          this.balanceSeed = undefined;
+          throw err;
+        },
+      );
+    }
+    return this.balanceSeed;
+  }
+
+  private seedOpen(): Promise<void> {
+    if (!this.openSeed) {
+      const epoch = this.epoch;
+      this.openSeed = this.o.adapter.fetchOpenOrders(undefined).then(
+        (l) => {
+          if (epoch === this.epoch) this.mergeQuiet(l);
+        },
+        (err: unknown) => {
+          this.openSeed = undefined;
+          throw err;
+        },
+      );
+    }
+    return this.openSeed;
+  }
+
+  private seedOnce<T>(seeds: Map<string, Promise<void>>, key: string, load: () => Promise<T>, apply: (v: T) => void): Promise<void> {
+    let p = seeds.get(key);
+    if (!p) {
+      const epoch = this.epoch;
+      p = load().then((v) => {
+        if (epoch === this.epoch) apply(v);
+      }, (err: unknown) => {
+        seeds.delete(key);
+        throw err;
+      });
+      seeds.set(key, p);
+    }
+    return p;
+  }
+
+  /** REST history: merged without events (it is not news; the stream was live before it was asked). */
+  private mergeQuiet(list: Order[]): void {
+    for (const o of list) this.state.upsertOrder(o);
+  }
+
+  /** A whole-account balance: the first one is always announced, later ones when they change something. */
+  private applySnapshot(data: BalanceData): void {
+    const first = !this.balanceSeeded;
+    this.balanceSeeded = true;
+    if (this.state.applyBalances(data, 'snapshot') || first) this.emitBalance();
+  }
+
+  /** The stream stopped: its state is no longer maintained. */
+  private forget(): void {
+    this.epoch++;
+    this.state.clear();
+    this.balanceSeed = this.openSeed = undefined;
+    this.balanceSeeded = false;
+    this.orderSeeds.clear();
+    this.tradeSeeds.clear();
+  }
+
+  private async recover(): Promise<void> {
+    const s = this.state;
+    s.streamResubscribed();
+    const symbols = s.symbols();
+    const lastTrades: Record<string, Trade | undefined> = {};
+    for (const sym of symbols) lastTrades[sym] = s.lastTrade(sym);
+    const downAt = this.stream.downAt ?? Date.now();
+    const since = Math.max(this.stream.liveSince ?? 0, downAt - 5000);
+    const r = await this.o.adapter.recover({ openOrders: s.listOrders(undefined, true), symbols, lastTrades, since });
+    const trades = r.trades.filter((t) => s.addTrade(t));
+    this.emitTrades(trades);
+    const changed: Order[] = [];
+    for (const o of r.orders) {
+      const c = s.upsertOrder(o);
+      if (c) changed.push(c);
+    }
+    this.emitOrders(changed);
+    if (r.balance) {
+      this.applySnapshot(r.balance);
+      this.balanceSeed = Promise.resolve();
+    }
+  }
+
+  // ---------------------------------------------------------------- pub
+
+  async createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params: OrderParams = {}): Promise<Order> {
+    const req = await this.orderRequest(symbol, type, side, amount, price, params);
+    return this.noted(await this.o.adapter.createOrder(req));
+  }
+
+  async cancelOrder(id: string, symbol?: string, params: OrderParams = {}): Promise<Order> {
+    if (id === undefined || id === null || id === '') throw new BadRequest('cancelOrder needs an order id', { exchange: this.o.exchange });
+    const market = await this.marketOrNone(symbol);
+    return this.noted(await this.o.adapter.cancelOrder(String(id), market, params));
+  }
+
+  async editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params: OrderParams = {}): Promise<Order> {
+    if (id === undefined || id === null || id === '') throw new BadRequest('editOrder needs an order id', { exchange: this.o.exchange });
+    let amt = amount;
+    if (amt === undefined) {
+      const known = this.state.order(String(id), symbol);
+      if (!known) throw new BadRequest('editOrder needs the amount (the order is not in the private state)', { exchange: this.o.exchange, symbol });
+      amt = known.remaining;
+    }
+    const req = await this.orderRequest(symbol, type, side, amt, price, params);
+    return this.noted(await this.o.adapter.editOrder(String(id), req));
+  }
+
+  async cancelAllOrders(symbol?: string, params: OrderParams = {}): Promise<Order[]> {
+    const market = await this.marketOrNone(symbol);
+    const list = await this.o.adapter.cancelAllOrders(market, params);
+    return list.map((o) => this.noted(o));
+  }
+
+  private async orderRequest(symbol: string, type: string, side: string, amount: number, price: number | undefined, params: OrderParams): Promise<OrderRequest> {
+    const ex = this.o.exchange;
+    if (side !== 'buy' && side !== 'sell') throw new BadRequest(`side must be 'buy' or 'sell', got ${JSON.stringify(side)}`, { exchange: ex, symbol });
+    if (typeof type !== 'string' || type === '') throw new BadRequest(`order type must be a string like 'limit', got ${JSON.stringify(type)}`, { exchange: ex, symbol });
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
+      throw new BadRequest(`amount must be a positive number, got ${JSON.stringify(amount)}`, { exchange: ex, symbol });
+    }
+    if (price !== undefined && price !== null && (typeof price !== 'number' || !Number.isFinite(price) || price <= 0)) {
+      throw new BadRequest(`price must be a positive number, got ${JSON.stringify(price)}`, { exchange: ex, symbol });
+    }
+    if (type === 'limit' && (price === undefined || price === null)) throw new BadRequest('a limit order needs a price', { exchange: ex, symbol });
+    const market = await this.o.market(symbol);
+    return { market, type, side, amount, price: price ?? undefined, params: { ...(params ?? {}) } };
+  }
+
+  /** An order reply: merged into the live state (and announced if it is news), returned as a copy. */
+  private noted(o: Order): Order {
+    if (this.stream.active) {
+      const c = this.state.upsertOrder(o);
+      if (c) this.emitOrders([c]);
+    }
+    return { ...o };
+  }
+
+  private async marketOrNone(symbol: string | undefined): Promise<Market | undefined> {
+    return symbol === undefined || symbol === null ? undefined : this.o.market(symbol);
+  }
+
+  // ---------------------------------------------------------------- push
+
+  on(channel: PrivateChannel, symbol: string | undefined, cb: (payload: never) => void): () => void {
+    return this.push.on(channel, symbol, cb);
+  }
+
+  off(channel: PrivateChannel, symbol: string | undefined, cb: (payload: never) => void): void {
+    this.push.off(channel, symbol, cb);
+  }
+
+  watchBalance(): Watch<Balances> {
+    return this.push.watch<Balances>('balance', undefined, 'conflate', () => (this.balanceSeeded ? this.state.balance() : undefined));
+  }
+
+  watchOrders(symbol?: string): Watch<Order[]> {
+    return this.push.watch<Order[]>('orders', symbol, 'queue', undefined);
+  }
+
+  watchMyTrades(symbol?: string): Watch<Trade[]> {
+    return this.push.watch<Trade[]>('myTrades', symbol, 'queue', undefined);
+  }
+
+  /** Balance events start once the state holds the whole account (seeded from REST), never a partial one. */
+  private emitBalance(): void {
+    if (this.balanceSeeded) this.push.balance(() => this.state.balance());
+  }
+
+  private emitOrders(list: Order[]): void {
+    this.push.batch('orders', list);
+  }
+
+  private emitTrades(list: Trade[]): void {
+    this.push.batch('myTrades', list);
+  }
+
+  // ---------------------------------------------------------------- PrivateSink (the adapter's stream)
+
+  live(): void {
+    this.stream.live();
+  }
+
+  down(): void {
+    this.stream.down();
+  }
+
+  failed(err: Error): void {
+    this.stream.failed(err);
+  }
+
+  balance(data: BalanceData): void {
+    if (this.stream.active && this.state.applyBalances(data, 'stream')) this.emitBalance();
+  }
+
+  balanceDelta(currency: string, delta: (old: BalanceEntry) => BalanceEntry, time: number | undefined, info: unknown): void {
+    if (!this.stream.active) return;
+    this.state.applyBalanceDelta(currency, delta, time, info);
+    this.emitBalance();
+  }
+
+  order(o: Order): void {
+    if (!this.stream.active) return;
+    const c = this.state.upsertOrder(o);
+    if (c) this.emitOrders([c]);
+  }
+
+  trade(t: Trade): void {
+    if (this.stream.active && this.state.addTrade(t)) this.emitTrades([t]);
+  }
+
+  /** The exchange closed: pending pulls and iterator reads fail with `err`. */
+  close(err: Error): void {
+    this.stream.close(err);
+    this.push.fail(err);
+  }
+}
+
+/** A balance snapshot as a ccxt-shaped Balances object. */
+export function balancesOf(data: BalanceData): Balances {
+  const s = new PrivateState();
+  s.applyBalances(data, 'snapshot');
+  return s.balance();
+}
+
+function isOpen(o: Order): boolean {
+  return o.status === 'open';
+}
+
+function copies(list: Order[]): Order[] {
+  return list.map((o) => ({ ...o }));
+}
+
+function window<T extends { timestamp: number | undefined }>(list: T[], since: number | undefined, limit: number | undefined): T[] {
+  let out = since === undefined ? list.slice() : list.filter((x) => (x.timestamp ?? 0) >= since);
+  if (limit !== undefined && out.length > limit) out = out.slice(out.length - limit);
+  return out;
+}

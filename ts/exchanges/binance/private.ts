@@ -1,0 +1,340 @@
+/**
+ * Binance's private side: the PrivateAdapter behind fetchBalance / createOrder / on('orders') ...
+ *
+ * - orders go over the WebSocket API (BinanceSession.route), over REST when it is unreachable or
+ *   refuses the session; a request whose reply was lost with its connection is reconciled over
+ *   REST by its client order id, never blindly sent again;
+ * - the user data stream shares the WebSocket API connection: userDataStream.subscribe.signature
+ *   (HMAC) or userDataStream.subscribe after session.logon (Ed25519); after a reconnect it is
+ *   subscribed again and REST tells what changed meanwhile (recover). The REST listenKey endpoints
+ *   are not used (retired 2026-02-20, protocols.md §1).
+ */
+import { BadRequest, BadResponse, OrderNotFound, RequestTimeout } from '../../base/errors';
+import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../base/trading';
+import type { Market, Order, Trade, Transaction } from '../../base/types';
+import type { HttpMethod, Query } from '../../transport/rest-client';
+import { RpcNotSent, RpcReplyLost } from '../../transport/ws-rpc';
+import { wsApiError } from './errors';
+import {
+  AccountJson,
+  AccountPosition,
+  BalanceUpdateEvent,
+  DepositJson,
+  ExecutionReport,
+  MyTradeJson,
+  OrderJson,
+  WithdrawalJson,
+  balanceDelta,
+  parseAccount,
+  parseAccountPosition,
+  parseDeposit,
+  parseExecutionReport,
+  parseMyTrade,
+  parseOrder,
+  parseWithdrawal,
+} from './parse-private';
+import type { BinanceSession } from './session';
+import { WireParams, cancelParams, cancelReplaceParams, clientOrderIdOf, newClientOrderId, orderIdParam, orderParams } from './trading';
+import { PATHS } from './urls';
+import { classifyFrame } from './user-data';
+
+export interface BinancePrivateContext {
+  session: BinanceSession;
+  marketById(id: string): Market | undefined;
+  market(symbol: string): Market;
+  error(err: Error): void;
+}
+
+export class BinancePrivate implements PrivateAdapter {
+  private readonly ctx: BinancePrivateContext;
+  private readonly session: BinanceSession;
+  private sink: PrivateSink | undefined;
+  private streamWanted = false;
+  private subscribed = false;
+  private subscribing = false;
+  private subscriptionId: number | undefined;
+  private listening = false;
+
+  constructor(ctx: BinancePrivateContext) {
+    this.ctx = ctx;
+    this.session = ctx.session;
+    // an Ed25519 logon refused: the user data stream cannot start (orders go over REST meanwhile)
+    this.session.onLogonRefused = (err) => this.refuse(err);
+  }
+
+  /** Opens the WebSocket API connection and measures the clock ahead of the first order. */
+  warm(): void {
+    this.session.warm();
+  }
+
+  private rest<T>(method: HttpMethod, path: string, query: Query, weight: number): Promise<T> {
+    return this.session.restSigned<T>(method, path, query, weight);
+  }
+
+  private marketOf(id: string): Market {
+    const m = this.ctx.marketById(id);
+    if (!m) throw new BadResponse(`reply names an unknown symbol ${id}`, { exchange: 'binance' });
+    return m;
+  }
+
+  private need(market: Market | undefined, what: string): Market {
+    if (!market) throw new BadRequest(`${what} needs a symbol on binance`, { exchange: 'binance' });
+    return market;
+  }
+
+  // ---------------------------------------------------------------- pub
+
+  async createOrder(req: OrderRequest): Promise<Order> {
+    const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
+    const p = orderParams(req, cid);
+    const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('POST', PATHS.order, p, 1), req.market);
+    try {
+      return await this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.place', p), req.market), rest);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      // the connection dropped with the order in flight: did it land?
+      try {
+        return await this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market);
+      } catch (e) {
+        if (e instanceof OrderNotFound) return rest();
+        throw e;
+      }
+    }
+  }
+
+  async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
+    const m = this.need(market, 'cancelOrder');
+    const p = cancelParams(id, m, params);
+    const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('DELETE', PATHS.order, p, 1), m);
+    try {
+      return await this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.cancel', p), m), rest);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      try {
+        return await rest();
+      } catch (e) {
+        if (!(e instanceof OrderNotFound)) throw e;
+        // unknown now: canceled by the lost request, or never there
+        const o = await this.fetchOrderBy(p['orderId'] !== undefined ? { symbol: m.id, orderId: p['orderId'] } : { symbol: m.id, origClientOrderId: p['origClientOrderId'] }, m);
+        if (o.status === 'canceled') return o;
+        throw e;
+      }
+    }
+  }
+
+  async editOrder(id: string, req: OrderRequest): Promise<Order> {
+    const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
+    const p = cancelReplaceParams(id, req, cid);
+    type Reply = { newOrderResponse: OrderJson };
+    const r = await this.session.route(
+      () => this.session.wsSigned<Reply>('order.cancelReplace', p),
+      () => this.rest<Reply>('POST', PATHS.cancelReplace, p, 1),
+    );
+    return parseOrder(r.newOrderResponse, req.market);
+  }
+
+  async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
+    const m = this.need(market, 'cancelAllOrders');
+    const p: WireParams = { symbol: m.id };
+    for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') p[k] = v;
+    try {
+      const list = await this.session.route(
+        () => this.session.wsSigned<OrderJson[]>('openOrders.cancelAll', p),
+        () => this.rest<OrderJson[]>('DELETE', PATHS.openOrders, p, 1),
+      );
+      return list.filter((o) => o && o.orderId !== undefined).map((o) => parseOrder(o, m));
+    } catch (err) {
+      // Binance answers "Unknown order sent." when there was nothing to cancel
+      if (err instanceof OrderNotFound && err.code === -2011) return [];
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- REST snapshots
+
+  private async restAccount(): Promise<AccountJson> {
+    return this.rest<AccountJson>('GET', PATHS.account, {}, 20);
+  }
+
+  async fetchBalance() {
+    return parseAccount(await this.restAccount());
+  }
+
+  async fetchOpenOrders(market: Market | undefined): Promise<Order[]> {
+    const list = await this.rest<OrderJson[]>('GET', PATHS.openOrders, market ? { symbol: market.id } : {}, market ? 6 : 80);
+    return list.map((o) => parseOrder(o, market ?? this.marketOf(o.symbol)));
+  }
+
+  async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
+    const m = this.need(market, 'fetchOrders');
+    const list = await this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, startTime: since, limit: Math.min(limit ?? 500, 1000) }, 20);
+    return list.map((o) => parseOrder(o, m));
+  }
+
+  async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
+    const m = this.need(market, 'fetchOrder');
+    return this.fetchOrderBy({ symbol: m.id, orderId: orderIdParam(id) }, m);
+  }
+
+  private async fetchOrderBy(query: Query, m: Market): Promise<Order> {
+    return parseOrder(await this.rest<OrderJson>('GET', PATHS.order, query, 4), m);
+  }
+
+  async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {
+    const m = this.need(market, 'fetchMyTrades');
+    const list = await this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, startTime: since, limit: Math.min(limit ?? 500, 1000) }, 20);
+    return list.map((t) => parseMyTrade(t, m));
+  }
+
+  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const list = await this.rest<DepositJson[]>('GET', PATHS.deposits, { coin: code, startTime: since, limit }, 1);
+    return list.map(parseDeposit).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const list = await this.rest<WithdrawalJson[]>('GET', PATHS.withdrawals, { coin: code, startTime: since, limit }, 1);
+    return list.map(parseWithdrawal).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  /** What changed while the user stream was down: balances, open orders, and per symbol the orders and trades since. */
+  async recover(hint: RecoveryHint): Promise<Recovery> {
+    const [account, open] = await Promise.all([this.restAccount(), this.fetchOpenOrders(undefined)]);
+    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
+    const since = Math.floor(hint.since + this.session.clock.offsetMs);
+    const orders: Order[] = open.slice();
+    const trades: Trade[] = [];
+    await Promise.all(
+      [...symbols].map(async (symbol) => {
+        const m = this.ctx.market(symbol);
+        const openIds = hint.openOrders.filter((o) => o.symbol === symbol).map((o) => Number(o.id)).filter(Number.isSafeInteger);
+        const last = Number(hint.lastTrades[symbol]?.id);
+        const [os, ts] = await Promise.all([
+          this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, ...(openIds.length ? { orderId: Math.min(...openIds) } : { startTime: since }), limit: 1000 }, 20),
+          this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, ...(Number.isSafeInteger(last) ? { fromId: last + 1 } : { startTime: since }), limit: 1000 }, 20),
+        ]);
+        for (const o of os) orders.push(parseOrder(o, m));
+        for (const t of ts) trades.push(parseMyTrade(t, m));
+      }),
+    );
+    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    return { balance: parseAccount(account), orders, trades };
+  }
+
+  // ---------------------------------------------------------------- user data stream
+
+  startStream(sink: PrivateSink): void {
+    this.sink = sink;
+    this.streamWanted = true;
+    const rpc = this.session.api();
+    if (!this.listening) {
+      this.listening = true;
+      rpc.events.on('event', (msg) => this.onFrame(msg));
+      rpc.events.on('ready', () => {
+        if (this.streamWanted) void this.subscribe();
+      });
+      rpc.events.on('down', () => {
+        this.subscribed = false;
+        this.subscriptionId = undefined;
+        if (this.streamWanted) this.sink?.down();
+      });
+    }
+    rpc.start();
+    if (rpc.isReady) void this.subscribe();
+  }
+
+  stopStream(): void {
+    this.streamWanted = false;
+    const id = this.subscriptionId;
+    this.subscribed = false;
+    this.subscriptionId = undefined;
+    const rpc = this.session.api();
+    if (id !== undefined && rpc.isReady) rpc.request('userDataStream.unsubscribe', { subscriptionId: id }).catch(() => undefined);
+  }
+
+  private refuse(err: Error): void {
+    if (!this.streamWanted) return;
+    this.streamWanted = false;
+    this.sink?.failed(err);
+  }
+
+  /** HMAC keys: userDataStream.subscribe.signature; Ed25519: userDataStream.subscribe on the logged-on session. */
+  private async subscribe(): Promise<void> {
+    if (this.subscribing || this.subscribed || !this.streamWanted) return;
+    this.subscribing = true;
+    try {
+      type Sub = { subscriptionId: number };
+      const r =
+        this.session.credentials.kind === 'ed25519'
+          ? await this.session.wsSession<Sub>('userDataStream.subscribe')
+          : await this.session.wsSigned<Sub>('userDataStream.subscribe.signature', {});
+      this.subscribed = true;
+      this.subscriptionId = r.subscriptionId;
+      if (!this.streamWanted) return this.stopStream();
+      this.sink?.live();
+    } catch (err) {
+      if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return; // the next 'ready' subscribes
+      if (err instanceof RequestTimeout) {
+        this.session.api().reconnect('userDataStream subscription unanswered');
+        return;
+      }
+      this.refuse(err as Error);
+    } finally {
+      this.subscribing = false;
+    }
+  }
+
+  private onFrame(msg: unknown): void {
+    const f = classifyFrame(msg);
+    if (f.kind === 'shutdown') {
+      this.session.api().reconnect('serverShutdown');
+    } else if (f.kind === 'sessionError') {
+      this.ctx.error(wsApiError(f.reply, 'websocket API session'));
+      this.session.api().reconnect('session no longer valid');
+    } else if (f.kind === 'user' && this.streamWanted && this.sink) {
+      const ev = f.event;
+      try {
+        this.onUserEvent(ev, this.sink);
+      } catch (err) {
+        this.ctx.error(new BadResponse(`malformed ${ev.e} event ignored: ${(err as Error).message}`, { exchange: 'binance', raw: ev }));
+      }
+    }
+  }
+
+  private onUserEvent(ev: { e: string }, sink: PrivateSink): void {
+    switch (ev.e) {
+      case 'executionReport': {
+        const e = ev as unknown as ExecutionReport;
+        const m = this.ctx.marketById(e.s);
+        if (!m) return;
+        const { order, trade } = parseExecutionReport(e, m);
+        if (trade) sink.trade(trade);
+        sink.order(order);
+        return;
+      }
+      case 'outboundAccountPosition':
+        sink.balance(parseAccountPosition(ev as unknown as AccountPosition));
+        return;
+      case 'balanceUpdate': {
+        const e = ev as unknown as BalanceUpdateEvent;
+        sink.balanceDelta(e.a, balanceDelta(e), e.T, e);
+        return;
+      }
+      case 'eventStreamTerminated':
+        // the subscription ended (logout): subscribe again; what happened meanwhile is re-synced
+        this.subscribed = false;
+        this.subscriptionId = undefined;
+        sink.down();
+        void this.subscribe();
+        return;
+      default:
+        return;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.streamWanted = false;
+    this.sink = undefined;
+    await this.session.close();
+  }
+}
+
