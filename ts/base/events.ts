@@ -13,6 +13,17 @@ export type PrivateChannel = 'balance' | 'orders' | 'myTrades';
 export type ClientChannel = 'status' | 'resync' | 'error';
 export type Channel = MarketChannel | PrivateChannel | ClientChannel;
 
+/** Every channel `on()` accepts. */
+export const CHANNELS: ReadonlySet<string> = new Set<string>(['orderbook', 'ticker', 'trades', 'ohlcv', 'balance', 'orders', 'myTrades', 'status', 'resync', 'error']);
+
+export function isPrivateChannel(c: string): c is PrivateChannel {
+  return c === 'balance' || c === 'orders' || c === 'myTrades';
+}
+
+export function isMarketChannel(c: string): c is MarketChannel {
+  return c === 'orderbook' || c === 'ticker' || c === 'trades' || c === 'ohlcv';
+}
+
 /** Event key of a channel narrowed to a symbol (and timeframe for OHLCV). */
 export function eventKey(channel: Channel, symbol?: string, timeframe?: string): string {
   if (symbol === undefined) return channel;

@@ -1,0 +1,245 @@
+/**
+ * ExchangePush: the push side of the public API (DESIGN.md §1 "Push"): on/off callbacks and the
+ * watch* iterators/thenables, all fed by the topics of ExchangeCore.
+ */
+import { BadRequest, BaseError } from './errors';
+import { Channel, CHANNELS, MarketChannel, PrivateChannel, eventKey, isMarketChannel, isPrivateChannel } from './events';
+import { Topic } from './topic';
+import type { PrivateApi } from './trading';
+import type {
+  OHLCV,
+  OrderBookView,
+  ResyncEvent,
+  StatusEvent,
+  Ticker,
+  Trade,
+} from './types';
+import { Watch } from './watch';
+
+import { ExchangeCore } from './exchange-core';
+
+type Callback = (payload: never) => void;
+
+export abstract class ExchangePush extends ExchangeCore {
+  // ---------------------------------------------------------------- push: callbacks
+
+  /**
+   * Registers a callback; returns a function that removes it.
+   * - `on('orderbook' | 'ticker' | 'trades', symbol, cb)`, `on('ohlcv', symbol, cb, { timeframe })`
+   * - `on('status' | 'resync' | 'error', cb)`
+   * The stream is subscribed on the first callback and unsubscribed when the last one is removed.
+   */
+  on(channel: 'orderbook', symbol: string, cb: (book: OrderBookView) => void): () => void;
+  on(channel: 'ticker', symbol: string, cb: (ticker: Ticker) => void): () => void;
+  on(channel: 'trades', symbol: string, cb: (trades: Trade[]) => void): () => void;
+  on(channel: 'ohlcv', symbol: string, cb: (candles: OHLCV[]) => void, params?: { timeframe?: string }): () => void;
+  on(channel: 'status', cb: (s: StatusEvent) => void): () => void;
+  on(channel: 'resync', cb: (e: ResyncEvent) => void): () => void;
+  on(channel: 'error', cb: (err: Error) => void): () => void;
+  on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void;
+  on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void {
+    const { symbol, cb } = this.callbackArgs(channel, a, b);
+    if (isPrivateChannel(channel)) return this.onPrivate(channel, symbol, cb);
+    if (symbol === undefined) {
+      return this.events.add(channel, cb as (p: unknown) => void);
+    }
+    const kind = channel as MarketChannel;
+    const tf = kind === 'ohlcv' ? (params?.timeframe ?? '1m') : undefined;
+    if (tf !== undefined) this.checkTimeframe(tf);
+    const key = eventKey(kind, symbol, tf);
+    const existing = this.offs.get(key)?.get(cb);
+    if (existing) return existing;
+    const topic = this.acquire(kind, symbol, tf, false);
+    this.events.add(key, cb as (p: unknown) => void);
+    const off = (): void => {
+      const byCb = this.offs.get(key);
+      if (byCb?.get(cb) !== off) return;
+      byCb.delete(cb);
+      if (byCb.size === 0) this.offs.delete(key);
+      this.events.remove(key, cb as (p: unknown) => void);
+      this.release(topic);
+    };
+    let byCb = this.offs.get(key);
+    if (!byCb) this.offs.set(key, (byCb = new Map()));
+    byCb.set(cb, off);
+    return off;
+  }
+
+  /** Removers of market-channel callbacks, by event key and callback. */
+  private readonly offs = new Map<string, Map<Callback, () => void>>();
+
+  /** Removes a callback registered with `on` (same arguments). */
+  off(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): void {
+    const { symbol, cb } = this.callbackArgs(channel, a, b);
+    if (isPrivateChannel(channel)) {
+      this.offPrivate(channel, symbol, cb);
+      return;
+    }
+    if (symbol === undefined || !isMarketChannel(channel)) {
+      this.events.remove(eventKey(channel, symbol), cb as (p: unknown) => void);
+      return;
+    }
+    const tf = channel === 'ohlcv' ? (params?.timeframe ?? '1m') : undefined;
+    this.offs.get(eventKey(channel, symbol, tf))?.get(cb)?.();
+  }
+
+  /** Private channels ('balance', 'orders', 'myTrades'): all symbols, or narrowed to one. */
+  protected onPrivate(channel: Channel, symbol: string | undefined, cb: Callback): () => void {
+    if (symbol !== undefined && this.markets) this.market(symbol); // BadSymbol at once when we can know
+    return this.privateApi(`on('${channel}')`).on(channel as PrivateChannel, symbol, cb);
+  }
+
+  protected offPrivate(channel: Channel, symbol: string | undefined, cb: Callback): void {
+    let api: PrivateApi;
+    try {
+      api = this.privateApi(`off('${channel}')`);
+    } catch {
+      return; // nothing can have been registered
+    }
+    api.off(channel as PrivateChannel, symbol, cb);
+  }
+
+  private callbackArgs(channel: Channel, a: string | Callback, b?: Callback): { symbol?: string; cb: Callback } {
+    if (!CHANNELS.has(channel)) {
+      throw new BadRequest(`unknown channel ${JSON.stringify(channel)}; use one of ${[...CHANNELS].join(', ')}`, {
+        exchange: this.id,
+      });
+    }
+    if (typeof a === 'function') {
+      if (isMarketChannel(channel)) {
+        throw new BadRequest(`on('${channel}', symbol, callback) needs a symbol`, { exchange: this.id });
+      }
+      return { cb: a };
+    }
+    if (typeof b !== 'function') {
+      throw new BadRequest(`on('${channel}', ...) needs a callback function`, { exchange: this.id });
+    }
+    return { symbol: a, cb: b };
+  }
+
+  // ---------------------------------------------------------------- push: iterators
+
+  /** Every merged update of a symbol's book (conflated for slow readers); thenable for the next. */
+  watchOrderBook(symbol: string, limit?: number): Watch<OrderBookView> {
+    return this.watchTopics<OrderBookView>('orderbook', [symbol], undefined, 'conflate', (t) => {
+      const lb = t.book;
+      if (!lb || !lb.ready) return undefined;
+      return limit ? lb.book.limit(limit) : lb.book;
+    });
+  }
+
+  /** Updates of several books; each value is the book that changed. */
+  watchOrderBooks(symbols: string[], limit?: number): Watch<OrderBookView> {
+    return this.watchTopics<OrderBookView>('orderbook', this.symbolList(symbols), undefined, 'conflate', (t) => {
+      const lb = t.book;
+      if (!lb || !lb.ready) return undefined;
+      return limit ? lb.book.limit(limit) : lb.book;
+    });
+  }
+
+  watchTicker(symbol: string): Watch<Ticker> {
+    return this.watchTopics<Ticker>('ticker', [symbol], undefined, 'conflate', (t) => t.ticker);
+  }
+
+  /** Updates of several tickers: each value maps symbol -> latest ticker, for every symbol seen so far. */
+  watchTickers(symbols: string[]): Watch<Record<string, Ticker>> {
+    const list = this.symbolList(symbols);
+    return this.watchTopics<Record<string, Ticker>>('ticker', list, undefined, 'conflate', () => {
+      const out: Record<string, Ticker> = {};
+      for (const s of list) {
+        const t = this.topics.get(Topic.key('ticker', s))?.ticker;
+        if (t) out[s] = t;
+      }
+      return Object.keys(out).length ? out : undefined;
+    }, () => 'all');
+  }
+
+  /** New trades of a symbol, queued so none are lost (bounded; overflow is reported on 'error'). */
+  watchTrades(symbol: string): Watch<Trade[]> {
+    return this.watchTopics<Trade[]>('trades', [symbol], undefined, 'queue', undefined);
+  }
+
+  /** Candles of a symbol (the whole kept list, oldest first) after every update. */
+  watchOHLCV(symbol: string, timeframe = '1m'): Watch<OHLCV[]> {
+    this.checkTimeframe(timeframe);
+    return this.watchTopics<OHLCV[]>('ohlcv', [symbol], timeframe, 'conflate', (t) =>
+      t.candles.length ? t.candles.slice() : undefined,
+    );
+  }
+
+  private symbolList(symbols: string[]): string[] {
+    if (!Array.isArray(symbols) || symbols.length === 0) {
+      throw new BadRequest('symbols must be a non-empty array of unified symbols', { exchange: this.id });
+    }
+    return [...new Set(symbols)];
+  }
+
+  /**
+   * One Watch over the topics of `symbols`. `current` gives the value to push for a topic (used
+   * for the initial value and, in conflate mode, for each update); undefined means nothing yet.
+   */
+  protected watchTopics<T>(
+    kind: MarketChannel,
+    symbols: string[],
+    timeframe: string | undefined,
+    mode: 'conflate' | 'queue',
+    current: ((t: Topic) => T | undefined) | undefined,
+    conflateKey?: (v: T) => string,
+  ): Watch<T> {
+    if (this.markets) for (const s of symbols) this.market(s);
+    const retained: Topic[] = [];
+    return new Watch<T>(
+      (push, fail, initial) => {
+        const subs: { key: string; cb: (p: unknown) => void; topic: Topic }[] = [];
+        const onErr = (err: unknown) => {
+          if (err instanceof BaseError && err.symbol !== undefined && symbols.includes(err.symbol)) fail(err);
+        };
+        for (const s of symbols) {
+          const topic = this.acquire(kind, s, timeframe, false);
+          const key = eventKey(kind, s, timeframe);
+          const cb = current
+            ? () => {
+                const v = current(topic);
+                if (v !== undefined) push(v);
+              }
+            : (p: unknown) => push(p as T);
+          this.events.add(key, cb);
+          subs.push({ key, cb, topic });
+          if (initial && current) {
+            const v = current(topic);
+            if (v !== undefined) push(v);
+          }
+        }
+        this.events.add('error', onErr);
+        return () => {
+          this.events.remove('error', onErr);
+          for (const { key, cb, topic } of subs) {
+            this.events.remove(key, cb);
+            this.release(topic);
+          }
+        };
+      },
+      {
+        mode,
+        conflateKey: conflateKey ?? (mode === 'conflate' && symbols.length > 1 ? (v: T) => symbolOf(v) : undefined),
+        onOverflow: (dropped) =>
+          this.events.error(
+            new BaseError(`watch ${kind}: reader fell behind, ${dropped} batch(es) dropped from its queue`, {
+              exchange: this.id,
+              symbol: symbols.length === 1 ? symbols[0] : undefined,
+            }),
+          ),
+        retain: () => {
+          // ccxt-style `await watchX()` in a loop: keep the stream between awaits
+          for (const s of symbols) retained.push(this.acquire(kind, s, timeframe, true));
+        },
+      },
+    );
+  }
+
+}
+
+function symbolOf(v: unknown): string {
+  return (v as { symbol?: string })?.symbol ?? '';
+}
+
