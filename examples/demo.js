@@ -106,7 +106,7 @@ async function main() {
 
   // pub: a limit order over the WebSocket trading API, where the adapter has one
   if (ex.has.createOrder) {
-    setTimeout(() => void tradeOnce(ex, note).catch((e) => note(red(`order demo: ${e.message}`))), 2000);
+    setTimeout(() => void tradeOnce(ex, note).catch((e) => note(red(`order demo: ${e.message}`))), 1000);
   } else {
     note(dim('(order entry over the WebSocket API arrives with the trading issue: ex.has.createOrder is false)'));
   }
@@ -125,7 +125,7 @@ async function tradeOnce(ex, note) {
   const price = Math.floor(book.bids[0][0] * 0.95);
   const order = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.01, price);
   note(`createOrder (${ex.has.createOrder}) -> ${order.id} ${order.status}`);
-  await new Promise((r) => setTimeout(r, 2000));
+  await new Promise((r) => setTimeout(r, 1500));
   const cancelled = await ex.cancelOrder(order.id, 'BTC/USDT');
   note(`cancelOrder -> ${cancelled.id} ${cancelled.status}`);
 }

@@ -50,9 +50,15 @@ describe('examples run', () => {
   });
 
   it('npm start (examples/demo.js) runs offline and exits cleanly', async () => {
-    const r = await run(['examples/demo.js'], { DEMO_SECONDS: '3' });
+    const r = await run(['examples/demo.js'], { DEMO_SECONDS: '4' });
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /fetchOrderBook BTC\/USDT synced: best bid [\d.]+, best ask [\d.]+/);
+    // the order placed over the WebSocket API shows up in the order and balance streams, then is cancelled
+    const id = (r.stdout.match(/createOrder \(ws\) -> (\d+) open/) || [])[1];
+    assert.ok(id, r.stdout);
+    assert.match(r.stdout, new RegExp(`order ${id} buy 0.01 @ \\d+: open`));
+    assert.match(r.stdout, /balance USDT free [\d.]+ used [1-9][\d.]*/);
+    assert.match(r.stdout, new RegExp(`cancelOrder -> ${id} canceled`));
     assert.match(r.stdout, /demo finished: \d+ book updates merged/);
     assert.doesNotMatch(r.stdout, /error:/);
   });
