@@ -5,18 +5,28 @@
  *   const sim = await simulate('binance', { port: 0, seed: 1, symbols: ['BTC/USDT'] });
  *   const ex = new binance({ ws: true, urls: sim.urls, apiKey: sim.apiKey, secret: sim.secret });
  *   await sim.close();
+ *
+ * Kraken (REST /0/public/*, WebSocket v2 /v2) and OKX (REST /api/v5/*, /ws/v5/public,
+ * /ws/v5/business) serve public market data: `simulate('kraken' | 'okx', opts)`.
  */
 import { MatchingEngine } from './engine';
 import { BinanceSim } from './binance/server';
 import { DEFAULT_BALANCES, DEFAULT_SYMBOLS } from './binance/symbols';
 import { Faults } from './binance/faults';
+import { MarketFaults } from './common/faults';
+import { KrakenSim } from './kraken/server';
+import { KRAKEN_DEFAULT_SYMBOLS } from './kraken/symbols';
+import { OkxSim } from './okx/server';
+import { OKX_DEFAULT_SYMBOLS } from './okx/symbols';
 
 export type { DropFilter, RateLimitFault } from './binance/faults';
 export { Faults } from './binance/faults';
+export type { RestRateLimit, SocketFilter } from './common/faults';
+export { MarketFaults } from './common/faults';
 export * as engine from './engine';
 export { MatchingEngine, OrderFlow } from './engine';
 
-export type SimExchange = 'binance';
+export type SimExchange = 'binance' | 'kraken' | 'okx';
 
 export interface SimulateOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -25,7 +35,7 @@ export interface SimulateOptions {
   host?: string;
   /** Seed of the synthetic order flow (default 1). */
   seed?: number;
-  /** Unified symbols (default BTC/USDT, ETH/USDT, BNB/USDT, ETH/BTC). */
+  /** Unified symbols (Binance default BTC/USDT, ETH/USDT, BNB/USDT, ETH/BTC; Kraken BTC/USD, ETH/USD; OKX BTC/USDT, ETH/USDT). */
   symbols?: string[];
   /** Interval of the synthetic flow's ticks (ms, default 25). */
   tickMs?: number;
@@ -48,6 +58,14 @@ export interface SimulateOptions {
   /** Maker / taker fee rates as fractions (default 0.001). */
   makerFee?: number;
   takerFee?: number;
+  /** Kraken: book updates go out at most this often (ms, default 50). */
+  bookIntervalMs?: number;
+  /** Kraken: heartbeat interval on subscribed connections (ms, default 1000; 0 = none). */
+  heartbeatMs?: number;
+  /** OKX: close connections without a subscription, or without pushes, this long (ms, default 30000; 0 = never). */
+  idleTimeoutMs?: number;
+  /** OKX: an unchanged `books` channel sends an empty update after this long (ms, default 60000; 0 = never). */
+  noChangeMs?: number;
 }
 
 export interface SimBook {
@@ -84,8 +102,49 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export async function simulate(exchange: SimExchange, opts: SimulateOptions = {}): Promise<Simulator> {
+/** A market-data simulator (Kraken, OKX): public REST and streams over the engine, with faults. */
+export interface MarketSimulator<E extends SimExchange> {
+  exchange: E;
+  /** Base URLs (scheme://host:port, no path) for the exchange constructor's `urls` option. */
+  urls: { rest: string; ws: string };
+  port: number;
+  engine: MatchingEngine;
+  faults: MarketFaults;
+  /** The server's truth: the full book of a symbol (unified, or the exchange's own id). */
+  book(symbol: string): SimBook;
+  /** Runs n (default 1) steps of synthetic flow now. */
+  tick(n?: number): void;
+  /** Stops / restarts the flow timer (tick() still works). */
+  pause(): void;
+  resume(): void;
+  /** Sends pending book (and ticker) updates now instead of at the next interval. */
+  flush(): void;
+  /** Closes every socket and timer. */
+  close(): Promise<void>;
+}
+
+/** Kraken Spot: public REST /0/public/*, public WebSocket v2 at /v2. */
+export type KrakenSimulator = MarketSimulator<'kraken'>;
+
+/** OKX v5: REST /api/v5/*, WebSockets /ws/v5/public and /ws/v5/business. */
+export type OkxSimulator = MarketSimulator<'okx'>;
+
+/**
+ * The simulator type of an exchange literal. A non-literal SimExchange argument is typed as the
+ * Binance Simulator (what existing callers that only simulate Binance expect): narrow the
+ * exchange to a literal to get the Kraken or OKX type.
+ */
+export type SimulatorOf<E extends SimExchange> = [E] extends ['kraken'] ? KrakenSimulator : [E] extends ['okx'] ? OkxSimulator : Simulator;
+
+export async function simulate<E extends SimExchange>(exchange: E, opts: SimulateOptions = {}): Promise<SimulatorOf<E>> {
+  if (exchange === 'kraken') return (await simulateKraken(opts)) as SimulatorOf<E>;
+  if (exchange === 'okx') return (await simulateOkx(opts)) as SimulatorOf<E>;
   if (exchange !== 'binance') throw new RangeError(`no simulator for exchange '${String(exchange)}'`);
+  return (await simulateBinance(opts)) as SimulatorOf<E>;
+}
+
+async function simulateBinance(opts: SimulateOptions): Promise<Simulator> {
+  const exchange = 'binance';
   const host = opts.host ?? '127.0.0.1';
   const sim = new BinanceSim({
     port: opts.port ?? 0,
@@ -123,6 +182,65 @@ export async function simulate(exchange: SimExchange, opts: SimulateOptions = {}
     resume: () => sim.resume(),
     deposit: (asset, amount) => sim.deposit(asset, amount),
     balances: () => sim.balances(),
+    close: () => sim.close(),
+  };
+}
+
+function runtimeOptions(opts: SimulateOptions): { port: number; host: string; seed: number; tickMs: number; autoFlow: boolean; levels: number } {
+  return {
+    port: opts.port ?? 0,
+    host: opts.host ?? '127.0.0.1',
+    seed: opts.seed ?? 1,
+    tickMs: opts.tickMs ?? 25,
+    autoFlow: opts.autoFlow ?? true,
+    levels: opts.levels ?? 300,
+  };
+}
+
+async function simulateKraken(opts: SimulateOptions): Promise<KrakenSimulator> {
+  const sim = new KrakenSim({
+    ...runtimeOptions(opts),
+    symbols: opts.symbols ?? KRAKEN_DEFAULT_SYMBOLS,
+    bookIntervalMs: opts.bookIntervalMs ?? 50,
+    heartbeatMs: opts.heartbeatMs ?? 1000,
+  });
+  await sim.listen();
+  const rt = sim.runtime;
+  return {
+    exchange: 'kraken',
+    urls: sim.urls,
+    port: rt.port,
+    engine: rt.engine,
+    faults: sim.faults,
+    book: (symbol) => sim.book(symbol),
+    tick: (n) => rt.tick(n),
+    pause: () => rt.pause(),
+    resume: () => rt.resume(),
+    flush: () => sim.flush(),
+    close: () => sim.close(),
+  };
+}
+
+async function simulateOkx(opts: SimulateOptions): Promise<OkxSimulator> {
+  const sim = new OkxSim({
+    ...runtimeOptions(opts),
+    symbols: opts.symbols ?? OKX_DEFAULT_SYMBOLS,
+    idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
+    noChangeMs: opts.noChangeMs ?? 60_000,
+  });
+  await sim.listen();
+  const rt = sim.runtime;
+  return {
+    exchange: 'okx',
+    urls: sim.urls,
+    port: rt.port,
+    engine: rt.engine,
+    faults: sim.faults,
+    book: (symbol) => sim.book(symbol),
+    tick: (n) => rt.tick(n),
+    pause: () => rt.pause(),
+    resume: () => rt.resume(),
+    flush: () => sim.flush(),
     close: () => sim.close(),
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * The embedded OKX v5 simulator: one HTTP port serving public REST (/api/v5/*) and the public and
+ * business WebSockets (/ws/v5/public, /ws/v5/business) over the shared matching engine fed by the
+ * synthetic order flow, with fault injection (sim.faults).
+ */
+import { MarketFaults, pathMatches } from '../common/faults';
+import { RuntimeOptions, SimRuntime, truthBook, TruthBook } from '../common/runtime';
+import { SocketGate } from '../common/ws-server';
+import { OkxFeed } from './feed';
+import { OkxRest } from './rest';
+import { findInstrument, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
+import { OkxWs } from './ws';
+
+export interface OkxSimOptions extends RuntimeOptions {
+  /** Unified symbols, e.g. 'BTC/USDT'. */
+  symbols: string[];
+  /** Close connections without subscription, or without pushes, for this long (ms; 0 = never). */
+  idleTimeoutMs: number;
+  /** An unchanged `books` channel sends an empty update after this long (ms; 0 = never). */
+  noChangeMs: number;
+}
+
+export class OkxSim {
+  readonly runtime: SimRuntime;
+  readonly faults: MarketFaults;
+  readonly instruments: OkxInstrument[];
+  private readonly feed: OkxFeed;
+  private readonly ws: OkxWs;
+  private readonly rest: OkxRest;
+  private silenced = false;
+
+  constructor(private readonly opts: OkxSimOptions) {
+    this.instruments = opts.symbols.map(okxInstrument);
+    this.runtime = new SimRuntime(
+      opts,
+      this.instruments.map((i) => ({ config: okxMarketConfig(i), mid: i.mid })),
+      {
+        http: (req, res) => this.rest.handle(req, res),
+        upgrade: (req, socket, head, url) => this.ws.handleUpgrade(req, socket, head, url),
+        closing: () => this.ws.server.close(),
+      },
+    );
+    const engine = this.runtime.engine;
+    const now = (): number => Date.now();
+    this.faults = new MarketFaults(
+      {
+        drop: (f) => this.ws.server.drop((c) => pathMatches(f, c.path)),
+        skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).instId),
+        corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).instId),
+        malformed: (text) => this.ws.server.broadcast(text),
+        setSilenced: (on) => {
+          this.silenced = on;
+        },
+        setTimer: (ms, fn) => this.runtime.later(ms, fn),
+      },
+      '{"arg":{"channel":"books","instId":',
+    );
+    const gate: SocketGate = {
+      now,
+      silenced: () => this.silenced,
+      withheld: (what) => {
+        if (what === 'pong') this.faults.withheld.pongs++;
+        else this.faults.withheld.frames++;
+      },
+    };
+    this.feed = new OkxFeed(engine, this.instruments, now, opts.noChangeMs);
+    this.ws = new OkxWs(this.feed, this.instruments, gate);
+    this.rest = new OkxRest(engine, this.feed, this.instruments, this.faults, (ms, fn) => void this.runtime.later(ms, fn));
+  }
+
+  async listen(): Promise<void> {
+    await this.runtime.listen();
+    this.runtime.every(100, () => this.feed.flush());
+    if (this.opts.idleTimeoutMs > 0) {
+      const every = Math.max(10, Math.min(1000, Math.floor(this.opts.idleTimeoutMs / 4)));
+      this.runtime.every(every, () => this.ws.housekeeping(Date.now(), this.opts.idleTimeoutMs));
+    }
+  }
+
+  get urls(): { rest: string; ws: string } {
+    const base = `${this.runtime.urlHost}:${this.runtime.port}`;
+    return { rest: `http://${base}`, ws: `ws://${base}` };
+  }
+
+  /** An instrument by unified symbol ('BTC/USDT') or instId ('BTC-USDT'). */
+  resolve(symbol: string): OkxInstrument {
+    const i = findInstrument(this.instruments, symbol);
+    if (!i) throw new RangeError(`unknown simulator symbol ${symbol}`);
+    return i;
+  }
+
+  /** The server's full book of an instrument, as numbers, best first. */
+  book(symbol: string): TruthBook {
+    return truthBook(this.runtime.engine, this.resolve(symbol).instId);
+  }
+
+  /** Sends pending book, books5 and ticker pushes now (instead of at the next 100 ms tick). */
+  flush(): void {
+    this.feed.flush();
+  }
+
+  close(): Promise<void> {
+    return this.runtime.close();
+  }
+}
