@@ -64,6 +64,18 @@ describe('cli exstream command', function () {
     assert.ok(asks[4] > bids[0], 'best ask above best bid');
   });
 
+  for (const [exchange, symbol] of [['kraken', 'BTC/USD'], ['okx', 'BTC/USDT']]) {
+    it(`watch ${exchange} ${symbol} --sim --once draws a synced (checksum-verified) ladder`, async () => {
+      const r = await runCli(['watch', exchange, symbol, '--sim', '--once', '--depth', '3']);
+      assert.strictEqual(r.code, 0, `exit code 0 (stderr: ${r.stderr})`);
+      const { lines, asks, bids } = ladderRows(r.stdout);
+      assert.match(lines[0], new RegExp(`${exchange} \\(sim\\) +${symbol.replace('/', '\\/')}`));
+      assert.strictEqual(asks.length, 3, r.stdout);
+      assert.strictEqual(bids.length, 3, r.stdout);
+      assert.ok(asks[2] > bids[0], 'best ask above best bid');
+    });
+  }
+
   it('an unknown symbol exits 2 with a message naming it', async () => {
     const r = await runCli(['watch', 'binance', 'NOPE/USDT', '--sim', '--once']);
     assert.strictEqual(r.code, 2);

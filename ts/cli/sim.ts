@@ -2,42 +2,37 @@
  * `exstream sim <exchange>`: serves an embedded exchange simulator until Ctrl-C, and prints how
  * to point a client (or `exstream watch`) at it.
  */
-import { simulate, SimExchange, SimulateOptions, Simulator } from '../sim';
+import { defaultSymbols, simulate, SimExchange, SimulateOptions, Simulator } from '../sim';
 import type { SimArgs } from './args';
 import { CliIo, EXCHANGES, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, SIM_EXCHANGES } from './watch';
 
-/** The simulator's default symbols (what `simulate` serves without a `symbols` option). */
-const DEFAULT_SIM_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'BNB/USDT', 'ETH/BTC'];
 
 /** The text printed once the simulator listens. */
-export function simBanner(args: SimArgs, sim: Pick<Simulator, 'urls' | 'apiKey' | 'secret' | 'port'>): string {
-  const { rest, ws, wsApi } = sim.urls;
-  const symbols = args.symbols ?? DEFAULT_SIM_SYMBOLS;
+export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; port: number; apiKey?: string; secret?: string }): string {
+  const urls = sim.urls;
+  const symbols = args.symbols ?? defaultSymbols(args.exchange as SimExchange);
   const name = args.exchange;
+  const urlList = Object.entries(urls).map(([k, v]) => `${k}: '${v}'`).join(', ');
+  const creds = sim.apiKey !== undefined && sim.secret !== undefined;
   return [
     `exstream sim: ${name} simulator listening on port ${sim.port} (seed ${args.seed ?? 1})`,
     '',
     `  symbols  ${symbols.join(', ')}`,
-    `  rest     ${rest}`,
-    `  ws       ${ws}`,
-    `  wsApi    ${wsApi}`,
-    `  apiKey   ${sim.apiKey}`,
-    `  secret   ${sim.secret}`,
+    ...Object.entries(urls).map(([k, v]) => `  ${k.padEnd(8)} ${v}`),
+    ...(creds ? [`  apiKey   ${sim.apiKey}`, `  secret   ${sim.secret}`] : []),
     '',
     'Point a client at it:',
     '',
     `  const { ${name} } = require('exstream');`,
     `  const ex = new ${name}({`,
     `    ws: true,`,
-    `    urls: { rest: '${rest}', ws: '${ws}',`,
-    `            wsApi: '${wsApi}' },`,
-    `    apiKey: '${sim.apiKey}',`,
-    `    secret: '${sim.secret}',`,
+    `    urls: { ${urlList} },`,
+    ...(creds ? [`    apiKey: '${sim.apiKey}',`, `    secret: '${sim.secret}',`] : []),
     `  });`,
     '',
     'or watch a book from another terminal:',
     '',
-    `  exstream watch ${name} ${symbols[0]} --rest ${rest} --ws ${ws}`,
+    `  exstream watch ${name} ${symbols[0]} --rest ${urls.rest} --ws ${urls.ws}`,
     '',
     'Ctrl-C to stop.',
     '',

@@ -28,7 +28,7 @@ type ExchangeClass = new (options?: ExchangeOptions) => Exchange;
 /** Exchanges the command can open, by id. */
 export const EXCHANGES = exchanges as unknown as Record<string, ExchangeClass>;
 /** Exchanges with an embedded simulator. */
-export const SIM_EXCHANGES: readonly SimExchange[] = ['binance'];
+export const SIM_EXCHANGES: readonly SimExchange[] = ['binance', 'kraken', 'okx'];
 
 /** Minimum time between two frames. */
 export const FRAME_INTERVAL_MS = 100;

@@ -26,6 +26,18 @@ export { MarketFaults } from './common/faults';
 export * as engine from './engine';
 export { MatchingEngine, OrderFlow } from './engine';
 
+/** The symbols a simulator serves when `symbols` is not given. */
+export function defaultSymbols(exchange: SimExchange): string[] {
+  switch (exchange) {
+    case 'kraken':
+      return [...KRAKEN_DEFAULT_SYMBOLS];
+    case 'okx':
+      return [...OKX_DEFAULT_SYMBOLS];
+    default:
+      return [...DEFAULT_SYMBOLS];
+  }
+}
+
 export type SimExchange = 'binance' | 'kraken' | 'okx';
 
 export interface SimulateOptions {
