@@ -31,6 +31,23 @@ export interface ExchangeSpec {
   timeframes: readonly string[];
 }
 
+/** `has` of an adapter that streams every public market-data method (books, tickers, trades, candles). */
+export const STREAMED_MARKET_DATA: Readonly<Record<string, Capability>> = Object.freeze({
+  loadMarkets: 'rest',
+  fetchOrderBook: 'ws',
+  fetchOrderBooks: 'ws',
+  fetchTicker: 'ws',
+  fetchTickers: 'ws',
+  fetchTrades: 'ws',
+  fetchOHLCV: 'ws',
+  watchOrderBook: 'ws',
+  watchOrderBooks: 'ws',
+  watchTicker: 'ws',
+  watchTickers: 'ws',
+  watchTrades: 'ws',
+  watchOHLCV: 'ws',
+});
+
 /** Keys of `has` whose value switches between 'ws' and 'rest' with the `ws` option. */
 const PULL_STREAMED = [
   'fetchOrderBook',

@@ -8,6 +8,7 @@
  */
 import { AuthenticationError, BadResponse, BadRequest, ExchangeNotAvailable } from '../../base/errors';
 import { Exchange } from '../../base/exchange';
+import { STREAMED_MARKET_DATA } from '../../base/exchange-core';
 import type { PrivateApi } from '../../base/trading';
 import type { Topic } from '../../base/topic';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../base/types';
@@ -82,19 +83,7 @@ export class binance extends Exchange {
       name: 'Binance',
       urls: { ...BINANCE_URLS },
       has: {
-        loadMarkets: 'rest',
-        fetchOrderBook: 'ws',
-        fetchOrderBooks: 'ws',
-        fetchTicker: 'ws',
-        fetchTickers: 'ws',
-        fetchTrades: 'ws',
-        fetchOHLCV: 'ws',
-        watchOrderBook: 'ws',
-        watchOrderBooks: 'ws',
-        watchTicker: 'ws',
-        watchTickers: 'ws',
-        watchTrades: 'ws',
-        watchOHLCV: 'ws',
+        ...STREAMED_MARKET_DATA,
         ...privateHas(options?.wsTrading !== false),
       },
       timeframes: TIMEFRAMES,

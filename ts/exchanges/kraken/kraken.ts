@@ -11,6 +11,7 @@
  */
 import { BadResponse, BaseError, ChecksumError } from '../../base/errors';
 import { Exchange } from '../../base/exchange';
+import { STREAMED_MARKET_DATA } from '../../base/exchange-core';
 import { HubSocket, StreamHub } from '../../base/stream-hub';
 import type { Topic } from '../../base/topic';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../base/types';
@@ -74,19 +75,7 @@ export class kraken extends Exchange {
       name: 'Kraken',
       urls: { ...KRAKEN_URLS },
       has: {
-        loadMarkets: 'rest',
-        fetchOrderBook: 'ws',
-        fetchOrderBooks: 'ws',
-        fetchTicker: 'ws',
-        fetchTickers: 'ws',
-        fetchTrades: 'ws',
-        fetchOHLCV: 'ws',
-        watchOrderBook: 'ws',
-        watchOrderBooks: 'ws',
-        watchTicker: 'ws',
-        watchTickers: 'ws',
-        watchTrades: 'ws',
-        watchOHLCV: 'ws',
+        ...STREAMED_MARKET_DATA,
         createOrder: false,
         cancelOrder: false,
         fetchBalance: false,
