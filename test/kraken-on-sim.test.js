@@ -156,6 +156,9 @@ describe('kraken client on the simulator: exact book through faults', function (
       sim.resume();
       sim.faults.rateLimit({ retryAfterSec: 1 });
       await assert.rejects(rest.fetchTicker(SYMBOL), errors.RateLimitExceeded);
+      // the same limit said inside a 200 envelope, {"error":["EGeneral:Too many requests"]}
+      sim.faults.rateLimit({ status: 200 });
+      await assert.rejects(rest.fetchTicker(SYMBOL), (e) => e instanceof errors.RateLimitExceeded && /Too many requests/.test(e.message));
     } finally {
       await rest.close();
     }

@@ -46,7 +46,7 @@ const EXACT: Record<string, ErrorClass> = {
 
 const PATTERNS: [RegExp, ErrorClass][] = [
   [/currency pair not (supported|in iso 4217)|unknown asset pair|symbol.*not (found|supported)/i, BadSymbol],
-  [/exceeded msg rate|rate limit/i, RateLimitExceeded],
+  [/exceeded msg rate|rate limit|too many requests/i, RateLimitExceeded],
   [/unknown order/i, OrderNotFound],
   [/insufficient funds/i, InsufficientFunds],
   [/invalid (key|signature|token)|permission denied|token/i, AuthenticationError],
