@@ -198,6 +198,14 @@ async function benchFrames(deps) {
         ? `exstream below ccxt: ${verdict(ccxtVsEx > 1)} — ccxt uses ${R.ratio(ccxtVsEx)} the CPU of exstream per frame (same bytes)`
         : 'exstream below ccxt: not measured — ccxt could not be installed into bench/.deps',
     ];
+    const own = ratioMedian(res, 'exstream-raw', 'floor-book');
+    const ownUs = R.median(res.get('exstream-raw').map((x, i) => (x.cpuTotalUs - (res.get('floor-book')[i] || {}).cpuTotalUs) / x.n));
+    const proto = ratioMedian(res, 'prototype', 'floor-raw');
+    notes.unshift(
+      `Where the CPU goes: "floor + book" (bare ws + JSON.parse + exstream's own OrderBook and U/u sync; not exstream) costs ${R.ratio(ratioMedian(res, 'floor-book', 'floor-raw'))} the floor, ` +
+        `and exstream ${R.ratio(own)} of that (${ownUs >= 0 ? '+' : ''}${R.fmt(ownUs)} µs a frame for its transport, routing, sync and events): the book's own work is the gap. ` +
+        `The prototype row (not exstream: the socket's bytes scanned straight into numbers, no JSON.parse, same OrderBook) costs ${R.ratio(proto)} the floor.`,
+    );
     const sizes = frameSizes().sort((a, b) => a - b);
     return {
       id: 1,

@@ -13,8 +13,10 @@
  *   node bench/experiments/frame-scan.js
  */
 const { loadCapture } = require('../lib/capture');
-
 const { scan } = require('../lib/depth-scan');
+
+const bids = [];
+const asks = [];
 
 const cap = loadCapture();
 const bufs = cap.frames.map((f, k) =>
@@ -29,7 +31,7 @@ for (const b of bufs) {
     if (E !== m.E || U !== m.U || u !== m.u) bad++;
     m.b.forEach((l, j) => (Object.is(+l[0], bs[2 * j]) && Object.is(+l[1], bs[2 * j + 1]) ? 0 : bad++));
     m.a.forEach((l, j) => (Object.is(+l[0], as[2 * j]) && Object.is(+l[1], as[2 * j + 1]) ? 0 : bad++));
-  });
+  }, bids, asks);
 }
 console.log(`${bufs.length} frames, ${bad} fields differ between the scanner and JSON.parse + (+s)`);
 
@@ -48,7 +50,7 @@ const variants = {
     if (!scan(b, (E, U, u, bs, as) => {
       for (let j = 0; j < bs.length; j++) sink += bs[j];
       for (let j = 0; j < as.length; j++) sink += as[j];
-    })) variants.floor(b);
+    }, bids, asks)) variants.floor(b);
   },
 };
 for (let round = 0; round < 3; round++) {
