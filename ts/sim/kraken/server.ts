@@ -3,9 +3,9 @@
  * WebSocket API v2 (/v2) over the shared matching engine fed by the synthetic order flow, with
  * fault injection (sim.faults).
  */
-import { MarketFaults, pathMatches } from '../common/faults';
+import { MarketFaults } from '../common/faults';
+import { wireFaults } from '../common/fault-wiring';
 import { RuntimeOptions, SimRuntime, truthBook, TruthBook } from '../common/runtime';
-import { SocketGate } from '../common/ws-server';
 import { KrakenFeed } from './feed';
 import { KrakenRest } from './rest';
 import { findPair, KrakenPair, krakenMarketConfig, krakenPair } from './symbols';
@@ -27,7 +27,6 @@ export class KrakenSim {
   private readonly feed: KrakenFeed;
   private readonly ws: KrakenWs;
   private readonly rest: KrakenRest;
-  private silenced = false;
 
   constructor(private readonly opts: KrakenSimOptions) {
     this.pairs = opts.symbols.map(krakenPair);
@@ -42,27 +41,14 @@ export class KrakenSim {
     );
     const engine = this.runtime.engine;
     const now = (): number => Date.now();
-    this.faults = new MarketFaults(
-      {
-        drop: (f) => this.ws.server.drop((c) => pathMatches(f, c.path)),
-        skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).key),
-        corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).key),
-        malformed: (text) => this.ws.server.broadcast(text),
-        setSilenced: (on) => {
-          this.silenced = on;
-        },
-        setTimer: (ms, fn) => this.runtime.later(ms, fn),
-      },
-      '{"channel":"book","type":"update","data":[{"symbol":',
-    );
-    const gate: SocketGate = {
-      now,
-      silenced: () => this.silenced,
-      withheld: (what) => {
-        if (what === 'pong') this.faults.withheld.pongs++;
-        else this.faults.withheld.frames++;
-      },
-    };
+    const { faults, gate } = wireFaults({
+      server: () => this.ws.server,
+      runtime: this.runtime,
+      skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).key),
+      corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).key),
+      malformedSample: '{"channel":"book","type":"update","data":[{"symbol":',
+    });
+    this.faults = faults;
     this.feed = new KrakenFeed(engine, this.pairs, now);
     this.ws = new KrakenWs(this.feed, this.pairs, gate);
     this.rest = new KrakenRest(engine, this.feed, this.pairs, this.faults, (ms, fn) => void this.runtime.later(ms, fn));

@@ -3,9 +3,9 @@
  * business WebSockets (/ws/v5/public, /ws/v5/business) over the shared matching engine fed by the
  * synthetic order flow, with fault injection (sim.faults).
  */
-import { MarketFaults, pathMatches } from '../common/faults';
+import { MarketFaults } from '../common/faults';
+import { wireFaults } from '../common/fault-wiring';
 import { RuntimeOptions, SimRuntime, truthBook, TruthBook } from '../common/runtime';
-import { SocketGate } from '../common/ws-server';
 import { OkxFeed } from './feed';
 import { OkxRest } from './rest';
 import { findInstrument, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
@@ -27,7 +27,6 @@ export class OkxSim {
   private readonly feed: OkxFeed;
   private readonly ws: OkxWs;
   private readonly rest: OkxRest;
-  private silenced = false;
 
   constructor(private readonly opts: OkxSimOptions) {
     this.instruments = opts.symbols.map(okxInstrument);
@@ -42,27 +41,14 @@ export class OkxSim {
     );
     const engine = this.runtime.engine;
     const now = (): number => Date.now();
-    this.faults = new MarketFaults(
-      {
-        drop: (f) => this.ws.server.drop((c) => pathMatches(f, c.path)),
-        skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).instId),
-        corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).instId),
-        malformed: (text) => this.ws.server.broadcast(text),
-        setSilenced: (on) => {
-          this.silenced = on;
-        },
-        setTimer: (ms, fn) => this.runtime.later(ms, fn),
-      },
-      '{"arg":{"channel":"books","instId":',
-    );
-    const gate: SocketGate = {
-      now,
-      silenced: () => this.silenced,
-      withheld: (what) => {
-        if (what === 'pong') this.faults.withheld.pongs++;
-        else this.faults.withheld.frames++;
-      },
-    };
+    const { faults, gate } = wireFaults({
+      server: () => this.ws.server,
+      runtime: this.runtime,
+      skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).instId),
+      corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).instId),
+      malformedSample: '{"arg":{"channel":"books","instId":',
+    });
+    this.faults = faults;
     this.feed = new OkxFeed(engine, this.instruments, now, opts.noChangeMs);
     this.ws = new OkxWs(this.feed, this.instruments, gate);
     this.rest = new OkxRest(engine, this.feed, this.instruments, this.faults, (ms, fn) => void this.runtime.later(ms, fn));
