@@ -10,7 +10,7 @@ const util = require('util');
 const { binance, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { BinanceCredentials, hmacSha256Hex, restSignaturePayload, signRestQuery, signWsParams, wsSignaturePayload } = require('../js/exchanges/binance/auth');
-const { ServerClock } = require('../js/base/server-clock');
+const { ServerClock } = require('../js/transport/server-clock');
 
 // protocols.md §7 "Binance HMAC" (Binance's docs examples)
 const DOC_SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';

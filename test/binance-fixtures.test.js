@@ -7,7 +7,8 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const { OrderBook } = require('../js/book/orderbook');
-const { BookSync, binanceRule } = require('../js/book/sync');
+const { BookSync } = require('../js/book/sync');
+const { depthRule } = require('../js/exchanges/binance/parse');
 const { parseDepthUpdate, parseDepthSnapshot } = require('../js/exchanges/binance/parse');
 
 const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
@@ -47,7 +48,7 @@ describe('binance fixtures: real captures through parse + OrderBook + BookSync',
       const file = fixture('hftbacktest/binance_spot_btcusdt_20240808.gz');
       const text = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
       const book = new OrderBook('BTC/USDT');
-      const sync = new BookSync(book, binanceRule);
+      const sync = new BookSync(book, depthRule);
       run = {
         book,
         sync,
@@ -164,7 +165,7 @@ describe('binance fixtures: real captures through parse + OrderBook + BookSync',
         let s = run.symbols.get(symbol);
         if (!s) {
           const book = new OrderBook(symbol);
-          s = { book, sync: new BookSync(book, binanceRule), snapshot: undefined, beforeSnapshot: 0, after: [], coveredLate: [], chainBreaks: [], crossed: 0 };
+          s = { book, sync: new BookSync(book, depthRule), snapshot: undefined, beforeSnapshot: 0, after: [], coveredLate: [], chainBreaks: [], crossed: 0 };
           run.symbols.set(symbol, s);
         }
         return s;

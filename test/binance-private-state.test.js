@@ -6,7 +6,7 @@
  */
 const assert = require('assert');
 const { PrivateState } = require('../js/base/private-state');
-const { decimalAdd, decimalSub, toDecimalString, decimalsOf } = require('../js/base/decimal');
+const { decimalAdd, decimalSub, toDecimalString, decimalsOf } = require('../js/core/decimal');
 const { parseExecutionReport, parseAccountPosition, balanceDelta, parseOrder, parseWithdrawal } = require('../js/exchanges/binance/parse-private');
 const { orderParams, cancelParams, cancelReplaceParams } = require('../js/exchanges/binance/trading');
 const { classifyFrame, replyResult } = require('../js/exchanges/binance/user-data');

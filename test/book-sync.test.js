@@ -3,7 +3,7 @@
 const assert = require('assert');
 const sinon = require('sinon');
 const { OrderBook } = require('../js/book/orderbook');
-const { BookSync, binanceRule, prevIdRule, noSequenceRule } = require('../js/book/sync');
+const { BookSync, straddleRule, prevIdRule, noSequenceRule } = require('../js/book/sync');
 
 /** Binance-style delta covering ids first..last; levels as [price, qty] strings. */
 function delta(first, last, bids = [], asks = [], extra = {}) {
@@ -14,26 +14,26 @@ function snap(nonce, bids = [['100', '1']], asks = [['101', '1']], extra = {}) {
   return { nonce, bids, asks, ...extra };
 }
 
-function mk(rule = binanceRule, opts) {
+function mk(rule = straddleRule, opts) {
   const book = new OrderBook('BTC/USDT');
   return { book, sync: new BookSync(book, rule, opts) };
 }
 
 describe('book/BookSync', () => {
-  describe('binanceRule (documented Binance procedure)', () => {
+  describe('straddleRule (first event straddles the snapshot id: the documented Binance procedure)', () => {
     it('accept(): every verdict, first event after a snapshot and later ones', () => {
       const N = 100;
       // first after snapshot
-      assert.strictEqual(binanceRule.accept(N, delta(90, 100), true), 'stale'); // u <= N
-      assert.strictEqual(binanceRule.accept(N, delta(95, 101), true), 'apply'); // U <= N+1 <= u (straddle)
-      assert.strictEqual(binanceRule.accept(N, delta(101, 105), true), 'apply'); // U == N+1
-      assert.strictEqual(binanceRule.accept(N, delta(102, 105), true), 'gap'); // U > N+1
+      assert.strictEqual(straddleRule.accept(N, delta(90, 100), true), 'stale'); // u <= N
+      assert.strictEqual(straddleRule.accept(N, delta(95, 101), true), 'apply'); // U <= N+1 <= u (straddle)
+      assert.strictEqual(straddleRule.accept(N, delta(101, 105), true), 'apply'); // U == N+1
+      assert.strictEqual(straddleRule.accept(N, delta(102, 105), true), 'gap'); // U > N+1
       // later events
-      assert.strictEqual(binanceRule.accept(N, delta(99, 100), false), 'stale');
-      assert.strictEqual(binanceRule.accept(N, delta(101, 101), false), 'apply');
-      assert.strictEqual(binanceRule.accept(N, delta(97, 103), false), 'apply'); // overlap is fine
-      assert.strictEqual(binanceRule.accept(N, delta(102, 103), false), 'gap');
-      assert.match(binanceRule.describe(N, delta(102, 103), false), /expected U=101, got U=102/);
+      assert.strictEqual(straddleRule.accept(N, delta(99, 100), false), 'stale');
+      assert.strictEqual(straddleRule.accept(N, delta(101, 101), false), 'apply');
+      assert.strictEqual(straddleRule.accept(N, delta(97, 103), false), 'apply'); // overlap is fine
+      assert.strictEqual(straddleRule.accept(N, delta(102, 103), false), 'gap');
+      assert.match(straddleRule.describe(N, delta(102, 103), false), /expected first=101, got first=102/);
     });
 
     it('buffers while waiting, then drops stale events and applies the straddling one', () => {
@@ -69,7 +69,7 @@ describe('book/BookSync', () => {
       assert.deepStrictEqual(sync.onSnapshot(snap(10)), { kind: 'synced', applied: 0 });
       assert.strictEqual(sync.state, 'synced');
       assert.strictEqual(book.nonce, 10);
-      const spy = sinon.spy(binanceRule, 'accept');
+      const spy = sinon.spy(straddleRule, 'accept');
       try {
         assert.deepStrictEqual(sync.onDelta(delta(7, 10, [['1', '1']])), { kind: 'stale' }); // covered by the snapshot
         assert.strictEqual(spy.lastCall.args[2], true, 'still the first event after the snapshot');
@@ -89,7 +89,7 @@ describe('book/BookSync', () => {
       sync.onSnapshot(snap(10));
       const r = sync.onDelta(delta(12, 15));
       assert.strictEqual(r.kind, 'gap');
-      assert.match(r.detail, /lastUpdateId=10.*U=12/);
+      assert.match(r.detail, /snapshot id 10 has first=12/);
       assert.strictEqual(sync.state, 'waiting');
       assert.strictEqual(book.depth('bids'), 0);
       assert.strictEqual(book.nonce, undefined);
@@ -140,7 +140,7 @@ describe('book/BookSync', () => {
       sync.onSnapshot(snap(10));
       assert.strictEqual(sync.onDelta(delta(11, 12, [['100', '2']])).kind, 'applied');
       const gap = sync.onDelta(delta(15, 16, [['99', '1']]));
-      assert.deepStrictEqual(gap, { kind: 'gap', detail: 'expected U=13, got U=15 u=16' });
+      assert.deepStrictEqual(gap, { kind: 'gap', detail: 'expected first=13, got first=15 last=16' });
       assert.strictEqual(sync.state, 'waiting');
       assert.strictEqual(book.depth('bids') + book.depth('asks'), 0);
       assert.deepStrictEqual(book.bids, []);
@@ -164,7 +164,7 @@ describe('book/BookSync', () => {
       sync.onDelta(delta(19, 20));
       const r = sync.onSnapshot(snap(11));
       assert.strictEqual(r.kind, 'gap');
-      assert.match(r.detail, /expected U=15, got U=16/);
+      assert.match(r.detail, /expected first=15, got first=16/);
       assert.strictEqual(sync.state, 'waiting');
       assert.strictEqual(book.depth('bids'), 0, 'no partial book is left behind');
       assert.strictEqual(book.nonce, undefined);
@@ -185,7 +185,7 @@ describe('book/BookSync', () => {
     });
 
     it('buffer overflow drops the oldest; the next snapshot may then be too old, never wrong', () => {
-      const { book, sync } = mk(binanceRule, { maxBuffer: 3 });
+      const { book, sync } = mk(straddleRule, { maxBuffer: 3 });
       for (let i = 1; i <= 5; i++) assert.deepStrictEqual(sync.onDelta(delta(i * 10, i * 10 + 9, [[String(i), '1']])), { kind: 'buffered' });
       assert.strictEqual(sync.buffered, 3);
       assert.strictEqual(sync.dropped, 2);
@@ -199,7 +199,7 @@ describe('book/BookSync', () => {
     });
 
     it('a long overflow keeps memory bounded and the newest maxBuffer events', () => {
-      const { sync } = mk(binanceRule, { maxBuffer: 10 });
+      const { sync } = mk(straddleRule, { maxBuffer: 10 });
       for (let i = 1; i <= 10000; i++) sync.onDelta(delta(i, i));
       assert.strictEqual(sync.buffered, 10);
       assert.strictEqual(sync.dropped, 9990);
@@ -244,7 +244,7 @@ describe('book/BookSync', () => {
     it('a sync constructed on a non-empty book clears it (nothing served before a snapshot)', () => {
       const book = new OrderBook('X');
       book.update('bids', 1, 1);
-      const sync = new BookSync(book, binanceRule);
+      const sync = new BookSync(book, straddleRule);
       assert.strictEqual(sync.state, 'waiting');
       assert.strictEqual(book.depth('bids'), 0);
     });
@@ -275,7 +275,7 @@ describe('book/BookSync', () => {
       sync.onSnapshot(snap(20));
       assert.strictEqual(sync.onDelta(okx(12, 15)).kind, 'stale');
       const r = sync.onDelta(okx(21, 25));
-      assert.deepStrictEqual(r, { kind: 'gap', detail: 'expected prevSeqId=20, got prevSeqId=21 seqId=25' });
+      assert.deepStrictEqual(r, { kind: 'gap', detail: 'expected prev=20, got prev=21 id=25' });
       assert.strictEqual(sync.state, 'waiting');
       assert.strictEqual(book.depth('bids'), 0);
       // resubscribe: a fresh snapshot at 30 drops the buffered (older) update and syncs
@@ -333,7 +333,7 @@ describe('book/BookSync', () => {
         calls.push([d.nonce !== undefined ? 'snap' : `d${d.last}`, book.nonce, book.bids.length]);
         return undefined;
       });
-      const { sync } = mk(binanceRule, { verify });
+      const { sync } = mk(straddleRule, { verify });
       sync.onDelta(delta(5, 9, [['1', '1']])); // stale: never verified
       sync.onDelta(delta(10, 11, [['2', '1']]));
       sync.onSnapshot(snap(10));
@@ -348,7 +348,7 @@ describe('book/BookSync', () => {
 
     it('a mismatch on a live delta -> checksum, waiting, book and buffer cleared', () => {
       let fail = false;
-      const { book, sync } = mk(binanceRule, { verify: () => (fail ? 'crc 123 != 456' : undefined) });
+      const { book, sync } = mk(straddleRule, { verify: () => (fail ? 'crc 123 != 456' : undefined) });
       sync.onSnapshot(snap(10));
       assert.strictEqual(sync.onDelta(delta(11, 11)).kind, 'applied');
       fail = true;
@@ -371,7 +371,7 @@ describe('book/BookSync', () => {
     });
 
     it('a mismatch on a buffered delta applied during onSnapshot -> checksum and waiting', () => {
-      const { book, sync } = mk(binanceRule, { verify: (b, d) => (d.last === 12 ? 'crc mismatch at 12' : undefined) });
+      const { book, sync } = mk(straddleRule, { verify: (b, d) => (d.last === 12 ? 'crc mismatch at 12' : undefined) });
       sync.onDelta(delta(11, 11));
       sync.onDelta(delta(12, 12));
       sync.onDelta(delta(13, 13));

@@ -14,7 +14,7 @@ const {
   ExchangeNotAvailable,
   RateLimitExceeded,
   RequestTimeout,
-} = require('../js/base/errors');
+} = require('../js/core/errors');
 
 const SECRET = 'SECRETsig123';
 

@@ -5,7 +5,7 @@ const { once } = require('events');
 const sinon = require('sinon');
 const { WebSocketServer } = require('ws');
 const { WsConnection } = require('../js/transport/ws-connection');
-const { ExchangeNotAvailable, NetworkError, RequestTimeout } = require('../js/base/errors');
+const { ExchangeNotAvailable, NetworkError, RequestTimeout } = require('../js/core/errors');
 
 // Fake only the timer functions: sockets still do real I/O, and we await real events.
 const FAKE = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'], shouldAdvanceTime: false };

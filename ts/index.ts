@@ -10,7 +10,7 @@
 import { binance } from './exchanges/binance';
 import { kraken } from './exchanges/kraken';
 import { okx } from './exchanges/okx';
-import { errors } from './base/errors';
+import { errors } from './core/errors';
 
 export { binance, BinanceOptions } from './exchanges/binance';
 export { kraken, KrakenOptions } from './exchanges/kraken';
@@ -18,8 +18,8 @@ export { okx, OkxOptions } from './exchanges/okx';
 export { Exchange, ExchangeSpec } from './base/exchange';
 export { Watch } from './base/watch';
 export { OrderBook } from './book/orderbook';
-export * from './base/errors';
-export * from './base/types';
+export * from './core/errors';
+export * from './core/types';
 export { errors };
 
 /** Exchange classes by id. */

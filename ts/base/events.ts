@@ -3,32 +3,9 @@
  * throw never breaks the stream or the other callbacks (DESIGN.md §1 "Push — callbacks").
  */
 import mitt, { Emitter, Handler } from 'mitt';
-import { BaseError } from './errors';
+import { BaseError } from '../core/errors';
 
-/** Channels that take a symbol: `on('orderbook', 'BTC/USDT', cb)`. */
-export type MarketChannel = 'orderbook' | 'ticker' | 'trades' | 'ohlcv';
-/** Private channels: all symbols, or narrowed with a symbol. */
-export type PrivateChannel = 'balance' | 'orders' | 'myTrades';
-/** Channels about the client itself. */
-export type ClientChannel = 'status' | 'resync' | 'error';
-export type Channel = MarketChannel | PrivateChannel | ClientChannel;
-
-/** Every channel `on()` accepts. */
-export const CHANNELS: ReadonlySet<string> = new Set<string>(['orderbook', 'ticker', 'trades', 'ohlcv', 'balance', 'orders', 'myTrades', 'status', 'resync', 'error']);
-
-export function isPrivateChannel(c: string): c is PrivateChannel {
-  return c === 'balance' || c === 'orders' || c === 'myTrades';
-}
-
-export function isMarketChannel(c: string): c is MarketChannel {
-  return c === 'orderbook' || c === 'ticker' || c === 'trades' || c === 'ohlcv';
-}
-
-/** Event key of a channel narrowed to a symbol (and timeframe for OHLCV). */
-export function eventKey(channel: Channel, symbol?: string, timeframe?: string): string {
-  if (symbol === undefined) return channel;
-  return timeframe === undefined ? `${channel}|${symbol}` : `${channel}|${symbol}|${timeframe}`;
-}
+export { CHANNELS, Channel, ClientChannel, MarketChannel, PrivateChannel, eventKey, isMarketChannel, isPrivateChannel } from '../core/channels';
 
 type AnyHandler = (payload: unknown) => void;
 

@@ -4,7 +4,7 @@
  * layered on top: ExchangePush (on/off, watch*) in exchange-push.ts, then Exchange (pull and
  * private) in exchange.ts.
  */
-import { BadRequest, BadSymbol, BaseError, NotSupported } from './errors';
+import { BadRequest, BadSymbol, BaseError, NotSupported } from '../core/errors';
 import { EventHub, MarketChannel, eventKey } from './events';
 import { LiveBook, LiveBookOptions } from './live-book';
 import { Topic } from './topic';
@@ -18,7 +18,7 @@ import type {
   Ticker,
   Trade,
   Urls,
-} from './types';
+} from '../core/types';
 
 /** What an adapter declares about itself. */
 export interface ExchangeSpec {

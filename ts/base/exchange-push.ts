@@ -2,7 +2,7 @@
  * ExchangePush: the push side of the public API (DESIGN.md §1 "Push"): on/off callbacks and the
  * watch* iterators/thenables, all fed by the topics of ExchangeCore.
  */
-import { BadRequest, BaseError } from './errors';
+import { BadRequest, BaseError } from '../core/errors';
 import { Channel, CHANNELS, MarketChannel, PrivateChannel, eventKey, isMarketChannel, isPrivateChannel } from './events';
 import { Topic } from './topic';
 import type { PrivateApi } from './trading';
@@ -13,7 +13,7 @@ import type {
   StatusEvent,
   Ticker,
   Trade,
-} from './types';
+} from '../core/types';
 import { Watch } from './watch';
 
 import { ExchangeCore } from './exchange-core';

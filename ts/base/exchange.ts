@@ -7,7 +7,7 @@
  * - the adapter subclass supplies REST calls, stream subscription and frame parsing.
  */
 import type { OrderBook } from '../book/orderbook';
-import { BadRequest, BaseError } from './errors';
+import { BadRequest, BaseError } from '../core/errors';
 import { Topic } from './topic';
 import type { OrderParams } from './trading';
 import type {
@@ -19,7 +19,7 @@ import type {
   Ticker,
   Trade,
   Transaction,
-} from './types';
+} from '../core/types';
 import { Watch } from './watch';
 
 import { ExchangePush } from './exchange-push';

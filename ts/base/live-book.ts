@@ -10,8 +10,8 @@ import { OrderBook } from '../book/orderbook';
 import { BookSync, SequenceRule } from '../book/sync';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import { backoffDelay } from '../transport/backoff';
-import { BaseError, RequestTimeout } from './errors';
-import type { ResyncEvent } from './types';
+import { BaseError, RequestTimeout } from '../core/errors';
+import type { ResyncEvent } from '../core/types';
 
 export interface LiveBookOptions {
   exchange: string;

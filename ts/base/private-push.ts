@@ -5,10 +5,10 @@
  * carry batches (arrays, copies) for all symbols and, narrowed, per symbol; 'balance' carries the
  * whole balance. A refused subscription fails every iterator.
  */
-import { BadRequest, BaseError } from './errors';
+import { BadRequest, BaseError } from '../core/errors';
 import { EventHub, PrivateChannel, eventKey } from './events';
 import type { PrivateStream } from './private-stream';
-import type { Balances, Order, Trade } from './types';
+import type { Balances, Order, Trade } from '../core/types';
 import { Watch } from './watch';
 
 type Cb = (payload: never) => void;

@@ -13,16 +13,11 @@
  * Bounded: every open order is kept; closed orders and trades are trimmed per symbol, oldest first.
  * No I/O, no timers: the PrivateApi feeds it and decides what to emit.
  */
-import type { BalanceEntry, Balances, Order, Trade } from './types';
+import type { BalanceData } from '../core/private-adapter';
+import type { BalanceEntry, Balances, Order, Trade } from '../core/types';
 
-/** Balances as parsed from a snapshot or a stream event. */
-export interface BalanceData {
-  /** Currency -> entry; a snapshot lists every currency, a stream event those that changed. */
-  balances: Record<string, BalanceEntry>;
-  /** The exchange's time of the account state (ms), when it says. */
-  time?: number;
-  info: unknown;
-}
+export type { BalanceData };
+
 
 export interface PrivateStateLimits {
   /** Closed orders kept per symbol (default 1000). */

@@ -10,7 +10,7 @@
  *   again, so pull calls wait for it rather than answer from state known to be incomplete;
  * - a failed re-sync is reported and retried with a capped backoff while the stream stays up.
  */
-import { RequestTimeout } from './errors';
+import { RequestTimeout } from '../core/errors';
 
 export type PrivateStreamState = 'off' | 'starting' | 'live' | 'down' | 'resyncing';
 

@@ -5,8 +5,8 @@
  */
 import type { MarketChannel } from './events';
 import type { LiveBook } from './live-book';
-import { RequestTimeout } from './errors';
-import type { Market, OHLCV, Ticker, Trade } from './types';
+import { RequestTimeout } from '../core/errors';
+import type { Market, OHLCV, Ticker, Trade } from '../core/types';
 
 interface Waiter {
   resolve: () => void;

@@ -12,16 +12,16 @@
  * The adapter implements PrivateAdapter (REST snapshots, trading, stream start/stop) and feeds the
  * stream through the PrivateSink methods of this class. Kraken, OKX and Bybit plug in the same way.
  */
-import { BadRequest } from './errors';
+import { BadRequest } from '../core/errors';
 import type { EventHub, PrivateChannel } from './events';
-import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from './private-adapter';
+import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../core/private-adapter';
 import { PrivatePush } from './private-push';
 import { BalanceData, PrivateState } from './private-state';
 import { PrivateStream } from './private-stream';
-import type { BalanceEntry, Balances, Market, Order, Trade, Transaction } from './types';
+import type { BalanceEntry, Balances, Market, Order, Trade, Transaction } from '../core/types';
 import type { Watch } from './watch';
 
-export type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from './private-adapter';
+export type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../core/private-adapter';
 
 export interface PrivateApiOptions {
   exchange: string;

@@ -8,7 +8,7 @@
  * - 'queue' (trades, orders, own trades): every batch is kept, in order, up to `maxQueue`; past
  *   that the oldest batch is dropped and `onOverflow` is told, so nothing vanishes silently.
  */
-import { BaseError } from './errors';
+import { BaseError } from '../core/errors';
 
 /**
  * Subscribes `push`/`fail` to a source; returns the function that releases the subscription.

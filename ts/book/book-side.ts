@@ -18,7 +18,7 @@
  *
  * Ranks used by the public accessors count from the best level: rank 0 is the best bid / ask.
  */
-import type { Level } from '../base/types';
+import type { Level } from '../core/types';
 import type { RawLevel } from './types';
 
 /** Below this many elements a hand-written loop beats TypedArray#copyWithin (measured on Node 20). */

@@ -11,7 +11,7 @@
  *   `bestBid()` / `bestAsk()` or `priceAt` / `amountAt`. Treat the cached arrays as read-only.
  * - `limit(n)` and `snapshot()` return detached copies: later updates never change them.
  */
-import type { Level, OrderBookSnapshot, OrderBookView } from '../base/types';
+import type { Level, OrderBookSnapshot, OrderBookView } from '../core/types';
 import { BookSide } from './book-side';
 import type { RawLevel } from './types';
 

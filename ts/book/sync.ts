@@ -17,9 +17,10 @@
  * answers 'snapshot-too-old' and the caller fetches a newer one. So overflow can delay a sync but
  * never yield a wrong book, and it is not reported as a gap.
  *
- * The sequence check itself is a {@link SequenceRule}: `binanceRule` (U/u ranges, the documented
- * Binance procedure, protocols.md §1 "Local book sync"), `prevIdRule` (OKX prevSeqId/seqId) and
- * `noSequenceRule` (Kraken: integrity comes from checksums, through `verify`).
+ * The sequence check itself is a {@link SequenceRule}, named by what it checks (the book knows no
+ * exchange): `straddleRule` (each delta covers an id range; the first applied one must straddle
+ * snapshot id + 1, then ranges are contiguous), `prevIdRule` (each delta names the id of the one
+ * before it) and `noSequenceRule` (no ids: integrity comes from checksums, through `verify`).
  */
 import type { OrderBook } from './orderbook';
 import type { BookDelta, BookSnapshot } from './types';
@@ -44,12 +45,13 @@ export interface SequenceRule {
 }
 
 /**
- * Binance diff depth (`U` = first, `u` = last). First event after the snapshot `lastUpdateId` N:
- * `u <= N` stale, `U <= N+1 <= u` apply, `U > N+1` gap. Later events: `u <= nonce` stale,
- * `U > nonce+1` gap, otherwise apply (normally `U == previous u + 1`).
+ * Id ranges (`first`..`last` per delta), "the first event must straddle the snapshot id". After a
+ * snapshot with id N: `last <= N` stale, `first <= N+1 <= last` apply, `first > N+1` gap. Later
+ * events: `last <= nonce` stale, `first > nonce+1` gap, otherwise apply (normally
+ * `first == previous last + 1`). Binance diff depth (`U`/`u`) follows it.
  */
-export const binanceRule: SequenceRule = {
-  name: 'binance',
+export const straddleRule: SequenceRule = {
+  name: 'straddle',
   accept(nonce: number, d: BookDelta): SequenceVerdict {
     if (d.last <= nonce) return 'stale';
     // here u >= nonce + 1, so for the first event after a snapshot `U <= nonce + 1` is exactly the
@@ -59,15 +61,16 @@ export const binanceRule: SequenceRule = {
   },
   describe(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): string {
     return firstAfterSnapshot
-      ? `first event after snapshot lastUpdateId=${nonce} has U=${d.first} u=${d.last}: expected U <= ${nonce + 1} <= u`
-      : `expected U=${nonce + 1}, got U=${d.first} u=${d.last}`;
+      ? `first event after snapshot id ${nonce} has first=${d.first} last=${d.last}: expected first <= ${nonce + 1} <= last`
+      : `expected first=${nonce + 1}, got first=${d.first} last=${d.last}`;
   },
 };
 
 /**
- * OKX-style chain (`prev` = prevSeqId, `last` = seqId): `prev === nonce` applies (including the
- * no-change heartbeat with prevSeqId == seqId, and the post-maintenance reset where seqId < prevSeqId);
- * otherwise `last <= nonce` is stale and anything else a gap.
+ * A chain: each delta names the id of the one before it (`prev`; `last` is its own id).
+ * `prev === nonce` applies (including a no-change delta with prev == last, and an id reset where
+ * last < prev); otherwise `last <= nonce` is stale and anything else a gap. OKX's
+ * prevSeqId/seqId follows it.
  */
 export const prevIdRule: SequenceRule = {
   name: 'prevId',
@@ -77,11 +80,11 @@ export const prevIdRule: SequenceRule = {
     return 'gap';
   },
   describe(nonce: number, d: BookDelta): string {
-    return `expected prevSeqId=${nonce}, got prevSeqId=${d.prev === undefined ? 'none' : d.prev} seqId=${d.last}`;
+    return `expected prev=${nonce}, got prev=${d.prev === undefined ? 'none' : d.prev} id=${d.last}`;
   },
 };
 
-/** No sequence numbers (Kraken): every delta applies; wire a checksum `verify` to catch loss. */
+/** No sequence ids: every delta applies; wire a checksum `verify` to catch loss (Kraken). */
 export const noSequenceRule: SequenceRule = {
   name: 'none',
   accept(): SequenceVerdict {

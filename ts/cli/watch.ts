@@ -5,9 +5,9 @@
  * redraw (at most ~10 a second) takes the top levels of whatever the book is at that moment, so a
  * fast stream never builds a backlog of frames.
  */
-import { BadSymbol } from '../base/errors';
+import { BadSymbol } from '../core/errors';
 import type { Exchange } from '../base/exchange';
-import type { ExchangeOptions, Market, OrderBookSnapshot, OrderBookView, StatusEvent, Urls } from '../base/types';
+import type { ExchangeOptions, Market, OrderBookSnapshot, OrderBookView, StatusEvent, Urls } from '../core/types';
 import { exchanges } from '../index';
 import { simulate, SimExchange, Simulator } from '../sim';
 import type { WatchArgs } from './args';

@@ -17,7 +17,7 @@ import {
   ExchangeNotAvailable,
   RateLimitExceeded,
   RequestTimeout,
-} from '../base/errors';
+} from '../core/errors';
 import type { RateLimiter } from './rate-limiter';
 import { redactError, redactUrls, stripQuery } from './redact';
 

@@ -8,8 +8,8 @@
  */
 import WebSocket from 'ws';
 import mitt, { Emitter, Handler, WildcardHandler } from 'mitt';
-import { ExchangeNotAvailable, NetworkError, RequestTimeout } from '../base/errors';
-import type { StatusEvent } from '../base/types';
+import { ExchangeNotAvailable, NetworkError, RequestTimeout } from '../core/errors';
+import type { StatusEvent } from '../core/types';
 import { BackoffOptions, backoffDelay } from './backoff';
 import { redactError, redactUrls, stripQuery } from './redact';
 

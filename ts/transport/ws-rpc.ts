@@ -15,8 +15,8 @@
  * - keepalive and stale detection come from WsConnection (pings, silence timeout, backoff).
  */
 import mitt, { Emitter, Handler } from 'mitt';
-import { BadResponse, ExchangeNotAvailable, RequestTimeout } from '../base/errors';
-import type { StatusEvent } from '../base/types';
+import { BadResponse, ExchangeNotAvailable, RequestTimeout } from '../core/errors';
+import type { StatusEvent } from '../core/types';
 import { backoffDelay } from './backoff';
 import { WsConnection, WsConnectionOptions } from './ws-connection';
 

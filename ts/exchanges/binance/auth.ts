@@ -13,7 +13,7 @@
  * Secrets live in private class fields: never enumerable, never in util.inspect or JSON.
  */
 import { createHmac, createPrivateKey, KeyObject, sign } from 'crypto';
-import { AuthenticationError } from '../../base/errors';
+import { AuthenticationError } from '../../core/errors';
 import { encodeQuery, Query } from '../../transport/rest-client';
 
 export type KeyKind = 'hmac' | 'ed25519' | 'rsa';

@@ -6,15 +6,14 @@
  * u <= lastUpdateId are dropped, the first applied event straddles lastUpdateId + 1, and any later
  * U != previous u + 1 triggers an in-place resync of that symbol only.
  */
-import { AuthenticationError, BadResponse, BadRequest, ExchangeNotAvailable } from '../../base/errors';
+import { AuthenticationError, BadResponse, BadRequest, ExchangeNotAvailable } from '../../core/errors';
 import { Exchange } from '../../base/exchange';
 import { STREAMED_MARKET_DATA } from '../../base/exchange-core';
 import type { PrivateApi } from '../../base/trading';
 import type { Topic } from '../../base/topic';
-import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../base/types';
-import { HubSocket, StreamHub } from '../../base/stream-hub';
+import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
+import { HubSocket, StreamHub } from '../../transport/stream-hub';
 import { OrderBook } from '../../book/orderbook';
-import { binanceRule } from '../../book/sync';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { BinanceCredentials } from './auth';
@@ -38,6 +37,7 @@ import {
   parseRestTrade,
   parseTicker,
   parseTrade,
+  depthRule,
 } from './parse';
 import { MAX_STREAMS_IN_URL, classify, encodeControl, rawKey, streamName } from './streams';
 import { BINANCE_URLS, PATHS } from './urls';
@@ -283,7 +283,7 @@ export class binance extends Exchange {
     if (topic.kind === 'orderbook') {
       const limit = this.options.snapshotLimit ?? 5000;
       this.createLiveBook(topic, {
-        rule: binanceRule,
+        rule: depthRule,
         fetchSnapshot: async () => parseDepthSnapshot(await this.restDepth(market, limit)),
       });
     }

@@ -2,7 +2,7 @@
  * Binance Spot markets from `GET /api/v3/exchangeInfo` (rest-api.md "Exchange information";
  * filters from filters.md). Checked against ../shared/fixtures/cryptofeed/BINANCE.0.
  */
-import type { Market } from '../../base/types';
+import type { Market } from '../../core/types';
 
 interface Filter {
   filterType: string;

@@ -7,9 +7,9 @@
  * (user-data-stream.md); capital deposit/withdraw history (wallet API). Field lists as in
  * ../shared/protocols.md §1, checked against the simulator's replies (test/binance-private-*.test.js).
  */
-import { decimalAdd, decimalSub } from '../../base/decimal';
-import type { BalanceData } from '../../base/private-state';
-import type { BalanceEntry, Market, Order, OrderStatus, Trade, Transaction } from '../../base/types';
+import { decimalAdd, decimalSub } from '../../core/decimal';
+import type { BalanceData } from '../../core/private-adapter';
+import type { BalanceEntry, Market, Order, OrderStatus, Trade, Transaction } from '../../core/types';
 import { iso } from './parse';
 
 /** Any of Binance's order records (fields vary by endpoint and response type). */

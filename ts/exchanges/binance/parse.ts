@@ -5,8 +5,9 @@
  * and were checked against the captures in ../shared/fixtures/cryptofeed/BINANCE.* and
  * ../shared/fixtures/hftbacktest/binance_spot_btcusdt_20240808.gz (test/binance-fixtures.test.js).
  */
+import { SequenceRule, straddleRule } from '../../book/sync';
 import type { BookDelta, BookSnapshot } from '../../book/types';
-import type { OHLCV, Ticker, Trade } from '../../base/types';
+import type { OHLCV, Ticker, Trade } from '../../core/types';
 
 /** ISO-8601 time of a ms timestamp, or undefined. */
 export function iso(ts: number | undefined): string | undefined {
@@ -36,6 +37,20 @@ export function parseDepthUpdate(m: DepthUpdateMsg): BookDelta {
 }
 
 /** REST `GET /api/v3/depth` reply: `{"lastUpdateId":1027024,"bids":[[p,q]],"asks":[[p,q]]}`. */
+/**
+ * The diff-depth sequence rule ("How to manage a local order book correctly", protocols.md §1): the
+ * generic straddle rule, with its gap explained in Binance's field names.
+ */
+export const depthRule: SequenceRule = {
+  ...straddleRule,
+  name: 'binance',
+  describe(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): string {
+    return firstAfterSnapshot
+      ? `first event after snapshot lastUpdateId=${nonce} has U=${d.first} u=${d.last}: expected U <= ${nonce + 1} <= u`
+      : `expected U=${nonce + 1}, got U=${d.first} u=${d.last}`;
+  },
+};
+
 export interface DepthSnapshotMsg {
   lastUpdateId: number;
   bids: [string, string][];

@@ -4,7 +4,7 @@
  */
 import type { EventHub } from '../../base/events';
 import { PrivateApi } from '../../base/trading';
-import type { Market } from '../../base/types';
+import type { Market } from '../../core/types';
 import { BinancePrivate } from './private';
 import { BinanceSession, BinanceSessionContext } from './session';
 

@@ -9,9 +9,9 @@
  *   subscribed again and REST tells what changed meanwhile (recover). The REST listenKey endpoints
  *   are not used (retired 2026-02-20, protocols.md §1).
  */
-import { BadRequest, BadResponse, OrderNotFound, RequestTimeout } from '../../base/errors';
-import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../base/trading';
-import type { Market, Order, Trade, Transaction } from '../../base/types';
+import { BadRequest, BadResponse, OrderNotFound, RequestTimeout } from '../../core/errors';
+import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
+import type { Market, Order, Trade, Transaction } from '../../core/types';
 import type { HttpMethod, Query } from '../../transport/rest-client';
 import { RpcNotSent, RpcReplyLost } from '../../transport/ws-rpc';
 import { wsApiError } from './errors';

@@ -10,9 +10,9 @@
  * - route(): over the WebSocket API unless it cannot take the request now (unreachable, refused
  *   session, reconnecting), then over REST: RpcNotSent guarantees nothing was sent.
  */
-import { BadResponse, InvalidNonce, RequestTimeout } from '../../base/errors';
-import { ServerClock } from '../../base/server-clock';
-import type { StatusEvent, Urls } from '../../base/types';
+import { BadResponse, InvalidNonce, RequestTimeout } from '../../core/errors';
+import { ServerClock } from '../../transport/server-clock';
+import type { StatusEvent, Urls } from '../../core/types';
 import type { HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';

@@ -2,7 +2,7 @@
  * Binance Spot market streams: stream names, control messages and inbound frame classification
  * (web-socket-streams.md; ../shared/protocols.md §1 "Subscribe and unsubscribe"). Pure functions.
  */
-import type { MarketChannel } from '../../base/events';
+import type { MarketChannel } from '../../core/channels';
 
 /** Stream name of a topic. Names are lowercase (docs: "All symbols for streams are lowercase"). */
 export function streamName(kind: MarketChannel, marketId: string, timeframe?: string): string {

@@ -9,10 +9,10 @@
  * Binance parameter (e.g. selfTradePreventionMode, strategyId).
  */
 import { randomBytes } from 'crypto';
-import { BadRequest } from '../../base/errors';
-import { toDecimalString } from '../../base/decimal';
-import type { Market } from '../../base/types';
-import type { OrderParams, OrderRequest } from '../../base/trading';
+import { BadRequest } from '../../core/errors';
+import { toDecimalString } from '../../core/decimal';
+import type { Market } from '../../core/types';
+import type { OrderParams, OrderRequest } from '../../core/private-adapter';
 
 export type WireParams = Record<string, string | number | boolean>;
 

@@ -20,7 +20,7 @@ import {
   InvalidOrder,
   OrderNotFound,
   RateLimitExceeded,
-} from '../../base/errors';
+} from '../../core/errors';
 
 type ErrorClass = new (message: string, ctx?: ErrorContext) => BaseError;
 

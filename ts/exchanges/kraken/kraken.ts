@@ -9,12 +9,12 @@
  * served or emitted), 'resync' is emitted with reason 'checksum', and that symbol alone is
  * unsubscribed and subscribed again for a fresh snapshot.
  */
-import { BadResponse, BaseError, ChecksumError } from '../../base/errors';
+import { BadResponse, BaseError, ChecksumError } from '../../core/errors';
 import { Exchange } from '../../base/exchange';
 import { STREAMED_MARKET_DATA } from '../../base/exchange-core';
-import { HubSocket, StreamHub } from '../../base/stream-hub';
+import { HubSocket, StreamHub } from '../../transport/stream-hub';
 import type { Topic } from '../../base/topic';
-import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../base/types';
+import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { OrderBook } from '../../book/orderbook';
 import { noSequenceRule } from '../../book/sync';
 import type { BookDelta, BookSnapshot } from '../../book/types';

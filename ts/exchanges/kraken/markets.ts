@@ -8,7 +8,7 @@
  * while WebSocket v2 and the unified symbols use ISO names (`BTC/USD`, `DOGE/USD`): v2 rejects
  * `XBT/USD` with "Currency pair not supported XBT/USD" (protocols.md §2 "Endpoints").
  */
-import type { Market } from '../../base/types';
+import type { Market } from '../../core/types';
 
 /** One AssetPairs entry (only the fields we read). */
 export interface AssetPair {

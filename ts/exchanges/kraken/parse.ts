@@ -10,7 +10,7 @@
  * docs.kraken.com/api-reference/market-data/get-ohlc-data. The v1 book rules (same checksum)
  * were checked against the capture ../shared/fixtures/cryptofeed/KRAKEN.ws.50.0 (test/kraken-fixtures.test.js).
  */
-import type { OHLCV, Ticker, Trade } from '../../base/types';
+import type { OHLCV, Ticker, Trade } from '../../core/types';
 import type { BookDelta, BookSnapshot, RawLevel } from '../../book/types';
 
 /** ISO-8601 time of a ms timestamp, or undefined. */

@@ -7,7 +7,7 @@
  * `book:BTC/USD`, `ticker:BTC/USD`, `trade:BTC/USD`, `ohlc:BTC/USD:1` (interval in minutes).
  * The book depth is one per client (the `bookDepth` option), so it is not part of the name.
  */
-import type { MarketChannel } from '../../base/events';
+import type { MarketChannel } from '../../core/channels';
 
 export type V2Channel = 'book' | 'ticker' | 'trade' | 'ohlc';
 

@@ -19,7 +19,7 @@ import {
   OrderNotFound,
   RateLimitExceeded,
   RequestTimeout,
-} from '../../base/errors';
+} from '../../core/errors';
 
 type ErrorClass = new (message: string, ctx?: ErrorContext) => BaseError;
 

@@ -4,7 +4,7 @@
  * instruments, e.g. `{"instId":"BTC-USDT","baseCcy":"BTC","quoteCcy":"USDT","tickSz":"0.1",
  * "lotSz":"0.00000001","minSz":"0.00001","state":"live",...}`). Spot only for now.
  */
-import type { Market } from '../../base/types';
+import type { Market } from '../../core/types';
 
 /** One instruments `data[]` element (only the fields we read). */
 export interface Instrument {

@@ -13,12 +13,12 @@
  * Liveness: OKX drops a connection that pushed nothing for 30 s; the client sends the text frame
  * `ping` and the server answers the text `pong` (not JSON), which is filtered before JSON.parse.
  */
-import { BadResponse, BaseError } from '../../base/errors';
+import { BadResponse, BaseError } from '../../core/errors';
 import { Exchange } from '../../base/exchange';
 import { STREAMED_MARKET_DATA } from '../../base/exchange-core';
-import { HubSocket, StreamHub } from '../../base/stream-hub';
+import { HubSocket, StreamHub } from '../../transport/stream-hub';
 import type { Topic } from '../../base/topic';
-import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../base/types';
+import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { OrderBook } from '../../book/orderbook';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';

@@ -9,7 +9,7 @@
  * "1.2112","0","4"]],"bids":[...],"ts":"1652459225464","checksum":1361161687}]}` (that 2022
  * capture predates seqId/prevSeqId; current pushes carry them).
  */
-import type { OHLCV, Ticker, Trade } from '../../base/types';
+import type { OHLCV, Ticker, Trade } from '../../core/types';
 import { prevIdRule, SequenceRule, SequenceVerdict } from '../../book/sync';
 import type { BookDelta, BookSnapshot, RawLevel } from '../../book/types';
 
@@ -98,8 +98,8 @@ export const bookRule: SequenceRule = {
   accept(nonce: number, d: BookDelta, first: boolean): SequenceVerdict {
     return d.prev === undefined ? 'apply' : prevIdRule.accept(nonce, d, first);
   },
-  describe(nonce: number, d: BookDelta, first: boolean): string {
-    return prevIdRule.describe ? prevIdRule.describe(nonce, d, first) : `prevSeqId ${String(d.prev)} after ${nonce}`;
+  describe(nonce: number, d: BookDelta): string {
+    return `expected prevSeqId=${nonce}, got prevSeqId=${d.prev === undefined ? 'none' : d.prev} seqId=${d.last}`;
   },
 };
 

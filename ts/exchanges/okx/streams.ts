@@ -5,7 +5,7 @@
  * A stream name is `<channel>:<instId>`, e.g. `books:BTC-USDT`, `tickers:BTC-USDT`,
  * `trades:BTC-USDT`, `candle1m:BTC-USDT` (the name inbound pushes are routed by: their `arg`).
  */
-import type { MarketChannel } from '../../base/events';
+import type { MarketChannel } from '../../core/channels';
 import { TIMEFRAME_BARS } from './parse';
 
 /** Book channels the adapter can stream: incremental 400 levels, or 5 / 1 level snapshots. */

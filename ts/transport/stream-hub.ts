@@ -9,9 +9,9 @@
  *   streams were interrupted so it can resync their state.
  * The protocol details (URLs, message encoding) come from the adapter through `HubProtocol`.
  */
-import { WsConnection, WsConnectionOptions } from '../transport/ws-connection';
-import { BaseError } from './errors';
-import type { StatusEvent } from './types';
+import { WsConnection, WsConnectionOptions } from './ws-connection';
+import { BaseError } from '../core/errors';
+import type { StatusEvent } from '../core/types';
 
 export interface HubProtocol {
   /** Which of a socket's `names` to put in its URL (Binance can name streams there; may be none). */

@@ -4,10 +4,18 @@
  * snapshots, trading (their WebSocket order entry, REST otherwise), and a private stream that calls
  * the PrivateSink methods with unified structures.
  */
-import type { BalanceData } from './private-state';
 import type { BalanceEntry, Market, Order, Trade, Transaction } from './types';
 
 /** Extra request parameters: unified ones (clientOrderId, postOnly, timeInForce, cost) or the exchange's own. */
+/** Balances as parsed from a snapshot or a stream event. */
+export interface BalanceData {
+  /** Currency -> entry; a snapshot lists every currency, a stream event those that changed. */
+  balances: Record<string, BalanceEntry>;
+  /** The exchange's time of the account state (ms), when it says. */
+  time?: number;
+  info: unknown;
+}
+
 export type OrderParams = Record<string, unknown>;
 
 export interface OrderRequest {
