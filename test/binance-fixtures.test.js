@@ -1,29 +1,13 @@
 'use strict';
 // Real Binance captures through the real adapter parsers (js/exchanges/binance/parse.js) and the
-// book layer (js/book/orderbook.js, js/book/sync.js). Fixtures: ../shared/fixtures (README there).
-// The fixtures are required: a missing folder FAILS this suite, it is never skipped.
+// book layer (js/book/orderbook.js, js/book/sync.js). Captures: test/fixtures (README there says
+// where each came from and how it was trimmed). A missing capture FAILS this suite, it is never skipped.
 const assert = require('assert');
-const fs = require('fs');
-const path = require('path');
-const zlib = require('zlib');
 const { OrderBook } = require('../js/book/orderbook');
 const { BookSync } = require('../js/book/sync');
 const { depthRule } = require('../js/exchanges/binance/parse');
 const { parseDepthUpdate, parseDepthSnapshot } = require('../js/exchanges/binance/parse');
-
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
-
-function fixture(rel) {
-  const p = path.join(FIXTURES, rel);
-  if (!fs.existsSync(p)) {
-    throw new Error(
-      `fixture not found: ${p}\n` +
-        `The shared recorded-traffic folder must exist at ${FIXTURES} (../shared/fixtures relative to the repo root); ` +
-        `see its README.md. These tests do not skip without it.`,
-    );
-  }
-  return p;
-}
+const { readFixture } = require('./support/fixtures');
 
 function crossed(book) {
   const b = book.bestBid();
@@ -34,19 +18,13 @@ function crossed(book) {
 describe('binance fixtures: real captures through parse + OrderBook + BookSync', function () {
   this.timeout(60000);
 
-  before(() => {
-    assert.ok(
-      fs.existsSync(FIXTURES) && fs.statSync(FIXTURES).isDirectory(),
-      `fixtures folder missing: ${FIXTURES} (the shared recorded-traffic folder, ../shared/fixtures relative to the repo root; see its README.md). Not skipping: these tests need it.`,
-    );
-  });
-
-  describe('hftbacktest binance_spot_btcusdt_20240808.gz', () => {
+  // hftbacktest binance_spot_btcusdt_20240808.gz trimmed to its REST snapshot, every depthUpdate and the
+  // 564 bookTicker frames whose u equals a depthUpdate's u (the others can never be compared with a book)
+  describe('hftbacktest binance_spot_btcusdt_20240808 (snapshot, depthUpdate, bookTicker)', () => {
     let run;
 
     before(() => {
-      const file = fixture('hftbacktest/binance_spot_btcusdt_20240808.gz');
-      const text = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
+      const text = readFixture('hftbacktest/binance_spot_btcusdt_20240808.depth-bookTicker.gz');
       const book = new OrderBook('BTC/USDT');
       const sync = new BookSync(book, depthRule);
       run = {
@@ -109,9 +87,9 @@ describe('binance fixtures: real captures through parse + OrderBook + BookSync',
       }
     });
 
-    it('holds the frames the fixtures README describes', () => {
+    it('holds the frames test/fixtures/README.md describes', () => {
       assert.strictEqual(run.depthEvents, 3451);
-      assert.strictEqual(run.bookTickers, 28040);
+      assert.strictEqual(run.bookTickers, 564);
       assert.strictEqual(run.snapshots.length, 1);
       assert.deepStrictEqual(run.snapshots[0].levels, [1000, 1000]);
     });
@@ -131,6 +109,7 @@ describe('binance fixtures: real captures through parse + OrderBook + BookSync',
     it("the book's top equals all 564 bookTicker frames that share a depth event's u", () => {
       assert.deepStrictEqual(run.mismatches.slice(0, 5), [], `${run.mismatches.length} mismatching bookTicker frames`);
       assert.strictEqual(run.matched, 564);
+      assert.strictEqual(run.matched, run.bookTickers, 'every bookTicker frame kept in the fixture was compared');
     });
   });
 
@@ -138,8 +117,8 @@ describe('binance fixtures: real captures through parse + OrderBook + BookSync',
     let run;
 
     before(() => {
-      const http = fs.readFileSync(fixture('cryptofeed/BINANCE.http.0.0'), 'utf8');
-      const ws = fs.readFileSync(fixture('cryptofeed/BINANCE.ws.1.0'), 'utf8');
+      const http = readFixture('cryptofeed/BINANCE.http.0.0.depth.gz');
+      const ws = readFixture('cryptofeed/BINANCE.ws.1.0.depth.gz');
       const timeline = [];
       // `<url> -> <ts>: <json>`
       for (const line of http.split('\n')) {

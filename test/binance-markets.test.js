@@ -1,17 +1,15 @@
 'use strict';
-/** Binance markets parsed from the real exchangeInfo capture (../shared/fixtures/cryptofeed/BINANCE.0). */
+/** Binance markets parsed from the real exchangeInfo capture (cryptofeed BINANCE.0, in test/fixtures). */
 const assert = require('assert');
-const fs = require('fs');
-const path = require('path');
 const { parseMarkets } = require('../js/exchanges/binance/markets');
-
-const FILE = path.resolve(__dirname, '../../shared/fixtures/cryptofeed/BINANCE.0');
+const { readFixture } = require('./support/fixtures');
 
 describe('binance markets from the captured exchangeInfo', () => {
   let markets;
   before(() => {
-    assert.ok(fs.existsSync(FILE), `fixture missing: ${FILE} (the repo expects ../shared/fixtures beside it)`);
-    const line = fs.readFileSync(FILE, 'utf8').split('\n').find((l) => l.includes('/api/v3/exchangeInfo'));
+    const line = readFixture('cryptofeed/BINANCE.0.exchangeInfo.gz')
+      .split('\n')
+      .find((l) => l.includes('/api/v3/exchangeInfo'));
     const json = JSON.parse(line.slice(line.indexOf(': ') + 2));
     markets = parseMarkets(json);
   });

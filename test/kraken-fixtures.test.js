@@ -1,15 +1,13 @@
 'use strict';
 // Kraken book checksums: the protocols.md §7 vector (Kraken's own v2 worked example) and every
-// checksum of the real capture ../shared/fixtures/cryptofeed/KRAKEN.ws.50.0 (Kraken WS v1 `book-1000`
-// frames, 4,269 checksums; v1 and v2 share the CRC rule), recomputed twice:
+// checksum of the real capture cryptofeed KRAKEN.ws.50.0 (test/fixtures/cryptofeed/KRAKEN.ws.50.0.book.gz:
+// its Kraken WS v1 `book-1000` frames, 4,269 checksums; v1 and v2 share the CRC rule), recomputed twice:
 //  - from the strings the frames carry (checksumOfStrings over an OrderBook with keepStrings);
 //  - through the v2 code path the adapter runs: levels turned into JSON numbers, parsed by
 //    js/exchanges/kraken/parse.js, applied by BookSync (truncated to the depth) and checked by the
 //    adapter's checksumVerifier, which renders the numbers at the precision the frames' strings carry.
-// The fixtures are required: a missing folder FAILS this suite, it is never skipped.
+// The captures are required: a missing file FAILS this suite, it is never skipped.
 const assert = require('assert');
-const fs = require('fs');
-const path = require('path');
 const { crc32, crc32Signed } = require('../js/book/crc32');
 const { OrderBook } = require('../js/book/orderbook');
 const { BookSync, noSequenceRule } = require('../js/book/sync');
@@ -22,25 +20,12 @@ const {
 } = require('../js/exchanges/kraken/checksum');
 const { parseBookSnapshot, parseBookUpdate } = require('../js/exchanges/kraken/parse');
 const { parseMarkets, unifiedAsset } = require('../js/exchanges/kraken/markets');
-
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
-
-function fixture(rel) {
-  const p = path.join(FIXTURES, rel);
-  if (!fs.existsSync(p)) {
-    throw new Error(
-      `fixture not found: ${p}\n` +
-        `The shared recorded-traffic folder must exist at ${FIXTURES} (../shared/fixtures relative to the repo root); ` +
-        `see its README.md. These tests do not skip without it.`,
-    );
-  }
-  return p;
-}
+const { readFixture } = require('./support/fixtures');
 
 /** Received frames of a cryptofeed ws capture: lines "<ts>: <payload>" (sent frames contain " <- "). */
-function receivedFrames(file) {
+function receivedFrames(text) {
   const out = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (!/^\d/.test(line)) continue;
     const i = line.indexOf(': ');
     if (i < 0) continue;
@@ -147,11 +132,7 @@ describe('kraken fixtures: all 4,269 checksums of KRAKEN.ws.50.0', function () {
   let frames;
 
   before(() => {
-    assert.ok(
-      fs.existsSync(FIXTURES) && fs.statSync(FIXTURES).isDirectory(),
-      `fixtures folder missing: ${FIXTURES} (the shared recorded-traffic folder, ../shared/fixtures relative to the repo root; see its README.md). Not skipping: these tests need it.`,
-    );
-    frames = bookFrames(receivedFrames(fixture('cryptofeed/KRAKEN.ws.50.0')));
+    frames = bookFrames(receivedFrames(readFixture('cryptofeed/KRAKEN.ws.50.0.book.gz')));
   });
 
   it('has the expected capture: 10 book-1000 snapshots, 4,269 checksummed updates', () => {
@@ -263,7 +244,7 @@ describe('kraken fixtures: all 4,269 checksums of KRAKEN.ws.50.0', function () {
 
 describe('kraken markets: AssetPairs of KRAKEN.0', () => {
   it('maps v1 names to unified symbols and keeps the precision', () => {
-    const line = fs.readFileSync(fixture('cryptofeed/KRAKEN.0'), 'utf8').split('\n')[0];
+    const line = readFixture('cryptofeed/KRAKEN.0.AssetPairs.gz').split('\n')[0];
     const body = JSON.parse(line.slice(line.indexOf(': ') + 2));
     assert.deepStrictEqual(body.error, []);
     const markets = parseMarkets(body.result);

@@ -1,34 +1,19 @@
 'use strict';
 // OKX book checksums: the protocols.md §7 vectors and all 290 checksums of the real capture
-// ../shared/fixtures/cryptofeed/OKX.ws.1.0 (3 `books` snapshots + 287 updates for BTC-USDT,
+// cryptofeed OKX.ws.1.0 (test/fixtures/cryptofeed/OKX.ws.1.0.books.gz: 3 `books` snapshots + 287 updates for BTC-USDT,
 // BTC-USD-220527 and UNI-USD-SWAP), rebuilt through the adapter's real code: the frames are
 // classified by js/exchanges/okx/streams.js, parsed by js/exchanges/okx/parse.js, applied by
 // BookSync with the adapter's sequence rule onto an OrderBook that keeps the wire strings, and
 // checked by the adapter's verifyChecksum. Plus the documented seqId/prevSeqId sequence.
-// The fixtures are required: a missing folder FAILS this suite, it is never skipped.
+// The captures are required: a missing file FAILS this suite, it is never skipped.
 const assert = require('assert');
-const fs = require('fs');
-const path = require('path');
 const { OrderBook } = require('../js/book/orderbook');
 const { BookSync } = require('../js/book/sync');
 const { bookChecksum, checksumOf, checksumString, verifyChecksum } = require('../js/exchanges/okx/checksum');
 const { bookRule, parseBookSnapshot, parseBookUpdate } = require('../js/exchanges/okx/parse');
 const { classify } = require('../js/exchanges/okx/streams');
 const { parseMarkets } = require('../js/exchanges/okx/markets');
-
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
-
-function fixture(rel) {
-  const p = path.join(FIXTURES, rel);
-  if (!fs.existsSync(p)) {
-    throw new Error(
-      `fixture not found: ${p}\n` +
-        `The shared recorded-traffic folder must exist at ${FIXTURES} (../shared/fixtures relative to the repo root); ` +
-        `see its README.md. These tests do not skip without it.`,
-    );
-  }
-  return p;
-}
+const { readFixture } = require('./support/fixtures');
 
 describe('okx checksum: protocols.md §7 vectors', () => {
   it('interleaves bid/ask strings and reads CRC-32 as signed', () => {
@@ -65,12 +50,8 @@ describe('okx fixtures: all 290 checksums of OKX.ws.1.0', function () {
   let pushes;
 
   before(() => {
-    assert.ok(
-      fs.existsSync(FIXTURES) && fs.statSync(FIXTURES).isDirectory(),
-      `fixtures folder missing: ${FIXTURES} (the shared recorded-traffic folder, ../shared/fixtures relative to the repo root; see its README.md). Not skipping: these tests need it.`,
-    );
     pushes = [];
-    for (const line of fs.readFileSync(fixture('cryptofeed/OKX.ws.1.0'), 'utf8').split('\n')) {
+    for (const line of readFixture('cryptofeed/OKX.ws.1.0.books.gz').split('\n')) {
       if (!/^\d/.test(line)) continue;
       const c = classify(JSON.parse(line.slice(line.indexOf(': ') + 2)));
       if (c.type === 'data' && c.stream.startsWith('books:')) pushes.push(c);
@@ -152,8 +133,7 @@ describe('okx sequence rule: the documented seqId/prevSeqId example', () => {
 
 describe('okx markets: instruments of OKX.0', () => {
   it('parses the SPOT instruments', () => {
-    const line = fs
-      .readFileSync(fixture('cryptofeed/OKX.0'), 'utf8')
+    const line = readFixture('cryptofeed/OKX.0.SPOT.gz')
       .split('\n')
       .find((l) => l.includes('instType=SPOT'));
     const body = JSON.parse(line.slice(line.indexOf(': ') + 2));

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The OKX simulator's public REST against the documented shapes (protocols.md §3 "REST market
- * endpoints"; the instruments capture ../shared/fixtures/cryptofeed/OKX.0; docs-v5 error codes):
+ * endpoints"; the instruments capture cryptofeed OKX.0, test/fixtures/cryptofeed/OKX.0.SPOT.gz; docs-v5 error codes):
  * the `{"code":"0","msg":"","data":[...]}` envelope with string numbers, instruments, books,
  * ticker(s), trades, candles, time, errors 50014 / 51000 / 51001 and the rate-limit fault (50011).
  */

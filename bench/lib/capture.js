@@ -2,13 +2,14 @@
 /**
  * The real Binance Spot capture (hftbacktest, BTCUSDT, 2024-08-08) that every frame benchmark replays:
  * its REST depth snapshot (1,000 levels a side) and its 3,451 `depthUpdate` frames (median 16, mean 36
- * levels). Read from ../shared/fixtures, never copied into the repo.
+ * levels). Read from test/fixtures/hftbacktest/binance_spot_btcusdt_20240808.depth-bookTicker.gz, the
+ * trimmed copy the tests replay (snapshot and depth frames byte-for-byte as recorded; test/fixtures/README.md).
  */
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 
-const CAPTURE = path.resolve(__dirname, '../../../shared/fixtures/hftbacktest/binance_spot_btcusdt_20240808.gz');
+const CAPTURE = path.resolve(__dirname, '../../test/fixtures/hftbacktest/binance_spot_btcusdt_20240808.depth-bookTicker.gz');
 
 let cached;
 
@@ -21,7 +22,7 @@ let cached;
 function loadCapture() {
   if (cached) return cached;
   if (!fs.existsSync(CAPTURE)) {
-    throw new Error(`capture not found: ${CAPTURE} (the benchmarks replay ../shared/fixtures next to the repo)`);
+    throw new Error(`capture not found: ${CAPTURE} (the benchmarks replay the capture committed in test/fixtures)`);
   }
   const text = zlib.gunzipSync(fs.readFileSync(CAPTURE)).toString('utf8');
   let snapshot;
