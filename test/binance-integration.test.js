@@ -92,7 +92,7 @@ describe('binance integration (local Binance-protocol server)', function () {
     release();
     const book = await p;
     // buffered events newer than the snapshot were merged before the first answer
-    await until(() => ex.topics.get('orderbook|BTC/USDT').book.book.nonce === stub.truth('BTCUSDT').nonce, 'catch up');
+    await until(() => ex.topics.all.get('orderbook|BTC/USDT').book.book.nonce === stub.truth('BTCUSDT').nonce, 'catch up');
     const now = await ex.fetchOrderBook('BTC/USDT');
     assert.deepStrictEqual(sides(now), sides(stub.truth('BTCUSDT')));
     assert.ok(book.nonce >= 1001);

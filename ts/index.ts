@@ -7,23 +7,34 @@
  * const book = await ex.fetchOrderBook('BTC/USDT');
  * ```
  */
-import { binance } from './exchanges/binance';
-import { kraken } from './exchanges/kraken';
-import { okx } from './exchanges/okx';
 import { errors } from './core/errors';
+import { Exchange, ExchangeClass, exchangeClass } from './base/exchange';
+import type { ExchangeAdapter } from './exchanges/adapter';
+import { ADAPTERS } from './exchanges/registry';
 
-export { binance, BinanceOptions } from './exchanges/binance';
-export { kraken, KrakenOptions } from './exchanges/kraken';
-export { okx, OkxOptions } from './exchanges/okx';
-export { Exchange, ExchangeSpec } from './base/exchange';
+export type { BinanceOptions } from './exchanges/binance';
+export type { KrakenOptions } from './exchanges/kraken';
+export type { OkxOptions } from './exchanges/okx';
+export { Exchange, ExchangeClass } from './base/exchange';
+export type { ExchangeAdapter } from './exchanges/adapter';
 export { Watch } from './base/watch';
 export { OrderBook } from './book/orderbook';
 export * from './core/errors';
 export * from './core/types';
 export { errors };
 
-/** Exchange classes by id. */
-export const exchanges = { binance, kraken, okx };
+type OptionsOf<A> = A extends ExchangeAdapter<infer O> ? O : never;
+
+/** Exchange classes by id, one per adapter in the registry (ts/exchanges/registry.ts). */
+export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a]) => [id, exchangeClass(a as ExchangeAdapter)])) as {
+  readonly [K in keyof typeof ADAPTERS]: ExchangeClass<OptionsOf<(typeof ADAPTERS)[K]>>;
+};
+
+export const { binance, kraken, okx } = exchanges;
+/** An instance of an exchange class is an Exchange. */
+export type binance = Exchange;
+export type kraken = Exchange;
+export type okx = Exchange;
 
 /** Ids of the supported exchanges. */
 export const exchangeIds = Object.keys(exchanges) as (keyof typeof exchanges)[];

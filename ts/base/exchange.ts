@@ -1,137 +1,307 @@
 /**
- * Exchange: the unified API every adapter extends (DESIGN.md §1).
- *
- * - pull: fetch* answer from live stream state when `ws: true` (first call subscribes and waits
- *   for sync), from REST otherwise;
- * - push: on/off callbacks and watch* iterators/thenables, all fed by the same topics;
- * - the adapter subclass supplies REST calls, stream subscription and frame parsing.
+ * Exchange: the unified API (DESIGN.md §1), the same class for every exchange. It is assembled from
+ * parts split by responsibility, around the adapter the exchange supplies (ts/exchanges/adapter.ts):
+ * - MarketStore (markets.ts): loading and lookup;
+ * - TopicTable (topics.ts): public subscriptions, counted, started and failed;
+ * - StreamEngine (stream-engine.ts): sockets, routing, books, refusals, malformed frames;
+ * - PullApi (pull-api.ts) and PushApi (push-api.ts): fetch* and on/off/watch*;
+ * - PrivateApi (trading.ts): private state, streams and trading over the adapter's private side.
+ * `exchangeClass(adapter)` makes the public class of an exchange (`binance`, `okx`, ...).
  */
-import type { OrderBook } from '../book/orderbook';
-import { BadRequest, BaseError } from '../core/errors';
-import { Topic } from './topic';
-import type { OrderParams } from './trading';
+import { AuthenticationError, BadRequest, ExchangeNotAvailable, NotSupported } from '../core/errors';
+import type { Channel } from '../core/channels';
 import type {
   Balances,
+  Capability,
+  ExchangeOptions,
   Market,
   OHLCV,
-  OrderBookSnapshot,
   Order,
+  OrderBookSnapshot,
+  OrderBookView,
+  ResyncEvent,
+  StatusEvent,
   Ticker,
   Trade,
   Transaction,
+  Urls,
 } from '../core/types';
-import { Watch } from './watch';
+import type { OrderParams } from '../core/private-adapter';
+import type { AdapterContext, AdapterInstance, ConnectionOptions, ExchangeAdapter, PrivateSide } from '../exchanges/adapter';
+import { EventHub } from './events';
+import { MarketStore } from './markets';
+import { PullApi } from './pull-api';
+import { Callback, PushApi } from './push-api';
+import { StreamEngine } from './stream-engine';
+import { TopicTable } from './topics';
+import { PrivateApi } from './trading';
+import type { Watch } from './watch';
 
-import { ExchangePush } from './exchange-push';
-import { CANDLES_KEPT, TRADES_KEPT, filterSinceLimit, mergeCandle } from './exchange-core';
-export { ExchangeSpec, mergeCandle } from './exchange-core';
+export { mergeCandle } from './topics';
 
-export abstract class Exchange extends ExchangePush {
-  // ---------------------------------------------------------------- pull
+/** Keys of `has` whose value switches between 'ws' and 'rest' with the `ws` option. */
+const PULL_STREAMED = [
+  'fetchOrderBook',
+  'fetchOrderBooks',
+  'fetchTicker',
+  'fetchTickers',
+  'fetchTrades',
+  'fetchOHLCV',
+  'fetchBalance',
+  'fetchBalances',
+  'fetchOpenOrders',
+  'fetchOrders',
+  'fetchClosedOrders',
+  'fetchMyTrades',
+];
+
+/** The constructor of one exchange's class. */
+export type ExchangeClass<O extends ExchangeOptions = ExchangeOptions> = new (options?: O) => Exchange;
+
+export class Exchange {
+  /** Exchange id, e.g. 'binance'. */
+  readonly id: string;
+  readonly name: string;
+  /** The effective base URLs (defaults merged with the `urls` option). */
+  readonly urls: Urls;
+  /** Capabilities: 'ws' (streamed / WebSocket API), 'rest', or false. */
+  readonly has: Record<string, Capability>;
+  readonly timeframes: readonly string[];
+  /** Pull methods answer from WebSocket state. */
+  readonly ws: boolean;
+  readonly timeoutMs: number;
+
+  protected readonly options!: ExchangeOptions;
+  protected readonly events: EventHub;
+  private readonly inst: AdapterInstance;
+  private readonly store: MarketStore;
+  private readonly topics: TopicTable;
+  private readonly engine: StreamEngine;
+  private readonly pull: PullApi;
+  private readonly push: PushApi;
+  #private: { side: PrivateSide; api: PrivateApi } | undefined;
+  #warmed = false;
+  private closed = false;
+
+  constructor(adapter: ExchangeAdapter, options?: ExchangeOptions) {
+    const opts: ExchangeOptions = { ...(options ?? {}) };
+    this.id = adapter.id;
+    this.name = adapter.name;
+    this.ws = opts.ws === true;
+    this.timeoutMs = opts.timeoutMs ?? 10000;
+    this.timeframes = adapter.timeframes;
+    const urls: Urls = { ...adapter.urls };
+    for (const [k, v] of Object.entries(opts.urls ?? {})) {
+      if (v !== undefined) urls[k] = v.endsWith('/') ? v.slice(0, -1) : v;
+    }
+    this.urls = urls;
+    // Secrets live in a non-enumerable property so util.inspect, JSON.stringify and error
+    // reports never show them.
+    Object.defineProperty(this, 'options', { value: opts, enumerable: false, writable: false });
+    this.events = new EventHub(adapter.id);
+
+    const ctx = {
+      id: this.id,
+      urls,
+      timeoutMs: this.timeoutMs,
+      ws: this.ws,
+      connection: (d) => this.connection(d),
+      marketById: (id) => this.store.byId?.[id],
+      allMarkets: () => Object.values(this.store.bySymbol ?? {}),
+      market: (symbol) => this.store.get(symbol),
+      loadMarkets: () => this.loadMarkets(),
+      error: (e) => this.events.error(e),
+      status: (s: StatusEvent) => this.events.emit('status', s),
+    } as Omit<AdapterContext, 'options'> as AdapterContext;
+    // the options hold the secrets: not enumerable, so no inspect or JSON of an adapter shows them
+    Object.defineProperty(ctx, 'options', { value: opts, enumerable: false });
+    this.inst = adapter.create(ctx);
+    const has: Record<string, Capability> = { ...adapter.has(opts) };
+    for (const k of PULL_STREAMED) if (has[k] === 'ws' && !this.ws) has[k] = 'rest';
+    this.has = has;
+
+    this.store = new MarketStore(this.id, () => this.inst.fetchMarkets());
+    this.topics = new TopicTable(this.id, this.store, this.events);
+    this.engine = new StreamEngine(this.inst, {
+      exchange: this.id,
+      events: this.events,
+      topics: this.topics,
+      connection: (d) => this.connection(d),
+    });
+    this.topics.wire = this.engine;
+    const checkTimeframe = (tf: string) => this.checkTimeframe(tf);
+    this.pull = new PullApi({
+      id: this.id,
+      ws: this.ws,
+      timeoutMs: this.timeoutMs,
+      markets: this.store,
+      topics: this.topics,
+      inst: this.inst,
+      checkTimeframe,
+    });
+    this.push = new PushApi({
+      id: this.id,
+      events: this.events,
+      markets: this.store,
+      topics: this.topics,
+      checkTimeframe,
+      privateApi: (what) => this.privateApi(what),
+    });
+  }
+
+  // ---------------------------------------------------------------- markets
+
+  /** Loaded markets by unified symbol (after loadMarkets). */
+  get markets(): Record<string, Market> | undefined {
+    return this.store.bySymbol;
+  }
+
+  /** Loaded markets by exchange id. */
+  get marketsById(): Record<string, Market> | undefined {
+    return this.store.byId;
+  }
+
+  /**
+   * Loads (once) and returns the markets, keyed by unified symbol. With credentials it also opens
+   * the trading connection and measures the clock, so the first order is fast.
+   */
+  loadMarkets(reload = false): Promise<Record<string, Market>> {
+    const p = this.store.load(reload);
+    if (!this.#warmed && this.options.apiKey && this.options.secret && this.inst.privateSide && !this.closed) {
+      this.#warmed = true;
+      p.then(
+        () => {
+          try {
+            if (!this.closed) this.privateSideOf('warm up').side.warm?.();
+          } catch (err) {
+            this.events.error(err as Error);
+          }
+        },
+        () => {
+          this.#warmed = false;
+        },
+      );
+    }
+    return p;
+  }
+
+  /** The market of a unified symbol; throws BadSymbol if unknown (markets must be loaded). */
+  market(symbol: string): Market {
+    return this.store.get(symbol);
+  }
+
+  private checkTimeframe(timeframe: string): void {
+    if (!this.timeframes.includes(timeframe)) {
+      throw new BadRequest(`unsupported timeframe ${JSON.stringify(timeframe)}; use one of ${this.timeframes.join(', ')}`, {
+        exchange: this.id,
+      });
+    }
+  }
+
+  /** Transport options of a socket: the user's options over the skeleton's defaults. */
+  private connection(d: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions {
+    const stale = this.options.staleTimeoutMs ?? d.staleTimeoutMs;
+    const rc = this.options.reconnect ?? {};
+    return {
+      exchange: this.id,
+      connectTimeoutMs: this.timeoutMs,
+      // a ping every third of the stale window (at most every 20 s) keeps a quiet link provably alive
+      pingIntervalMs: Math.max(1000, Math.min(20_000, Math.floor(stale / 3))),
+      appPing: d.appPing,
+      staleTimeoutMs: stale,
+      backoff: { baseDelayMs: rc.baseDelayMs ?? 500, maxDelayMs: rc.maxDelayMs ?? 30_000 },
+      maxAttempts: rc.maxAttempts ?? Infinity,
+    };
+  }
+
+  // ---------------------------------------------------------------- pull: market data
 
   /** The order book: live state with `ws: true` (first call waits for sync), REST otherwise. */
-  async fetchOrderBook(symbol: string, limit?: number): Promise<OrderBookSnapshot> {
-    const market = await this.marketOf(symbol);
-    if (!this.ws) return this.restOrderBook(market, limit);
-    const book = await this.readyBook(symbol);
-    return limit ? book.limit(limit) : book.snapshot();
+  fetchOrderBook(symbol: string, limit?: number): Promise<OrderBookSnapshot> {
+    return this.pull.fetchOrderBook(symbol, limit);
   }
 
-  /** Several order books (all markets' books are not streamed: pass symbols with `ws: true`). */
-  async fetchOrderBooks(symbols?: string[], limit?: number): Promise<Record<string, OrderBookSnapshot>> {
-    await this.loadMarkets();
-    const list = symbols ?? Object.keys(this.markets ?? {});
-    if (this.ws && symbols === undefined) {
-      throw new BadRequest('fetchOrderBooks with ws: true needs a list of symbols', { exchange: this.id });
-    }
-    const books = await Promise.all(list.map((s) => this.fetchOrderBook(s, limit)));
-    const out: Record<string, OrderBookSnapshot> = {};
-    list.forEach((s, i) => (out[s] = books[i]));
-    return out;
+  /** Several order books (with `ws: true`, pass the symbols: all markets' books are not streamed). */
+  fetchOrderBooks(symbols?: string[], limit?: number): Promise<Record<string, OrderBookSnapshot>> {
+    return this.pull.fetchOrderBooks(symbols, limit);
   }
 
-  async fetchTicker(symbol: string): Promise<Ticker> {
-    const market = await this.marketOf(symbol);
-    if (!this.ws) return this.restTicker(market);
-    const t = this.acquire('ticker', symbol, undefined, true);
-    await t.whenData(this.timeoutMs, this.id, 'ticker');
-    return { ...(t.ticker as Ticker) };
+  fetchTicker(symbol: string): Promise<Ticker> {
+    return this.pull.fetchTicker(symbol);
   }
 
-  async fetchTickers(symbols?: string[]): Promise<Record<string, Ticker>> {
-    await this.loadMarkets();
-    const out: Record<string, Ticker> = {};
-    if (!this.ws || symbols === undefined) {
-      // no stream covers "every market" cheaply: REST answers that one
-      const markets = symbols?.map((s) => this.market(s));
-      for (const t of await this.restTickers(markets)) out[t.symbol] = t;
-      return out;
-    }
-    const list = await Promise.all(symbols.map((s) => this.fetchTicker(s)));
-    for (const t of list) out[t.symbol] = t;
-    return out;
+  fetchTickers(symbols?: string[]): Promise<Record<string, Ticker>> {
+    return this.pull.fetchTickers(symbols);
   }
 
-  async fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]> {
-    const market = await this.marketOf(symbol);
-    if (!this.ws) return this.restTrades(market, since, limit);
-    const t = this.acquire('trades', symbol, undefined, true);
-    if (!t.hasData) await this.seedTrades(t, market);
-    return filterSinceLimit(t.trades, since, limit, (x) => x.timestamp);
+  fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]> {
+    return this.pull.fetchTrades(symbol, since, limit);
   }
 
-  async fetchOHLCV(symbol: string, timeframe = '1m', since?: number, limit?: number): Promise<OHLCV[]> {
-    this.checkTimeframe(timeframe);
-    const market = await this.marketOf(symbol);
-    if (!this.ws) return this.restOHLCV(market, timeframe, since, limit);
-    const t = this.acquire('ohlcv', symbol, timeframe, true);
-    if (!t.hasData) await this.seedCandles(t, market, timeframe);
-    return filterSinceLimit(t.candles, since, limit, (c) => c[0]).map((c) => c.slice() as OHLCV);
+  fetchOHLCV(symbol: string, timeframe = '1m', since?: number, limit?: number): Promise<OHLCV[]> {
+    return this.pull.fetchOHLCV(symbol, timeframe, since, limit);
   }
 
-  /** Stream trades start empty: fill with the REST history once, keeping the streamed ones. */
-  private async seedTrades(t: Topic, market: Market): Promise<void> {
-    const hist = await this.restTrades(market, undefined, TRADES_KEPT);
-    if (t.hasData && t.trades.length && hist.length) {
-      // streamed trades that arrived while REST was answering win; drop duplicates by id
-      const seen = new Set(t.trades.map((x) => x.id));
-      t.trades = hist.filter((x) => !seen.has(x.id)).concat(t.trades);
-    } else {
-      t.trades = hist.concat(t.trades);
-    }
-    t.trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    if (t.trades.length > TRADES_KEPT) t.trades.splice(0, t.trades.length - TRADES_KEPT);
-    t.markData();
+  // ---------------------------------------------------------------- push
+
+  /**
+   * Registers a callback; returns a function that removes it.
+   * - `on('orderbook' | 'ticker' | 'trades', symbol, cb)`, `on('ohlcv', symbol, cb, { timeframe })`
+   * - `on('balance' | 'orders' | 'myTrades', [symbol,] cb)` (private)
+   * - `on('status' | 'resync' | 'error', cb)`
+   * The stream is subscribed on the first callback and unsubscribed when the last one is removed.
+   */
+  on(channel: 'orderbook', symbol: string, cb: (book: OrderBookView) => void): () => void;
+  on(channel: 'ticker', symbol: string, cb: (ticker: Ticker) => void): () => void;
+  on(channel: 'trades', symbol: string, cb: (trades: Trade[]) => void): () => void;
+  on(channel: 'ohlcv', symbol: string, cb: (candles: OHLCV[]) => void, params?: { timeframe?: string }): () => void;
+  on(channel: 'status', cb: (s: StatusEvent) => void): () => void;
+  on(channel: 'resync', cb: (e: ResyncEvent) => void): () => void;
+  on(channel: 'error', cb: (err: Error) => void): () => void;
+  on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void;
+  on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void {
+    return this.push.on(channel, a, b, params);
   }
 
-  private async seedCandles(t: Topic, market: Market, timeframe: string): Promise<void> {
-    const hist = await this.restOHLCV(market, timeframe, undefined, CANDLES_KEPT);
-    const streamed = t.candles;
-    t.candles = hist;
-    for (const c of streamed) mergeCandle(t.candles, c);
-    t.markData();
+  /** Removes a callback registered with `on` (same arguments). */
+  off(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): void {
+    this.push.off(channel, a, b, params);
   }
 
-  /** Retains the book topic and waits (up to timeoutMs) until it is synced. */
-  protected async readyBook(symbol: string): Promise<OrderBook> {
-    const t = this.acquire('orderbook', symbol, undefined, true);
-    if (t.error) throw t.error;
-    if (!t.book) {
-      // created by startTopic once markets are loaded (already the case here): wait a tick
-      await new Promise<void>((r) => setImmediate(r));
-      if (t.error) throw t.error;
-      if (!t.book) throw new BaseError('order book stream did not start', { exchange: this.id, symbol });
-    }
-    await t.book.whenReady(this.timeoutMs);
-    return t.book.book;
+  /** Every merged update of a symbol's book (conflated for slow readers); thenable for the next. */
+  watchOrderBook(symbol: string, limit?: number): Watch<OrderBookView> {
+    return this.push.watchOrderBook(symbol, limit);
+  }
+
+  /** Updates of several books; each value is the book that changed. */
+  watchOrderBooks(symbols: string[], limit?: number): Watch<OrderBookView> {
+    return this.push.watchOrderBooks(symbols, limit);
+  }
+
+  watchTicker(symbol: string): Watch<Ticker> {
+    return this.push.watchTicker(symbol);
+  }
+
+  /** Updates of several tickers: each value maps symbol -> latest ticker, for every symbol seen so far. */
+  watchTickers(symbols: string[]): Watch<Record<string, Ticker>> {
+    return this.push.watchTickers(symbols);
+  }
+
+  /** New trades of a symbol, queued so none are lost (bounded; overflow is reported on 'error'). */
+  watchTrades(symbol: string): Watch<Trade[]> {
+    return this.push.watchTrades(symbol);
+  }
+
+  /** Candles of a symbol (the whole kept list, oldest first) after every update. */
+  watchOHLCV(symbol: string, timeframe = '1m'): Watch<OHLCV[]> {
+    return this.push.watchOHLCV(symbol, timeframe);
   }
 
   // ---------------------------------------------------------------- private: pull, push, pub
 
-
   /** Balances: live state with `ws: true` (first call subscribes and seeds from REST), REST otherwise. */
-  async fetchBalance(): Promise<Balances> {
-    return this.privateApi('fetchBalance').fetchBalance();
+  fetchBalance(): Promise<Balances> {
+    return this.call('fetchBalance', (api) => api.fetchBalance());
   }
 
   /** Alias of fetchBalance. */
@@ -139,55 +309,55 @@ export abstract class Exchange extends ExchangePush {
     return this.fetchBalance();
   }
 
-  async fetchOpenOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
-    return this.privateApi('fetchOpenOrders').fetchOpenOrders(symbol, since, limit);
+  fetchOpenOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    return this.call('fetchOpenOrders', (api) => api.fetchOpenOrders(symbol, since, limit));
   }
 
-  async fetchOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
-    return this.privateApi('fetchOrders').fetchOrders(symbol, since, limit);
+  fetchOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    return this.call('fetchOrders', (api) => api.fetchOrders(symbol, since, limit));
   }
 
-  async fetchClosedOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
-    return this.privateApi('fetchClosedOrders').fetchOrders(symbol, since, limit, false);
+  fetchClosedOrders(symbol?: string, since?: number, limit?: number): Promise<Order[]> {
+    return this.call('fetchClosedOrders', (api) => api.fetchOrders(symbol, since, limit, false));
   }
 
-  async fetchOrder(id: string, symbol?: string): Promise<Order> {
-    return this.privateApi('fetchOrder').fetchOrder(id, symbol);
+  fetchOrder(id: string, symbol?: string): Promise<Order> {
+    return this.call('fetchOrder', (api) => api.fetchOrder(id, symbol));
   }
 
-  async fetchMyTrades(symbol?: string, since?: number, limit?: number): Promise<Trade[]> {
-    return this.privateApi('fetchMyTrades').fetchMyTrades(symbol, since, limit);
+  fetchMyTrades(symbol?: string, since?: number, limit?: number): Promise<Trade[]> {
+    return this.call('fetchMyTrades', (api) => api.fetchMyTrades(symbol, since, limit));
   }
 
-  /** Deposits and withdrawals, oldest first (REST). */
-  async fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.privateApi('fetchTransactions').fetchTransactions(code, since, limit);
+  /** Deposits and withdrawals, oldest first. */
+  fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.call('fetchTransactions', (api) => api.fetchTransactions(code, since, limit));
   }
 
-  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.privateApi('fetchDeposits').fetchDeposits(code, since, limit);
+  fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.call('fetchDeposits', (api) => api.fetchDeposits(code, since, limit));
   }
 
-  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.privateApi('fetchWithdrawals').fetchWithdrawals(code, since, limit);
+  fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.call('fetchWithdrawals', (api) => api.fetchWithdrawals(code, since, limit));
   }
 
   /** Places an order over the WebSocket trading API where there is one (`has.createOrder`), REST otherwise. */
-  async createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: OrderParams): Promise<Order> {
-    return this.privateApi('createOrder').createOrder(symbol, type, side, amount, price, params);
+  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: OrderParams): Promise<Order> {
+    return this.call('createOrder', (api) => api.createOrder(symbol, type, side, amount, price, params));
   }
 
-  async cancelOrder(id: string, symbol?: string, params?: OrderParams): Promise<Order> {
-    return this.privateApi('cancelOrder').cancelOrder(id, symbol, params);
+  cancelOrder(id: string, symbol?: string, params?: OrderParams): Promise<Order> {
+    return this.call('cancelOrder', (api) => api.cancelOrder(id, symbol, params));
   }
 
   /** Replaces an order (new price/amount); resolves with the new order. */
-  async editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: OrderParams): Promise<Order> {
-    return this.privateApi('editOrder').editOrder(id, symbol, type, side, amount, price, params);
+  editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: OrderParams): Promise<Order> {
+    return this.call('editOrder', (api) => api.editOrder(id, symbol, type, side, amount, price, params));
   }
 
-  async cancelAllOrders(symbol?: string, params?: OrderParams): Promise<Order[]> {
-    return this.privateApi('cancelAllOrders').cancelAllOrders(symbol, params);
+  cancelAllOrders(symbol?: string, params?: OrderParams): Promise<Order[]> {
+    return this.call('cancelAllOrders', (api) => api.cancelAllOrders(symbol, params));
   }
 
   /** The balance after every change (conflated: a slow reader gets the latest). */
@@ -197,14 +367,83 @@ export abstract class Exchange extends ExchangePush {
 
   /** Changed orders, queued (none lost); all symbols, or one. */
   watchOrders(symbol?: string): Watch<Order[]> {
-    if (symbol !== undefined && this.markets) this.market(symbol);
+    if (symbol !== undefined) this.store.checkIfLoaded(symbol);
     return this.privateApi('watchOrders').watchOrders(symbol);
   }
 
   /** New own trades, queued (none lost); all symbols, or one. */
   watchMyTrades(symbol?: string): Watch<Trade[]> {
-    if (symbol !== undefined && this.markets) this.market(symbol);
+    if (symbol !== undefined) this.store.checkIfLoaded(symbol);
     return this.privateApi('watchMyTrades').watchMyTrades(symbol);
   }
 
+  /** A private call: a missing private side or missing keys reject (never throw synchronously). */
+  private async call<T>(what: string, fn: (api: PrivateApi) => Promise<T>): Promise<T> {
+    return fn(this.privateApi(what));
+  }
+
+  /** The private side, created on first use (secrets stay inside the adapter's private fields). */
+  private privateApi(what: string): PrivateApi {
+    return this.privateSideOf(what).api;
+  }
+
+  private privateSideOf(what: string): { side: PrivateSide; api: PrivateApi } {
+    if (this.#private) return this.#private;
+    if (!this.inst.privateSide) throw new NotSupported(`${what} is not supported yet`, { exchange: this.id });
+    if (this.closed) throw new ExchangeNotAvailable('exchange is closed', { exchange: this.id });
+    if (!this.options.apiKey || !this.options.secret) {
+      throw new AuthenticationError(`${what} needs apiKey and secret`, { exchange: this.id });
+    }
+    const side = this.inst.privateSide();
+    const api = new PrivateApi({
+      exchange: this.id,
+      events: this.events,
+      ws: this.ws,
+      timeoutMs: this.timeoutMs,
+      market: (s) => this.store.of(s),
+      loadMarkets: () => this.loadMarkets(),
+      adapter: side.adapter,
+    });
+    this.#private = { side, api };
+    return this.#private;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Number of sockets carrying market streams (diagnostics and tests). */
+  get streamSocketCount(): number {
+    return this.engine.socketCount;
+  }
+
+  /** Closes every stream and connection; the instance cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.topics.close();
+    const priv = this.#private;
+    priv?.api.close(new ExchangeNotAvailable('exchange closed', { exchange: this.id }));
+    await Promise.all([this.engine.close(), priv?.side.close()]);
+    this.inst.close();
+    this.events.clear();
+  }
+
+  /** Keeps secrets out of console.log / util.inspect. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.constructor.name} { id: '${this.id}', ws: ${this.ws}, urls: ${JSON.stringify(this.urls)}, topics: ${this.topics.all.size} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { id: this.id, ws: this.ws, urls: this.urls, has: this.has };
+  }
+}
+
+/** The public class of an exchange: `new binance(options)` is an Exchange over the Binance adapter. */
+export function exchangeClass<O extends ExchangeOptions>(adapter: ExchangeAdapter<O>): ExchangeClass<O> {
+  const cls = class extends Exchange {
+    constructor(options?: O) {
+      super(adapter as unknown as ExchangeAdapter, options);
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: adapter.id });
+  return cls;
 }

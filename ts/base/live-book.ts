@@ -110,6 +110,17 @@ export class LiveBook {
     this.armFallback();
   }
 
+  /**
+   * A frame meant for this book failed validation and was dropped unapplied: whatever it changed is
+   * unknown, so the book is rebuilt (reason 'invalid').
+   */
+  invalid(detail: string): void {
+    if (this.closed) return;
+    const nonce = this.book.nonce;
+    this.sync.reset();
+    this.resync('invalid', detail, nonce);
+  }
+
   /** Resolves when the book is synced; rejects with RequestTimeout after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void> {
     if (this.ready) return Promise.resolve();
@@ -147,7 +158,7 @@ export class LiveBook {
     this.fail(new BaseError('closed', { exchange: this.opts.exchange, symbol: this.opts.symbol }));
   }
 
-  private resync(reason: 'gap' | 'checksum', detail: string, nonce: number | undefined): void {
+  private resync(reason: 'gap' | 'checksum' | 'invalid', detail: string, nonce: number | undefined): void {
     this.opts.onResync({ symbol: this.opts.symbol, reason, detail, nonce });
     this.generation++;
     this.fetchAttempt = 0;

@@ -3,7 +3,7 @@
  * live state it keeps. It counts who uses it (callbacks, iterators, pull retention) so the stream
  * is unsubscribed when nothing does.
  */
-import type { MarketChannel } from './events';
+import type { MarketChannel } from '../core/channels';
 import type { LiveBook } from './live-book';
 import { RequestTimeout } from '../core/errors';
 import type { Market, OHLCV, Ticker, Trade } from '../core/types';
@@ -39,6 +39,9 @@ export class Topic {
   hasData = false;
   /** Adapter bookkeeping (e.g. stream name). */
   stream: string | undefined;
+
+  /** Told when the topic fails for good (watch iterators end with the error). */
+  readonly failListeners = new Set<(err: Error) => void>();
 
   private waiters: Waiter[] = [];
 
@@ -98,5 +101,6 @@ export class Topic {
       w.reject(err);
     }
     this.book?.fail(err);
+    for (const f of [...this.failListeners]) f(err);
   }
 }

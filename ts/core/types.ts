@@ -200,7 +200,7 @@ export interface StatusEvent {
 /** Emitted on 'resync' whenever a book is thrown away and rebuilt. */
 export interface ResyncEvent {
   symbol: string;
-  reason: 'gap' | 'checksum' | 'reconnect' | 'stale';
+  reason: 'gap' | 'checksum' | 'reconnect' | 'stale' | 'invalid' | 'relay';
   /** Human-readable detail, e.g. "expected U=101, got U=103". */
   detail?: string;
   /** Book nonce before the resync. */

@@ -24,6 +24,8 @@ export interface HubProtocol {
   maxNamesPerMessage: number;
   /** Control messages allowed per second from the client. */
   maxMessagesPerSecond: number;
+  /** The exchange acknowledges each name of a request separately (OKX): the request is done after the last. */
+  ackPerName?: boolean;
   /** Transport options (heartbeat, stale window, backoff) for every socket. */
   connection: Omit<WsConnectionOptions, 'url'>;
 }
@@ -42,6 +44,8 @@ export interface HubHandlers {
 interface Pending {
   names: readonly string[];
   method: 'subscribe' | 'unsubscribe';
+  /** Acks still expected. */
+  acks: number;
 }
 
 /** One socket of the hub and the streams it carries. */
@@ -130,7 +134,8 @@ export class StreamHub {
 
   /** The exchange acknowledged request `id`. */
   ack(id: number, socket: HubSocket): void {
-    socket.pending.delete(id);
+    const p = socket.pending.get(id);
+    if (p && --p.acks <= 0) socket.pending.delete(id);
   }
 
   /** The exchange refused request `id`; the names it carried are dropped. */
@@ -257,7 +262,7 @@ export class StreamHub {
       const batch = [...set].slice(0, this.protocol.maxNamesPerMessage);
       for (const n of batch) set.delete(n);
       const id = this.nextId++;
-      s.pending.set(id, { names: batch, method: unsub ? 'unsubscribe' : 'subscribe' });
+      s.pending.set(id, { names: batch, method: unsub ? 'unsubscribe' : 'subscribe', acks: this.protocol.ackPerName ? batch.length : 1 });
       s.sentAt.push(now);
       s.conn.send(unsub ? this.protocol.encodeUnsubscribe(batch, id) : this.protocol.encodeSubscribe(batch, id));
     }

@@ -1,1 +1,1 @@
-export { binance, BinanceOptions } from './binance';
+export { binanceAdapter, BinanceOptions } from './adapter';

@@ -1,1 +1,1 @@
-export { kraken, KrakenOptions } from './kraken';
+export { krakenAdapter, KrakenOptions } from './adapter';

@@ -1,1 +1,1 @@
-export { okx, OkxOptions } from './okx';
+export { okxAdapter, OkxOptions } from './adapter';

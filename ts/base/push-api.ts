@@ -1,63 +1,53 @@
 /**
- * ExchangePush: the push side of the public API (DESIGN.md §1 "Push"): on/off callbacks and the
- * watch* iterators/thenables, all fed by the topics of ExchangeCore.
+ * The push side of the public API (DESIGN.md §1 "Push"): on/off callbacks and the watch*
+ * iterators/thenables, all fed by the topics' events; private channels go to the private side.
  */
 import { BadRequest, BaseError } from '../core/errors';
-import { Channel, CHANNELS, MarketChannel, PrivateChannel, eventKey, isMarketChannel, isPrivateChannel } from './events';
-import { Topic } from './topic';
+import { Channel, CHANNELS, MarketChannel, PrivateChannel, eventKey, isMarketChannel, isPrivateChannel } from '../core/channels';
+import type { OHLCV, OrderBookView, Ticker, Trade } from '../core/types';
+import type { EventHub } from './events';
+import type { MarketStore } from './markets';
+import type { Topic } from './topic';
+import type { TopicTable } from './topics';
 import type { PrivateApi } from './trading';
-import type {
-  OHLCV,
-  OrderBookView,
-  ResyncEvent,
-  StatusEvent,
-  Ticker,
-  Trade,
-} from '../core/types';
 import { Watch } from './watch';
 
-import { ExchangeCore } from './exchange-core';
+export type Callback = (payload: never) => void;
 
-type Callback = (payload: never) => void;
+/** What the push side works with. */
+export interface PushParts {
+  id: string;
+  events: EventHub;
+  markets: MarketStore;
+  topics: TopicTable;
+  checkTimeframe(tf: string): void;
+  privateApi(what: string): PrivateApi;
+}
 
-export abstract class ExchangePush extends ExchangeCore {
-  // ---------------------------------------------------------------- push: callbacks
+export class PushApi {
+  constructor(private readonly p: PushParts) {}
 
-  /**
-   * Registers a callback; returns a function that removes it.
-   * - `on('orderbook' | 'ticker' | 'trades', symbol, cb)`, `on('ohlcv', symbol, cb, { timeframe })`
-   * - `on('status' | 'resync' | 'error', cb)`
-   * The stream is subscribed on the first callback and unsubscribed when the last one is removed.
-   */
-  on(channel: 'orderbook', symbol: string, cb: (book: OrderBookView) => void): () => void;
-  on(channel: 'ticker', symbol: string, cb: (ticker: Ticker) => void): () => void;
-  on(channel: 'trades', symbol: string, cb: (trades: Trade[]) => void): () => void;
-  on(channel: 'ohlcv', symbol: string, cb: (candles: OHLCV[]) => void, params?: { timeframe?: string }): () => void;
-  on(channel: 'status', cb: (s: StatusEvent) => void): () => void;
-  on(channel: 'resync', cb: (e: ResyncEvent) => void): () => void;
-  on(channel: 'error', cb: (err: Error) => void): () => void;
-  on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void;
   on(channel: Channel, a: string | Callback, b?: Callback, params?: { timeframe?: string }): () => void {
     const { symbol, cb } = this.callbackArgs(channel, a, b);
     if (isPrivateChannel(channel)) return this.onPrivate(channel, symbol, cb);
     if (symbol === undefined) {
-      return this.events.add(channel, cb as (p: unknown) => void);
+      return this.p.events.add(channel, cb as (p: unknown) => void);
     }
     const kind = channel as MarketChannel;
     const tf = kind === 'ohlcv' ? (params?.timeframe ?? '1m') : undefined;
-    if (tf !== undefined) this.checkTimeframe(tf);
+    if (tf !== undefined) this.p.checkTimeframe(tf);
     const key = eventKey(kind, symbol, tf);
     const existing = this.offs.get(key)?.get(cb);
     if (existing) return existing;
-    const topic = this.acquire(kind, symbol, tf, false);
-    this.events.add(key, cb as (p: unknown) => void);
+    const topic = this.p.topics.acquire(kind, symbol, tf, false);
+    this.p.events.add(key, cb as (p: unknown) => void);
     const off = (): void => {
       const byCb = this.offs.get(key);
       if (byCb?.get(cb) !== off) return;
       byCb.delete(cb);
       if (byCb.size === 0) this.offs.delete(key);
-      this.events.remove(key, cb as (p: unknown) => void);
-      this.release(topic);
+      this.p.events.remove(key, cb as (p: unknown) => void);
+      this.p.topics.release(topic);
     };
     let byCb = this.offs.get(key);
     if (!byCb) this.offs.set(key, (byCb = new Map()));
@@ -76,7 +66,7 @@ export abstract class ExchangePush extends ExchangeCore {
       return;
     }
     if (symbol === undefined || !isMarketChannel(channel)) {
-      this.events.remove(eventKey(channel, symbol), cb as (p: unknown) => void);
+      this.p.events.remove(eventKey(channel, symbol), cb as (p: unknown) => void);
       return;
     }
     const tf = channel === 'ohlcv' ? (params?.timeframe ?? '1m') : undefined;
@@ -84,15 +74,15 @@ export abstract class ExchangePush extends ExchangeCore {
   }
 
   /** Private channels ('balance', 'orders', 'myTrades'): all symbols, or narrowed to one. */
-  protected onPrivate(channel: Channel, symbol: string | undefined, cb: Callback): () => void {
-    if (symbol !== undefined && this.markets) this.market(symbol); // BadSymbol at once when we can know
-    return this.privateApi(`on('${channel}')`).on(channel as PrivateChannel, symbol, cb);
+  private onPrivate(channel: Channel, symbol: string | undefined, cb: Callback): () => void {
+    if (symbol !== undefined) this.p.markets.checkIfLoaded(symbol); // BadSymbol at once when we can know
+    return this.p.privateApi(`on('${channel}')`).on(channel as PrivateChannel, symbol, cb);
   }
 
-  protected offPrivate(channel: Channel, symbol: string | undefined, cb: Callback): void {
+  private offPrivate(channel: Channel, symbol: string | undefined, cb: Callback): void {
     let api: PrivateApi;
     try {
-      api = this.privateApi(`off('${channel}')`);
+      api = this.p.privateApi(`off('${channel}')`);
     } catch {
       return; // nothing can have been registered
     }
@@ -102,17 +92,17 @@ export abstract class ExchangePush extends ExchangeCore {
   private callbackArgs(channel: Channel, a: string | Callback, b?: Callback): { symbol?: string; cb: Callback } {
     if (!CHANNELS.has(channel)) {
       throw new BadRequest(`unknown channel ${JSON.stringify(channel)}; use one of ${[...CHANNELS].join(', ')}`, {
-        exchange: this.id,
+        exchange: this.p.id,
       });
     }
     if (typeof a === 'function') {
       if (isMarketChannel(channel)) {
-        throw new BadRequest(`on('${channel}', symbol, callback) needs a symbol`, { exchange: this.id });
+        throw new BadRequest(`on('${channel}', symbol, callback) needs a symbol`, { exchange: this.p.id });
       }
       return { cb: a };
     }
     if (typeof b !== 'function') {
-      throw new BadRequest(`on('${channel}', ...) needs a callback function`, { exchange: this.id });
+      throw new BadRequest(`on('${channel}', ...) needs a callback function`, { exchange: this.p.id });
     }
     return { symbol: a, cb: b };
   }
@@ -147,7 +137,7 @@ export abstract class ExchangePush extends ExchangeCore {
     return this.watchTopics<Record<string, Ticker>>('ticker', list, undefined, 'conflate', () => {
       const out: Record<string, Ticker> = {};
       for (const s of list) {
-        const t = this.topics.get(Topic.key('ticker', s))?.ticker;
+        const t = this.p.topics.get('ticker', s)?.ticker;
         if (t) out[s] = t;
       }
       return Object.keys(out).length ? out : undefined;
@@ -161,7 +151,7 @@ export abstract class ExchangePush extends ExchangeCore {
 
   /** Candles of a symbol (the whole kept list, oldest first) after every update. */
   watchOHLCV(symbol: string, timeframe = '1m'): Watch<OHLCV[]> {
-    this.checkTimeframe(timeframe);
+    this.p.checkTimeframe(timeframe);
     return this.watchTopics<OHLCV[]>('ohlcv', [symbol], timeframe, 'conflate', (t) =>
       t.candles.length ? t.candles.slice() : undefined,
     );
@@ -169,7 +159,7 @@ export abstract class ExchangePush extends ExchangeCore {
 
   private symbolList(symbols: string[]): string[] {
     if (!Array.isArray(symbols) || symbols.length === 0) {
-      throw new BadRequest('symbols must be a non-empty array of unified symbols', { exchange: this.id });
+      throw new BadRequest('symbols must be a non-empty array of unified symbols', { exchange: this.p.id });
     }
     return [...new Set(symbols)];
   }
@@ -178,7 +168,7 @@ export abstract class ExchangePush extends ExchangeCore {
    * One Watch over the topics of `symbols`. `current` gives the value to push for a topic (used
    * for the initial value and, in conflate mode, for each update); undefined means nothing yet.
    */
-  protected watchTopics<T>(
+  private watchTopics<T>(
     kind: MarketChannel,
     symbols: string[],
     timeframe: string | undefined,
@@ -186,16 +176,16 @@ export abstract class ExchangePush extends ExchangeCore {
     current: ((t: Topic) => T | undefined) | undefined,
     conflateKey?: (v: T) => string,
   ): Watch<T> {
-    if (this.markets) for (const s of symbols) this.market(s);
+    for (const s of symbols) this.p.markets.checkIfLoaded(s);
     const retained: Topic[] = [];
     return new Watch<T>(
       (push, fail, initial) => {
         const subs: { key: string; cb: (p: unknown) => void; topic: Topic }[] = [];
-        const onErr = (err: unknown) => {
-          if (err instanceof BaseError && err.symbol !== undefined && symbols.includes(err.symbol)) fail(err);
-        };
+        // a topic that fails for good (unknown symbol, refused subscription) ends the watch; passing
+        // errors (a malformed frame, a snapshot retry) do not: the stream heals itself
+        const onFail = (err: Error) => fail(err);
         for (const s of symbols) {
-          const topic = this.acquire(kind, s, timeframe, false);
+          const topic = this.p.topics.acquire(kind, s, timeframe, false);
           const key = eventKey(kind, s, timeframe);
           const cb = current
             ? () => {
@@ -203,19 +193,20 @@ export abstract class ExchangePush extends ExchangeCore {
                 if (v !== undefined) push(v);
               }
             : (p: unknown) => push(p as T);
-          this.events.add(key, cb);
+          this.p.events.add(key, cb);
+          topic.failListeners.add(onFail);
           subs.push({ key, cb, topic });
+          if (topic.error) fail(topic.error);
           if (initial && current) {
             const v = current(topic);
             if (v !== undefined) push(v);
           }
         }
-        this.events.add('error', onErr);
         return () => {
-          this.events.remove('error', onErr);
           for (const { key, cb, topic } of subs) {
-            this.events.remove(key, cb);
-            this.release(topic);
+            topic.failListeners.delete(onFail);
+            this.p.events.remove(key, cb);
+            this.p.topics.release(topic);
           }
         };
       },
@@ -223,15 +214,15 @@ export abstract class ExchangePush extends ExchangeCore {
         mode,
         conflateKey: conflateKey ?? (mode === 'conflate' && symbols.length > 1 ? (v: T) => symbolOf(v) : undefined),
         onOverflow: (dropped) =>
-          this.events.error(
+          this.p.events.error(
             new BaseError(`watch ${kind}: reader fell behind, ${dropped} batch(es) dropped from its queue`, {
-              exchange: this.id,
+              exchange: this.p.id,
               symbol: symbols.length === 1 ? symbols[0] : undefined,
             }),
           ),
         retain: () => {
           // ccxt-style `await watchX()` in a loop: keep the stream between awaits
-          for (const s of symbols) retained.push(this.acquire(kind, s, timeframe, true));
+          for (const s of symbols) retained.push(this.p.topics.acquire(kind, s, timeframe, true));
         },
       },
     );
@@ -242,4 +233,3 @@ export abstract class ExchangePush extends ExchangeCore {
 function symbolOf(v: unknown): string {
   return (v as { symbol?: string })?.symbol ?? '';
 }
-

@@ -1,0 +1,250 @@
+/**
+ * The wire side of public topics, the same for every exchange: one StreamHub per socket family the
+ * adapter declares, stream names routed to topics, frames decoded by the adapter into a FrameSink,
+ * books kept by LiveBook, and the cases every exchange has:
+ * - a dropped or stale socket: every book on it resyncs in place ('reconnect' / 'stale');
+ * - a refused subscription: that topic's watchers, fetchers and callbacks get the error, naming
+ *   the symbol; the other streams on the socket carry on;
+ * - a frame that is not valid: reported on 'error' with the exchange and symbol, never applied; a
+ *   book it was meant for resyncs ('invalid');
+ * - the exchange announcing a shutdown: reconnect now.
+ */
+import { BadResponse, BaseError } from '../core/errors';
+import type { OHLCV, Ticker, Trade } from '../core/types';
+import type { BookDelta, BookSnapshot } from '../book/types';
+import type { AdapterInstance, ConnectionOptions, FrameSink, StreamFamily } from '../exchanges/adapter';
+import { HubSocket, StreamHub } from '../transport/stream-hub';
+import { EventHub, eventKey } from './events';
+import { LiveBook } from './live-book';
+import type { Topic } from './topic';
+import type { TopicTable, TopicWire } from './topics';
+
+export interface StreamEngineContext {
+  exchange: string;
+  events: EventHub;
+  topics: TopicTable;
+  /** Transport options for a family's sockets (user options over the skeleton's defaults). */
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions;
+}
+
+export class StreamEngine implements TopicWire {
+  private readonly hubs = new Map<string, StreamHub>();
+  /** Stream name -> topic, for routing. */
+  private readonly byStream = new Map<string, Topic>();
+  private readonly sink: EngineSink;
+
+  constructor(
+    readonly inst: AdapterInstance,
+    private readonly ctx: StreamEngineContext,
+  ) {
+    this.sink = new EngineSink(this);
+  }
+
+  /** Sockets carrying market streams (diagnostics and tests). */
+  get socketCount(): number {
+    let n = 0;
+    for (const h of this.hubs.values()) n += h.socketCount;
+    return n;
+  }
+
+  start(topic: Topic): void {
+    const market = topic.market;
+    if (!market) throw new BaseError('topic started without a market', { exchange: this.ctx.exchange, symbol: topic.symbol });
+    const name = this.inst.streamName(topic.kind, market, topic.timeframe);
+    topic.stream = name;
+    this.byStream.set(name, topic);
+    const hub = this.hub(this.inst.familyOf(name));
+    if (topic.kind === 'orderbook') {
+      const spec = this.inst.book(market);
+      const key = eventKey('orderbook', topic.symbol);
+      const events = this.ctx.events;
+      topic.book = new LiveBook({
+        exchange: this.ctx.exchange,
+        symbol: topic.symbol,
+        rule: spec.rule,
+        fetchSnapshot: spec.fetchSnapshot,
+        keepStrings: spec.keepStrings,
+        maxDepth: spec.maxDepth,
+        verify: spec.verify,
+        // stream-snapshot exchanges get a fresh snapshot by subscribing again
+        resubscribe: () => hub.resubscribe(name),
+        onBook: (book) => events.emit(key, book),
+        onResync: (e) => events.emit('resync', e),
+        onError: (err) => events.error(err),
+      });
+    }
+    hub.add(name);
+    topic.book?.started();
+  }
+
+  stop(topic: Topic): void {
+    const name = topic.stream;
+    if (name === undefined) return;
+    if (this.byStream.get(name) === topic) this.byStream.delete(name);
+    this.hubs.get(this.inst.familyOf(name))?.remove(name);
+  }
+
+  async close(): Promise<void> {
+    const hubs = [...this.hubs.values()];
+    this.hubs.clear();
+    this.byStream.clear();
+    await Promise.all(hubs.map((h) => h.close()));
+  }
+
+  // ---------------------------------------------------------------- internals (used by EngineSink)
+
+  topicOf(stream: string): Topic | undefined {
+    return this.byStream.get(stream);
+  }
+
+  error(err: Error): void {
+    this.ctx.events.error(err);
+  }
+
+  get exchange(): string {
+    return this.ctx.exchange;
+  }
+
+  get topics(): TopicTable {
+    return this.ctx.topics;
+  }
+
+  private hub(family: string): StreamHub {
+    const existing = this.hubs.get(family);
+    if (existing) return existing;
+    const fam: StreamFamily | undefined = this.inst.families[family];
+    if (!fam) throw new BaseError(`adapter names an unknown socket family '${family}'`, { exchange: this.ctx.exchange });
+    const hub: StreamHub = new StreamHub(
+      {
+        namesInUrl: fam.namesInUrl ? (names) => fam.namesInUrl!(names) : () => [],
+        url: (names) => fam.url(names),
+        encodeSubscribe: (names, id) => fam.encodeSubscribe(names, id),
+        encodeUnsubscribe: (names, id) => fam.encodeUnsubscribe(names, id),
+        maxStreamsPerConnection: fam.maxStreamsPerConnection,
+        maxNamesPerMessage: fam.maxNamesPerMessage,
+        maxMessagesPerSecond: fam.maxMessagesPerSecond,
+        ackPerName: fam.ackPerName,
+        connection: this.ctx.connection({ staleTimeoutMs: fam.staleTimeoutMs, appPing: fam.appPing }),
+      },
+      {
+        frame: (text, sock) => this.sink.decode(text, family, hub, sock),
+        interrupted: (names, reason) => {
+          for (const n of names) this.byStream.get(n)?.book?.interrupt(reason);
+        },
+        refused: (names, err) => {
+          for (const n of names) {
+            const t = this.byStream.get(n);
+            if (!t) continue;
+            this.byStream.delete(n);
+            this.ctx.topics.fail(t, withSymbol(err, t.symbol));
+          }
+        },
+        status: (s) => this.ctx.events.emit('status', s),
+        error: (e) => this.ctx.events.error(e),
+      },
+    );
+    this.hubs.set(family, hub);
+    return hub;
+  }
+}
+
+/**
+ * The FrameSink decoders write into. One per engine: a frame is decoded synchronously, so the
+ * socket it came from is kept in fields for the duration of the call.
+ */
+class EngineSink implements FrameSink {
+  private hub: StreamHub | undefined;
+  private sock: HubSocket | undefined;
+
+  constructor(private readonly engine: StreamEngine) {}
+
+  /** Hot path: every frame of every market socket. */
+  decode(text: string, family: string, hub: StreamHub, sock: HubSocket): void {
+    this.hub = hub;
+    this.sock = sock;
+    try {
+      this.engine.inst.decode(text, this, family);
+    } catch (err) {
+      // a decoder throws only when it cannot tell which stream the frame was for
+      const why = err instanceof SyntaxError ? 'not JSON' : (err as Error).message;
+      this.engine.error(
+        new BadResponse(`malformed frame ignored (${why}): ${text.slice(0, 120)}`, { exchange: this.engine.exchange, raw: text }),
+      );
+    }
+  }
+
+  symbolOf(stream: string): string | undefined {
+    return this.engine.topicOf(stream)?.symbol;
+  }
+
+  bookNonce(stream: string): number | undefined {
+    return this.engine.topicOf(stream)?.book?.book.nonce;
+  }
+
+  bookSnapshot(stream: string, s: BookSnapshot): void {
+    this.engine.topicOf(stream)?.book?.onStreamSnapshot(s);
+  }
+
+  bookDelta(stream: string, d: BookDelta): void {
+    this.engine.topicOf(stream)?.book?.onDelta(d);
+  }
+
+  ticker(stream: string, t: Ticker): void {
+    const topic = this.engine.topicOf(stream);
+    if (topic) this.engine.topics.pushTicker(topic, t);
+  }
+
+  trades(stream: string, list: Trade[]): void {
+    const topic = this.engine.topicOf(stream);
+    if (topic && list.length) this.engine.topics.pushTrades(topic, list);
+  }
+
+  candle(stream: string, c: OHLCV): void {
+    const topic = this.engine.topicOf(stream);
+    if (topic) this.engine.topics.pushCandle(topic, c);
+  }
+
+  ack(id: number): void {
+    if (this.sock) this.hub?.ack(id, this.sock);
+  }
+
+  refused(id: number | undefined, err: BaseError): void {
+    if (id !== undefined && this.sock && this.hub?.refuse(id, this.sock, err)) return;
+    this.engine.error(err);
+  }
+
+  /** Describes request `id` of the current socket ("SUBSCRIBE btcusdt@depth@100ms"), for error texts. */
+  describe(id: number | undefined): string | undefined {
+    return id !== undefined && this.sock ? this.hub?.describe(id, this.sock) : undefined;
+  }
+
+  error(err: BaseError): void {
+    this.engine.error(err);
+  }
+
+  reconnect(reason: string): void {
+    if (this.sock) this.hub?.reconnect(this.sock, reason);
+  }
+
+  malformed(stream: string | undefined, what: string, raw: unknown): void {
+    const topic = stream === undefined ? undefined : this.engine.topicOf(stream);
+    this.engine.error(
+      new BadResponse(`malformed ${stream === undefined ? '' : `${stream} `}${what} ignored`, {
+        exchange: this.engine.exchange,
+        symbol: topic?.symbol,
+        raw,
+      }),
+    );
+    // nothing of the frame was applied; the book cannot know what it missed
+    topic?.book?.invalid(what);
+  }
+}
+
+/** The same error, naming the symbol it concerns (refusals arrive before we know which topic). */
+export function withSymbol(err: BaseError, symbol: string): BaseError {
+  if (err.symbol !== undefined) return err;
+  const Cls = err.constructor as new (m: string, c: ConstructorParameters<typeof BaseError>[1]) => BaseError;
+  const prefix = `${err.exchange}: `;
+  const msg = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  return new Cls(msg, { exchange: err.exchange, symbol, code: err.code, raw: err.raw, status: err.status });
+}

@@ -1,0 +1,197 @@
+/**
+ * The narrow interface an exchange supplies. The shared skeleton (ts/base: Exchange, the stream
+ * engine, LiveBook, PrivateApi) does everything else: topics and reference counts, one StreamHub
+ * per socket family, routing frames to topics, resync on interruption, refusals, malformed
+ * frames, heartbeat and backoff defaults, the pull/push/pub API, closing.
+ *
+ * An adapter is pure protocol knowledge: URLs, market parsing, stream names, a frame decoder that
+ * reports typed events to a {@link FrameSink}, the book's sequence rule or checksum, the REST calls
+ * and the exchange's limits. docs/ADD_NEW_EXCHANGE.md walks through writing one.
+ */
+import type { SequenceRule } from '../book/sync';
+import type { OrderBook } from '../book/orderbook';
+import type { BookDelta, BookSnapshot } from '../book/types';
+import type { MarketChannel } from '../core/channels';
+import type { BaseError } from '../core/errors';
+import type { PrivateAdapter } from '../core/private-adapter';
+import type {
+  Capability,
+  ExchangeOptions,
+  Market,
+  OHLCV,
+  OrderBookSnapshot,
+  StatusEvent,
+  Ticker,
+  Trade,
+  Urls,
+} from '../core/types';
+import type { WsConnectionOptions } from '../transport/ws-connection';
+
+/** Transport options of one socket, less its URL. */
+export type ConnectionOptions = Omit<WsConnectionOptions, 'url'>;
+
+/** What the skeleton gives an adapter instance when it is created. */
+export interface AdapterContext {
+  /** The exchange id (for errors). */
+  readonly id: string;
+  /** Every option the user passed, adapter-specific keys included. Secrets: never log this. */
+  readonly options: ExchangeOptions;
+  /** The effective base URLs (defaults merged with the `urls` option). */
+  readonly urls: Urls;
+  readonly timeoutMs: number;
+  /** Pull methods answer from live state (the `ws` option). */
+  readonly ws: boolean;
+  /**
+   * Transport options for a socket of this exchange: the user's `reconnect` and `staleTimeoutMs`
+   * options over the skeleton's defaults (backoff 500 ms doubling to 30 s, forever; a client ping
+   * every third of the stale window, at most every 20 s).
+   */
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions;
+  /** The market of an exchange id, once markets are loaded. */
+  marketById(id: string): Market | undefined;
+  /** Every loaded market (empty before loadMarkets). */
+  allMarkets(): readonly Market[];
+  /** The market of a unified symbol (BadSymbol when unknown; markets must be loaded). */
+  market(symbol: string): Market;
+  loadMarkets(): Promise<unknown>;
+  /** Reports an error on the exchange's 'error' channel. */
+  error(err: Error): void;
+  status(s: StatusEvent): void;
+}
+
+/**
+ * One family of market-data sockets, served by one StreamHub: the URL, how (un)subscribe requests
+ * are written, and the exchange's documented limits for such a socket.
+ */
+export interface StreamFamily {
+  /** Which streams of a socket to name in its URL (Binance combined streams); none by default. */
+  namesInUrl?(names: readonly string[]): readonly string[];
+  /** The socket URL, given the names it carries in the URL. */
+  url(namesInUrl: readonly string[]): string;
+  encodeSubscribe(names: readonly string[], id: number): string;
+  encodeUnsubscribe(names: readonly string[], id: number): string;
+  /** Streams per socket before another socket opens. */
+  maxStreamsPerConnection: number;
+  /** Streams named in one (un)subscribe request. */
+  maxNamesPerMessage: number;
+  /** Control messages per second the exchange accepts from a client (pings count too). */
+  maxMessagesPerSecond: number;
+  /** The exchange acknowledges each stream of a request separately (OKX), not the request once. */
+  ackPerName?: boolean;
+  /** A socket silent this long is stale (ms); the `staleTimeoutMs` option overrides it. */
+  staleTimeoutMs: number;
+  /** An application-level ping frame (OKX's text `ping`, Kraken's {"method":"ping"}); default: a WebSocket ping. */
+  appPing?: () => string;
+}
+
+/**
+ * Where a decoder reports what a frame held. Stream names are the adapter's own (`streamName`);
+ * the skeleton maps them to topics and drops what no topic wants.
+ */
+export interface FrameSink {
+  /** The unified symbol of a subscribed stream, or undefined (not, or no longer, subscribed). */
+  symbolOf(stream: string): string | undefined;
+  /** The nonce of a stream's book (exchanges that number updates locally), or undefined. */
+  bookNonce(stream: string): number | undefined;
+  bookSnapshot(stream: string, s: BookSnapshot): void;
+  bookDelta(stream: string, d: BookDelta): void;
+  ticker(stream: string, t: Ticker): void;
+  /** Trades of one stream, oldest first. */
+  trades(stream: string, list: Trade[]): void;
+  candle(stream: string, c: OHLCV): void;
+  /** Describes request `id` of this socket for error texts ("SUBSCRIBE btcusdt@depth@100ms"), if pending. */
+  describe(id: number | undefined): string | undefined;
+  /** The exchange acknowledged (un)subscribe request `id`. */
+  ack(id: number): void;
+  /**
+   * The exchange refused a request. With an id, the streams of that request fail (their watchers,
+   * fetchers and callbacks get `err`, naming the symbol); without one, it is reported on 'error'.
+   */
+  refused(id: number | undefined, err: BaseError): void;
+  /** Anything else worth telling the user (an exchange error or notice). */
+  error(err: BaseError): void;
+  /** The exchange announced it will close this socket: reconnect now. */
+  reconnect(reason: string): void;
+  /**
+   * A frame or one element of it failed validation and was ignored (not applied). For a book
+   * stream the book resyncs (reason 'invalid'): nothing of the frame reached it.
+   */
+  malformed(stream: string | undefined, what: string, raw: unknown): void;
+}
+
+/** How one market's book is kept. */
+export interface BookSpec {
+  rule: SequenceRule;
+  /** REST snapshot joined to the buffered stream (Binance, OKX); absent: the stream sends snapshots. */
+  fetchSnapshot?: () => Promise<BookSnapshot>;
+  /** Keep each level's wire strings (checksums computed from the exchange's own strings). */
+  keepStrings?: boolean;
+  /** Keep only this many levels a side (the subscribed depth). */
+  maxDepth?: number;
+  /** Integrity check after every change; returns a mismatch description. */
+  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
+}
+
+/** The private side of an exchange: REST snapshots, trading and its private stream. */
+export interface PrivateSide {
+  adapter: PrivateAdapter;
+  /** Opens the trading connection ahead of the first order (called after loadMarkets with keys). */
+  warm?(): void;
+  close(): Promise<void>;
+}
+
+/** One exchange instance's protocol parts, created per `new <exchange>(options)`. */
+export interface AdapterInstance {
+  fetchMarkets(): Promise<Market[]>;
+  restOrderBook(market: Market, limit?: number): Promise<OrderBookSnapshot>;
+  restTicker(market: Market): Promise<Ticker>;
+  /** Tickers of these markets, or of every market; skip ids with no loaded market. */
+  restTickers(markets?: Market[]): Promise<Ticker[]>;
+  restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]>;
+  restOHLCV(market: Market, timeframe: string, since?: number, limit?: number): Promise<OHLCV[]>;
+
+  /** The stream name of a topic (also the routing key frames are decoded to). */
+  streamName(kind: MarketChannel, market: Market, timeframe?: string): string;
+  /** The socket family a stream travels on (a key of `families`). */
+  familyOf(stream: string): string;
+  readonly families: Readonly<Record<string, StreamFamily>>;
+  /** Decodes one inbound text frame of a family's socket. May throw: the frame is then reported as malformed. */
+  decode(text: string, sink: FrameSink, family: string): void;
+  /** How a market's book is kept. */
+  book(market: Market): BookSpec;
+
+  /** The private side; throws AuthenticationError without credentials, NotSupported where none exists. */
+  privateSide?(): PrivateSide;
+  /** Releases REST clients and timers. */
+  close(): void;
+}
+
+/** An exchange as the registry lists it. */
+export interface ExchangeAdapter<O extends ExchangeOptions = ExchangeOptions> {
+  readonly id: string;
+  readonly name: string;
+  /** Default base URLs (DESIGN.md §1). */
+  readonly urls: Urls;
+  readonly timeframes: readonly string[];
+  /** Capabilities for these options ('ws' | 'rest' | false); pull keys become 'rest' without `ws: true`. */
+  has(options: O): Record<string, Capability>;
+  /** Validates the options and builds the instance parts. */
+  create(ctx: AdapterContext & { readonly options: O }): AdapterInstance;
+}
+
+/** `has` of an adapter that streams every public market-data method (books, tickers, trades, candles). */
+export const STREAMED_MARKET_DATA: Readonly<Record<string, Capability>> = Object.freeze({
+  loadMarkets: 'rest',
+  fetchOrderBook: 'ws',
+  fetchOrderBooks: 'ws',
+  fetchTicker: 'ws',
+  fetchTickers: 'ws',
+  fetchTrades: 'ws',
+  fetchOHLCV: 'ws',
+  watchOrderBook: 'ws',
+  watchOrderBooks: 'ws',
+  watchTicker: 'ws',
+  watchTickers: 'ws',
+  watchTrades: 'ws',
+  watchOHLCV: 'ws',
+});

@@ -1,0 +1,240 @@
+/**
+ * Binance Spot: market data over WebSocket streams and REST; private data and trading over the
+ * WebSocket API (REST where it is unreachable or turned off).
+ *
+ * Books follow Binance's "How to manage a local order book correctly" (protocols.md §1): the
+ * diff stream is buffered, a REST snapshot is fetched once the first event is in, events with
+ * u <= lastUpdateId are dropped, the first applied event straddles lastUpdateId + 1, and any later
+ * U != previous u + 1 triggers an in-place resync of that symbol only.
+ */
+import { BadResponse } from '../../core/errors';
+import type { MarketChannel } from '../../core/channels';
+import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
+import { OrderBook } from '../../book/orderbook';
+import { RateLimiter } from '../../transport/rate-limiter';
+import { RestClient } from '../../transport/rest-client';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { BinanceCredentials } from './auth';
+import { decodeFrame } from './decode';
+import { mapRestError } from './errors';
+import { ExchangeInfo, parseMarkets } from './markets';
+import {
+  DepthSnapshotMsg,
+  RestTicker,
+  RestTrade,
+  TIMEFRAMES,
+  depthRule,
+  parseDepthSnapshot,
+  parseRestKline,
+  parseRestTicker,
+  parseRestTrade,
+} from './parse';
+import { BinancePrivate } from './private';
+import { BinanceSession } from './session';
+import { MAX_STREAMS_IN_URL, encodeControl, streamName } from './streams';
+import { BINANCE_URLS, PATHS } from './urls';
+
+/** Extra options understood by the Binance adapter. */
+export interface BinanceOptions extends ExchangeOptions {
+  /** Streams per socket before another socket is opened (Binance allows 1024). */
+  streamsPerConnection?: number;
+  /**
+   * Use raw streams (`/ws` + SUBSCRIBE, unwrapped payloads routed by event type and symbol)
+   * instead of combined streams (`/stream?streams=...`, the default).
+   */
+  rawStreams?: boolean;
+  /** Orders over the WebSocket API (default true); false: over REST. */
+  wsTrading?: boolean;
+  /** recvWindow of signed requests (ms, default: Binance's 5000). */
+  recvWindow?: number;
+}
+
+/** REST request weight of /api/v3/depth by limit (rest-api.md "Order book"). */
+function depthWeight(limit: number): number {
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 25;
+  if (limit <= 1000) return 50;
+  return 250;
+}
+
+/** The server pings every 20 s and ws answers them; a link silent for 60 s is stale. */
+const STALE_MS = 60_000;
+
+/** Binance Spot. */
+export const binanceAdapter: ExchangeAdapter<BinanceOptions> = {
+  id: 'binance',
+  name: 'Binance',
+  urls: BINANCE_URLS,
+  timeframes: TIMEFRAMES,
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
+  create: (ctx) => new BinanceInstance(ctx),
+};
+
+class BinanceInstance implements AdapterInstance {
+  readonly families: Record<string, StreamFamily>;
+  private readonly rest: RestClient;
+
+  constructor(private readonly ctx: AdapterContext & { readonly options: BinanceOptions }) {
+    const o = ctx.options;
+    this.rest = new RestClient({
+      baseUrl: ctx.urls.rest as string,
+      exchange: ctx.id,
+      timeoutMs: ctx.timeoutMs,
+      // REQUEST_WEIGHT 6000 per minute (exchangeInfo rateLimits)
+      limiter: new RateLimiter({ capacity: 6000, intervalMs: 60_000 }),
+      mapError: (status, body) => mapRestError(status, body, 'request'),
+    });
+    const base = ctx.urls.ws as string;
+    const raw = o.rawStreams === true;
+    this.families = {
+      market: {
+        namesInUrl: (names) => (raw ? [] : names.slice(0, MAX_STREAMS_IN_URL)),
+        url: (names) => (raw ? `${base}${PATHS.raw}` : names.length ? `${base}${PATHS.combined}?streams=${names.join('/')}` : `${base}${PATHS.combined}`),
+        encodeSubscribe: (names, id) => encodeControl('SUBSCRIBE', names, id),
+        encodeUnsubscribe: (names, id) => encodeControl('UNSUBSCRIBE', names, id),
+        maxStreamsPerConnection: o.streamsPerConnection ?? 1024,
+        maxNamesPerMessage: 200,
+        // "WebSocket connections have a limit of 5 incoming messages per second"
+        maxMessagesPerSecond: 5,
+        staleTimeoutMs: STALE_MS,
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  async fetchMarkets(): Promise<Market[]> {
+    const info = await this.rest.request<ExchangeInfo>('GET', PATHS.exchangeInfo, { weight: 20 });
+    if (!info || !Array.isArray(info.symbols)) {
+      throw new BadResponse('exchangeInfo reply has no symbols array', { exchange: this.ctx.id, raw: info });
+    }
+    return parseMarkets(info);
+  }
+
+  private async restDepth(market: Market, limit: number): Promise<DepthSnapshotMsg> {
+    const snap = await this.rest.request<DepthSnapshotMsg>('GET', PATHS.depth, {
+      query: { symbol: market.id, limit },
+      weight: depthWeight(limit),
+    });
+    if (!snap || typeof snap.lastUpdateId !== 'number' || !Array.isArray(snap.bids) || !Array.isArray(snap.asks)) {
+      throw new BadResponse('depth snapshot reply is malformed', { exchange: this.ctx.id, symbol: market.symbol, raw: snap });
+    }
+    return snap;
+  }
+
+  async restOrderBook(market: Market, limit?: number): Promise<OrderBookSnapshot> {
+    const snap = parseDepthSnapshot(await this.restDepth(market, limit ?? 100));
+    const book = new OrderBook(market.symbol);
+    book.reset(snap, snap.nonce);
+    return book.snapshot();
+  }
+
+  async restTicker(market: Market): Promise<Ticker> {
+    const t = await this.rest.request<RestTicker>('GET', PATHS.ticker24hr, { query: { symbol: market.id }, weight: 2 });
+    return parseRestTicker(t, market.symbol);
+  }
+
+  async restTickers(markets?: Market[]): Promise<Ticker[]> {
+    const query = markets ? { symbols: JSON.stringify(markets.map((m) => m.id)) } : undefined;
+    const list = await this.rest.request<RestTicker[]>('GET', PATHS.ticker24hr, { query, weight: markets ? 40 : 80 });
+    const out: Ticker[] = [];
+    for (const t of list) {
+      const m = this.ctx.marketById(t.symbol);
+      if (m) out.push(parseRestTicker(t, m.symbol));
+    }
+    return out;
+  }
+
+  async restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]> {
+    const list = await this.rest.request<RestTrade[]>('GET', PATHS.trades, {
+      query: { symbol: market.id, limit: Math.min(limit ?? 500, 1000) },
+      weight: 25,
+    });
+    const trades = list.map((t) => parseRestTrade(t, market.symbol));
+    return since === undefined ? trades : trades.filter((t) => (t.timestamp ?? 0) >= since);
+  }
+
+  async restOHLCV(market: Market, timeframe: string, since?: number, limit?: number): Promise<OHLCV[]> {
+    const rows = await this.rest.request<unknown[][]>('GET', PATHS.klines, {
+      query: { symbol: market.id, interval: timeframe, startTime: since, limit: Math.min(limit ?? 500, 1000) },
+      weight: 2,
+    });
+    return rows.map(parseRestKline);
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  streamName(kind: MarketChannel, market: Market, timeframe?: string): string {
+    return streamName(kind, market.id, timeframe);
+  }
+
+  familyOf(): string {
+    return 'market';
+  }
+
+  decode(text: string, sink: FrameSink): void {
+    decodeFrame(text, sink);
+  }
+
+  book(market: Market): BookSpec {
+    const limit = this.ctx.options.snapshotLimit ?? 5000;
+    return {
+      rule: depthRule,
+      fetchSnapshot: async () => parseDepthSnapshot(await this.restDepth(market, limit)),
+    };
+  }
+
+  // ---------------------------------------------------------------- private
+
+  /** The authenticated session (WebSocket API + signed REST + clock) and the adapter over it. */
+  privateSide(): PrivateSide {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const session = new BinanceSession({
+      credentials: new BinanceCredentials(o.apiKey as string, o.secret as string),
+      rest: this.rest,
+      urls: ctx.urls,
+      timeoutMs: ctx.timeoutMs,
+      wsTrading: o.wsTrading !== false,
+      recvWindow: o.recvWindow,
+      connection: ctx.connection({ staleTimeoutMs: STALE_MS }),
+      status: (s) => ctx.status(s),
+      error: (e) => ctx.error(e),
+    });
+    const adapter = new BinancePrivate({
+      session,
+      marketById: (id) => ctx.marketById(id),
+      market: (symbol) => ctx.market(symbol),
+      error: (e) => ctx.error(e),
+    });
+    return { adapter, warm: () => adapter.warm(), close: () => adapter.close() };
+  }
+
+  close(): void {
+    this.rest.close();
+  }
+}
+
+/** What the private side offers: streamed state, and orders over the WebSocket API unless turned off. */
+export function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
+  const trade = wsTrading ? 'ws' : 'rest';
+  return {
+    createOrder: trade,
+    cancelOrder: trade,
+    editOrder: trade,
+    cancelAllOrders: trade,
+    fetchBalance: 'ws',
+    fetchBalances: 'ws',
+    fetchOpenOrders: 'ws',
+    fetchOrders: 'ws',
+    fetchClosedOrders: 'ws',
+    fetchMyTrades: 'ws',
+    fetchOrder: 'rest',
+    fetchTransactions: 'rest',
+    fetchDeposits: 'rest',
+    fetchWithdrawals: 'rest',
+    watchBalance: 'ws',
+    watchOrders: 'ws',
+    watchMyTrades: 'ws',
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * OKX v5: public market data over WebSocket (/ws/v5/public; /ws/v5/business for candles) and REST.
+ *
+ * Books follow the OKX "Order book channel" rules (protocols.md §3): the `books` channel sends a
+ * 400-level snapshot (`action: "snapshot"`, prevSeqId -1) and then updates whose prevSeqId must
+ * equal the previous seqId; after every message the CRC-32 of the top 25 levels, interleaved
+ * bid/ask from the strings as received, must equal the signed `checksum` (0: not sent, not
+ * checked). `books5` and `bbo-tbt` (every push a snapshot) can be chosen with `bookChannel`.
+ *
+ * Liveness: OKX drops a connection that pushed nothing for 30 s; the client sends the text frame
+ * `ping` and the server answers the text `pong` (not JSON).
+ */
+import { BadResponse, BaseError } from '../../core/errors';
+import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
+import { OrderBook } from '../../book/orderbook';
+import { RateLimiter } from '../../transport/rate-limiter';
+import { RestClient } from '../../transport/rest-client';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { verifyChecksum } from './checksum';
+import { decodeFrame } from './decode';
+import { mapRestError, okxError } from './errors';
+import { Instrument, parseMarkets } from './markets';
+import { OkxTicker, OkxTrade, RestBook, RestEnvelope, TIMEFRAMES, TIMEFRAME_BARS, bookRule, parseCandle, parseRestBook, parseTicker, parseTrade } from './parse';
+import { BookChannel, channelOf, encodeRequest, isBusinessChannel, streamName } from './streams';
+import { OKX_URLS, PATHS } from './urls';
+import type { MarketChannel } from '../../core/channels';
+
+/** Extra options understood by the OKX adapter. */
+export interface OkxOptions extends ExchangeOptions {
+  /** Book channel: 'books' (400 levels, incremental, checksummed; default), 'books5' or 'bbo-tbt'. */
+  bookChannel?: BookChannel;
+  /** Validate every books message's checksum (default true; turning it off is for diagnostics only). */
+  verifyChecksums?: boolean;
+  /**
+   * Streams per public socket before another socket is opened (default 25: OKX asks for fewer than
+   * 30 book channels of 50 or 400 levels per connection).
+   */
+  streamsPerConnection?: number;
+}
+
+/** OKX. */
+export const okxAdapter: ExchangeAdapter<OkxOptions> = {
+  id: 'okx',
+  name: 'OKX',
+  urls: OKX_URLS,
+  timeframes: TIMEFRAMES,
+  has: () => ({ ...STREAMED_MARKET_DATA, createOrder: false, cancelOrder: false, fetchBalance: false }),
+  create: (ctx) => new OkxInstance(ctx),
+};
+
+class OkxInstance implements AdapterInstance {
+  readonly families: Record<string, StreamFamily>;
+  private readonly rest: RestClient;
+  private readonly bookChannel: BookChannel;
+  private readonly verifyChecksums: boolean;
+
+  constructor(private readonly ctx: AdapterContext & { readonly options: OkxOptions }) {
+    const o = ctx.options;
+    const ch = o.bookChannel ?? 'books';
+    if (ch !== 'books' && ch !== 'books5' && ch !== 'bbo-tbt') {
+      throw new BaseError(`bookChannel must be 'books', 'books5' or 'bbo-tbt', got ${String(ch)}`, { exchange: 'okx' });
+    }
+    this.bookChannel = ch;
+    this.verifyChecksums = o.verifyChecksums !== false;
+    this.rest = new RestClient({
+      baseUrl: ctx.urls.rest as string,
+      exchange: ctx.id,
+      timeoutMs: ctx.timeoutMs,
+      // market-data endpoints allow 20-40 requests per 2 s per IP: take the smallest
+      limiter: new RateLimiter({ capacity: 20, intervalMs: 2000 }),
+      mapError: (status, body) => mapRestError(status, body, 'request'),
+    });
+    const family = (path: string): StreamFamily => ({
+      url: () => `${ctx.urls.ws as string}${path}`,
+      encodeSubscribe: (names, id) => encodeRequest('subscribe', names, id),
+      encodeUnsubscribe: (names, id) => encodeRequest('unsubscribe', names, id),
+      maxStreamsPerConnection: o.streamsPerConnection ?? 25,
+      maxNamesPerMessage: 50,
+      // 480 subscribe/unsubscribe/login requests an hour per connection: batch them (50 args a
+      // request) and keep bursts small; pings take the one slot a second the hub leaves free
+      maxMessagesPerSecond: 8,
+      // OKX acknowledges every arg of a request separately
+      ackPerName: true,
+      // OKX cuts a connection that pushed nothing for 30 s: a silent one is stale by then
+      staleTimeoutMs: 30_000,
+      // "send the string 'ping' when no message arrived for N < 30 seconds; expect 'pong'"
+      appPing: () => 'ping',
+    });
+    this.families = { public: family(PATHS.wsPublic), business: family(PATHS.wsBusiness) };
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  /** GET a public endpoint; unwraps `{code, msg, data}` and maps a non-"0" code to a typed error. */
+  private async publicGet<T>(path: string, query: Record<string, string | number | undefined>, symbol?: string): Promise<T[]> {
+    const env = await this.rest.request<RestEnvelope<T>>('GET', path, { query });
+    if (!env || typeof env !== 'object') {
+      throw new BadResponse(`GET ${path}: reply is not an OKX envelope`, { exchange: this.ctx.id, symbol, raw: env });
+    }
+    if (String(env.code) !== '0') {
+      throw okxError(String(env.code), env.msg ?? '', `GET ${path}`, { symbol, raw: env });
+    }
+    if (!Array.isArray(env.data)) {
+      throw new BadResponse(`GET ${path}: reply has no data array`, { exchange: this.ctx.id, symbol, raw: env });
+    }
+    return env.data;
+  }
+
+  async fetchMarkets(): Promise<Market[]> {
+    return parseMarkets(await this.publicGet<Instrument>(PATHS.instruments, { instType: 'SPOT' }));
+  }
+
+  async restOrderBook(market: Market, limit?: number): Promise<OrderBookSnapshot> {
+    // sz: 1..400 (the default is 1 level)
+    const sz = Math.max(1, Math.min(400, limit ?? 100));
+    const data = await this.publicGet<RestBook>(PATHS.books, { instId: market.id, sz }, market.symbol);
+    if (!data[0]) throw new BadResponse('books reply has no book', { exchange: this.ctx.id, symbol: market.symbol, raw: data });
+    const snap = parseRestBook(data[0]);
+    const book = new OrderBook(market.symbol);
+    // REST books carry no seqId: the copy has a timestamp and no nonce
+    book.reset({ bids: snap.bids, asks: snap.asks, timestamp: snap.timestamp });
+    return limit ? book.limit(limit) : book.snapshot();
+  }
+
+  async restTicker(market: Market): Promise<Ticker> {
+    const data = await this.publicGet<OkxTicker>(PATHS.ticker, { instId: market.id }, market.symbol);
+    if (!data[0]) throw new BadResponse('ticker reply is empty', { exchange: this.ctx.id, symbol: market.symbol, raw: data });
+    return parseTicker(data[0], market.symbol);
+  }
+
+  async restTickers(markets?: Market[]): Promise<Ticker[]> {
+    const data = await this.publicGet<OkxTicker>(PATHS.tickers, { instType: 'SPOT' });
+    const wanted = markets ? new Set(markets.map((m) => m.id)) : undefined;
+    const out: Ticker[] = [];
+    for (const t of data) {
+      if (wanted && !wanted.has(t.instId)) continue;
+      const m = this.ctx.marketById(t.instId);
+      if (m) out.push(parseTicker(t, m.symbol));
+    }
+    return out;
+  }
+
+  async restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]> {
+    const data = await this.publicGet<OkxTrade>(
+      PATHS.trades,
+      { instId: market.id, limit: Math.max(1, Math.min(500, limit ?? 100)) },
+      market.symbol,
+    );
+    // newest first on the wire: reverse, then a stable sort keeps same-millisecond trades in order
+    let trades = data
+      .slice()
+      .reverse()
+      .map((t) => parseTrade(t, market.symbol))
+      .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    if (since !== undefined) trades = trades.filter((t) => (t.timestamp ?? 0) >= since);
+    return trades;
+  }
+
+  async restOHLCV(market: Market, timeframe: string, since?: number, limit?: number): Promise<OHLCV[]> {
+    const data = await this.publicGet<unknown[]>(
+      PATHS.candles,
+      { instId: market.id, bar: TIMEFRAME_BARS[timeframe], limit: Math.max(1, Math.min(300, limit ?? 100)) },
+      market.symbol,
+    );
+    // newest first on the wire
+    let candles = data.slice().reverse().map(parseCandle).sort((a, b) => a[0] - b[0]);
+    if (since !== undefined) candles = candles.filter((c) => c[0] >= since);
+    return candles;
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  streamName(kind: MarketChannel, market: Market, timeframe?: string): string {
+    return streamName(channelOf(kind, this.bookChannel, timeframe), market.id);
+  }
+
+  familyOf(stream: string): string {
+    return isBusinessChannel(stream.slice(0, stream.indexOf(':'))) ? 'business' : 'public';
+  }
+
+  decode(text: string, sink: FrameSink): void {
+    decodeFrame(text, sink);
+  }
+
+  book(): BookSpec {
+    return {
+      rule: bookRule,
+      // the checksum is computed from the strings as received
+      keepStrings: true,
+      verify: this.verifyChecksums && this.bookChannel === 'books' ? verifyChecksum : undefined,
+    };
+  }
+
+  close(): void {
+    this.rest.close();
+  }
+}
