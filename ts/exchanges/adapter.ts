@@ -9,7 +9,7 @@
  * and the exchange's limits. docs/ADD_NEW_EXCHANGE.md walks through writing one.
  */
 import type { SequenceRule } from '../book/sync';
-import type { OrderBook } from '../book/orderbook';
+import { OrderBook } from '../book/orderbook';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import type { MarketChannel } from '../core/channels';
 import type { BaseError } from '../core/errors';
@@ -25,6 +25,7 @@ import type {
   Trade,
   Urls,
 } from '../core/types';
+import type { HubProtocol } from '../transport/stream-hub';
 import type { WsConnectionOptions } from '../transport/ws-connection';
 
 /** Transport options of one socket, less its URL. */
@@ -63,21 +64,9 @@ export interface AdapterContext {
  * One family of market-data sockets, served by one StreamHub: the URL, how (un)subscribe requests
  * are written, and the exchange's documented limits for such a socket.
  */
-export interface StreamFamily {
+export interface StreamFamily extends Omit<HubProtocol, 'namesInUrl' | 'connection'> {
   /** Which streams of a socket to name in its URL (Binance combined streams); none by default. */
   namesInUrl?(names: readonly string[]): readonly string[];
-  /** The socket URL, given the names it carries in the URL. */
-  url(namesInUrl: readonly string[]): string;
-  encodeSubscribe(names: readonly string[], id: number): string;
-  encodeUnsubscribe(names: readonly string[], id: number): string;
-  /** Streams per socket before another socket opens. */
-  maxStreamsPerConnection: number;
-  /** Streams named in one (un)subscribe request. */
-  maxNamesPerMessage: number;
-  /** Control messages per second the exchange accepts from a client (pings count too). */
-  maxMessagesPerSecond: number;
-  /** The exchange acknowledges each stream of a request separately (OKX), not the request once. */
-  ackPerName?: boolean;
   /** A socket silent this long is stale (ms); the `staleTimeoutMs` option overrides it. */
   staleTimeoutMs: number;
   /** An application-level ping frame (OKX's text `ping`, Kraken's {"method":"ping"}); default: a WebSocket ping. */
@@ -177,6 +166,16 @@ export interface ExchangeAdapter<O extends ExchangeOptions = ExchangeOptions> {
   has(options: O): Record<string, Capability>;
   /** Validates the options and builds the instance parts. */
   create(ctx: AdapterContext & { readonly options: O }): AdapterInstance;
+}
+
+/**
+ * A REST book as a caller's copy: levels sorted and merged as a live book would hold them, cut to
+ * `limit` levels a side when given. `nonce` only where the REST reply carries a sequence id.
+ */
+export function restBookCopy(symbol: string, snap: BookSnapshot, limit?: number, nonce?: number): OrderBookSnapshot {
+  const book = new OrderBook(symbol);
+  book.reset({ bids: snap.bids, asks: snap.asks, timestamp: snap.timestamp }, nonce);
+  return limit ? book.limit(limit) : book.snapshot();
 }
 
 /** `has` of an adapter that streams every public market-data method (books, tickers, trades, candles). */

@@ -10,10 +10,9 @@
 import { BadResponse } from '../../core/errors';
 import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
-import { OrderBook } from '../../book/orderbook';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, PrivateSide, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
 import { BinanceCredentials } from './auth';
 import { decodeFrame } from './decode';
 import { mapRestError } from './errors';
@@ -124,9 +123,7 @@ class BinanceInstance implements AdapterInstance {
 
   async restOrderBook(market: Market, limit?: number): Promise<OrderBookSnapshot> {
     const snap = parseDepthSnapshot(await this.restDepth(market, limit ?? 100));
-    const book = new OrderBook(market.symbol);
-    book.reset(snap, snap.nonce);
-    return book.snapshot();
+    return restBookCopy(market.symbol, snap, undefined, snap.nonce);
   }
 
   async restTicker(market: Market): Promise<Ticker> {

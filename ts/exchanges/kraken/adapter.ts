@@ -12,12 +12,12 @@
 import { BadResponse, BaseError, ChecksumError } from '../../core/errors';
 import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
-import { OrderBook } from '../../book/orderbook';
+import type { OrderBook } from '../../book/orderbook';
 import { noSequenceRule } from '../../book/sync';
 import type { BookDelta, BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
 import { checksumVerifier } from './checksum';
 import { decodeFrame } from './decode';
 import { krakenError, mapRestError } from './errors';
@@ -132,10 +132,8 @@ class KrakenInstance implements AdapterInstance {
   async restOrderBook(market: Market, limit?: number): Promise<OrderBookSnapshot> {
     // Depth: count 1..500
     const snap = parseRestDepth(await this.restDepth(market, Math.max(1, Math.min(500, limit ?? 100))));
-    const book = new OrderBook(market.symbol);
     // REST depth has no sequence number: the copy carries none
-    book.reset({ bids: snap.bids, asks: snap.asks });
-    return limit ? book.limit(limit) : book.snapshot();
+    return restBookCopy(market.symbol, snap, limit);
   }
 
   async restTicker(market: Market): Promise<Ticker> {

@@ -12,10 +12,9 @@
  */
 import { BadResponse, BaseError } from '../../core/errors';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
-import { OrderBook } from '../../book/orderbook';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
 import { verifyChecksum } from './checksum';
 import { decodeFrame } from './decode';
 import { mapRestError, okxError } from './errors';
@@ -116,10 +115,8 @@ class OkxInstance implements AdapterInstance {
     const data = await this.publicGet<RestBook>(PATHS.books, { instId: market.id, sz }, market.symbol);
     if (!data[0]) throw new BadResponse('books reply has no book', { exchange: this.ctx.id, symbol: market.symbol, raw: data });
     const snap = parseRestBook(data[0]);
-    const book = new OrderBook(market.symbol);
     // REST books carry no seqId: the copy has a timestamp and no nonce
-    book.reset({ bids: snap.bids, asks: snap.asks, timestamp: snap.timestamp });
-    return limit ? book.limit(limit) : book.snapshot();
+    return restBookCopy(market.symbol, snap, limit);
   }
 
   async restTicker(market: Market): Promise<Ticker> {
