@@ -9,8 +9,6 @@
  * <symbol>" as documented; "Already subscribed", "Subscription Not Found" and
  * "EGeneral:Invalid arguments" are UNCONFIRMED spellings.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
 import { rfc3339 } from '../common/format';
 import { SocketGate, SocketServer } from '../common/ws-server';
 import { Channel, KrakenConn, KrakenFeed, Sub } from './feed';
@@ -51,10 +49,6 @@ export class KrakenWs {
         this.instrumentSubs.delete(c);
       },
     });
-  }
-
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    return this.server.handleUpgrade(req, socket, head, url);
   }
 
   /** Heartbeats to subscribed connections that sent nothing for `ms`. */

@@ -8,8 +8,6 @@
  * `ping` is answered with `pong`; a connection with no subscription, or to which nothing was pushed,
  * for `idleTimeoutMs` (30 s) is closed.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
 import { SocketGate, SocketServer } from '../common/ws-server';
 import { OkxConn, OkxFeed, OkxSub } from './feed';
 import { barOf } from './market-data';
@@ -42,10 +40,6 @@ export class OkxWs {
         c.subs.clear();
       },
     });
-  }
-
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    return this.server.handleUpgrade(req, socket, head, url);
   }
 
   /** Closes connections idle for `ms`: no subscription, or nothing pushed (OKX's 30 s rule). */
