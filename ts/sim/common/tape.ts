@@ -5,19 +5,10 @@
  * (rolling 24 h, since midnight). Quantities are engine steps, prices engine ticks, quote amounts
  * 10^-16 units.
  */
-import type { EngineTrade, MatchingEngine, Side } from '../engine';
+import type { EngineTrade, MatchingEngine } from '../engine';
 
-export interface TapeTrade {
-  id: number;
-  /** Ticks. */
-  price: number;
-  /** Steps. */
-  qty: number;
-  /** price * qty in 10^-16 quote units. */
-  quote: bigint;
-  time: number;
-  takerSide: Side;
-  /** The taker's order type. */
+/** A public trade as the tape keeps it (ticks, steps, 10^-16 quote units), with the taker's order type. */
+export interface TapeTrade extends Pick<EngineTrade, 'id' | 'price' | 'qty' | 'quote' | 'time' | 'takerSide'> {
   takerType: 'market' | 'limit';
 }
 

@@ -8,6 +8,7 @@
  * `ping` is answered with `pong`; a connection with no subscription, or to which nothing was pushed,
  * for `idleTimeoutMs` (30 s) is closed.
  */
+import { parseObject } from '../common/format';
 import { SocketGate, SocketServer } from '../common/ws-server';
 import { OkxConn, OkxFeed, OkxSub } from './feed';
 import { barOf } from './market-data';
@@ -56,17 +57,11 @@ export class OkxWs {
       c.send('pong');
       return;
     }
-    let m: unknown;
-    try {
-      m = JSON.parse(text);
-    } catch {
-      m = undefined;
-    }
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    const msg = parseObject(text);
+    if (!msg) {
       this.error(c, undefined, '60012', `Invalid request: ${text}`);
       return;
     }
-    const msg = m as Json;
     const id = typeof msg['id'] === 'string' && ID_RE.test(msg['id']) ? msg['id'] : undefined;
     if (msg['id'] !== undefined && id === undefined) {
       this.error(c, undefined, '60013', 'Invalid args');
