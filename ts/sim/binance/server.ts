@@ -6,8 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { MarketInfo, toDecimalString } from '../engine';
 import type { SocketGroup } from '../common/faults';
-import { RuntimeOptions } from '../common/runtime';
-import { runtimeOptions, serve, SimAccount, SimServer, SimulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimAccount, SimServer, simulatorEntry } from '../common/simulator';
 import type { ConnLimits } from '../common/ws-server';
 import { KeyStore } from './auth';
 import { exchangeInfoJson } from './exchange-info';
@@ -41,9 +40,7 @@ export interface BinanceOptions {
   takerFee?: number;
 }
 
-export interface BinanceSimOptions extends RuntimeOptions {
-  /** Unified symbols. */
-  symbols: string[];
+export interface BinanceSimOptions extends BaseSimOptions {
   balances: Record<string, number>;
   limits: ConnLimits;
   maxStreamsPerConnection: number;
@@ -143,10 +140,8 @@ export class BinanceSim extends SimServer {
   }
 
   /** A market by unified symbol ('BTC/USDT') or Binance id ('BTCUSDT'). */
-  protected marketId(symbol: string): string {
-    const info = this.byId.get(symbol) ?? this.byId.get(symbol.replace('/', '').toUpperCase());
-    if (!info) throw new RangeError(`unknown simulator symbol ${symbol}`);
-    return info.symbol;
+  protected findMarket(symbol: string): string | undefined {
+    return (this.byId.get(symbol) ?? this.byId.get(symbol.replace('/', '').toUpperCase()))?.symbol;
   }
 
   protected override account(): SimAccount {
@@ -184,21 +179,17 @@ export class BinanceSim extends SimServer {
   }
 }
 
-export const binanceSimulator: SimulatorEntry<BinanceOptions> = {
-  defaultSymbols: DEFAULT_SYMBOLS,
-  start: (opts) =>
-    serve(new BinanceSim({
-      ...runtimeOptions(opts),
-      symbols: opts.symbols ?? DEFAULT_SYMBOLS,
-      balances: opts.balances ?? DEFAULT_BALANCES,
-      limits: {
-        pingIntervalMs: opts.pingIntervalMs ?? 20_000,
-        pongTimeoutMs: opts.pongTimeoutMs ?? 60_000,
-        maxLifetimeMs: opts.maxLifetimeMs ?? 24 * 3600_000,
-        maxMessagesPerSecond: opts.maxMessagesPerSecond ?? 5,
-      },
-      maxStreamsPerConnection: opts.maxStreamsPerConnection ?? 1024,
-      makerFee: opts.makerFee ?? 0.001,
-      takerFee: opts.takerFee ?? 0.001,
-    })),
-};
+export const binanceSimulator = simulatorEntry<BinanceOptions>(DEFAULT_SYMBOLS, (base, o) =>
+  new BinanceSim({
+    ...base,
+    balances: o.balances ?? DEFAULT_BALANCES,
+    limits: {
+      pingIntervalMs: o.pingIntervalMs ?? 20_000,
+      pongTimeoutMs: o.pongTimeoutMs ?? 60_000,
+      maxLifetimeMs: o.maxLifetimeMs ?? 24 * 3600_000,
+      maxMessagesPerSecond: o.maxMessagesPerSecond ?? 5,
+    },
+    maxStreamsPerConnection: o.maxStreamsPerConnection ?? 1024,
+    makerFee: o.makerFee ?? 0.001,
+    takerFee: o.takerFee ?? 0.001,
+  }));

@@ -28,16 +28,10 @@ export interface SimOptions {
   levels?: number;
 }
 
-/** The runtime options of SimOptions, defaults filled in. */
-export function runtimeOptions(opts: SimOptions): RuntimeOptions {
-  return {
-    port: opts.port ?? 0,
-    host: opts.host ?? '127.0.0.1',
-    seed: opts.seed ?? 1,
-    tickMs: opts.tickMs ?? 25,
-    autoFlow: opts.autoFlow ?? true,
-    levels: opts.levels ?? 300,
-  };
+/** SimOptions with the defaults filled in, as a simulator server takes them. */
+export interface BaseSimOptions extends RuntimeOptions {
+  /** Unified symbols. */
+  symbols: string[];
 }
 
 /** The server's truth of one book: numbers, best first, and the engine's update id of the market. */
@@ -137,8 +131,8 @@ export abstract class SimServer {
   /** Handles a REST request (body read). */
   protected abstract http(req: IncomingMessage, res: ServerResponse, body: string): void;
 
-  /** The engine market of a unified symbol or the exchange's own id; RangeError when unknown. */
-  protected abstract marketId(symbol: string): string;
+  /** The engine market of a unified symbol or the exchange's own id, if the simulator has it. */
+  protected abstract findMarket(symbol: string): string | undefined;
 
   /** Starts the exchange's own timers once the server listens. */
   protected abstract started(): void;
@@ -151,6 +145,13 @@ export abstract class SimServer {
   async listen(): Promise<void> {
     await this.runtime.listen();
     this.started();
+  }
+
+  /** The engine market of a unified symbol or the exchange's own id; RangeError when unknown. */
+  marketId(symbol: string): string {
+    const id = this.findMarket(symbol);
+    if (id === undefined) throw new RangeError(`unknown simulator symbol ${symbol}`);
+    return id;
   }
 
   get urls(): SimUrls {
@@ -186,8 +187,31 @@ export abstract class SimServer {
   }
 }
 
-/** Starts a simulator server and hands out its public face. */
-export async function serve(sim: SimServer): Promise<Simulator> {
-  await sim.listen();
-  return sim.simulator();
+/**
+ * The registry row of an exchange: its default symbols, and how to build its server from the
+ * options (common ones with defaults filled in, and the caller's own for exchange-specific ones).
+ */
+export function simulatorEntry<O extends object>(
+  defaultSymbols: readonly string[],
+  create: (base: BaseSimOptions, opts: SimOptions & O) => SimServer,
+): SimulatorEntry<O> {
+  return {
+    defaultSymbols,
+    async start(opts) {
+      const sim = create(
+        {
+          port: opts.port ?? 0,
+          host: opts.host ?? '127.0.0.1',
+          seed: opts.seed ?? 1,
+          tickMs: opts.tickMs ?? 25,
+          autoFlow: opts.autoFlow ?? true,
+          levels: opts.levels ?? 300,
+          symbols: opts.symbols ?? [...defaultSymbols],
+        },
+        opts,
+      );
+      await sim.listen();
+      return sim.simulator();
+    },
+  };
 }

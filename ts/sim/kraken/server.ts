@@ -5,8 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
-import { RuntimeOptions } from '../common/runtime';
-import { runtimeOptions, serve, SimServer, SimulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
 import { KrakenFeed } from './feed';
 import { KrakenRest } from './rest';
 import { findPair, KRAKEN_DEFAULT_SYMBOLS, KrakenPair, krakenMarketConfig, krakenPair } from './symbols';
@@ -19,9 +18,7 @@ export interface KrakenOptions {
   heartbeatMs?: number;
 }
 
-export interface KrakenSimOptions extends RuntimeOptions {
-  /** Unified symbols, e.g. 'BTC/USD'. */
-  symbols: string[];
+export interface KrakenSimOptions extends BaseSimOptions {
   /** Book updates are sent at most this often (ms). */
   bookIntervalMs: number;
   /** Heartbeat interval on subscribed connections (ms; 0 = none). */
@@ -61,20 +58,10 @@ export class KrakenSim extends SimServer {
   }
 
   /** A pair by unified / v2 symbol ('BTC/USD') or any REST spelling ('XXBTZUSD', 'XBTUSD'). */
-  protected marketId(symbol: string): string {
-    const p = findPair(this.pairs, symbol);
-    if (!p) throw new RangeError(`unknown simulator symbol ${symbol}`);
-    return p.key;
+  protected findMarket(symbol: string): string | undefined {
+    return findPair(this.pairs, symbol)?.key;
   }
 }
 
-export const krakenSimulator: SimulatorEntry<KrakenOptions> = {
-  defaultSymbols: KRAKEN_DEFAULT_SYMBOLS,
-  start: (opts) =>
-    serve(new KrakenSim({
-      ...runtimeOptions(opts),
-      symbols: opts.symbols ?? KRAKEN_DEFAULT_SYMBOLS,
-      bookIntervalMs: opts.bookIntervalMs ?? 50,
-      heartbeatMs: opts.heartbeatMs ?? 1000,
-    })),
-};
+export const krakenSimulator = simulatorEntry<KrakenOptions>(KRAKEN_DEFAULT_SYMBOLS, (base, o) =>
+  new KrakenSim({ ...base, bookIntervalMs: o.bookIntervalMs ?? 50, heartbeatMs: o.heartbeatMs ?? 1000 }));

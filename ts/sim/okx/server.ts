@@ -5,8 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
-import { RuntimeOptions } from '../common/runtime';
-import { runtimeOptions, serve, SimServer, SimulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
 import { OkxFeed } from './feed';
 import { OkxRest } from './rest';
 import { findInstrument, OKX_DEFAULT_SYMBOLS, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
@@ -19,9 +18,7 @@ export interface OkxOptions {
   noChangeMs?: number;
 }
 
-export interface OkxSimOptions extends RuntimeOptions {
-  /** Unified symbols, e.g. 'BTC/USDT'. */
-  symbols: string[];
+export interface OkxSimOptions extends BaseSimOptions {
   /** Close connections without subscription, or without pushes, for this long (ms; 0 = never). */
   idleTimeoutMs: number;
   /** An unchanged `books` channel sends an empty update after this long (ms; 0 = never). */
@@ -64,20 +61,10 @@ export class OkxSim extends SimServer {
   }
 
   /** An instrument by unified symbol ('BTC/USDT') or instId ('BTC-USDT'). */
-  protected marketId(symbol: string): string {
-    const i = findInstrument(this.instruments, symbol);
-    if (!i) throw new RangeError(`unknown simulator symbol ${symbol}`);
-    return i.instId;
+  protected findMarket(symbol: string): string | undefined {
+    return findInstrument(this.instruments, symbol)?.instId;
   }
 }
 
-export const okxSimulator: SimulatorEntry<OkxOptions> = {
-  defaultSymbols: OKX_DEFAULT_SYMBOLS,
-  start: (opts) =>
-    serve(new OkxSim({
-      ...runtimeOptions(opts),
-      symbols: opts.symbols ?? OKX_DEFAULT_SYMBOLS,
-      idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
-      noChangeMs: opts.noChangeMs ?? 60_000,
-    })),
-};
+export const okxSimulator = simulatorEntry<OkxOptions>(OKX_DEFAULT_SYMBOLS, (base, o) =>
+  new OkxSim({ ...base, idleTimeoutMs: o.idleTimeoutMs ?? 30_000, noChangeMs: o.noChangeMs ?? 60_000 }));
