@@ -134,7 +134,7 @@ export class BinanceSim extends SimServer {
     const l = this.opts.limits;
     const hk = Math.min(1000, Math.max(10, Math.floor(Math.min(l.pingIntervalMs || 1000, l.pongTimeoutMs || 1000) / 4)));
     rt.every(hk, () => {
-      const now = rt.now();
+      const now = Date.now();
       for (const { server } of this.sockets) server.housekeeping(now);
     });
   }

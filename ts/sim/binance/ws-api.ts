@@ -37,6 +37,8 @@ class ApiSession extends SimSocket implements UserSink {
   readonly subs = new Map<number, string>();
   nextSubId = 0;
   readonly returnRateLimits = this.query.get('returnRateLimits') !== 'false';
+  /** Connection time on the server's clock (session.status). */
+  readonly connectedSince = this.gate.now();
 
   protected override lifetimeNotice(): void {
     this.send(`{"event":${shutdownEvent(this.gate.now())}}`);
@@ -196,7 +198,7 @@ export class ApiServer {
     return {
       apiKey: s.key?.apiKey ?? null,
       authorizedSince: s.authorizedSince ?? null,
-      connectedSince: s.connectedAt,
+      connectedSince: s.connectedSince,
       returnRateLimits: s.returnRateLimits,
       serverTime: this.ctx.now(),
       userDataStream: s.subs.size > 0,

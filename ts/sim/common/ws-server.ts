@@ -16,6 +16,7 @@ import type { Duplex } from 'stream';
 import { WebSocket, WebSocketServer } from 'ws';
 
 export interface SocketGate {
+  /** The server's clock (skewed by the skewClock fault), for times a socket reports. */
   now(): number;
   /** True while the silence fault is on. */
   silenced(): boolean;
@@ -36,6 +37,10 @@ export interface ConnLimits {
 
 export const NO_LIMITS: ConnLimits = { pingIntervalMs: 0, pongTimeoutMs: 0, maxLifetimeMs: 0, maxMessagesPerSecond: 0 };
 
+/**
+ * One connection. Its own timing (connectedAt, lastSentAt, pings, the message rate) runs on the
+ * machine's clock, so that skewing the server's clock neither drops nor pings anyone.
+ */
 export class SimSocket {
   readonly connectedAt: number;
   /** Last time a frame went out (withheld frames do not count). */
@@ -55,7 +60,7 @@ export class SimSocket {
     protected readonly gate: SocketGate,
     private readonly limits: ConnLimits = NO_LIMITS,
   ) {
-    this.connectedAt = gate.now();
+    this.connectedAt = Date.now();
     this.lastSentAt = this.connectedAt;
     this.lastPingAt = this.connectedAt;
     ws.on('ping', (data: Buffer) => {
@@ -100,7 +105,7 @@ export class SimSocket {
     if (this.closed) return false;
     const max = this.limits.maxMessagesPerSecond;
     if (max <= 0) return true;
-    const now = this.gate.now();
+    const now = Date.now();
     this.recent.push(now);
     while (this.recent.length > 0 && (this.recent[0] as number) <= now - 1000) this.recent.shift();
     if (this.recent.length > max) {
@@ -110,7 +115,7 @@ export class SimSocket {
     return true;
   }
 
-  /** Periodic check: send a ping when due, drop the client if its pong is overdue (not while silenced). */
+  /** Periodic check at `now` (machine clock): send a ping when due, drop the client if its pong is overdue (not while silenced). */
   housekeeping(now: number): void {
     if (this.closed || this.gate.silenced()) return;
     if (this.pendingPing && now - this.pendingPing.sentAt > this.limits.pongTimeoutMs) {
@@ -137,7 +142,7 @@ export class SimSocket {
       return false;
     }
     this.ws.send(text);
-    this.lastSentAt = this.gate.now();
+    this.lastSentAt = Date.now();
     return true;
   }
 

@@ -54,7 +54,7 @@ export class KrakenSim extends SimServer {
   protected started(): void {
     this.runtime.every(this.opts.bookIntervalMs, () => this.feed.flush());
     const beat = this.opts.heartbeatMs;
-    if (beat > 0) this.runtime.every(beat, () => this.ws.heartbeat(this.runtime.now(), beat));
+    if (beat > 0) this.runtime.every(beat, () => this.ws.heartbeat(Date.now(), beat));
   }
 
   /** A pair by unified / v2 symbol ('BTC/USD') or any REST spelling ('XXBTZUSD', 'XBTUSD'). */

@@ -56,7 +56,7 @@ export class OkxSim extends SimServer {
     const idle = this.opts.idleTimeoutMs;
     if (idle > 0) {
       const every = Math.max(10, Math.min(1000, Math.floor(idle / 4)));
-      this.runtime.every(every, () => this.ws.housekeeping(this.runtime.now(), idle));
+      this.runtime.every(every, () => this.ws.housekeeping(Date.now(), idle));
     }
   }
 

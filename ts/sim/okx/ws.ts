@@ -106,7 +106,7 @@ export class OkxWs {
         this.feed.remove(old);
       }
       if (op === 'subscribe') c.subs.set(key, sub);
-      if ((before === 0) !== (c.subs.size === 0)) c.lastSubChange = this.gate.now();
+      if ((before === 0) !== (c.subs.size === 0)) c.lastSubChange = Date.now();
       c.send(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: op, arg, connId: c.id }));
       if (op === 'subscribe') this.feed.add(sub);
     }
