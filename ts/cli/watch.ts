@@ -9,7 +9,7 @@ import { BadSymbol } from '../core/errors';
 import type { Exchange } from '../base/exchange';
 import type { ExchangeOptions, Market, OrderBookSnapshot, OrderBookView, StatusEvent, Urls } from '../core/types';
 import { exchanges } from '../index';
-import { simulate, SimExchange, Simulator } from '../sim';
+import { SIM_EXCHANGES, simulate, SimExchange, Simulator } from '../sim';
 import type { WatchArgs } from './args';
 import { isUnifiedSymbol } from './args';
 import { LadderBook, LadderOptions, decimalsOf, depthForHeight, renderLadder } from './ladder';
@@ -27,8 +27,8 @@ type ExchangeClass = new (options?: ExchangeOptions) => Exchange;
 
 /** Exchanges the command can open, by id. */
 export const EXCHANGES = exchanges as unknown as Record<string, ExchangeClass>;
-/** Exchanges with an embedded simulator. */
-export const SIM_EXCHANGES: readonly SimExchange[] = ['binance', 'kraken', 'okx'];
+/** Exchanges with an embedded simulator (the sim registry). */
+export { SIM_EXCHANGES };
 
 /** Minimum time between two frames. */
 export const FRAME_INTERVAL_MS = 100;

@@ -25,6 +25,19 @@ function base(info: MarketInfo, o: OrderSnapshot): Json {
   };
 }
 
+/** The order's amounts and state, as order results list them (origQuoteOrderQty ... side). */
+function state(info: MarketInfo, o: OrderSnapshot): Json {
+  return {
+    ...base(info, o),
+    origQuoteOrderQty: amount(o.origQuoteQty),
+    cummulativeQuoteQty: amount(o.cumQuote),
+    status: o.status,
+    timeInForce: o.timeInForce,
+    type: o.type,
+    side: o.side,
+  };
+}
+
 export function fillJson(info: MarketInfo, f: Fill): Json {
   return {
     price: price(info, f.price),
@@ -39,17 +52,7 @@ export function fillJson(info: MarketInfo, f: Fill): Json {
 export function orderResult(info: MarketInfo, o: OrderSnapshot, fills: Fill[], respType: RespType): Json {
   const ack: Json = { symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time };
   if (respType === 'ACK') return ack;
-  const out: Json = {
-    ...ack,
-    ...base(info, o),
-    origQuoteOrderQty: amount(o.origQuoteQty),
-    cummulativeQuoteQty: amount(o.cumQuote),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
-    workingTime: o.time,
-  };
+  const out: Json = { ...ack, ...state(info, o), workingTime: o.time };
   if (respType === 'FULL') out['fills'] = fills.map((f) => fillJson(info, f));
   out['selfTradePreventionMode'] = 'NONE';
   return out;
@@ -88,13 +91,7 @@ export function cancelResult(info: MarketInfo, o: OrderSnapshot): Json {
     orderListId: -1,
     clientOrderId: o.clientOrderId,
     transactTime: o.updateTime,
-    ...base(info, o),
-    origQuoteOrderQty: amount(o.origQuoteQty),
-    cummulativeQuoteQty: amount(o.cumQuote),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
+    ...state(info, o),
     selfTradePreventionMode: 'NONE',
   };
 }

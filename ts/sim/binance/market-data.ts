@@ -4,19 +4,10 @@
  * web-socket-streams.md (24hrTicker, 24hrMiniTicker, kline, bookTicker).
  */
 import { formatScaled, MarketInfo, MatchingEngine } from '../engine';
+import type { Top } from '../common/runtime';
+import type { TapeTrade, TradeTape } from '../common/tape';
 import { amount, Json, price, qty } from './format';
-import { Bar, MarketStats, Ticker24h, TradeRecord } from './stats';
-
-export type Top = { bid?: [number, number]; ask?: [number, number] };
-
-export function top(engine: MatchingEngine, symbol: string): Top {
-  const b = engine.bookSide(symbol, 'bid').best();
-  const a = engine.bookSide(symbol, 'ask').best();
-  const t: Top = {};
-  if (b) t.bid = [b.price, b.total];
-  if (a) t.ask = [a.price, a.total];
-  return t;
-}
+import { Bar, Ticker24h, ticker24h } from './stats';
 
 /** {lastUpdateId, bids, asks} with Binance's [price, qty] strings. */
 export function depthJson(engine: MatchingEngine, info: MarketInfo, limit: number): Json {
@@ -28,14 +19,14 @@ export function depthJson(engine: MatchingEngine, info: MarketInfo, limit: numbe
   };
 }
 
-export function tradeJson(info: MarketInfo, t: TradeRecord): Json {
+export function tradeJson(info: MarketInfo, t: TapeTrade): Json {
   return {
     id: t.id,
     price: price(info, t.price),
     qty: qty(info, t.qty),
     quoteQty: amount(t.quote),
     time: t.time,
-    isBuyerMaker: t.buyerIsMaker,
+    isBuyerMaker: t.takerSide === 'SELL',
     isBestMatch: true,
   };
 }
@@ -50,7 +41,7 @@ export function klineArray(info: MarketInfo, b: Bar): Array<string | number> {
     price(info, b.close),
     qty(info, b.volume),
     b.closeTime,
-    amount(b.quoteVolume),
+    amount(b.quote),
     b.count,
     qty(info, b.takerBuyVolume),
     amount(b.takerBuyQuote),
@@ -77,7 +68,7 @@ export function klineEvent(info: MarketInfo, b: Bar, interval: string, closed: b
       v: qty(info, b.volume),
       n: b.count,
       x: closed,
-      q: amount(b.quoteVolume),
+      q: amount(b.quote),
       V: qty(info, b.takerBuyVolume),
       Q: amount(b.takerBuyQuote),
       B: '0',
@@ -92,25 +83,25 @@ interface TickerFields {
   t: Ticker24h;
 }
 
-function tickerFields(info: MarketInfo, stats: MarketStats, now: number): TickerFields {
-  const t = stats.ticker(now);
+function tickerFields(info: MarketInfo, tape: TradeTape, now: number): TickerFields {
+  const t = ticker24h(tape, now);
   const change = t.count > 0 ? t.last - t.open : 0;
   const percent = t.count > 0 && t.open > 0 ? ((100 * change) / t.open).toFixed(3) : '0.000';
   const baseUnits = info.baseUnits(t.volume);
-  const weighted = baseUnits > 0n ? formatScaled((t.quoteVolume * 100_000_000n) / baseUnits, 8, 8) : '0.00000000';
+  const weighted = baseUnits > 0n ? formatScaled((t.quote * 100_000_000n) / baseUnits, 8, 8) : '0.00000000';
   return { change: price(info, change), percent, weighted, t };
 }
 
 /** GET /api/v3/ticker/24hr entry (type FULL or MINI). */
-export function ticker24hJson(info: MarketInfo, stats: MarketStats, tp: Top, now: number, mini = false): Json {
-  const { change, percent, weighted, t } = tickerFields(info, stats, now);
+export function ticker24hJson(info: MarketInfo, tape: TradeTape, tp: Top, now: number, mini = false): Json {
+  const { change, percent, weighted, t } = tickerFields(info, tape, now);
   const lastPrice = price(info, t.last);
   const common = {
     openPrice: price(info, t.open),
     highPrice: price(info, t.high),
     lowPrice: price(info, t.low),
     volume: qty(info, t.volume),
-    quoteVolume: amount(t.quoteVolume),
+    quoteVolume: amount(t.quote),
     openTime: t.openTime,
     closeTime: t.closeTime,
     firstId: t.firstId,
@@ -138,8 +129,8 @@ export function ticker24hJson(info: MarketInfo, stats: MarketStats, tp: Top, now
 }
 
 /** <symbol>@ticker payload. */
-export function tickerEvent(info: MarketInfo, stats: MarketStats, tp: Top, now: number): Json {
-  const { change, percent, weighted, t } = tickerFields(info, stats, now);
+export function tickerEvent(info: MarketInfo, tape: TradeTape, tp: Top, now: number): Json {
+  const { change, percent, weighted, t } = tickerFields(info, tape, now);
   return {
     e: '24hrTicker',
     E: now,
@@ -158,7 +149,7 @@ export function tickerEvent(info: MarketInfo, stats: MarketStats, tp: Top, now: 
     h: price(info, t.high),
     l: price(info, t.low),
     v: qty(info, t.volume),
-    q: amount(t.quoteVolume),
+    q: amount(t.quote),
     O: t.openTime,
     C: t.closeTime,
     F: t.firstId,
@@ -168,8 +159,8 @@ export function tickerEvent(info: MarketInfo, stats: MarketStats, tp: Top, now: 
 }
 
 /** <symbol>@miniTicker payload. */
-export function miniTickerEvent(info: MarketInfo, stats: MarketStats, now: number): Json {
-  const t = stats.ticker(now);
+export function miniTickerEvent(info: MarketInfo, tape: TradeTape, now: number): Json {
+  const t = ticker24h(tape, now);
   return {
     e: '24hrMiniTicker',
     E: now,
@@ -179,7 +170,7 @@ export function miniTickerEvent(info: MarketInfo, stats: MarketStats, now: numbe
     h: price(info, t.high),
     l: price(info, t.low),
     v: qty(info, t.volume),
-    q: amount(t.quoteVolume),
+    q: amount(t.quote),
   };
 }
 

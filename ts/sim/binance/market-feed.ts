@@ -8,9 +8,11 @@
  * - <sym>@ticker, <sym>@miniTicker every 1000 ms; <sym>@kline_<i> every 1000 ms (1s) / 2000 ms.
  */
 import { EngineTrade, LevelChange, MarketInfo, MatchingEngine } from '../engine';
+import { top, topKey } from '../common/runtime';
+import { tapeTrade, TradeTape } from '../common/tape';
 import { price, qty } from './format';
-import { klineEvent, miniTickerEvent, tickerEvent, top } from './market-data';
-import { INTERVALS, Interval, MarketStats } from './stats';
+import { klineEvent, miniTickerEvent, tickerEvent } from './market-data';
+import { currentBar, INTERVALS, Interval } from './stats';
 import { StreamHub } from './stream-hub';
 
 class DiffBuffer {
@@ -49,7 +51,7 @@ interface AggPending {
 interface SymbolFeed {
   info: MarketInfo;
   stream: string;
-  stats: MarketStats;
+  tape: TradeTape;
   fast: DiffBuffer;
   slow: DiffBuffer;
   lastTop: string;
@@ -75,26 +77,24 @@ export class MarketFeed {
     });
   }
 
-  add(info: MarketInfo, stats: MarketStats): void {
+  /** Starts publishing a market, as its book is now. */
+  add(info: MarketInfo): void {
     this.feeds.set(info.symbol, {
       info,
       stream: info.symbol.toLowerCase(),
-      stats,
+      tape: new TradeTape(),
       fast: new DiffBuffer(),
       slow: new DiffBuffer(),
-      lastTop: '',
+      lastTop: topKey(top(this.engine, info.symbol)),
       aggSeq: 0,
       agg: undefined,
       klineOpen: new Map(),
     });
   }
 
-  /** Forgets pending diffs (the initial book build is part of every snapshot anyway). */
-  reset(): void {
-    for (const f of this.feeds.values()) {
-      f.fast.clear();
-      f.slow.clear();
-    }
+  /** The trade tape of a market. */
+  tape(symbol: string): TradeTape {
+    return (this.feeds.get(symbol) as SymbolFeed).tape;
   }
 
   /** The next non-empty diff depth event of the symbol is lost, so the one after jumps U. */
@@ -103,6 +103,16 @@ export class MarketFeed {
     if (!f) throw new RangeError(`unknown symbol ${symbol}`);
     f.fast.dropNext = true;
     f.slow.dropNext = true;
+  }
+
+  /** Sends pending diff depth events and partial books now. */
+  flush(): void {
+    this.fastTick();
+    const now = this.now();
+    for (const f of this.feeds.values()) {
+      this.flushDiff(f, f.slow, `${f.stream}@depth`, now);
+      for (const n of [5, 10, 20]) this.partial(f, `${f.stream}@depth${n}`, n);
+    }
   }
 
   /** Every 100 ms. */
@@ -121,8 +131,8 @@ export class MarketFeed {
     for (const f of this.feeds.values()) {
       this.flushDiff(f, f.slow, `${f.stream}@depth`, now);
       for (const n of [5, 10, 20]) this.partial(f, `${f.stream}@depth${n}`, n);
-      if (this.hub.has(`${f.stream}@ticker`)) this.hub.publish(`${f.stream}@ticker`, tickerEvent(f.info, f.stats, top(this.engine, f.info.symbol), now));
-      if (this.hub.has(`${f.stream}@miniTicker`)) this.hub.publish(`${f.stream}@miniTicker`, miniTickerEvent(f.info, f.stats, now));
+      if (this.hub.has(`${f.stream}@ticker`)) this.hub.publish(`${f.stream}@ticker`, tickerEvent(f.info, f.tape, top(this.engine, f.info.symbol), now));
+      if (this.hub.has(`${f.stream}@miniTicker`)) this.hub.publish(`${f.stream}@miniTicker`, miniTickerEvent(f.info, f.tape, now));
       for (const interval of INTERVALS) {
         if (interval !== '1s' && this.slowTicks % 2 !== 0) continue;
         this.kline(f, interval, now);
@@ -137,7 +147,7 @@ export class MarketFeed {
     f.slow.add(c);
     const bt = `${f.stream}@bookTicker`;
     const tp = top(this.engine, c.symbol);
-    const key = `${tp.bid?.[0]}:${tp.bid?.[1]}:${tp.ask?.[0]}:${tp.ask?.[1]}`;
+    const key = topKey(tp);
     if (key === f.lastTop) return;
     f.lastTop = key;
     if (!this.hub.has(bt)) return;
@@ -154,7 +164,7 @@ export class MarketFeed {
   private onTrade(t: EngineTrade): void {
     const f = this.feeds.get(t.symbol);
     if (!f) return;
-    f.stats.addTrade({ id: t.id, price: t.price, qty: t.qty, quote: t.quote, time: t.time, buyerIsMaker: t.buyerIsMaker });
+    f.tape.add(tapeTrade(this.engine, t));
     const name = `${f.stream}@trade`;
     if (this.hub.has(name)) {
       this.hub.publish(name, {
@@ -238,10 +248,10 @@ export class MarketFeed {
     const name = `${f.stream}@kline_${interval}`;
     if (!this.hub.has(name)) return;
     const prevOpen = f.klineOpen.get(interval);
-    const bar = f.stats.currentBar(interval, now);
+    const bar = currentBar(f.tape, interval, now);
     if (!bar) return;
     if (prevOpen !== undefined && prevOpen !== bar.openTime) {
-      const closed = f.stats.currentBar(interval, prevOpen);
+      const closed = currentBar(f.tape, interval, prevOpen);
       if (closed) this.hub.publish(name, klineEvent(f.info, closed, interval, true, now));
     }
     f.klineOpen.set(interval, bar.openTime);

@@ -6,13 +6,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { MarketInfo, MatchingEngine } from '../engine';
+import type { Faults } from '../common/faults';
+import { sendJson, top } from '../common/runtime';
+import type { TradeTape } from '../common/tape';
 import { checkTimestamp, KeyStore, restSignaturePayload, verifySignature } from './auth';
 import { BinanceError, E } from './errors';
 import { Json } from './format';
-import { bookTickerJson, depthJson, klineArray, ticker24hJson, top, tradeJson } from './market-data';
+import { bookTickerJson, depthJson, klineArray, ticker24hJson, tradeJson } from './market-data';
 import { int, limit, opt, Params, parseForm, req, stringArray, SymbolResolver } from './params';
 import { RateCounters } from './rate-limits';
-import { isInterval, MarketStats } from './stats';
+import { isInterval, klines } from './stats';
 import { Trading } from './trading';
 import { coinConfigs } from './wallet';
 
@@ -21,14 +24,14 @@ export interface RestContext {
   keys: KeyStore;
   trading: Trading;
   symbols: SymbolResolver;
-  stats: Map<string, MarketStats>;
+  /** The trade tape of a market. */
+  tape(info: MarketInfo): TradeTape;
   counters: RateCounters;
   now(): number;
   exchangeInfo(filter: { symbols?: string[]; symbolStatus?: string }): Json;
   deposits(account: string): Json[];
-  /** Fault hooks: a pending rate-limit reply, and the snapshot delay (ms). */
-  takeRateLimit(): { status: number; retryAfterSec: number } | undefined;
-  snapshotDelayMs(): number;
+  /** Pending rate-limit replies and the snapshot delay. */
+  faults: Faults;
   /** Runs `fn` after `ms` unless the server closes first. */
   later(ms: number, fn: () => void): void;
 }
@@ -76,7 +79,7 @@ export class RestApi {
         signed: false,
         run: ({ p }) => {
           const info = ctx.symbols.symbol(p);
-          return this.stats(info).recentTrades(limit(p, 'limit', 500, 1000)).map((tr) => tradeJson(info, tr));
+          return ctx.tape(info).recent(limit(p, 'limit', 500, 1000)).map((tr) => tradeJson(info, tr));
         },
       },
       'GET /api/v3/klines': { weight: 2, signed: false, run: ({ p }) => this.klines(p) },
@@ -87,13 +90,13 @@ export class RestApi {
         run: ({ p }) => {
           const type = opt(p, 'type') ?? 'FULL';
           if (type !== 'FULL' && type !== 'MINI') throw new BinanceError(400, -1139, 'Invalid ticker type.');
-          return many(p, (info) => ticker24hJson(info, this.stats(info), top(ctx.engine, info.symbol), ctx.now(), type === 'MINI'));
+          return many(p, (info) => ticker24hJson(info, ctx.tape(info), top(ctx.engine, info.symbol), ctx.now(), type === 'MINI'));
         },
       },
       'GET /api/v3/ticker/price': {
         weight: (p) => (p['symbol'] !== undefined ? 2 : 4),
         signed: false,
-        run: ({ p }) => many(p, (info) => ({ symbol: info.symbol, price: info.formatPrice(this.stats(info).last?.price ?? 0) })),
+        run: ({ p }) => many(p, (info) => ({ symbol: info.symbol, price: info.formatPrice(ctx.tape(info).last?.price ?? 0) })),
       },
       'GET /api/v3/ticker/bookTicker': {
         weight: (p) => (p['symbol'] !== undefined ? 2 : 4),
@@ -120,16 +123,6 @@ export class RestApi {
     };
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => this.dispatch(req, res, Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => res.destroy());
-  }
-
-  private stats(info: MarketInfo): MarketStats {
-    return this.ctx.stats.get(info.symbol) as MarketStats;
-  }
 
   private klines(p: Params): Array<Array<string | number>> {
     const info = this.ctx.symbols.symbol(p);
@@ -137,7 +130,7 @@ export class RestApi {
     if (!isInterval(interval)) throw E.badInterval();
     const startTime = int(p, 'startTime');
     const endTime = int(p, 'endTime');
-    const bars = this.stats(info).klines(interval, this.ctx.now(), {
+    const bars = klines(this.ctx.tape(info), interval, this.ctx.now(), {
       ...(startTime !== undefined ? { startTime } : {}),
       ...(endTime !== undefined ? { endTime } : {}),
       limit: limit(p, 'limit', 500, 1000),
@@ -145,17 +138,14 @@ export class RestApi {
     return bars.map((b) => klineArray(info, b));
   }
 
-  private dispatch(req: IncomingMessage, res: ServerResponse, body: string): void {
+  handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     const now = this.ctx.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
     const route = this.routes[`${req.method} ${url.pathname}`];
     const headers: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8' };
-    const send = (status: number, payload: unknown): void => {
-      res.writeHead(status, headers);
-      res.end(JSON.stringify(payload));
-    };
-    const limited = this.ctx.takeRateLimit();
+    const send = (status: number, payload: unknown): void => sendJson(res, status, payload, headers);
+    const limited = this.ctx.faults.takeRateLimit();
     if (limited) {
       headers['retry-after'] = String(limited.retryAfterSec);
       const until = now + limited.retryAfterSec * 1000;
@@ -183,7 +173,7 @@ export class RestApi {
         headers['x-mbx-order-count-10s'] = String(s);
         headers['x-mbx-order-count-1d'] = String(d);
       }
-      const delay = url.pathname === '/api/v3/depth' ? this.ctx.snapshotDelayMs() : 0;
+      const delay = url.pathname === '/api/v3/depth' ? this.ctx.faults.snapshotDelayMs : 0;
       if (delay > 0) this.ctx.later(delay, () => send(200, result));
       else send(200, result);
     } catch (err) {

@@ -55,9 +55,4 @@ export class StreamHub {
       } else c.send(raw);
     }
   }
-
-  /** Sends text to every connected client, subscribed or not (malformedFrame fault). */
-  broadcastRaw(text: string, clients: Iterable<StreamClient>): void {
-    for (const c of clients) c.send(text);
-  }
 }

@@ -5,29 +5,36 @@
  * ("Live Subscribing/Unsubscribing to streams", "Error Messages"). Unknown stream names are
  * accepted and simply never produce data.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { ConnLimits, SimSocket, SocketGate, SocketServer } from '../common/ws-server';
 import { StreamClient, StreamHub } from './stream-hub';
-import { ConnHooks, ConnLimits, ManagedConn } from './ws-conn';
 
 const METHODS = ['SUBSCRIBE', 'UNSUBSCRIBE', 'LIST_SUBSCRIPTIONS', 'SET_PROPERTY', 'GET_PROPERTY'];
 const ID_RE = /^[A-Za-z0-9_-]{1,36}$/;
 
-export class StreamConn implements StreamClient {
-  combined: boolean;
+/** The serverShutdown event sent when a connection's lifetime is over. */
+export function shutdownEvent(now: number): string {
+  return JSON.stringify({ e: 'serverShutdown', E: now });
+}
+
+export class StreamConn extends SimSocket implements StreamClient {
+  /** Whether payloads are wrapped as {"stream","data"}: /stream URLs, or SET_PROPERTY combined. */
+  combined = false;
   readonly streams = new Set<string>();
 
-  constructor(
-    readonly conn: ManagedConn,
-    combined: boolean,
-  ) {
-    this.combined = combined;
+  override subscribedTo(stream: string): boolean {
+    return this.streams.has(stream);
   }
 
-  send(text: string): void {
-    this.conn.send(text);
+  protected override lifetimeNotice(): void {
+    const ev = shutdownEvent(this.gate.now());
+    this.send(this.combined ? `{"stream":"!serverShutdown","data":${ev}}` : ev);
   }
+}
+
+/** The streams named by a stream URL (/ws, /ws/<stream>[/<stream>...], /stream?streams=a/b), and whether it is combined. */
+function urlStreams(path: string, query: URLSearchParams): { combined: boolean; streams: string[] } {
+  if (path.startsWith('/stream')) return { combined: true, streams: (query.get('streams') ?? '').split('/').filter((s) => s !== '') };
+  return { combined: false, streams: path.slice(4).split('/').filter((s) => s !== '').map(decodeURIComponent) };
 }
 
 /** Line/column (1-based) of a JSON.parse failure, for "Invalid JSON: expected value at line L column C". */
@@ -40,66 +47,31 @@ function jsonErrorPosition(text: string, err: unknown): { line: number; column: 
 }
 
 export class StreamServer {
-  readonly wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false });
-  readonly clients = new Set<StreamConn>();
+  readonly server: SocketServer<StreamConn>;
 
   constructor(
     private readonly hub: StreamHub,
-    private readonly limits: ConnLimits,
+    limits: ConnLimits,
     private readonly maxStreams: number,
-    private readonly hooks: Omit<ConnHooks, 'closed' | 'shutdownNotice'> & { shutdownEvent(): string },
-  ) {}
-
-  /** Handles an upgrade for /ws..., /stream; returns false when the path is not a stream path. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    const path = url.pathname;
-    let combined: boolean;
-    let streams: string[];
-    if (path === '/ws' || path === '/ws/') {
-      combined = false;
-      streams = [];
-    } else if (path.startsWith('/ws/')) {
-      combined = false;
-      streams = path.slice(4).split('/').filter((s) => s !== '').map(decodeURIComponent);
-    } else if (path === '/stream' || path === '/stream/') {
-      combined = true;
-      streams = (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '');
-    } else return false;
-    if (streams.length > this.maxStreams) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return true;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, path, combined, streams));
-    return true;
-  }
-
-  private attach(ws: WebSocket, path: string, combined: boolean, streams: string[]): void {
-    let client: StreamConn | undefined;
-    const conn = new ManagedConn(ws, 'stream', path, this.limits, {
-      ...this.hooks,
-      shutdownNotice: () => {
-        const ev = this.hooks.shutdownEvent();
-        conn.send(client?.combined ? `{"stream":"!serverShutdown","data":${ev}}` : ev);
+    gate: SocketGate,
+  ) {
+    const accepts = (p: string): boolean => p === '/ws' || p.startsWith('/ws/') || p === '/stream' || p === '/stream/';
+    this.server = new SocketServer<StreamConn>(accepts, {
+      refuse: (path, query) => (urlStreams(path, query).streams.length > maxStreams ? 400 : undefined),
+      create: (ws, path, query, id) => {
+        const c = new StreamConn(ws, path, query, id, gate, limits);
+        const { combined, streams } = urlStreams(path, query);
+        c.combined = combined;
+        for (const s of streams) hub.subscribe(c, s);
+        return c;
       },
-      closed: () => {
-        if (client) {
-          this.hub.removeClient(client);
-          this.clients.delete(client);
-        }
-      },
-    });
-    client = new StreamConn(conn, combined);
-    this.clients.add(client);
-    for (const s of streams) this.hub.subscribe(client, s);
-    const c = client;
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!conn.countIncoming()) return;
-      this.onMessage(c, isBinary ? data.toString('utf8') : data.toString());
+      message: (c, text) => this.onMessage(c, text),
+      closed: (c) => hub.removeClient(c),
     });
   }
 
   private reply(c: StreamConn, body: Record<string, unknown>): void {
-    c.conn.send(JSON.stringify(body));
+    c.send(JSON.stringify(body));
   }
 
   private onMessage(c: StreamConn, text: string): void {
@@ -156,26 +128,5 @@ export class StreamServer {
         return this.reply(c, { result: null, id });
       }
     }
-  }
-
-  /** Closes every stream connection matching the filter; returns how many. */
-  drop(match: (c: StreamConn) => boolean): number {
-    let n = 0;
-    for (const c of [...this.clients]) {
-      if (!match(c)) continue;
-      c.conn.terminate();
-      n++;
-    }
-    return n;
-  }
-
-  housekeeping(now: number): void {
-    for (const c of this.clients) c.conn.housekeeping(now);
-  }
-
-  close(): void {
-    for (const c of this.clients) c.conn.terminate();
-    this.clients.clear();
-    this.wss.close();
   }
 }

@@ -5,6 +5,7 @@
  * 5 USDT minimum notional); mid prices are arbitrary round numbers.
  */
 import type { MarketConfig } from '../engine';
+import { RuleBook, unifiedSymbol } from '../common/symbols';
 
 export interface SymbolSpec {
   /** Unified symbol, e.g. 'BTC/USDT'. */
@@ -32,18 +33,21 @@ interface Rules {
   mid: string;
 }
 
-const KNOWN: Record<string, Rules> = {
-  'BTC/USDT': { tickSize: '0.01', stepSize: '0.00001', minNotional: '5', mid: '60000' },
-  'ETH/USDT': { tickSize: '0.01', stepSize: '0.0001', minNotional: '5', mid: '3000' },
-  'BNB/USDT': { tickSize: '0.01', stepSize: '0.001', minNotional: '5', mid: '600' },
-  'SOL/USDT': { tickSize: '0.01', stepSize: '0.001', minNotional: '5', mid: '150' },
-  'XRP/USDT': { tickSize: '0.0001', stepSize: '0.1', minNotional: '5', mid: '0.6' },
-  'DOGE/USDT': { tickSize: '0.00001', stepSize: '1', minNotional: '1', mid: '0.15' },
-  'ETH/BTC': { tickSize: '0.00001', stepSize: '0.0001', minNotional: '0.0001', mid: '0.05' },
-  'BNB/BTC': { tickSize: '0.000001', stepSize: '0.001', minNotional: '0.0001', mid: '0.01' },
+const RULES: RuleBook<Rules> = {
+  known: {
+    'BTC/USDT': { tickSize: '0.01', stepSize: '0.00001', minNotional: '5', mid: '60000' },
+    'ETH/USDT': { tickSize: '0.01', stepSize: '0.0001', minNotional: '5', mid: '3000' },
+    'BNB/USDT': { tickSize: '0.01', stepSize: '0.001', minNotional: '5', mid: '600' },
+    'SOL/USDT': { tickSize: '0.01', stepSize: '0.001', minNotional: '5', mid: '150' },
+    'XRP/USDT': { tickSize: '0.0001', stepSize: '0.1', minNotional: '5', mid: '0.6' },
+    'DOGE/USDT': { tickSize: '0.00001', stepSize: '1', minNotional: '1', mid: '0.15' },
+    'ETH/BTC': { tickSize: '0.00001', stepSize: '0.0001', minNotional: '0.0001', mid: '0.05' },
+    'BNB/BTC': { tickSize: '0.000001', stepSize: '0.001', minNotional: '0.0001', mid: '0.01' },
+  },
+  fiatQuotes: new Set(['USDT', 'USDC', 'FDUSD', 'BUSD', 'TUSD', 'USD', 'EUR', 'TRY', 'BRL']),
+  fiat: { tickSize: '0.01', stepSize: '0.001', minNotional: '5', mid: '100' },
+  other: { tickSize: '0.0000001', stepSize: '0.1', minNotional: '0.0001', mid: '0.001' },
 };
-
-const FIAT_LIKE = new Set(['USDT', 'USDC', 'FDUSD', 'BUSD', 'TUSD', 'USD', 'EUR', 'TRY', 'BRL']);
 
 export const DEFAULT_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'BNB/USDT', 'ETH/BTC'];
 
@@ -57,18 +61,7 @@ export function eightDecimals(value: string): string {
 
 /** The spec of a unified ('BTC/USDT') or Binance ('BTCUSDT') symbol; unknown pairs get generic rules. */
 export function symbolSpec(symbol: string): SymbolSpec {
-  const parts = symbol.split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new RangeError(`simulator symbols are unified, like 'BTC/USDT' (got '${symbol}')`);
-  }
-  const base = parts[0].toUpperCase();
-  const quote = parts[1].toUpperCase();
-  const unified = `${base}/${quote}`;
-  const rules =
-    KNOWN[unified] ??
-    (FIAT_LIKE.has(quote)
-      ? { tickSize: '0.01', stepSize: '0.001', minNotional: '5', mid: '100' }
-      : { tickSize: '0.0000001', stepSize: '0.1', minNotional: '0.0001', mid: '0.001' });
+  const { base, quote, unified, rules } = unifiedSymbol(symbol, RULES);
   return {
     unified,
     id: base + quote,

@@ -4,10 +4,8 @@
  * Ed25519 session (session.logon); trading and account methods shared with REST; User Data
  * Stream subscriptions delivering {"subscriptionId":N,"event":{...}}.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
-import { WebSocket, WebSocketServer } from 'ws';
 import { MatchingEngine } from '../engine';
+import { ConnLimits, SimSocket, SocketGate, SocketServer } from '../common/ws-server';
 import { ApiKey, checkTimestamp, KeyStore, verifySignature, wsSignaturePayload } from './auth';
 import { BinanceError, E, fromEngine } from './errors';
 import { Json } from './format';
@@ -15,8 +13,8 @@ import { depthJson } from './market-data';
 import { fromJsonParams, limit, opt, Params, req, stringArray, SymbolResolver } from './params';
 import { RateCounters } from './rate-limits';
 import { Trading } from './trading';
+import { shutdownEvent } from './stream-server';
 import { UserSink, UserStreams } from './user-stream';
-import { ConnHooks, ConnLimits, ManagedConn } from './ws-conn';
 
 export interface ApiContext {
   engine: MatchingEngine;
@@ -32,20 +30,18 @@ export interface ApiContext {
   takeRateLimit(): { status: number; retryAfterSec: number } | undefined;
 }
 
-class ApiSession implements UserSink {
+class ApiSession extends SimSocket implements UserSink {
   key: ApiKey | undefined;
   authorizedSince: number | undefined;
   /** subscriptionId -> account. */
   readonly subs = new Map<number, string>();
   nextSubId = 0;
+  readonly returnRateLimits = this.query.get('returnRateLimits') !== 'false';
+  /** Connection time on the server's clock (session.status). */
+  readonly connectedSince = this.gate.now();
 
-  constructor(
-    readonly conn: ManagedConn,
-    readonly returnRateLimits: boolean,
-  ) {}
-
-  send(text: string): void {
-    this.conn.send(text);
+  protected override lifetimeNotice(): void {
+    this.send(`{"event":${shutdownEvent(this.gate.now())}}`);
   }
 }
 
@@ -59,15 +55,19 @@ interface MethodSpec {
 }
 
 export class ApiServer {
-  readonly wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false });
-  readonly sessions = new Set<ApiSession>();
+  readonly server: SocketServer<ApiSession>;
   private readonly methods: Record<string, MethodSpec>;
 
   constructor(
     private readonly ctx: ApiContext,
-    private readonly limits: ConnLimits,
-    private readonly hooks: Omit<ConnHooks, 'closed' | 'shutdownNotice'> & { shutdownEvent(): string },
+    limits: ConnLimits,
+    gate: SocketGate,
   ) {
+    this.server = new SocketServer<ApiSession>((path) => path === '/ws-api/v3', {
+      create: (ws, path, query, id) => new ApiSession(ws, path, query, id, gate, limits),
+      message: (s, text) => this.onMessage(s, text),
+      closed: (s) => ctx.users.removeSink(s),
+    });
     const t = ctx.trading;
     const acct = (key: ApiKey | undefined): string => (key as ApiKey).account;
     this.methods = {
@@ -110,32 +110,6 @@ export class ApiServer {
       'userDataStream.unsubscribe': { weight: 2, security: 'none', run: (s, p) => this.unsubscribe(s, p) },
       'session.subscriptions': { weight: 2, security: 'none', run: (s) => [...s.subs.keys()].map((subscriptionId) => ({ subscriptionId })) },
     };
-  }
-
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    if (url.pathname !== '/ws-api/v3') return false;
-    const rrl = url.searchParams.get('returnRateLimits') !== 'false';
-    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      let session: ApiSession | undefined;
-      const conn = new ManagedConn(ws, 'api', url.pathname, this.limits, {
-        ...this.hooks,
-        shutdownNotice: () => conn.send(`{"event":${this.hooks.shutdownEvent()}}`),
-        closed: () => {
-          if (session) {
-            this.ctx.users.removeSink(session);
-            this.sessions.delete(session);
-          }
-        },
-      });
-      session = new ApiSession(conn, rrl);
-      this.sessions.add(session);
-      const s = session;
-      ws.on('message', (data: Buffer) => {
-        if (!conn.countIncoming()) return;
-        this.onMessage(s, data.toString());
-      });
-    });
-    return true;
   }
 
   private respond(s: ApiSession, id: unknown, status: number, body: { result?: unknown; error?: unknown }, rateLimits: unknown[] | undefined): void {
@@ -224,7 +198,7 @@ export class ApiServer {
     return {
       apiKey: s.key?.apiKey ?? null,
       authorizedSince: s.authorizedSince ?? null,
-      connectedSince: s.conn.connectedSince,
+      connectedSince: s.connectedSince,
       returnRateLimits: s.returnRateLimits,
       serverTime: this.ctx.now(),
       userDataStream: s.subs.size > 0,
@@ -250,25 +224,5 @@ export class ApiServer {
       this.ctx.users.remove(account, s);
     }
     return {};
-  }
-
-  drop(match: (conn: ManagedConn) => boolean): number {
-    let n = 0;
-    for (const s of [...this.sessions]) {
-      if (!match(s.conn)) continue;
-      s.conn.terminate();
-      n++;
-    }
-    return n;
-  }
-
-  housekeeping(now: number): void {
-    for (const s of this.sessions) s.conn.housekeeping(now);
-  }
-
-  close(): void {
-    for (const s of this.sessions) s.conn.terminate();
-    this.sessions.clear();
-    this.wss.close();
   }
 }

@@ -1,57 +1,129 @@
 /**
- * Fault injection on the market-data simulators (Kraken, OKX), in the style of the Binance
- * simulator's sim.faults: drop connections, lose a book update (skipSequence), corrupt the next book
- * checksum, send a malformed frame, go silent, answer REST with a rate-limit error, delay REST book
- * snapshots.
+ * Fault injection on a running simulator (sim.faults), one set for every exchange: drop
+ * connections, lose a book update (skipSequence), corrupt the next book checksum, send a malformed
+ * frame, go silent (no data, no replies, no pongs, no server pings), reject logins, answer REST (or
+ * the WebSocket API) with the exchange's rate-limit error, skew the server's clock, delay REST book
+ * snapshots. A fault the exchange has nothing for (a checksum on Binance, logins on a public-only
+ * simulator) throws; `supports(name)` says which apply.
  */
+import type { SimSocket, SocketGate, SocketServer } from './ws-server';
 
-export interface SocketFilter {
-  /** Only connections whose path matches (e.g. '/ws/v5/public', /business/). */
+export interface DropFilter {
+  /** 'stream' (market data sockets), 'api' (WebSocket trading / private API) or both (default). */
+  kind?: SocketKind;
+  /** Only connections whose path matches (e.g. '/stream', /^\/ws\//, '/ws/v5/business'). */
   path?: string | RegExp;
+  /**
+   * Only connections subscribed to this stream, in the exchange's own naming: Binance
+   * 'btcusdt@depth', Kraken 'book:BTC/USD' ('ohlc:BTC/USD:5'), OKX 'books:BTC-USDT'.
+   */
+  stream?: string;
 }
 
-export interface RestRateLimit {
-  /** HTTP status of the refusal (default 429). */
+export interface RateLimitFault {
+  /** HTTP status of the refusal (default 429; Binance also 418). */
   status?: number;
-  /** Retry-After header value in seconds (default 1; 0 = no header). */
+  /** Retry-After in seconds (default 1; 0 = no header where the exchange may omit it). */
   retryAfterSec?: number;
-  /** How many REST requests are refused (default 1). */
+  /** How many requests are refused (default 1). */
   count?: number;
+  /** Which API refuses: 'rest' (default) or 'wsApi' (the WebSocket API, where there is one). */
+  api?: 'rest' | 'wsApi';
 }
+
+export type SocketKind = 'stream' | 'api';
+
+export interface SocketGroup {
+  kind: SocketKind;
+  server: SocketServer<SimSocket>;
+}
+
+/** What a simulator has beyond public market data over sockets, and so which faults apply to it. */
+export interface FaultFeatures {
+  /** Its books carry checksums (corruptChecksum). */
+  checksums: boolean;
+  /** It has logins (rejectLogins). */
+  logins: boolean;
+  /** It has a WebSocket API that can be rate-limited (rateLimit({ api: 'wsApi' })). */
+  wsApi: boolean;
+}
+
+export type FaultName =
+  | 'dropConnections' | 'skipSequence' | 'corruptChecksum' | 'malformedFrame' | 'silence'
+  | 'rejectLogins' | 'rateLimit' | 'wsApiRateLimit' | 'skewClock' | 'delaySnapshots';
 
 /** What the faults act on; implemented by each simulator server. */
-export interface MarketFaultTarget {
-  drop(filter: SocketFilter): number;
+export interface FaultTarget {
+  exchange: string;
+  /** Its socket servers (read when a fault acts). */
+  sockets(): readonly SocketGroup[];
+  /** Loses the next book update of a market (exchange symbol or unified). */
   skipSequence(symbol: string): void;
   corruptChecksum(symbol: string): void;
-  malformed(text: string): number;
-  setSilenced(on: boolean): void;
-  setTimer(ms: number, fn: () => void): () => void;
+  /** Runs `fn` after `ms` unless the server closes first; returns a cancel function. */
+  later(ms: number, fn: () => void): () => void;
+  setClockSkew(ms: number): void;
+  /** A truncated frame of this protocol, sent by malformedFrame() by default. */
+  malformedSample: string;
+  features: FaultFeatures;
 }
 
-export class MarketFaults {
+interface PendingLimit {
+  status: number;
+  retryAfterSec: number;
+  count: number;
+}
+
+export class Faults {
   /** What the silence fault has withheld so far (pongs to protocol pings, outgoing frames). */
   readonly withheld = { pongs: 0, frames: 0 };
-  /** Delay (ms) of REST order book replies; the book is read when the reply goes out. */
+  /** Delay (ms) of REST order book replies (see delaySnapshots()). */
   snapshotDelayMs = 0;
-  private pendingRateLimit: { status: number; retryAfterSec: number; count: number } | undefined;
+  /** The server's clock minus the machine's (ms): see skewClock(). */
+  clockSkewMs = 0;
+  /** Logins are refused (see rejectLogins()). */
+  loginsRejected = false;
+  /** The socket side of silence, for the simulator's sockets. */
+  readonly gate: SocketGate;
+  private readonly pendingLimits: Partial<Record<'rest' | 'wsApi', PendingLimit>> = {};
   private silenced = false;
   private cancelResume: (() => void) | undefined;
 
-  constructor(
-    private readonly target: MarketFaultTarget,
-    private readonly defaultMalformed: string,
-  ) {}
+  constructor(private readonly target: FaultTarget) {
+    this.gate = {
+      now: () => Date.now() + this.clockSkewMs,
+      silenced: () => this.silenced,
+      withheld: (what) => {
+        if (what === 'pong') this.withheld.pongs++;
+        else this.withheld.frames++;
+      },
+    };
+  }
+
+  /** Whether this simulator has what the fault acts on. */
+  supports(name: FaultName): boolean {
+    const f = this.target.features;
+    if (name === 'corruptChecksum') return f.checksums;
+    if (name === 'rejectLogins') return f.logins;
+    if (name === 'wsApiRateLimit') return f.wsApi;
+    return true;
+  }
 
   /** Terminates matching WebSocket connections (all by default); returns how many. */
-  dropConnections(filter: SocketFilter = {}): number {
-    return this.target.drop(filter);
+  dropConnections(filter: DropFilter = {}): number {
+    let n = 0;
+    for (const { kind, server } of this.target.sockets()) {
+      if (filter.kind !== undefined && filter.kind !== kind) continue;
+      n += server.drop((c) => pathMatches(filter, c.path) && (filter.stream === undefined || c.subscribedTo(filter.stream)));
+    }
+    return n;
   }
 
   /**
-   * The next book update of `symbol` is lost on every connection subscribed to it: OKX's next
-   * update then names a prevSeqId the client never saw; Kraken (no sequence numbers) publishes
-   * the next checksum over a book the client does not have.
+   * The next book update of `symbol` (unified, or the exchange's id) is lost on every connection
+   * subscribed to it: Binance's next diff depth event then jumps U, OKX's next update names a
+   * prevSeqId the client never saw, Kraken (no sequence numbers) publishes the next checksum over a
+   * book the client does not have.
    */
   skipSequence(symbol: string): void {
     this.target.skipSequence(symbol);
@@ -59,62 +131,95 @@ export class MarketFaults {
 
   /** The next book message (snapshot or update) of `symbol` carries a wrong checksum. */
   corruptChecksum(symbol: string): void {
+    this.require('corruptChecksum', 'book checksums');
     this.target.corruptChecksum(symbol);
   }
 
-  /** Sends a text frame that is not valid JSON to every connection; returns how many got it. */
-  malformedFrame(text = this.defaultMalformed): number {
-    return this.target.malformed(text);
+  /** Sends a text frame that is not valid JSON to every market data connection; returns how many got it. */
+  malformedFrame(text = this.target.malformedSample): number {
+    let n = 0;
+    for (const { kind, server } of this.target.sockets()) if (kind === 'stream') n += server.broadcast(text);
+    return n;
   }
 
-  /** Withholds every outgoing frame (data, replies, heartbeats, pongs) for `ms` or until resume(). */
+  /** Withholds every outgoing frame (data, replies, events), pong and server ping for `ms` or until resume(). */
   silence(ms?: number): void {
     this.cancelResume?.();
     this.cancelResume = undefined;
     this.silenced = true;
-    this.target.setSilenced(true);
-    if (ms !== undefined && ms > 0) this.cancelResume = this.target.setTimer(ms, () => this.resume());
+    if (ms !== undefined && ms > 0) this.cancelResume = this.target.later(ms, () => this.resume());
   }
 
   resume(): void {
     this.cancelResume?.();
     this.cancelResume = undefined;
     this.silenced = false;
-    this.target.setSilenced(false);
   }
 
   get isSilenced(): boolean {
     return this.silenced;
   }
 
-  /** The next `count` REST requests are refused with the exchange's rate-limit error. */
-  rateLimit(opts: RestRateLimit = {}): void {
-    this.pendingRateLimit = { status: opts.status ?? 429, retryAfterSec: opts.retryAfterSec ?? 1, count: opts.count ?? 1 };
+  /** Refuses logins (Binance: session.logon and userDataStream.subscribe.signature, -2015). */
+  rejectLogins(on = true): void {
+    this.require('rejectLogins', 'logins');
+    this.loginsRejected = on;
   }
 
-  /** Delays REST order book replies by `ms` (0 turns it off). */
+  /**
+   * The next `count` REST requests (or, with `api: 'wsApi'`, WebSocket API requests) are refused
+   * with the exchange's rate-limit error and `status`: Binance -1003 (REST with Retry-After, the
+   * WebSocket API with `error.data.retryAfter`), Kraken `EGeneral:Too many requests`, OKX 50011.
+   */
+  rateLimit(opts: RateLimitFault = {}): void {
+    const api = opts.api ?? 'rest';
+    if (api === 'wsApi') this.require('wsApiRateLimit', 'WebSocket API');
+    this.pendingLimits[api] = { status: opts.status ?? 429, retryAfterSec: opts.retryAfterSec ?? 1, count: opts.count ?? 1 };
+  }
+
+  /**
+   * From now on the server's clock runs `ms` ahead of the machine's (negative: behind), as a real
+   * exchange's clock does from a client with a drifting clock: timestamps of signed requests are
+   * checked against it (Binance -1021), and every time the server reports comes from it.
+   */
+  skewClock(ms: number): void {
+    this.clockSkewMs = ms;
+    this.target.setClockSkew(ms);
+  }
+
+  /**
+   * Delays REST order book replies by `ms` (0 turns it off). Binance takes the snapshot when the
+   * request arrives; Kraken and OKX read the book when the reply goes out.
+   */
   delaySnapshots(ms: number): void {
     this.snapshotDelayMs = Math.max(0, ms);
   }
 
-  /** Consumes one pending rate-limit refusal, if any. */
-  takeRateLimit(): { status: number; retryAfterSec: number } | undefined {
-    const r = this.pendingRateLimit;
+  /** Consumes one pending rate-limit refusal of the REST API (or the WebSocket API), if any. */
+  takeRateLimit(api: 'rest' | 'wsApi' = 'rest'): { status: number; retryAfterSec: number } | undefined {
+    const r = this.pendingLimits[api];
     if (!r) return undefined;
-    if (--r.count <= 0) this.pendingRateLimit = undefined;
+    if (--r.count <= 0) delete this.pendingLimits[api];
     return { status: r.status, retryAfterSec: r.retryAfterSec };
   }
 
   /** Turns every fault off. */
   reset(): void {
     this.resume();
+    this.loginsRejected = false;
     this.snapshotDelayMs = 0;
-    this.pendingRateLimit = undefined;
+    this.skewClock(0);
+    delete this.pendingLimits.rest;
+    delete this.pendingLimits.wsApi;
+  }
+
+  private require(name: FaultName, what: string): void {
+    if (!this.supports(name)) throw new RangeError(`the ${this.target.exchange} simulator has no ${what} (faults.supports('${name}') is false)`);
   }
 }
 
 /** Whether a socket path passes a filter. */
-export function pathMatches(filter: SocketFilter, path: string): boolean {
+export function pathMatches(filter: { path?: string | RegExp }, path: string): boolean {
   const f = filter.path;
   if (f === undefined) return true;
   return typeof f === 'string' ? path === f || path.startsWith(f) : f.test(path);

@@ -50,3 +50,14 @@ export function jsonObject(fields: Array<[string, unknown, boolean?]>): string {
   }
   return `{${parts.join(',')}}`;
 }
+
+/** A JSON object text parsed; undefined for invalid JSON and for anything but an object (arrays, null, scalars). */
+export function parseObject(text: string): Record<string, unknown> | undefined {
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined;
+}

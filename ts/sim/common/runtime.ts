@@ -1,13 +1,15 @@
 /**
- * What every market-data simulator needs around its protocol code: the matching engine with its
- * markets, the seeded synthetic order flow (deep books at start, then a step every `tickMs`), one
- * HTTP server for REST and WebSocket upgrades, timers that die with the server, pause / resume /
- * tick, and a close() that frees everything.
+ * What every simulator needs around its protocol code: the matching engine with its markets, the
+ * seeded synthetic order flow (deep books at start, then a step every `tickMs`), the server's clock
+ * (the machine's, or skewed by the skewClock fault), one HTTP server for REST and WebSocket
+ * upgrades, timers that die with the server, pause / resume / tick, and a close() that frees
+ * everything.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
 import { MarketConfig, MatchingEngine, OrderFlow } from '../engine';
+import { refuseUpgrade } from './ws-server';
 
 export interface RuntimeOptions {
   port: number;
@@ -19,6 +21,13 @@ export interface RuntimeOptions {
   levels: number;
 }
 
+/** Base URLs of a simulator for the exchange constructor's `urls` option. */
+export interface SimUrls {
+  rest: string;
+  ws: string;
+  [name: string]: string;
+}
+
 export interface RuntimeMarket {
   config: MarketConfig;
   /** Starting mid price of the synthetic flow. */
@@ -26,7 +35,8 @@ export interface RuntimeMarket {
 }
 
 export interface RuntimeHandlers {
-  http(req: IncomingMessage, res: ServerResponse): void;
+  /** A request, once its body has been read. */
+  http(req: IncomingMessage, res: ServerResponse, body: string): void;
   /** Takes an upgrade (returns true) or lets it be refused with 404. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
   /** Called once when close() starts (sockets, feeds). */
@@ -37,6 +47,8 @@ export class SimRuntime {
   readonly engine: MatchingEngine;
   readonly flow: OrderFlow;
   port = 0;
+  /** The server's clock minus the machine's (ms): the skewClock fault. */
+  clockSkewMs = 0;
   private readonly server: Server;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly pending = new Set<NodeJS.Timeout>();
@@ -48,7 +60,7 @@ export class SimRuntime {
     markets: RuntimeMarket[],
     private readonly handlers: RuntimeHandlers,
   ) {
-    this.engine = new MatchingEngine({ seed: opts.seed, now: () => Date.now() });
+    this.engine = new MatchingEngine({ seed: opts.seed, now: () => this.now() });
     for (const m of markets) this.engine.addMarket(m.config);
     this.flow = new OrderFlow(
       this.engine,
@@ -56,15 +68,19 @@ export class SimRuntime {
       { seed: opts.seed, levels: opts.levels },
     );
     this.flow.init();
-    this.server = createServer((req, res) => handlers.http(req, res));
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => handlers.http(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('error', () => res.destroy());
+    });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.closed) {
         socket.destroy();
         return;
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (handlers.upgrade(req, socket, head, url)) return;
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (!handlers.upgrade(req, socket, head, url)) refuseUpgrade(socket, 404);
     });
   }
 
@@ -88,10 +104,18 @@ export class SimRuntime {
     return this.port;
   }
 
-  /** Base URL host part (IPv6 hosts in brackets). */
-  get urlHost(): string {
+  /** The server's clock (ms). */
+  now(): number {
+    return Date.now() + this.clockSkewMs;
+  }
+
+  /** Base URLs (scheme://host:port, no path): `rest` over HTTP, `ws` and every one of `sockets` over WebSocket. */
+  urls(sockets: readonly string[] = []): SimUrls {
     const h = this.opts.host;
-    return h.includes(':') ? `[${h}]` : h;
+    const base = `${h.includes(':') ? `[${h}]` : h}:${this.port}`;
+    const out: SimUrls = { rest: `http://${base}`, ws: `ws://${base}` };
+    for (const name of sockets) out[name] = `ws://${base}`;
+    return out;
   }
 
   /** Runs `fn` every `ms` until close(). */
@@ -162,4 +186,24 @@ export function truthBook(engine: MatchingEngine, symbol: string): TruthBook {
   const d = engine.depth(symbol);
   const conv = ([p, q]: [number, number]): [number, number] => [info.priceNumber(p), info.qtyNumber(q)];
   return { bids: d.bids.map(conv), asks: d.asks.map(conv), lastUpdateId: d.updateId };
+}
+
+/** Best bid and ask of a market: [ticks, steps]. */
+export interface Top {
+  bid?: [number, number];
+  ask?: [number, number];
+}
+
+export function top(engine: MatchingEngine, symbol: string): Top {
+  const b = engine.bookSide(symbol, 'bid').best();
+  const a = engine.bookSide(symbol, 'ask').best();
+  const t: Top = {};
+  if (b) t.bid = [b.price, b.total];
+  if (a) t.ask = [a.price, a.total];
+  return t;
+}
+
+/** A key that changes whenever the best bid or ask (price or quantity) does. */
+export function topKey(t: Top): string {
+  return `${t.bid?.[0]}:${t.bid?.[1]}:${t.ask?.[0]}:${t.ask?.[1]}`;
 }

@@ -1,23 +1,28 @@
 /**
- * Per-market trade tape for the simulators that are not Binance: the recent public trades, second
- * and minute candles, candles of any period built from them (fixed periods aligned to an anchor and
- * a time zone, or calendar months), and windowed statistics (rolling 24 h, since midnight).
- * Quantities are engine steps, prices engine ticks, quote amounts 10^-16 units.
+ * Per-market trade tape of every simulator: the recent public trades, second and minute candles,
+ * candles of any period built from them (fixed periods aligned to an anchor and a time zone, or
+ * calendar months: Binance's weeks from Monday, OKX's Hong Kong days), and windowed statistics
+ * (rolling 24 h, since midnight). Quantities are engine steps, prices engine ticks, quote amounts
+ * 10^-16 units.
  */
-import type { Side } from '../engine';
+import type { EngineTrade, MatchingEngine } from '../engine';
 
-export interface TapeTrade {
-  id: number;
-  /** Ticks. */
-  price: number;
-  /** Steps. */
-  qty: number;
-  /** price * qty in 10^-16 quote units. */
-  quote: bigint;
-  time: number;
-  takerSide: Side;
-  /** The taker's order type. */
+/** A public trade as the tape keeps it (ticks, steps, 10^-16 quote units), with the taker's order type. */
+export interface TapeTrade extends Pick<EngineTrade, 'id' | 'price' | 'qty' | 'quote' | 'time' | 'takerSide'> {
   takerType: 'market' | 'limit';
+}
+
+/** The tape record of an engine trade (the taker's type looked up while the order is known). */
+export function tapeTrade(engine: MatchingEngine, t: EngineTrade): TapeTrade {
+  return {
+    id: t.id,
+    price: t.price,
+    qty: t.qty,
+    quote: t.quote,
+    time: t.time,
+    takerSide: t.takerSide,
+    takerType: engine.getOrder(t.symbol, { orderId: t.takerOrderId })?.type === 'MARKET' ? 'market' : 'limit',
+  };
 }
 
 export interface Candle {
@@ -30,6 +35,12 @@ export interface Candle {
   volume: number;
   quote: bigint;
   count: number;
+  /** Trade ids of the first and last trade (-1 when empty). */
+  firstId: number;
+  lastId: number;
+  /** What takers bought: steps and 10^-16 quote units. */
+  takerBuyVolume: number;
+  takerBuyQuote: bigint;
 }
 
 /**
@@ -53,6 +64,11 @@ export interface WindowStats {
   volume: number;
   quote: bigint;
   count: number;
+  /** Trade ids of the first and last trade in the window (-1 when none). */
+  firstId: number;
+  lastId: number;
+  /** Close of the last minute before the window (its open when none, 0 before the first trade). */
+  prevClose: number;
 }
 
 const MAX_TRADES = 1000;
@@ -81,7 +97,10 @@ export function nextBucket(start: number, p: Period): number {
 }
 
 function empty(openTime: number, price: number): Candle {
-  return { openTime, open: price, high: price, low: price, close: price, volume: 0, quote: 0n, count: 0 };
+  return {
+    openTime, open: price, high: price, low: price, close: price, volume: 0, quote: 0n, count: 0,
+    firstId: -1, lastId: -1, takerBuyVolume: 0, takerBuyQuote: 0n,
+  };
 }
 
 function merge(into: Candle, c: Candle): void {
@@ -90,6 +109,7 @@ function merge(into: Candle, c: Candle): void {
     into.open = c.open;
     into.high = c.high;
     into.low = c.low;
+    into.firstId = c.firstId;
   } else {
     into.high = Math.max(into.high, c.high);
     into.low = Math.min(into.low, c.low);
@@ -98,6 +118,9 @@ function merge(into: Candle, c: Candle): void {
   into.volume += c.volume;
   into.quote += c.quote;
   into.count += c.count;
+  into.lastId = c.lastId;
+  into.takerBuyVolume += c.takerBuyVolume;
+  into.takerBuyQuote += c.takerBuyQuote;
 }
 
 export class TradeTape {
@@ -130,12 +153,14 @@ export class TradeTape {
 
   /**
    * Candles of `p` from the first trade on, empty periods carried at the last close, up to the one
-   * containing `now`; oldest first. Empty before the first trade.
+   * containing `now`; oldest first. Empty before the first trade. With `until` (< now), only the
+   * trades of the seconds (minutes) opening at or before it count, and no empty periods follow.
    */
-  candles(p: Period, now: number): Candle[] {
+  candles(p: Period, now: number, until = Infinity): Candle[] {
     const source = (p.ms ?? Infinity) < 60_000 ? this.seconds : this.minutes;
     const out: Candle[] = [];
     for (const c of source) {
+      if (c.openTime > until) break;
       const start = bucketStart(c.openTime, p);
       let bar = out[out.length - 1];
       if (!bar || bar.openTime !== start) {
@@ -145,7 +170,7 @@ export class TradeTape {
       }
       merge(bar, c);
     }
-    if (out.length > 0) this.fill(out, nextBucket(bucketStart(now, p), p), p);
+    if (out.length > 0 && until >= now) this.fill(out, nextBucket(bucketStart(now, p), p), p);
     return out;
   }
 
@@ -168,8 +193,11 @@ export class TradeTape {
     const start = Math.floor(from / 60_000) * 60_000;
     let i = this.minutes.length;
     while (i > 0 && (this.minutes[i - 1] as Candle).openTime >= start) i--;
+    const before = this.minutes[i - 1];
     for (; i < this.minutes.length; i++) merge(agg, this.minutes[i] as Candle);
-    return { open: agg.open, high: agg.high, low: agg.low, volume: agg.volume, quote: agg.quote, count: agg.count };
+    const prevClose = before ? before.close : agg.count > 0 ? agg.open : 0;
+    const { open, high, low, volume, quote, count, firstId, lastId } = agg;
+    return { open, high, low, volume, quote, count, firstId, lastId, prevClose };
   }
 
   private addTo(list: Candle[], t: TapeTrade, ms: number, max: number): void {
@@ -180,7 +208,11 @@ export class TradeTape {
       list.push(bar);
       if (list.length > max) list.shift();
     }
-    merge(bar, { openTime: start, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.qty, quote: t.quote, count: 1 });
+    const buy = t.takerSide === 'BUY';
+    merge(bar, {
+      openTime: start, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.qty, quote: t.quote, count: 1,
+      firstId: t.id, lastId: t.id, takerBuyVolume: buy ? t.qty : 0, takerBuyQuote: buy ? t.quote : 0n,
+    });
   }
 
   /** Appends empty candles after the last one up to (not including) the bucket opening at `until`. */

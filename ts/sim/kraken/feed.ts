@@ -14,9 +14,10 @@ import { EngineTrade, MarketInfo, MatchingEngine } from '../engine';
 import { applyChanges, BookWindow, sortLevels, TickLevel, WindowChanges } from '../common/book-window';
 import { rfc3339 } from '../common/format';
 import { SimSocket } from '../common/ws-server';
-import { TapeTrade, TradeTape } from '../common/tape';
+import { TapeTrade, tapeTrade, TradeTape } from '../common/tape';
+import { top, topKey } from '../common/runtime';
 import { bookChecksum, bookMessage } from './format';
-import { candleElement, periodOf, tickerElement, top, tradeElement } from './market-data';
+import { candleElement, periodOf, tickerElement, tradeElement } from './market-data';
 import type { KrakenPair } from './symbols';
 
 export type Channel = 'book' | 'ticker' | 'trade' | 'ohlc';
@@ -37,6 +38,10 @@ export interface Sub {
 export class KrakenConn extends SimSocket {
   /** Subscription key ('book:BTC/USD', 'ohlc:BTC/USD:5') -> subscription. */
   readonly subs = new Map<string, Sub>();
+
+  override subscribedTo(stream: string): boolean {
+    return this.subs.has(stream);
+  }
 }
 
 interface Group {
@@ -183,7 +188,7 @@ export class KrakenFeed {
   // ------------------------------------------------------------------ publishing
 
   /** Sends every book subscriber what changed since the last flush (and bbo tickers). */
-  flushBooks(): void {
+  flush(): void {
     for (const f of this.feeds.values()) {
       if (f.skipPending && f.groups.size > 0) {
         f.skipPending = false;
@@ -240,8 +245,7 @@ export class KrakenFeed {
   }
 
   private bbo(f: PairFeed): void {
-    const tp = top(this.engine, f.pair.key);
-    const key = `${tp.bid?.[0]}:${tp.bid?.[1]}:${tp.ask?.[0]}:${tp.ask?.[1]}`;
+    const key = topKey(top(this.engine, f.pair.key));
     if (key === f.lastBbo) return;
     f.lastBbo = key;
     const subs = [...f.tickers].filter((s) => s.trigger === 'bbo');
@@ -252,18 +256,7 @@ export class KrakenFeed {
 
   private settled(f: PairFeed | undefined): void {
     if (!f || f.pending.length === 0) return;
-    const trades: TapeTrade[] = f.pending.map((t) => {
-      const taker = this.engine.getOrder(t.symbol, { orderId: t.takerOrderId });
-      return {
-        id: t.id,
-        price: t.price,
-        qty: t.qty,
-        quote: t.quote,
-        time: t.time,
-        takerSide: t.takerSide,
-        takerType: taker?.type === 'MARKET' ? 'market' : 'limit',
-      };
-    });
+    const trades = f.pending.map((t) => tapeTrade(this.engine, t));
     f.pending = [];
     for (const t of trades) f.tape.add(t);
     if (f.trades.size > 0) {

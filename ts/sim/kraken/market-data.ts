@@ -4,9 +4,10 @@
  * "Ticker, trade and instrument channels") and krakenfx/api-specs spot-rest openapi_v3.yaml
  * (Ticker, Trades, OHLC examples).
  */
-import { formatScaled, MarketInfo, MatchingEngine } from '../engine';
+import { formatScaled, MarketInfo } from '../engine';
 import { Candle, Period, TapeTrade, TradeTape, WindowStats } from '../common/tape';
 import { jsonObject, rfc3339 } from '../common/format';
+import type { Top } from '../common/runtime';
 import { px, qty, restLot, restPx } from './format';
 import type { KrakenPair } from './symbols';
 
@@ -16,20 +17,6 @@ export const KRAKEN_INTERVALS = [1, 5, 15, 30, 60, 240, 1440, 10080, 21600];
 /** Kraken candles are aligned to the epoch (weeks start on Thursday 00:00 UTC). */
 export function periodOf(minutes: number): Period {
   return { ms: minutes * 60_000 };
-}
-
-export interface Top {
-  bid?: [number, number];
-  ask?: [number, number];
-}
-
-export function top(engine: MatchingEngine, symbol: string): Top {
-  const b = engine.bookSide(symbol, 'bid').best();
-  const a = engine.bookSide(symbol, 'ask').best();
-  const t: Top = {};
-  if (b) t.bid = [b.price, b.total];
-  if (a) t.ask = [a.price, a.total];
-  return t;
 }
 
 /** Volume-weighted average price of a window at `decimals` ('0' when nothing traded). */

@@ -8,9 +8,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { MatchingEngine } from '../engine';
-import type { MarketFaults } from '../common/faults';
-import { sendJson } from '../common/runtime';
-import { periodOf, KRAKEN_INTERVALS, restCandle, restTicker, restTrade, top } from './market-data';
+import type { Faults } from '../common/faults';
+import { sendJson, SimRuntime, top } from '../common/runtime';
+import { periodOf, KRAKEN_INTERVALS, restCandle, restTicker, restTrade } from './market-data';
 import type { KrakenFeed, PairFeed } from './feed';
 import { restLot, restPx, rfc1123Short } from './format';
 import { findPair, KrakenPair } from './symbols';
@@ -31,13 +31,15 @@ type Params = URLSearchParams;
 export class KrakenRest {
   private readonly routes: Record<string, (p: Params, now: number) => unknown>;
 
+  private readonly engine: MatchingEngine;
+
   constructor(
-    private readonly engine: MatchingEngine,
+    private readonly runtime: SimRuntime,
     private readonly feed: KrakenFeed,
     private readonly pairs: readonly KrakenPair[],
-    private readonly faults: MarketFaults,
-    private readonly later: (ms: number, fn: () => void) => void,
+    private readonly faults: Faults,
   ) {
+    this.engine = runtime.engine;
     this.routes = {
       '/0/public/Time': (_p, now) => ({ unixtime: Math.floor(now / 1000), rfc1123: rfc1123Short(now) }),
       '/0/public/SystemStatus': (_p, now) => ({ status: 'online', timestamp: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z') }),
@@ -57,14 +59,7 @@ export class KrakenRest {
     };
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => this.dispatch(req, res, Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => res.destroy());
-  }
-
-  private dispatch(req: IncomingMessage, res: ServerResponse, body: string): void {
+  handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const limited = this.faults.takeRateLimit();
     if (limited) {
@@ -81,14 +76,14 @@ export class KrakenRest {
     if (req.method === 'POST' && body) for (const [k, v] of new URLSearchParams(body)) if (!p.has(k)) p.set(k, v);
     const run = (): void => {
       try {
-        sendJson(res, 200, { error: [], result: route(p, Date.now()) });
+        sendJson(res, 200, { error: [], result: route(p, this.runtime.now()) });
       } catch (err) {
         const e = err instanceof KrakenError ? err : new KrakenError(`EGeneral:Internal error`, 500);
         sendJson(res, e.status, { error: [e.text], result: {} });
       }
     };
     const delay = url.pathname === '/0/public/Depth' ? this.faults.snapshotDelayMs : 0;
-    if (delay > 0) this.later(delay, run);
+    if (delay > 0) void this.runtime.later(delay, run);
     else run();
   }
 
@@ -178,7 +173,7 @@ export class KrakenRest {
       this.engine.bookSide(f.pair.key, name).depth(count).map(([px, q]) => [
         restPx(f.info, px),
         restLot(f.info, q),
-        f.levelTimes[name].get(px) ?? Math.floor(Date.now() / 1000),
+        f.levelTimes[name].get(px) ?? Math.floor(this.runtime.now() / 1000),
       ]);
     return { [f.pair.key]: { asks: side('ask'), bids: side('bid') } };
   }

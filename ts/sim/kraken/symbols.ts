@@ -8,6 +8,7 @@
  * mid prices are arbitrary round numbers.
  */
 import type { MarketConfig } from '../engine';
+import { RuleBook, unifiedSymbol } from '../common/symbols';
 
 export interface KrakenPair {
   /** Unified and WebSocket v2 symbol, e.g. 'BTC/USD'. */
@@ -58,15 +59,18 @@ interface Rules {
   key?: string;
 }
 
-const KNOWN: Record<string, Rules> = {
-  'BTC/USD': { pairDecimals: 1, lotDecimals: 8, costDecimals: 5, ordermin: '0.0001', costmin: '0.5', mid: '60000' },
-  'ETH/USD': { pairDecimals: 2, lotDecimals: 8, costDecimals: 5, ordermin: '0.001', costmin: '0.5', mid: '3000' },
-  'ETH/BTC': { pairDecimals: 5, lotDecimals: 8, costDecimals: 6, ordermin: '0.01', costmin: '0.00002', mid: '0.05' },
-  'SOL/USD': { pairDecimals: 2, lotDecimals: 8, costDecimals: 5, ordermin: '0.02', costmin: '0.5', mid: '150' },
-  'DOGE/USD': { pairDecimals: 7, lotDecimals: 8, costDecimals: 5, ordermin: '10', costmin: '0.5', mid: '0.15', key: 'XDGUSD' },
+const RULES: RuleBook<Rules> = {
+  known: {
+    'BTC/USD': { pairDecimals: 1, lotDecimals: 8, costDecimals: 5, ordermin: '0.0001', costmin: '0.5', mid: '60000' },
+    'ETH/USD': { pairDecimals: 2, lotDecimals: 8, costDecimals: 5, ordermin: '0.001', costmin: '0.5', mid: '3000' },
+    'ETH/BTC': { pairDecimals: 5, lotDecimals: 8, costDecimals: 6, ordermin: '0.01', costmin: '0.00002', mid: '0.05' },
+    'SOL/USD': { pairDecimals: 2, lotDecimals: 8, costDecimals: 5, ordermin: '0.02', costmin: '0.5', mid: '150' },
+    'DOGE/USD': { pairDecimals: 7, lotDecimals: 8, costDecimals: 5, ordermin: '10', costmin: '0.5', mid: '0.15', key: 'XDGUSD' },
+  },
+  fiatQuotes: new Set(['USD', 'EUR', 'GBP', 'CAD', 'JPY', 'USDT', 'USDC']),
+  fiat: { pairDecimals: 2, lotDecimals: 8, costDecimals: 5, ordermin: '0.01', costmin: '0.5', mid: '100' },
+  other: { pairDecimals: 7, lotDecimals: 8, costDecimals: 8, ordermin: '1', costmin: '0.00002', mid: '0.001' },
 };
-
-const FIAT = new Set(['USD', 'EUR', 'GBP', 'CAD', 'JPY', 'USDT', 'USDC']);
 
 export const KRAKEN_DEFAULT_SYMBOLS = ['BTC/USD', 'ETH/USD'];
 
@@ -76,18 +80,7 @@ function tick(decimals: number): string {
 
 /** The pair of a unified symbol ('BTC/USD'); unknown pairs get generic rules. */
 export function krakenPair(symbol: string): KrakenPair {
-  const parts = symbol.split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new RangeError(`simulator symbols are unified, like 'BTC/USD' (got '${symbol}')`);
-  }
-  const baseIso = parts[0].toUpperCase();
-  const quoteIso = parts[1].toUpperCase();
-  const unified = `${baseIso}/${quoteIso}`;
-  const rules: Rules =
-    KNOWN[unified] ??
-    (FIAT.has(quoteIso)
-      ? { pairDecimals: 2, lotDecimals: 8, costDecimals: 5, ordermin: '0.01', costmin: '0.5', mid: '100' }
-      : { pairDecimals: 7, lotDecimals: 8, costDecimals: 8, ordermin: '1', costmin: '0.00002', mid: '0.001' });
+  const { base: baseIso, quote: quoteIso, unified, rules } = unifiedSymbol(symbol, RULES, 'BTC/USD');
   const [b1, bCode] = LEGACY[baseIso] ?? [baseIso, baseIso];
   const [q1, qCode] = LEGACY[quoteIso] ?? [quoteIso, quoteIso];
   // legacy 4-letter codes on both sides concatenate (XXBTZUSD); newer assets use the altname

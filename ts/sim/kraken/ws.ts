@@ -9,9 +9,7 @@
  * <symbol>" as documented; "Already subscribed", "Subscription Not Found" and
  * "EGeneral:Invalid arguments" are UNCONFIRMED spellings.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
-import { rfc3339 } from '../common/format';
+import { parseObject, rfc3339 } from '../common/format';
 import { SocketGate, SocketServer } from '../common/ws-server';
 import { Channel, KrakenConn, KrakenFeed, Sub } from './feed';
 import { KRAKEN_INTERVALS } from './market-data';
@@ -53,10 +51,6 @@ export class KrakenWs {
     });
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    return this.server.handleUpgrade(req, socket, head, url);
-  }
-
   /** Heartbeats to subscribed connections that sent nothing for `ms`. */
   heartbeat(now: number, ms: number): void {
     for (const c of this.server.clients) {
@@ -66,17 +60,11 @@ export class KrakenWs {
 
   private onMessage(c: KrakenConn, text: string): void {
     const timeIn = rfc3339(this.gate.now());
-    let m: unknown;
-    try {
-      m = JSON.parse(text);
-    } catch {
-      m = undefined;
-    }
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    const msg = parseObject(text);
+    if (!msg) {
       this.reply(c, { error: INVALID, success: false }, timeIn, undefined);
       return;
     }
-    const msg = m as Json;
     const reqId = typeof msg['req_id'] === 'number' && Number.isInteger(msg['req_id']) ? (msg['req_id'] as number) : undefined;
     const method = msg['method'];
     if (method === 'ping') {

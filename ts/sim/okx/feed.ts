@@ -15,7 +15,7 @@
 import { EngineTrade, MarketInfo, MatchingEngine } from '../engine';
 import { BookWindow } from '../common/book-window';
 import { SimSocket } from '../common/ws-server';
-import { TapeTrade, TradeTape } from '../common/tape';
+import { TapeTrade, tapeTrade, TradeTape } from '../common/tape';
 import { bookChecksum, levelRows, px, sz } from './format';
 import { BARS, candleRow, restTrade, tickerData } from './market-data';
 import type { OkxInstrument } from './symbols';
@@ -35,6 +35,10 @@ export class OkxConn extends SimSocket {
   readonly subs = new Map<string, OkxSub>();
   /** Last time the subscription count went to or from zero (idle rule). */
   lastSubChange = 0;
+
+  override subscribedTo(stream: string): boolean {
+    return this.subs.has(stream);
+  }
 }
 
 interface BooksGroup {
@@ -266,15 +270,7 @@ export class OkxFeed {
       this.bbo(f);
       return;
     }
-    const trades: TapeTrade[] = f.pending.map((t) => ({
-      id: t.id,
-      price: t.price,
-      qty: t.qty,
-      quote: t.quote,
-      time: t.time,
-      takerSide: t.takerSide,
-      takerType: this.engine.getOrder(t.symbol, { orderId: t.takerOrderId })?.type === 'MARKET' ? 'market' : 'limit',
-    }));
+    const trades = f.pending.map((t) => tapeTrade(this.engine, t));
     const raw = f.pending;
     f.pending = [];
     for (const t of trades) f.tape.add(t);

@@ -6,6 +6,7 @@
  */
 import type { MarketInfo, MatchingEngine } from '../engine';
 import { Candle, Period, TapeTrade, TradeTape } from '../common/tape';
+import { top } from '../common/runtime';
 import { amount, px, sz } from './format';
 
 const MIN = 60_000;
@@ -50,12 +51,6 @@ export function barOf(text: string): string | undefined {
   if (!m) return undefined;
   const name = `${m[1]}${(m[2] as string).toUpperCase()}${m[3] ?? ''}`;
   return BARS[name] ? name : undefined;
-}
-
-export function top(engine: MatchingEngine, instId: string): { bid?: [number, number]; ask?: [number, number] } {
-  const b = engine.bookSide(instId, 'bid').best();
-  const a = engine.bookSide(instId, 'ask').best();
-  return { ...(b ? { bid: [b.price, b.total] as [number, number] } : {}), ...(a ? { ask: [a.price, a.total] as [number, number] } : {}) };
 }
 
 /** tickers channel / GET /api/v5/market/ticker(s) element. */

@@ -9,8 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { MatchingEngine } from '../engine';
-import type { MarketFaults } from '../common/faults';
-import { sendJson } from '../common/runtime';
+import type { Faults } from '../common/faults';
+import { sendJson, SimRuntime } from '../common/runtime';
 import type { InstFeed, OkxFeed } from './feed';
 import { levelRows } from './format';
 import { barOf, BARS, candleRow, restTrade, tickerData } from './market-data';
@@ -30,13 +30,15 @@ type Params = URLSearchParams;
 export class OkxRest {
   private readonly routes: Record<string, (p: Params, now: number) => unknown[]>;
 
+  private readonly engine: MatchingEngine;
+
   constructor(
-    private readonly engine: MatchingEngine,
+    private readonly runtime: SimRuntime,
     private readonly feed: OkxFeed,
     private readonly instruments: readonly OkxInstrument[],
-    private readonly faults: MarketFaults,
-    private readonly later: (ms: number, fn: () => void) => void,
+    private readonly faults: Faults,
   ) {
+    this.engine = runtime.engine;
     this.routes = {
       '/api/v5/public/time': (_p, now) => [{ ts: String(now) }],
       '/api/v5/public/instruments': (p) => this.instrumentList(p),
@@ -60,12 +62,6 @@ export class OkxRest {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    req.resume();
-    req.on('end', () => this.dispatch(req, res));
-    req.on('error', () => res.destroy());
-  }
-
-  private dispatch(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const limited = this.faults.takeRateLimit();
     if (limited) {
@@ -80,14 +76,14 @@ export class OkxRest {
     }
     const run = (): void => {
       try {
-        sendJson(res, 200, { code: '0', msg: '', data: route(url.searchParams, Date.now()) });
+        sendJson(res, 200, { code: '0', msg: '', data: route(url.searchParams, this.runtime.now()) });
       } catch (err) {
         const e = err instanceof OkxError ? err : new OkxError(500, '50026', 'System error');
         sendJson(res, e.status, { code: e.code, msg: e.message, data: [] });
       }
     };
     const delay = url.pathname.startsWith('/api/v5/market/books') ? this.faults.snapshotDelayMs : 0;
-    if (delay > 0) this.later(delay, run);
+    if (delay > 0) void this.runtime.later(delay, run);
     else run();
   }
 

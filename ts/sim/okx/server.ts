@@ -3,89 +3,68 @@
  * business WebSockets (/ws/v5/public, /ws/v5/business) over the shared matching engine fed by the
  * synthetic order flow, with fault injection (sim.faults).
  */
-import { MarketFaults } from '../common/faults';
-import { wireFaults } from '../common/fault-wiring';
-import { RuntimeOptions, SimRuntime, truthBook, TruthBook } from '../common/runtime';
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { SocketGroup } from '../common/faults';
+import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
 import { OkxFeed } from './feed';
 import { OkxRest } from './rest';
-import { findInstrument, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
+import { findInstrument, OKX_DEFAULT_SYMBOLS, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
 import { OkxWs } from './ws';
 
-export interface OkxSimOptions extends RuntimeOptions {
-  /** Unified symbols, e.g. 'BTC/USDT'. */
-  symbols: string[];
+export interface OkxOptions {
+  /** OKX: close connections without a subscription, or without pushes, this long (ms, default 30000; 0 = never). */
+  idleTimeoutMs?: number;
+  /** OKX: an unchanged `books` channel sends an empty update after this long (ms, default 60000; 0 = never). */
+  noChangeMs?: number;
+}
+
+export interface OkxSimOptions extends BaseSimOptions {
   /** Close connections without subscription, or without pushes, for this long (ms; 0 = never). */
   idleTimeoutMs: number;
   /** An unchanged `books` channel sends an empty update after this long (ms; 0 = never). */
   noChangeMs: number;
 }
 
-export class OkxSim {
-  readonly runtime: SimRuntime;
-  readonly faults: MarketFaults;
+export class OkxSim extends SimServer {
   readonly instruments: OkxInstrument[];
-  private readonly feed: OkxFeed;
+  protected readonly feed: OkxFeed;
+  protected readonly sockets: SocketGroup[];
   private readonly ws: OkxWs;
   private readonly rest: OkxRest;
 
   constructor(private readonly opts: OkxSimOptions) {
-    this.instruments = opts.symbols.map(okxInstrument);
-    this.runtime = new SimRuntime(
+    const instruments = opts.symbols.map(okxInstrument);
+    super(
+      { exchange: 'okx', features: { checksums: true, logins: false, wsApi: false }, malformedSample: '{"arg":{"channel":"books","instId":' },
       opts,
-      this.instruments.map((i) => ({ config: okxMarketConfig(i), mid: i.mid })),
-      {
-        http: (req, res) => this.rest.handle(req, res),
-        upgrade: (req, socket, head, url) => this.ws.handleUpgrade(req, socket, head, url),
-        closing: () => this.ws.server.close(),
-      },
+      instruments.map((i) => ({ config: okxMarketConfig(i), mid: i.mid })),
     );
-    const engine = this.runtime.engine;
-    const now = (): number => Date.now();
-    const { faults, gate } = wireFaults({
-      server: () => this.ws.server,
-      runtime: this.runtime,
-      skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).instId),
-      corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).instId),
-      malformedSample: '{"arg":{"channel":"books","instId":',
-    });
-    this.faults = faults;
-    this.feed = new OkxFeed(engine, this.instruments, now, opts.noChangeMs);
-    this.ws = new OkxWs(this.feed, this.instruments, gate);
-    this.rest = new OkxRest(engine, this.feed, this.instruments, this.faults, (ms, fn) => void this.runtime.later(ms, fn));
+    this.instruments = instruments;
+    const rt = this.runtime;
+    this.feed = new OkxFeed(rt.engine, instruments, () => rt.now(), opts.noChangeMs);
+    this.ws = new OkxWs(this.feed, instruments, this.faults.gate);
+    this.sockets = [{ kind: 'stream', server: this.ws.server }];
+    this.rest = new OkxRest(rt, this.feed, instruments, this.faults);
   }
 
-  async listen(): Promise<void> {
-    await this.runtime.listen();
+  protected http(req: IncomingMessage, res: ServerResponse): void {
+    this.rest.handle(req, res);
+  }
+
+  protected started(): void {
     this.runtime.every(100, () => this.feed.flush());
-    if (this.opts.idleTimeoutMs > 0) {
-      const every = Math.max(10, Math.min(1000, Math.floor(this.opts.idleTimeoutMs / 4)));
-      this.runtime.every(every, () => this.ws.housekeeping(Date.now(), this.opts.idleTimeoutMs));
+    const idle = this.opts.idleTimeoutMs;
+    if (idle > 0) {
+      const every = Math.max(10, Math.min(1000, Math.floor(idle / 4)));
+      this.runtime.every(every, () => this.ws.housekeeping(Date.now(), idle));
     }
   }
 
-  get urls(): { rest: string; ws: string } {
-    const base = `${this.runtime.urlHost}:${this.runtime.port}`;
-    return { rest: `http://${base}`, ws: `ws://${base}` };
-  }
-
   /** An instrument by unified symbol ('BTC/USDT') or instId ('BTC-USDT'). */
-  resolve(symbol: string): OkxInstrument {
-    const i = findInstrument(this.instruments, symbol);
-    if (!i) throw new RangeError(`unknown simulator symbol ${symbol}`);
-    return i;
-  }
-
-  /** The server's full book of an instrument, as numbers, best first. */
-  book(symbol: string): TruthBook {
-    return truthBook(this.runtime.engine, this.resolve(symbol).instId);
-  }
-
-  /** Sends pending book, books5 and ticker pushes now (instead of at the next 100 ms tick). */
-  flush(): void {
-    this.feed.flush();
-  }
-
-  close(): Promise<void> {
-    return this.runtime.close();
+  protected findMarket(symbol: string): string | undefined {
+    return findInstrument(this.instruments, symbol)?.instId;
   }
 }
+
+export const okxSimulator = simulatorEntry<OkxOptions>(OKX_DEFAULT_SYMBOLS, (base, o) =>
+  new OkxSim({ ...base, idleTimeoutMs: o.idleTimeoutMs ?? 30_000, noChangeMs: o.noChangeMs ?? 60_000 }));

@@ -5,6 +5,7 @@
  * ETH-USDT tickSz 0.01, lotSz 0.000001, minSz 0.001). Mid prices are arbitrary round numbers.
  */
 import type { MarketConfig } from '../engine';
+import { RuleBook, unifiedSymbol } from '../common/symbols';
 
 export interface OkxInstrument {
   /** Unified symbol, e.g. 'BTC/USDT'. */
@@ -28,15 +29,18 @@ interface Rules {
   mid: string;
 }
 
-const KNOWN: Record<string, Rules> = {
-  'BTC/USDT': { tickSz: '0.1', lotSz: '0.00000001', minSz: '0.00001', mid: '60000' },
-  'ETH/USDT': { tickSz: '0.01', lotSz: '0.000001', minSz: '0.001', mid: '3000' },
-  'SOL/USDT': { tickSz: '0.01', lotSz: '0.000001', minSz: '0.01', mid: '150' },
-  'ETH/BTC': { tickSz: '0.00001', lotSz: '0.000001', minSz: '0.001', mid: '0.05' },
-  'BTC/USDC': { tickSz: '0.1', lotSz: '0.00000001', minSz: '0.00001', mid: '60000' },
+const RULES: RuleBook<Rules> = {
+  known: {
+    'BTC/USDT': { tickSz: '0.1', lotSz: '0.00000001', minSz: '0.00001', mid: '60000' },
+    'ETH/USDT': { tickSz: '0.01', lotSz: '0.000001', minSz: '0.001', mid: '3000' },
+    'SOL/USDT': { tickSz: '0.01', lotSz: '0.000001', minSz: '0.01', mid: '150' },
+    'ETH/BTC': { tickSz: '0.00001', lotSz: '0.000001', minSz: '0.001', mid: '0.05' },
+    'BTC/USDC': { tickSz: '0.1', lotSz: '0.00000001', minSz: '0.00001', mid: '60000' },
+  },
+  fiatQuotes: new Set(['USDT', 'USDC', 'USD', 'EUR', 'DAI']),
+  fiat: { tickSz: '0.01', lotSz: '0.0001', minSz: '0.001', mid: '100' },
+  other: { tickSz: '0.0000001', lotSz: '0.01', minSz: '1', mid: '0.001' },
 };
-
-const STABLE = new Set(['USDT', 'USDC', 'USD', 'EUR', 'DAI']);
 
 export const OKX_DEFAULT_SYMBOLS = ['BTC/USDT', 'ETH/USDT'];
 
@@ -48,18 +52,7 @@ function code(instId: string): number {
 
 /** The instrument of a unified symbol ('BTC/USDT'); unknown pairs get generic rules. */
 export function okxInstrument(symbol: string): OkxInstrument {
-  const parts = symbol.split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new RangeError(`simulator symbols are unified, like 'BTC/USDT' (got '${symbol}')`);
-  }
-  const base = parts[0].toUpperCase();
-  const quote = parts[1].toUpperCase();
-  const unified = `${base}/${quote}`;
-  const rules =
-    KNOWN[unified] ??
-    (STABLE.has(quote)
-      ? { tickSz: '0.01', lotSz: '0.0001', minSz: '0.001', mid: '100' }
-      : { tickSz: '0.0000001', lotSz: '0.01', minSz: '1', mid: '0.001' });
+  const { base, quote, unified, rules } = unifiedSymbol(symbol, RULES);
   const instId = `${base}-${quote}`;
   return { symbol: unified, instId, base, quote, ...rules, instIdCode: code(instId) };
 }

@@ -8,8 +8,7 @@
  * `ping` is answered with `pong`; a connection with no subscription, or to which nothing was pushed,
  * for `idleTimeoutMs` (30 s) is closed.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
+import { parseObject } from '../common/format';
 import { SocketGate, SocketServer } from '../common/ws-server';
 import { OkxConn, OkxFeed, OkxSub } from './feed';
 import { barOf } from './market-data';
@@ -44,10 +43,6 @@ export class OkxWs {
     });
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    return this.server.handleUpgrade(req, socket, head, url);
-  }
-
   /** Closes connections idle for `ms`: no subscription, or nothing pushed (OKX's 30 s rule). */
   housekeeping(now: number, ms: number): void {
     if (ms <= 0 || this.gate.silenced()) return;
@@ -62,17 +57,11 @@ export class OkxWs {
       c.send('pong');
       return;
     }
-    let m: unknown;
-    try {
-      m = JSON.parse(text);
-    } catch {
-      m = undefined;
-    }
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    const msg = parseObject(text);
+    if (!msg) {
       this.error(c, undefined, '60012', `Invalid request: ${text}`);
       return;
     }
-    const msg = m as Json;
     const id = typeof msg['id'] === 'string' && ID_RE.test(msg['id']) ? msg['id'] : undefined;
     if (msg['id'] !== undefined && id === undefined) {
       this.error(c, undefined, '60013', 'Invalid args');
@@ -117,7 +106,7 @@ export class OkxWs {
         this.feed.remove(old);
       }
       if (op === 'subscribe') c.subs.set(key, sub);
-      if ((before === 0) !== (c.subs.size === 0)) c.lastSubChange = this.gate.now();
+      if ((before === 0) !== (c.subs.size === 0)) c.lastSubChange = Date.now();
       c.send(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: op, arg, connId: c.id }));
       if (op === 'subscribe') this.feed.add(sub);
     }
