@@ -182,15 +182,53 @@ describe('transport/WsConnection', () => {
     assert.strictEqual(log.close.length, 1);
     assert.strictEqual(log.close[0].code, 1006);
 
-    // attempts start over after a successful open
+    // an open alone is not health: this connection carried no frame, so the count goes on
     pSock = srv.nextSocket();
     second.close(1001, 'going away');
     await pSock;
     await nextEvent(conn.events, 'open');
     const rec = log.status.filter((s) => s.state === 'reconnecting');
-    assert.deepStrictEqual(rec.map((s) => s.attempt), [1, 1]);
+    assert.deepStrictEqual(rec.map((s) => s.attempt), [1, 2]);
     assert.deepStrictEqual(log.close[1], { code: 1001, reason: 'going away' });
     assert.match(rec[1].error.message, /code 1001/);
+  });
+
+  it('backoff starts over only after a healthy connection (open long enough and carrying a frame)', async () => {
+    conn = new WsConnection({ url: srv.url, exchange: 'test', backoff: { baseDelayMs: 5, jitter: 0 }, healthyAfterMs: 30 });
+    const log = record(conn);
+    const healthy = [];
+    conn.events.on('healthy', (e) => healthy.push(e));
+    let pSock = srv.nextSocket();
+    conn.connect();
+    let sock = await pSock;
+    await nextEvent(conn.events, 'open');
+    // a frame, then the healthy mark: the next drop starts from attempt 1
+    sock.send('hello');
+    await nextEvent(conn.events, 'healthy');
+    pSock = srv.nextSocket();
+    sock.terminate();
+    sock = await pSock;
+    await nextEvent(conn.events, 'open');
+    // open but silent: a drop now is not a fresh start
+    pSock = srv.nextSocket();
+    sock.terminate();
+    sock = await pSock;
+    await nextEvent(conn.events, 'open');
+    const rec = log.status.filter((s) => s.state === 'reconnecting');
+    assert.deepStrictEqual(rec.map((s) => s.attempt), [1, 2]);
+    assert.deepStrictEqual(healthy, [{ afterMs: 30 }]);
+  });
+
+  it('a server that accepts and closes at once meets a growing delay, not a handshake storm', async () => {
+    srv.wss.on('connection', (s) => s.close(1000, 'bye'));
+    conn = new WsConnection({ url: srv.url, exchange: 'test', backoff: { baseDelayMs: 2, maxDelayMs: 64, jitter: 0 } });
+    const log = record(conn);
+    conn.connect();
+    await nextEvent(conn.events, 'status', (s) => s.state === 'reconnecting' && s.attempt === 7);
+    const rec = log.status.filter((s) => s.state === 'reconnecting');
+    // every open was followed by a close: delays double up to the cap instead of starting over
+    assert.deepStrictEqual(rec.map((s) => s.delayMs), [2, 4, 8, 16, 32, 64, 64]);
+    assert.ok(log.status.filter((s) => s.state === 'open').length >= 6);
   });
 
   it('backs off with growing attempts, gives up after maxAttempts, and never leaks the query string', async () => {

@@ -28,6 +28,8 @@ export type WsEvents = {
   stale: { silentMs: number };
   /** Socket errors (already redacted) and exceptions thrown by handlers / onMessage. */
   error: Error;
+  /** The socket has been open for `healthyAfterMs` and carried a frame: backoff starts over. */
+  healthy: { afterMs: number };
 };
 
 /** Options of {@link WsConnection}. */
@@ -52,6 +54,13 @@ export interface WsConnectionOptions {
   backoff?: Partial<BackoffOptions>;
   /** Consecutive failed attempts after which the connection gives up and closes. Default Infinity. */
   maxAttempts?: number;
+  /**
+   * A connection counts as healthy once it has been open this long (ms) and carried a frame; only
+   * then does the backoff start over. A server that accepts and closes at once therefore meets a
+   * growing delay, not a handshake storm that breaks the exchange's connection limit
+   * (Binance: 300 connections per 5 minutes per IP). Default 5000.
+   */
+  healthyAfterMs?: number;
   /** Random source for backoff jitter (inject for deterministic tests). */
   random?: () => number;
   /** Extra HTTP headers for the handshake (never logged). */
@@ -67,7 +76,8 @@ const noop = (): void => {};
  *
  * Status sequence: `connecting(0) -> open(0) -> reconnecting(1, delayMs, error) -> connecting(1)
  * -> open(1) -> ... -> closed`. `attempt` counts consecutive retries: 0 for the first connect, and
- * it starts again from 0 after every successful open.
+ * it starts again from 0 once a connection has been healthy (open for `healthyAfterMs` with at
+ * least one frame), not merely opened.
  */
 export class WsConnection {
   /**
@@ -95,6 +105,7 @@ export class WsConnection {
   private readonly staleTimeoutMs: number;
   private readonly backoff: Partial<BackoffOptions>;
   private readonly maxAttempts: number;
+  private readonly healthyAfterMs: number;
   private readonly random: () => number;
   private readonly headers: Record<string, string> | undefined;
 
@@ -105,6 +116,10 @@ export class WsConnection {
   private socketError: Error | undefined;
   private attempt = 0;
   private everOpened = false;
+  /** The current socket carried a frame / has been open for healthyAfterMs. */
+  private sawFrame = false;
+  private openLongEnough = false;
+  private healthyTimer: Timer | undefined;
   private queue: string[] = [];
   private connectTimer: Timer | undefined;
   private reconnectTimer: Timer | undefined;
@@ -124,6 +139,7 @@ export class WsConnection {
     this.staleTimeoutMs = opts.staleTimeoutMs ?? 0;
     this.backoff = opts.backoff ?? {};
     this.maxAttempts = opts.maxAttempts ?? Infinity;
+    this.healthyAfterMs = opts.healthyAfterMs ?? 5000;
     this.random = opts.random ?? Math.random;
     this.headers = opts.headers;
   }
@@ -215,6 +231,7 @@ export class WsConnection {
     ws.on('message', (data: WebSocket.RawData) => {
       if (ws !== this.ws) return;
       if (this.staleTimer !== undefined) this.staleTimer.refresh();
+      if (!this.sawFrame) this.frameSeen();
       const text = (data as Buffer).toString('utf8');
       try {
         this.onMessage(text);
@@ -277,7 +294,15 @@ export class WsConnection {
     const attempt = this.attempt;
     const reconnect = this.everOpened;
     this.everOpened = true;
-    this.attempt = 0; // backoff starts over after every successful connection
+    // backoff starts over only once this connection proves healthy (see healthyAfterMs)
+    this.sawFrame = false;
+    this.openLongEnough = false;
+    this.healthyTimer = setTimeout(() => {
+      this.healthyTimer = undefined;
+      if (ws !== this.ws) return;
+      this.openLongEnough = true;
+      if (this.sawFrame) this.becameHealthy();
+    }, this.healthyAfterMs);
     this._state = 'open';
     if (this.pingIntervalMs > 0) {
       this.pingTimer = setInterval(() => this.ping(ws), this.pingIntervalMs);
@@ -288,6 +313,16 @@ export class WsConnection {
     this.emitStatus('open', undefined, undefined, attempt);
     this.safeEmit('open', { attempt, reconnect });
     this.flush(ws);
+  }
+
+  private frameSeen(): void {
+    this.sawFrame = true;
+    if (this.openLongEnough) this.becameHealthy();
+  }
+
+  private becameHealthy(): void {
+    this.attempt = 0;
+    this.safeEmit('healthy', { afterMs: this.healthyAfterMs });
   }
 
   /** Sends what was queued while not open, unless an 'open' handler already closed or dropped the socket. */
@@ -387,6 +422,8 @@ export class WsConnection {
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
     if (this.staleTimer !== undefined) clearTimeout(this.staleTimer);
+    if (this.healthyTimer !== undefined) clearTimeout(this.healthyTimer);
+    this.healthyTimer = undefined;
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     this.connectTimer = this.pingTimer = this.staleTimer = this.closeTimer = undefined;
   }
