@@ -2,13 +2,17 @@
  * OKX v5: public market data over WebSocket (/ws/v5/public, and /ws/v5/business for candles) and
  * REST.
  *
- * Books follow the OKX "Order book channel" rules (protocols.md §3): the `books` channel sends a
- * 400-level snapshot (`action: "snapshot"`, prevSeqId -1) and then updates whose prevSeqId must
- * equal the previous seqId; after every message the CRC-32 of the top 25 levels, interleaved
- * bid/ask from the strings as received, must equal the signed `checksum`. A gap or a mismatch drops
- * the book (never served or emitted), emits 'resync' ('gap' / 'checksum'), and that one stream is
- * unsubscribed and subscribed again for a fresh snapshot. `books5` and `bbo-tbt` (every push a
- * snapshot) can be chosen with the `bookChannel` option.
+ * Books follow OKX's documented procedure (protocols.md §3 "Order book channels" and "2026
+ * change"): the `books` channel's updates are buffered and joined to a REST snapshot
+ * (`GET /api/v5/market/books?sz=400`) by its seqId — updates at or below it dropped, the first one
+ * applied straddling it (prevSeqId <= seqId < its seqId), then every prevSeqId equal to the
+ * previous seqId. A snapshot frame the channel still sends (`action: "snapshot"`, before OKX's
+ * August 2026 change, or a resend) is taken as it comes. A non-zero `checksum` (CRC-32 of the top
+ * 25 levels, interleaved bid/ask from the strings as received) must match; 0 or absent means
+ * "not sent" (OKX sends 0 from June 2026). A gap or a mismatch drops the book (never served or
+ * emitted), emits 'resync' ('gap' / 'checksum') and joins a new REST snapshot, in place; a REST
+ * book without seqId (older servers) makes that book resubscribe for a stream snapshot instead.
+ * `books5` and `bbo-tbt` (every push a snapshot) can be chosen with the `bookChannel` option.
  *
  * Liveness: OKX drops a connection that pushed nothing for 30 s; the client sends the text frame
  * `ping` and the server answers the text `pong` (not JSON), which is filtered before JSON.parse.
@@ -20,6 +24,7 @@ import { HubSocket, StreamHub } from '../../transport/stream-hub';
 import type { Topic } from '../../base/topic';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { OrderBook } from '../../book/orderbook';
+import type { BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { verifyChecksum } from './checksum';
@@ -38,6 +43,7 @@ import {
   parseBookUpdate,
   parseCandle,
   parseRestBook,
+  parseRestBookSnapshot,
   parseTicker,
   parseTrade,
 } from './parse';
@@ -133,9 +139,19 @@ export class okx extends Exchange {
     if (!data[0]) throw new BadResponse('books reply has no book', { exchange: this.id, symbol: market.symbol, raw: data });
     const snap = parseRestBook(data[0]);
     const book = new OrderBook(market.symbol);
-    // REST books carry no seqId: the copy has a timestamp and no nonce
-    book.reset({ bids: snap.bids, asks: snap.asks, timestamp: snap.timestamp });
+    // the nonce is the seqId where the reply has one (OKX since 2026), else there is none
+    book.reset({ bids: snap.bids, asks: snap.asks, timestamp: snap.timestamp }, parseRestBookSnapshot(data[0])?.nonce);
     return limit ? book.limit(limit) : book.snapshot();
+  }
+
+  /**
+   * The REST snapshot a `books` stream joins: 400 levels, the channel's depth (`source=0` as in
+   * OKX's example of the procedure). Undefined when the reply has no seqId.
+   */
+  private async booksSnapshot(market: Market): Promise<BookSnapshot | undefined> {
+    const data = await this.publicGet<RestBook>(PATHS.books, { instId: market.id, sz: 400, source: 0 }, market.symbol);
+    if (!data[0]) throw new BadResponse('books reply has no book', { exchange: this.id, symbol: market.symbol, raw: data });
+    return parseRestBookSnapshot(data[0]);
   }
 
   protected async restTicker(market: Market): Promise<Ticker> {
@@ -268,10 +284,13 @@ export class okx extends Exchange {
         // the checksum is computed from the strings as received
         keepStrings: true,
         verify: this.verifyChecksums && this.bookChannel === 'books' ? verifyChecksum : undefined,
+        // books: REST snapshots joined by seqId; books5 / bbo-tbt: every push is a snapshot
+        fetchSnapshot: this.bookChannel === 'books' ? () => this.booksSnapshot(market) : undefined,
         resubscribe: () => ctx.hub.resubscribe(name),
       });
     }
     ctx.hub.add(name);
+    topic.book?.started();
   }
 
   protected stopTopic(topic: Topic): void {
