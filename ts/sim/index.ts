@@ -78,6 +78,14 @@ export interface SimulateOptions {
   idleTimeoutMs?: number;
   /** OKX: an unchanged `books` channel sends an empty update after this long (ms, default 60000; 0 = never). */
   noChangeMs?: number;
+  /**
+   * OKX: how the `books` channel behaves. 'rest-snapshot' (default: OKX from 2026) sends no
+   * snapshot frame after subscribing and `checksum` 0, so clients join the REST snapshot
+   * (GET /api/v5/market/books, which carries its seqId) to the buffered updates; 'stream-snapshot'
+   * (OKX before its change) sends a 400-level snapshot frame first and the CRC-32 checksum on every
+   * message. `faults.corruptChecksum` sends a wrong non-zero checksum in either mode.
+   */
+  books?: 'rest-snapshot' | 'stream-snapshot';
 }
 
 export interface SimBook {
@@ -234,11 +242,15 @@ async function simulateKraken(opts: SimulateOptions): Promise<KrakenSimulator> {
 }
 
 async function simulateOkx(opts: SimulateOptions): Promise<OkxSimulator> {
+  if (opts.books !== undefined && opts.books !== 'rest-snapshot' && opts.books !== 'stream-snapshot') {
+    throw new RangeError(`books must be 'rest-snapshot' or 'stream-snapshot', got ${String(opts.books)}`);
+  }
   const sim = new OkxSim({
     ...runtimeOptions(opts),
     symbols: opts.symbols ?? OKX_DEFAULT_SYMBOLS,
     idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
     noChangeMs: opts.noChangeMs ?? 60_000,
+    books: opts.books ?? 'rest-snapshot',
   });
   await sim.listen();
   const rt = sim.runtime;

@@ -12,6 +12,8 @@ export interface FaultWiring<C extends SimSocket> {
   runtime: SimRuntime;
   skipSequence: (symbol: string) => void;
   corruptChecksum: (symbol: string) => void;
+  /** Restarts a book's sequence numbers (simulators whose books have them). */
+  resetSequence?: (symbol: string) => void;
   /** A truncated frame of this protocol, sent by malformedFrame() by default. */
   malformedSample: string;
 }
@@ -23,6 +25,7 @@ export function wireFaults<C extends SimSocket>(w: FaultWiring<C>): { faults: Ma
       drop: (f) => w.server().drop((c) => pathMatches(f, c.path)),
       skipSequence: w.skipSequence,
       corruptChecksum: w.corruptChecksum,
+      resetSequence: w.resetSequence,
       malformed: (text) => w.server().broadcast(text),
       setSilenced: (on) => {
         silenced = on;

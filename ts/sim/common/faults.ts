@@ -1,8 +1,8 @@
 /**
  * Fault injection on the market-data simulators (Kraken, OKX), in the style of the Binance
  * simulator's sim.faults: drop connections, lose a book update (skipSequence), corrupt the next book
- * checksum, send a malformed frame, go silent, answer REST with a rate-limit error, delay REST book
- * snapshots.
+ * checksum, restart the book's sequence ids (OKX), send a malformed frame, go silent, answer REST
+ * with a rate-limit error, delay REST book snapshots.
  */
 
 export interface SocketFilter {
@@ -24,6 +24,8 @@ export interface MarketFaultTarget {
   drop(filter: SocketFilter): number;
   skipSequence(symbol: string): void;
   corruptChecksum(symbol: string): void;
+  /** Only where books carry sequence ids (OKX). */
+  resetSequence?(symbol: string): void;
   malformed(text: string): number;
   setSilenced(on: boolean): void;
   setTimer(ms: number, fn: () => void): () => void;
@@ -60,6 +62,16 @@ export class MarketFaults {
   /** The next book message (snapshot or update) of `symbol` carries a wrong checksum. */
   corruptChecksum(symbol: string): void {
     this.target.corruptChecksum(symbol);
+  }
+
+  /**
+   * OKX: the sequence ids of `symbol`'s book restart from a small number, as after OKX maintenance
+   * ("an update arrives with seqId < prevSeqId: accept it and continue"); REST snapshots follow the
+   * new numbering. Throws on a simulator whose books have no sequence ids (Kraken).
+   */
+  resetSequence(symbol: string): void {
+    if (!this.target.resetSequence) throw new RangeError('this simulator has no book sequence ids to reset');
+    this.target.resetSequence(symbol);
   }
 
   /** Sends a text frame that is not valid JSON to every connection; returns how many got it. */

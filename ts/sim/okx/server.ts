@@ -6,7 +6,7 @@
 import { MarketFaults } from '../common/faults';
 import { wireFaults } from '../common/fault-wiring';
 import { RuntimeOptions, SimRuntime, truthBook, TruthBook } from '../common/runtime';
-import { OkxFeed } from './feed';
+import { BooksMode, OkxFeed } from './feed';
 import { OkxRest } from './rest';
 import { findInstrument, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
 import { OkxWs } from './ws';
@@ -18,6 +18,12 @@ export interface OkxSimOptions extends RuntimeOptions {
   idleTimeoutMs: number;
   /** An unchanged `books` channel sends an empty update after this long (ms; 0 = never). */
   noChangeMs: number;
+  /**
+   * How the `books` channel behaves: 'rest-snapshot' (default, OKX from 2026: no snapshot frame,
+   * checksum 0, clients join REST /market/books by its seqId) or 'stream-snapshot' (OKX before:
+   * a snapshot frame first, real checksums). REST books carry the seqId either way.
+   */
+  books?: BooksMode;
 }
 
 export class OkxSim {
@@ -46,10 +52,11 @@ export class OkxSim {
       runtime: this.runtime,
       skipSequence: (symbol) => this.feed.skipSequence(this.resolve(symbol).instId),
       corruptChecksum: (symbol) => this.feed.corruptChecksum(this.resolve(symbol).instId),
+      resetSequence: (symbol) => this.feed.resetSequence(this.resolve(symbol).instId),
       malformedSample: '{"arg":{"channel":"books","instId":',
     });
     this.faults = faults;
-    this.feed = new OkxFeed(engine, this.instruments, now, opts.noChangeMs);
+    this.feed = new OkxFeed(engine, this.instruments, now, opts.noChangeMs, opts.books ?? 'rest-snapshot');
     this.ws = new OkxWs(this.feed, this.instruments, gate);
     this.rest = new OkxRest(engine, this.feed, this.instruments, this.faults, (ms, fn) => void this.runtime.later(ms, fn));
   }
