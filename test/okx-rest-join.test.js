@@ -247,6 +247,20 @@ describe('okx books joined to the REST snapshot by seqId (OKX 2026: no snapshot 
     assert.deepStrictEqual(sides(book), sides(stub.truth('BTC-USDT')));
   });
 
+  it('with ws: false, fetchOrderBook over REST carries the seqId as its nonce (none when the reply has no seqId)', async () => {
+    await start();
+    const rest = new okx({ urls: stub.urls, timeoutMs: 5000 });
+    try {
+      const book = await rest.fetchOrderBook('BTC/USDT', 10);
+      assert.strictEqual(book.nonce, 1000);
+      assert.deepStrictEqual(sides(book), sides(stub.truth('BTC-USDT', 10)));
+      stub.restSeqId = false;
+      assert.strictEqual((await rest.fetchOrderBook('BTC/USDT', 10)).nonce, undefined);
+    } finally {
+      await rest.close();
+    }
+  });
+
   it('servers whose REST books carry no seqId (OKX before 2026): a gap resubscribes for a snapshot frame instead', async () => {
     await start({}); // snapshot frames, checksums, REST without seqId
     await ex.fetchOrderBook('BTC/USDT');
