@@ -90,7 +90,7 @@ describe('okx simulator: faults', function () {
   let clients;
 
   beforeEach(async () => {
-    sim = await simulate('okx', { seed: 13, tickMs: 5 });
+    sim = await simulate('okx', { seed: 13, tickMs: 5, books: 'stream-snapshot' /* snapshot frames and checksums */ });
     clients = [];
   });
 

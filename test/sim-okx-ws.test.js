@@ -115,7 +115,7 @@ describe('okx simulator: WebSocket v5', function () {
   let clients;
 
   beforeEach(async () => {
-    sim = await simulate('okx', { seed: 9, tickMs: 5, levels: 450 });
+    sim = await simulate('okx', { seed: 9, tickMs: 5, levels: 450, books: 'stream-snapshot' /* snapshot frames and checksums */ });
     clients = [];
   });
 
@@ -200,7 +200,7 @@ describe('okx simulator: WebSocket v5', function () {
 
   it('sends an empty update with prevSeqId == seqId when the book did not change', async () => {
     await sim.close();
-    sim = await simulate('okx', { seed: 9, tickMs: 5, noChangeMs: 150 });
+    sim = await simulate('okx', { seed: 9, tickMs: 5, noChangeMs: 150, books: 'stream-snapshot' });
     const c = await connect();
     c.send({ op: 'subscribe', args: [{ channel: 'books', instId: 'ETH-USDT' }] });
     await c.next((m) => push('books', 'ETH-USDT')(m) && m.action === 'snapshot');

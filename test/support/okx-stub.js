@@ -7,6 +7,12 @@
  * the books channel (snapshot with prevSeqId -1, then updates chained by prevSeqId/seqId, signed
  * CRC-32 of the top 25 levels interleaved from the wire strings), books5, the text ping/pong
  * keepalive and the 64008 service-upgrade notice. Every event happens when the test says.
+ *
+ * Options of start() choose the books behaviour: by default OKX's before its 2026 change (a
+ * snapshot frame after subscribing, real checksums, REST books without seqId); today's OKX is
+ * `{ snapshots: false, checksums: false, restSeqId: 'number' }` (no snapshot frame, checksum 0,
+ * REST `GET /api/v5/market/books` carrying the seqId it is current to, as a number or, with
+ * 'string', as a string). REST book replies can be held and answered with a chosen snapshot.
  */
 const http = require('http');
 const zlib = require('zlib');
@@ -70,11 +76,17 @@ class OkxStub {
     this.candles = new Map();
     this.nextTradeId = 1;
     this.connSeq = 0;
+    /** Held /market/books requests: { instId, sz, query, send(data) }. */
+    this.booksPending = [];
+    this.booksHold = false;
   }
 
-  static async start({ instruments = DEFAULT_INSTRUMENTS } = {}) {
+  static async start({ instruments = DEFAULT_INSTRUMENTS, snapshots = true, checksums = true, restSeqId = false } = {}) {
     const s = new OkxStub();
     s.instruments = instruments;
+    s.snapshots = snapshots;
+    s.checksums = checksums;
+    s.restSeqId = restSeqId;
     s.books = new Map(instruments.map((i) => [i.instId, new StubBook()]));
     s.http = http.createServer((req, res) => s.onHttp(req, res));
     s.wss = new WebSocketServer({ noServer: true });
@@ -106,9 +118,12 @@ class OkxStub {
       return send(200, { code: '51001', msg: "Instrument ID, Instrument ID code or Spread ID doesn't exist.", data: [] });
     }
     if (u.pathname === '/api/v5/market/books') {
-      const b = this.books.get(instId);
       const sz = Number(u.searchParams.get('sz') || 1);
-      return ok([{ asks: b.sorted('a', sz).map(lv), bids: b.sorted('b', sz).map(lv), ts: String(Date.now()) }]);
+      if (this.booksHold) {
+        this.booksPending.push({ instId, sz, query: Object.fromEntries(u.searchParams), send: (data) => ok([data]) });
+        return undefined;
+      }
+      return ok([this.restBook(instId, sz)]);
     }
     if (u.pathname === '/api/v5/market/ticker') return ok([this.tickerData(instId)]);
     if (u.pathname === '/api/v5/market/tickers') return ok(this.instruments.map((i) => this.tickerData(i.instId)));
@@ -181,7 +196,8 @@ class OkxStub {
       client.subs.set(key, sub);
       this.sendTo(client, { ...id, event: 'subscribe', arg, connId: client.connId });
       if (a.channel === 'books') {
-        if (this.held.has(a.instId)) sub.active = false;
+        if (!this.snapshots) sub.active = true; // today's OKX: updates only, no snapshot frame
+        else if (this.held.has(a.instId)) sub.active = false;
         else this.sendBookSnapshot(client, sub);
       } else if (a.channel === 'books5' || a.channel === 'bbo-tbt') {
         this.sendShallow(client, sub);
@@ -197,8 +213,47 @@ class OkxStub {
     this.sendTo(client, {
       arg: { channel: 'books', instId: sub.instId },
       action: 'snapshot',
-      data: [{ asks: b.sorted('a', 400).map(lv), bids: b.sorted('b', 400).map(lv), ts: String(Date.now()), checksum: b.checksum(), prevSeqId: -1, seqId: b.seqId }],
+      data: [{ asks: b.sorted('a', 400).map(lv), bids: b.sorted('b', 400).map(lv), ts: String(Date.now()), checksum: this.checksums ? b.checksum() : 0, prevSeqId: -1, seqId: b.seqId }],
     });
+  }
+
+  /** A server-side resend of the snapshot frame to every `books` subscriber of instId. */
+  resendSnapshot(instId) {
+    for (const c of this.clients) {
+      for (const sub of c.subs.values()) if (sub.channel === 'books' && sub.instId === instId) this.sendBookSnapshot(c, sub);
+    }
+  }
+
+  /** The REST /market/books element as of now: top `sz` levels, with the seqId when configured. */
+  restBook(instId, sz = 400) {
+    const b = this.books.get(instId);
+    const data = { asks: b.sorted('a', sz).map(lv), bids: b.sorted('b', sz).map(lv), ts: String(Date.now()) };
+    if (this.restSeqId === 'number') data.seqId = b.seqId;
+    else if (this.restSeqId === 'string') data.seqId = String(b.seqId);
+    return data;
+  }
+
+  /** From now on /market/books requests wait until answered (answerBooks) or released. */
+  holdBooks() {
+    this.booksHold = true;
+  }
+
+  /** Resolves once `n` book requests are waiting. */
+  async booksRequested(n = 1) {
+    while (this.booksPending.length < n) await new Promise((r) => setImmediate(r));
+  }
+
+  /** Answers the oldest waiting book request with `data` (default: the book as of now). */
+  answerBooks(data) {
+    const p = this.booksPending.shift();
+    p.send(data || this.restBook(p.instId, p.sz));
+    return p;
+  }
+
+  /** Stops holding: answers every waiting request with the book as of now. */
+  releaseBooks() {
+    this.booksHold = false;
+    while (this.booksPending.length) this.answerBooks();
   }
 
   sendShallow(client, sub) {
@@ -250,7 +305,8 @@ class OkxStub {
     const prevSeqId = b.seqId;
     b.seqId = seqId !== undefined ? seqId : b.seqId + step;
     if (!publish) return;
-    const sum = corrupt ? b.checksum() ^ 0x1234 : b.checksum();
+    // checksums off: 0 ("not sent"); a corrupted one is wrong and non-zero either way
+    const sum = corrupt ? b.checksum() ^ 0x1234 || 0x1234 : this.checksums ? b.checksum() : 0;
     const frame = {
       arg: { channel: 'books', instId },
       action: 'update',
@@ -276,7 +332,7 @@ class OkxStub {
     const frame = {
       arg: { channel: 'books', instId },
       action: 'update',
-      data: [{ asks: [], bids: [], ts: String(Date.now()), checksum: b.checksum(), prevSeqId: b.seqId, seqId: b.seqId }],
+      data: [{ asks: [], bids: [], ts: String(Date.now()), checksum: this.checksums ? b.checksum() : 0, prevSeqId: b.seqId, seqId: b.seqId }],
     };
     for (const c of this.clients) for (const sub of c.subs.values()) if (sub.channel === 'books' && sub.instId === instId && sub.active) this.sendTo(c, frame);
   }

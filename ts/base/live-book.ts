@@ -2,9 +2,16 @@
  * LiveBook: keeps one symbol's order book synced from a stream, generically.
  *
  * It drives the pure BookSync (ts/book/sync.ts) with the I/O the book layer may not do: fetching
- * REST snapshots (Binance-style exchanges) or asking for a fresh WS snapshot (Kraken/OKX-style),
+ * REST snapshots (Binance-style exchanges) or asking for a fresh WS snapshot (Kraken-style),
  * retrying with backoff, and telling waiters when the book is trustworthy. A book is served or
  * emitted only while it is synced (DESIGN.md §3).
+ *
+ * One book may have both sources (OKX since its 2026 books change): the REST snapshot joins the
+ * buffered stream by sequence id (initial sync, and every resync after a gap, a checksum mismatch,
+ * a reconnect or a stale stream), and a snapshot the stream sends itself is still taken whenever
+ * it comes. A REST source that cannot be joined (its reply carries no sequence id: `fetchSnapshot`
+ * resolves undefined) is given up for that book, which then resyncs by `resubscribe` as a
+ * stream-snapshot book does.
  */
 import { OrderBook } from '../book/orderbook';
 import { BookSync, SequenceRule } from '../book/sync';
@@ -17,8 +24,12 @@ export interface LiveBookOptions {
   exchange: string;
   symbol: string;
   rule: SequenceRule;
-  /** REST snapshot source; leave undefined when the stream sends snapshots itself. */
-  fetchSnapshot?: () => Promise<BookSnapshot>;
+  /**
+   * REST snapshot source; leave undefined when the stream sends snapshots itself. Resolving
+   * undefined means "this source cannot be joined to the stream" (no sequence id): the book then
+   * relies on stream snapshots (`resubscribe`) from then on.
+   */
+  fetchSnapshot?: () => Promise<BookSnapshot | undefined>;
   /** Asks the adapter for a fresh stream snapshot (resubscribe), for stream-snapshot exchanges. */
   resubscribe?: () => void;
   /** Called after every change that leaves the book synced. */
@@ -46,7 +57,10 @@ export class LiveBook {
   private waiters: Waiter[] = [];
   /** Bumped on every reset so a snapshot fetched for an older chain is discarded. */
   private generation = 0;
-  private fetching = false;
+  /** Generation of the REST fetch in flight, if any (one for an older generation does not count). */
+  private fetchingGen: number | undefined;
+  /** False once the REST source answered that it cannot be joined (no sequence id). */
+  private restJoin = true;
   private fetchAttempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +75,16 @@ export class LiveBook {
   /** True when the book is synced and may be served. */
   get ready(): boolean {
     return this.sync.state === 'synced';
+  }
+
+  /** A REST snapshot for the current chain is being fetched. */
+  private get fetching(): boolean {
+    return this.fetchingGen === this.generation;
+  }
+
+  /** Snapshots come from REST (else from the stream, via resubscribe). */
+  private get fromRest(): boolean {
+    return this.opts.fetchSnapshot !== undefined && this.restJoin;
   }
 
   /** The stream subscription went out: arm the quiet-market fallback. */
@@ -79,7 +103,7 @@ export class LiveBook {
         this.opts.onBook(this.book);
         return;
       case 'buffered':
-        if (!this.fetching && this.opts.fetchSnapshot && this.retryTimer === undefined) this.fetch();
+        if (!this.fetching && this.fromRest && this.retryTimer === undefined) this.fetch();
         return;
       case 'stale':
         return;
@@ -94,10 +118,15 @@ export class LiveBook {
     }
   }
 
-  /** A snapshot delivered by the stream itself (Kraken, OKX). */
+  /**
+   * A snapshot delivered by the stream itself (Kraken, OKX before its 2026 change, or a resend).
+   * It supersedes a REST fetch in flight (whose result is then discarded).
+   */
   onStreamSnapshot(s: BookSnapshot): void {
     if (this.closed) return;
     this.generation++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.handleSnapshot(s);
   }
 
@@ -162,7 +191,7 @@ export class LiveBook {
     this.opts.onResync({ symbol: this.opts.symbol, reason, detail, nonce });
     this.generation++;
     this.fetchAttempt = 0;
-    if (this.opts.fetchSnapshot) {
+    if (this.fromRest) {
       // BookSync already moved to 'waiting' with the offending delta buffered (gap) or with the
       // book cleared (checksum): a fresh snapshot joins the buffered chain.
       if (!this.fetching && this.retryTimer === undefined) this.fetch();
@@ -175,13 +204,12 @@ export class LiveBook {
   private reset(): void {
     this.generation++;
     this.clearTimers();
-    this.fetching = false;
     this.fetchAttempt = 0;
     this.sync.reset();
   }
 
   private armFallback(): void {
-    if (!this.opts.fetchSnapshot || this.closed) return;
+    if (!this.fromRest || this.closed) return;
     if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
     this.fallbackTimer = setTimeout(() => {
       this.fallbackTimer = undefined;
@@ -203,17 +231,31 @@ export class LiveBook {
       clearTimeout(this.fallbackTimer);
       this.fallbackTimer = undefined;
     }
-    this.fetching = true;
     const gen = this.generation;
+    this.fetchingGen = gen;
     source().then(
       (snap) => {
+        if (this.fetchingGen === gen) this.fetchingGen = undefined;
         if (gen !== this.generation || this.closed) return;
-        this.fetching = false;
+        if (snap === undefined) {
+          // the REST source cannot be placed in the stream's sequence: ask the stream instead
+          this.restJoin = false;
+          this.sync.reset();
+          if (this.opts.resubscribe) this.opts.resubscribe();
+          else
+            this.opts.onError(
+              new BaseError('REST snapshot has no sequence id and the stream sends none: the book cannot sync', {
+                exchange: this.opts.exchange,
+                symbol: this.opts.symbol,
+              }),
+            );
+          return;
+        }
         this.handleSnapshot(snap);
       },
       (err: unknown) => {
+        if (this.fetchingGen === gen) this.fetchingGen = undefined;
         if (gen !== this.generation || this.closed) return;
-        this.fetching = false;
         this.opts.onError(err instanceof Error ? err : new BaseError(String(err)));
         this.retryLater();
       },
@@ -251,7 +293,7 @@ export class LiveBook {
       case 'gap':
       case 'checksum':
         this.opts.onResync({ symbol: this.opts.symbol, reason: r.kind, detail: r.detail, nonce: s.nonce });
-        if (this.opts.fetchSnapshot) this.retryLater();
+        if (this.fromRest) this.retryLater();
         else {
           this.sync.reset();
           this.opts.resubscribe?.();

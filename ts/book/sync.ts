@@ -20,7 +20,9 @@
  * The sequence check itself is a {@link SequenceRule}, named by what it checks (the book knows no
  * exchange): `straddleRule` (each delta covers an id range; the first applied one must straddle
  * snapshot id + 1, then ranges are contiguous), `prevIdRule` (each delta names the id of the one
- * before it) and `noSequenceRule` (no ids: integrity comes from checksums, through `verify`).
+ * before it), `prevIdJoinRule` (the same chain joined to a REST snapshot: the first delta may
+ * straddle the snapshot id) and `noSequenceRule` (no ids: integrity comes from checksums, through
+ * `verify`).
  */
 import type { OrderBook } from './orderbook';
 import type { BookDelta, BookSnapshot } from './types';
@@ -81,6 +83,33 @@ export const prevIdRule: SequenceRule = {
   },
   describe(nonce: number, d: BookDelta): string {
     return `expected prev=${nonce}, got prev=${d.prev === undefined ? 'none' : d.prev} id=${d.last}`;
+  },
+};
+
+/**
+ * A prevId chain joined to a snapshot taken OUTSIDE the stream (a REST snapshot carrying the id it
+ * is current to): OKX's documented procedure since its 2026 books change (protocols.md §3 "2026
+ * change"). The first delta applied after a snapshot with id N must satisfy `prev <= N < last`
+ * (the snapshot was taken between that delta's predecessor and the delta; its levels carry their
+ * final values) or simply `prev === N`; a first delta with `last <= N` is stale (already in the
+ * snapshot). After that, the chain is strict: `prev === nonce` applies (a no-change delta with
+ * prev == last, and an id reset where last < prev, included) and anything else is a gap — so a
+ * reset that follows a lost delta is caught rather than read as stale.
+ */
+export const prevIdJoinRule: SequenceRule = {
+  name: 'prevIdJoin',
+  accept(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): SequenceVerdict {
+    const prev = d.prev;
+    if (prev === nonce) return 'apply';
+    if (!firstAfterSnapshot) return 'gap';
+    if (prev !== undefined && prev <= nonce && nonce < d.last) return 'apply';
+    if (d.last <= nonce) return 'stale';
+    return 'gap';
+  },
+  describe(nonce: number, d: BookDelta, firstAfterSnapshot: boolean): string {
+    const prev = d.prev === undefined ? 'none' : d.prev;
+    const base = `expected prev=${nonce}, got prev=${prev} id=${d.last}`;
+    return firstAfterSnapshot ? `${base} (first event after the snapshot: prev <= ${nonce} < id also joins)` : base;
   },
 };
 
@@ -207,12 +236,26 @@ export class BookSync {
       i++;
     }
     if (i < end && v === 'gap') {
-      // the snapshot predates the buffered stream: keep everything and wait for a newer one
-      const d = buf[i];
-      return {
-        kind: 'snapshot-too-old',
-        detail: `snapshot nonce ${s.nonce} is older than the first buffered delta (first=${d.first}, last=${d.last}): ${this.describe(s.nonce, d, true)}`,
-      };
+      // Ids that went down inside the buffer (a sequence reset, after which ids start again lower)
+      // leave deltas from before the reset ahead of the join point: look for a later delta that
+      // joins the snapshot. With ids that only grow (no reset) no later delta can join when this
+      // one does not, so this changes nothing for them.
+      let j = i + 1;
+      while (j < end && rule.accept(s.nonce, buf[j], true) !== 'apply') j++;
+      if (j < end) {
+        i = j;
+        v = 'apply';
+      } else if (buf[end - 1].last === s.nonce) {
+        // the snapshot is exactly at the newest buffered delta (after a reset): nothing to apply
+        i = end;
+      } else {
+        // the snapshot predates the buffered stream: keep everything and wait for a newer one
+        const d = buf[i];
+        return {
+          kind: 'snapshot-too-old',
+          detail: `snapshot nonce ${s.nonce} is older than the first buffered delta (first=${d.first}, last=${d.last}): ${this.describe(s.nonce, d, true)}`,
+        };
+      }
     }
 
     const book = this.book;

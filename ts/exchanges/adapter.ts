@@ -111,8 +111,11 @@ export interface FrameSink {
 /** How one market's book is kept. */
 export interface BookSpec {
   rule: SequenceRule;
-  /** REST snapshot joined to the buffered stream (Binance, OKX); absent: the stream sends snapshots. */
-  fetchSnapshot?: () => Promise<BookSnapshot>;
+  /**
+   * REST snapshot joined to the buffered stream (Binance, OKX); absent: the stream sends snapshots.
+   * Resolving undefined (a reply that cannot be joined) hands the book to resubscribing for good.
+   */
+  fetchSnapshot?: () => Promise<BookSnapshot | undefined>;
   /** Keep each level's wire strings (checksums computed from the exchange's own strings). */
   keepStrings?: boolean;
   /** Keep only this many levels a side (the subscribed depth). */

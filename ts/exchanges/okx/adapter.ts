@@ -1,17 +1,24 @@
 /**
  * OKX v5: public market data over WebSocket (/ws/v5/public; /ws/v5/business for candles) and REST.
  *
- * Books follow the OKX "Order book channel" rules (protocols.md §3): the `books` channel sends a
- * 400-level snapshot (`action: "snapshot"`, prevSeqId -1) and then updates whose prevSeqId must
- * equal the previous seqId; after every message the CRC-32 of the top 25 levels, interleaved
- * bid/ask from the strings as received, must equal the signed `checksum` (0: not sent, not
- * checked). `books5` and `bbo-tbt` (every push a snapshot) can be chosen with `bookChannel`.
+ * Books follow OKX's documented procedure (protocols.md §3 "Order book channels" and "2026
+ * change"): the `books` channel's updates are buffered and joined to a REST snapshot
+ * (`GET /api/v5/market/books?sz=400`) by its seqId — updates at or below it dropped, the first one
+ * applied straddling it (prevSeqId <= seqId < its seqId), then every prevSeqId equal to the
+ * previous seqId. A snapshot frame the channel still sends (`action: "snapshot"`, before OKX's
+ * August 2026 change, or a resend) is taken as it comes. A non-zero `checksum` (CRC-32 of the top
+ * 25 levels, interleaved bid/ask from the strings as received) must match; 0 or absent means
+ * "not sent" (OKX sends 0 from June 2026). A gap or a mismatch drops the book (never served or
+ * emitted), emits 'resync' ('gap' / 'checksum') and joins a new REST snapshot, in place; a REST
+ * book without seqId (older servers) makes that book resubscribe for a stream snapshot instead.
+ * `books5` and `bbo-tbt` (every push a snapshot) can be chosen with the `bookChannel` option.
  *
  * Liveness: OKX drops a connection that pushed nothing for 30 s; the client sends the text frame
  * `ping` and the server answers the text `pong` (not JSON).
  */
 import { BadResponse, BaseError } from '../../core/errors';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
+import type { BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
@@ -19,7 +26,20 @@ import { verifyChecksum } from './checksum';
 import { decodeFrame } from './decode';
 import { mapRestError, okxError } from './errors';
 import { Instrument, parseMarkets } from './markets';
-import { OkxTicker, OkxTrade, RestBook, RestEnvelope, TIMEFRAMES, TIMEFRAME_BARS, bookRule, parseCandle, parseRestBook, parseTicker, parseTrade } from './parse';
+import {
+  OkxTicker,
+  OkxTrade,
+  RestBook,
+  RestEnvelope,
+  TIMEFRAMES,
+  TIMEFRAME_BARS,
+  bookRule,
+  parseCandle,
+  parseRestBook,
+  parseRestBookSnapshot,
+  parseTicker,
+  parseTrade,
+} from './parse';
 import { BookChannel, channelOf, encodeRequest, isBusinessChannel, streamName } from './streams';
 import { OKX_URLS, PATHS } from './urls';
 import type { MarketChannel } from '../../core/channels';
@@ -115,8 +135,18 @@ class OkxInstance implements AdapterInstance {
     const data = await this.publicGet<RestBook>(PATHS.books, { instId: market.id, sz }, market.symbol);
     if (!data[0]) throw new BadResponse('books reply has no book', { exchange: this.ctx.id, symbol: market.symbol, raw: data });
     const snap = parseRestBook(data[0]);
-    // REST books carry no seqId: the copy has a timestamp and no nonce
-    return restBookCopy(market.symbol, snap, limit);
+    // the copy's nonce is the seqId where the reply carries one
+    return restBookCopy(market.symbol, snap, limit, parseRestBookSnapshot(data[0])?.nonce);
+  }
+
+  /**
+   * The REST snapshot a `books` stream joins: 400 levels, the channel's depth (`source=0` as in
+   * OKX's example of the procedure). Undefined when the reply has no seqId.
+   */
+  private async booksSnapshot(market: Market): Promise<BookSnapshot | undefined> {
+    const data = await this.publicGet<RestBook>(PATHS.books, { instId: market.id, sz: 400, source: 0 }, market.symbol);
+    if (!data[0]) throw new BadResponse('books reply has no book', { exchange: this.ctx.id, symbol: market.symbol, raw: data });
+    return parseRestBookSnapshot(data[0]);
   }
 
   async restTicker(market: Market): Promise<Ticker> {
@@ -179,9 +209,12 @@ class OkxInstance implements AdapterInstance {
     decodeFrame(text, sink);
   }
 
-  book(): BookSpec {
+  book(market: Market): BookSpec {
     return {
       rule: bookRule,
+      // today's OKX sends no snapshot frame: join the REST one by seqId (snapshot frames, when they
+      // come, are still taken; a REST reply without seqId hands the book to resubscribe)
+      fetchSnapshot: this.bookChannel === 'books' ? () => this.booksSnapshot(market) : undefined,
       // the checksum is computed from the strings as received
       keepStrings: true,
       verify: this.verifyChecksums && this.bookChannel === 'books' ? verifyChecksum : undefined,

@@ -10,7 +10,7 @@
  * capture predates seqId/prevSeqId; current pushes carry them).
  */
 import type { OHLCV, Ticker, Trade } from '../../core/types';
-import { prevIdRule, SequenceRule, SequenceVerdict } from '../../book/sync';
+import { prevIdJoinRule, SequenceRule, SequenceVerdict } from '../../book/sync';
 import type { BookDelta, BookSnapshot, RawLevel } from '../../book/types';
 
 /** ISO-8601 time of a ms timestamp, or undefined. */
@@ -41,11 +41,19 @@ export interface BookData {
   asks: BookLevel[];
   bids: BookLevel[];
   ts: string;
+  /** Signed CRC-32 of the top 25; 0 (from June 2026) or absent (from August 2026): not sent. */
   checksum?: number;
   /** books, books-l2-tbt, books50-l2-tbt: -1 on snapshots. */
-  prevSeqId?: number;
-  seqId?: number;
+  prevSeqId?: number | string;
+  seqId?: number | string;
   instId?: string;
+}
+
+/** A sequence id sent as a JSON number or as a decimal string; undefined when absent. */
+export function seqIdOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return +v;
+  return undefined;
 }
 
 function checkLevels(list: unknown, side: string): RawLevel[] {
@@ -65,7 +73,7 @@ function checkLevels(list: unknown, side: string): RawLevel[] {
 export function parseBookSnapshot(d: BookData): BookSnapshot {
   const ts = num(d.ts);
   return {
-    nonce: typeof d.seqId === 'number' ? d.seqId : (ts ?? 0),
+    nonce: seqIdOf(d.seqId) ?? ts ?? 0,
     bids: checkLevels(d.bids, 'bids'),
     asks: checkLevels(d.asks, 'asks'),
     timestamp: ts,
@@ -76,11 +84,11 @@ export function parseBookSnapshot(d: BookData): BookSnapshot {
 /** An incremental push (`action: "update"`): prevSeqId -> seqId. */
 export function parseBookUpdate(d: BookData): BookDelta {
   const ts = num(d.ts);
-  const seq = typeof d.seqId === 'number' ? d.seqId : (ts ?? 0);
+  const seq = typeof d.seqId === 'number' ? d.seqId : (seqIdOf(d.seqId) ?? ts ?? 0);
   return {
     first: seq,
     last: seq,
-    prev: typeof d.prevSeqId === 'number' ? d.prevSeqId : undefined,
+    prev: typeof d.prevSeqId === 'number' ? d.prevSeqId : seqIdOf(d.prevSeqId),
     bids: checkLevels(d.bids, 'bids'),
     asks: checkLevels(d.asks, 'asks'),
     timestamp: ts,
@@ -89,17 +97,23 @@ export function parseBookUpdate(d: BookData): BookDelta {
 }
 
 /**
- * The books sequence rule: every update's prevSeqId must equal the previous message's seqId
- * (prevIdRule: covers the no-change push with prevSeqId == seqId and the post-maintenance reset
- * with seqId < prevSeqId). Pushes without sequence ids (the 2022 capture) rely on the checksum.
+ * The books sequence rule, OKX's documented procedure (protocols.md §3, "Sequence rules" and "2026
+ * change"), as prevIdJoinRule: the first update applied after a snapshot satisfies
+ * `prevSeqId <= seqId of the snapshot < seqId` (a REST snapshot falls between two pushes) or
+ * chains onto it exactly (a stream snapshot); after that every update's prevSeqId equals the
+ * previous seqId — the no-change push (prevSeqId == seqId) and the post-maintenance reset (seqId <
+ * prevSeqId) included; anything else is a gap. Buffered updates at or below the snapshot's seqId
+ * are dropped. Pushes without sequence ids (the 2022 capture) rely on the checksum.
  */
 export const bookRule: SequenceRule = {
   name: 'okx',
   accept(nonce: number, d: BookDelta, first: boolean): SequenceVerdict {
-    return d.prev === undefined ? 'apply' : prevIdRule.accept(nonce, d, first);
+    return d.prev === undefined ? 'apply' : prevIdJoinRule.accept(nonce, d, first);
   },
-  describe(nonce: number, d: BookDelta): string {
-    return `expected prevSeqId=${nonce}, got prevSeqId=${d.prev === undefined ? 'none' : d.prev} seqId=${d.last}`;
+  describe(nonce: number, d: BookDelta, first: boolean): string {
+    const prev = d.prev === undefined ? 'none' : d.prev;
+    const base = `expected prevSeqId=${nonce}, got prevSeqId=${prev} seqId=${d.last}`;
+    return first ? `${base} (first update after the snapshot: prevSeqId <= ${nonce} < seqId also joins)` : base;
   },
 };
 
@@ -226,16 +240,36 @@ export interface RestEnvelope<T> {
   data?: T[];
 }
 
-/** `GET /api/v5/market/books` element. */
+/**
+ * `GET /api/v5/market/books` element. Since OKX's 2026 books change it carries the `seqId` the
+ * book is current to (a number or a string: both are accepted).
+ */
 export interface RestBook {
   asks: BookLevel[];
   bids: BookLevel[];
   ts: string;
+  seqId?: number | string;
 }
 
 export function parseRestBook(b: RestBook): BookSnapshot {
   return {
     nonce: num(b.ts) ?? 0,
+    bids: checkLevels(b.bids, 'bids'),
+    asks: checkLevels(b.asks, 'asks'),
+    timestamp: num(b.ts),
+  };
+}
+
+/**
+ * A REST book as a snapshot the `books` channel can be joined to: nonce = its seqId. Undefined
+ * when the reply has no seqId (OKX before its 2026 change): such a book cannot be placed in the
+ * channel's sequence, so only a stream snapshot can sync the channel.
+ */
+export function parseRestBookSnapshot(b: RestBook): BookSnapshot | undefined {
+  const seq = seqIdOf(b.seqId);
+  if (seq === undefined) return undefined;
+  return {
+    nonce: seq,
     bids: checkLevels(b.bids, 'bids'),
     asks: checkLevels(b.asks, 'asks'),
     timestamp: num(b.ts),

@@ -46,11 +46,13 @@ export interface FaultFeatures {
   logins: boolean;
   /** It has a WebSocket API that can be rate-limited (rateLimit({ api: 'wsApi' })). */
   wsApi: boolean;
+  /** Its books carry sequence ids that can restart (resetSequence, OKX). */
+  sequenceResets?: boolean;
 }
 
 export type FaultName =
   | 'dropConnections' | 'skipSequence' | 'corruptChecksum' | 'malformedFrame' | 'silence'
-  | 'rejectLogins' | 'rateLimit' | 'wsApiRateLimit' | 'skewClock' | 'delaySnapshots';
+  | 'rejectLogins' | 'rateLimit' | 'wsApiRateLimit' | 'skewClock' | 'delaySnapshots' | 'resetSequence';
 
 /** What the faults act on; implemented by each simulator server. */
 export interface FaultTarget {
@@ -60,6 +62,8 @@ export interface FaultTarget {
   /** Loses the next book update of a market (exchange symbol or unified). */
   skipSequence(symbol: string): void;
   corruptChecksum(symbol: string): void;
+  /** Restarts a book's sequence ids (only where features.sequenceResets). */
+  resetSequence(symbol: string): void;
   /** Runs `fn` after `ms` unless the server closes first; returns a cancel function. */
   later(ms: number, fn: () => void): () => void;
   setClockSkew(ms: number): void;
@@ -106,6 +110,7 @@ export class Faults {
     if (name === 'corruptChecksum') return f.checksums;
     if (name === 'rejectLogins') return f.logins;
     if (name === 'wsApiRateLimit') return f.wsApi;
+    if (name === 'resetSequence') return f.sequenceResets === true;
     return true;
   }
 
@@ -133,6 +138,16 @@ export class Faults {
   corruptChecksum(symbol: string): void {
     this.require('corruptChecksum', 'book checksums');
     this.target.corruptChecksum(symbol);
+  }
+
+  /**
+   * OKX: the sequence ids of `symbol`'s book restart from a small number, as after OKX maintenance
+   * ("an update arrives with seqId < prevSeqId: accept it and continue"); REST snapshots follow the
+   * new numbering. Throws on a simulator whose books have no sequence ids to restart.
+   */
+  resetSequence(symbol: string): void {
+    this.require('resetSequence', 'book sequence ids to reset');
+    this.target.resetSequence(symbol);
   }
 
   /** Sends a text frame that is not valid JSON to every market data connection; returns how many got it. */

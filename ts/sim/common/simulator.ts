@@ -82,6 +82,7 @@ export interface SimulatorEntry<O extends object = object> {
 export interface BookFeed {
   skipSequence(market: string): void;
   corruptChecksum?(market: string): void;
+  resetSequence?(market: string): void;
   /** Sends pending book updates now. */
   flush(): void;
 }
@@ -121,6 +122,7 @@ export abstract class SimServer {
       sockets: () => this.sockets,
       skipSequence: (symbol) => this.feed.skipSequence(this.marketId(symbol)),
       corruptChecksum: (symbol) => this.feed.corruptChecksum?.(this.marketId(symbol)),
+      resetSequence: (symbol) => this.feed.resetSequence?.(this.marketId(symbol)),
       later: (ms, fn) => this.runtime.later(ms, fn),
       setClockSkew: (ms) => {
         this.runtime.clockSkewMs = ms;

@@ -1,11 +1,15 @@
 /**
- * OKX v5 public channel data over the engine (protocols.md §3 "Order book channels", "Ticker and
- * trade channels"):
- * - `books`: a 400-level snapshot (prevSeqId -1), then every 100 ms an update with the levels that
- *   changed within the top 400 (levels leaving it sent with size "0", levels entering it with their
- *   size), seqId = the engine's update id, prevSeqId = the previous message's seqId, and the signed
- *   CRC-32 of the top 25; after `noChangeMs` without changes an empty update with
- *   prevSeqId == seqId. All subscribers of an instrument share one published view.
+ * OKX v5 public channel data over the engine (protocols.md §3 "Order book channels", "2026 change",
+ * "Ticker and trade channels"):
+ * - `books`: every 100 ms an update with the levels that changed within the top 400 (levels leaving
+ *   it sent with size "0", levels entering it with their size), seqId = the engine's update id
+ *   (less the offset of the last sequence reset), prevSeqId = the previous message's seqId; after
+ *   `noChangeMs` without changes an empty update with prevSeqId == seqId. All subscribers of an
+ *   instrument share one published view, which is also what REST /market/books serves (with its
+ *   seqId) while the channel is subscribed. Two behaviours (`BooksMode`):
+ *   'rest-snapshot' (OKX from 2026: no snapshot after subscribing, `checksum` 0; clients join the
+ *   REST snapshot) and 'stream-snapshot' (OKX before: a 400-level snapshot with prevSeqId -1 first,
+ *   and the signed CRC-32 of the top 25 on every message).
  * - `books5` (every 100 ms when the top 5 changed) and `bbo-tbt` (whenever the best levels change):
  *   full snapshots without `action`.
  * - `tickers` (at most every 100 ms, after a trade or a best bid/ask change), `trades` (one entry per
@@ -13,7 +17,7 @@
  *   candle after trades, the finished one with confirm "1" when a new period starts).
  */
 import { EngineTrade, MarketInfo, MatchingEngine } from '../engine';
-import { BookWindow } from '../common/book-window';
+import { BookWindow, TickLevel } from '../common/book-window';
 import { SimSocket } from '../common/ws-server';
 import { TapeTrade, tapeTrade, TradeTape } from '../common/tape';
 import { bookChecksum, levelRows, px, sz } from './format';
@@ -29,6 +33,12 @@ export interface OkxSub {
   /** Open time of the last candle pushed. */
   lastCandle?: number;
 }
+
+/**
+ * How the `books` channel starts and what its `checksum` holds: 'rest-snapshot' (OKX from 2026: no
+ * snapshot frame, checksum 0) or 'stream-snapshot' (before: snapshot frame, real checksums).
+ */
+export type BooksMode = 'rest-snapshot' | 'stream-snapshot';
 
 export class OkxConn extends SimSocket {
   /** 'channel:instId' -> subscription. */
@@ -66,6 +76,8 @@ export interface InstFeed {
   tradeSeq: number;
   skipPending: boolean;
   corruptPending: boolean;
+  /** Published seqId = engine update id - seqShift (raised by a sequence reset). */
+  seqShift: number;
 }
 
 export class OkxFeed {
@@ -76,6 +88,7 @@ export class OkxFeed {
     instruments: readonly OkxInstrument[],
     private readonly now: () => number,
     private readonly noChangeMs: number,
+    readonly booksMode: BooksMode = 'rest-snapshot',
   ) {
     for (const inst of instruments) {
       this.feeds.set(inst.instId, {
@@ -95,6 +108,7 @@ export class OkxFeed {
         tradeSeq: 0,
         skipPending: false,
         corruptPending: false,
+        seqShift: 0,
       });
     }
     engine.on('trade', (t) => this.feeds.get(t.symbol)?.pending.push(t));
@@ -114,10 +128,12 @@ export class OkxFeed {
       case 'books': {
         if (!f.books) {
           const window = new BookWindow(this.engine, sub.instId, 400, 'window');
-          f.books = { window, seqId: this.engine.updateId(sub.instId), checksum: 0, lastPushAt: this.now(), subs: new Set() };
-          f.books.checksum = bookChecksum(f.info, window.levels('bid', 25), window.levels('ask', 25));
+          f.books = { window, seqId: this.seqId(f), checksum: 0, lastPushAt: this.now(), subs: new Set() };
+          f.books.checksum = this.checksum(f, window.levels('bid', 25), window.levels('ask', 25));
         }
         f.books.subs.add(sub);
+        // OKX from 2026: no snapshot; the client joins the REST snapshot by seqId
+        if (this.booksMode === 'rest-snapshot') return;
         const g = f.books;
         const corrupt = f.corruptPending;
         f.corruptPending = false;
@@ -125,7 +141,7 @@ export class OkxFeed {
           asks: levelRows(this.engine, sub.instId, 'ask', g.window.levels('ask')),
           bids: levelRows(this.engine, sub.instId, 'bid', g.window.levels('bid')),
           ts: String(this.now()),
-          checksum: corrupt ? g.checksum ^ 0x2468ace : g.checksum,
+          checksum: corrupt ? this.wrong(g.checksum) : g.checksum,
           prevSeqId: -1,
           seqId: g.seqId,
         });
@@ -177,6 +193,42 @@ export class OkxFeed {
     this.feed(instId).corruptPending = true;
   }
 
+  /**
+   * Sequence reset (as after OKX maintenance): the next books update's seqId starts again from a
+   * small number, below its prevSeqId; REST snapshots follow the new numbering.
+   */
+  resetSequence(instId: string): void {
+    const f = this.feed(instId);
+    f.seqShift = this.engine.updateId(instId) - 1;
+  }
+
+  /** The seqId of the engine's book as it is now. */
+  seqId(f: InstFeed): number {
+    return this.engine.updateId(f.inst.instId) - f.seqShift;
+  }
+
+  /**
+   * REST /market/books: the top `n` levels and their seqId. While the channel is subscribed, the
+   * view last published on it (the book as of that seqId, so a client can join the stream to it
+   * exactly); otherwise the engine's book as it is now.
+   */
+  restBook(instId: string, n: number): { bids: TickLevel[]; asks: TickLevel[]; seqId: number } {
+    const f = this.feed(instId);
+    const g = f.books;
+    if (g) return { bids: g.window.levels('bid', n), asks: g.window.levels('ask', n), seqId: g.seqId };
+    return { bids: this.engine.bookSide(instId, 'bid').depth(n), asks: this.engine.bookSide(instId, 'ask').depth(n), seqId: this.seqId(f) };
+  }
+
+  /** The checksum field: the signed CRC-32 of the top 25 ('stream-snapshot'), or 0 ('rest-snapshot'). */
+  private checksum(f: InstFeed, bids: readonly TickLevel[], asks: readonly TickLevel[]): number {
+    return this.booksMode === 'stream-snapshot' ? bookChecksum(f.info, bids, asks) : 0;
+  }
+
+  /** A checksum that does not match (the corruptChecksum fault): never 0, which means "not sent". */
+  private wrong(sum: number): number {
+    return sum ^ 0x2468ace || 0x2468ace;
+  }
+
   /** Every 100 ms: books updates, books5 snapshots, tickers. */
   flush(): void {
     const now = this.now();
@@ -216,9 +268,9 @@ export class OkxFeed {
       return;
     }
     const prevSeqId = g.seqId;
-    g.seqId = this.engine.updateId(instId);
+    g.seqId = this.seqId(f);
     g.lastPushAt = now;
-    g.checksum = bookChecksum(f.info, this.engine.bookSide(instId, 'bid').depth(25), this.engine.bookSide(instId, 'ask').depth(25));
+    g.checksum = this.checksum(f, this.engine.bookSide(instId, 'bid').depth(25), this.engine.bookSide(instId, 'ask').depth(25));
     if (f.skipPending) {
       // lost on the way: the next update's prevSeqId names a seqId the clients never saw
       f.skipPending = false;
@@ -230,7 +282,7 @@ export class OkxFeed {
       asks: levelRows(this.engine, instId, 'ask', changes.asks),
       bids: levelRows(this.engine, instId, 'bid', changes.bids),
       ts: String(now),
-      checksum: corrupt ? g.checksum ^ 0x2468ace : g.checksum,
+      checksum: corrupt ? this.wrong(g.checksum) : g.checksum,
       prevSeqId,
       seqId: g.seqId,
     };

@@ -1,7 +1,8 @@
 /**
  * OKX v5 public REST (protocols.md §3 "REST market endpoints"; OKX docs-v5 public data and market
  * data pages): public/time, public/instruments, market/books, market/books-full, market/ticker,
- * market/tickers, market/trades, market/candles, market/history-candles. Every reply is
+ * market/tickers, market/trades, market/candles, market/history-candles (market/books carries the
+ * `seqId` its book is current to, as OKX's does since its 2026 books change). Every reply is
  * `{"code":"0","msg":"","data":[...]}`; errors keep the envelope with OKX's codes and HTTP statuses
  * (docs-v5 "Error Code > REST API"): 50014 "Parameter {0} can not be empty." (400), 51000
  * "Parameter {0} error" (400), 51001 instrument doesn't exist (200), and for the rate-limit fault
@@ -151,11 +152,15 @@ export class OkxRest {
     const f = this.inst(p);
     const n = this.int(p, name, def, 1, max);
     const id = f.inst.instId;
-    const side = (s: 'bid' | 'ask'): string[][] => {
-      const rows = levelRows(this.engine, id, s, this.engine.bookSide(id, s).depth(n));
+    if (!full) {
+      // books: with the seqId it is current to (OKX's 2026 change), the channel's published view
+      // while it is subscribed, so that a client joins its updates exactly
+      const b = this.feed.restBook(id, n);
+      return [{ asks: levelRows(this.engine, id, 'ask', b.asks), bids: levelRows(this.engine, id, 'bid', b.bids), ts: String(now), seqId: b.seqId }];
+    }
+    const side = (s: 'bid' | 'ask'): string[][] =>
       // books-full: [px, sz, orderCount]
-      return full ? rows.map((r) => [r[0] as string, r[1] as string, r[3] as string]) : rows;
-    };
+      levelRows(this.engine, id, s, this.engine.bookSide(id, s).depth(n)).map((r) => [r[0] as string, r[1] as string, r[3] as string]);
     return [{ asks: side('ask'), bids: side('bid'), ts: String(now) }];
   }
 

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
 import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
-import { OkxFeed } from './feed';
+import { BooksMode, OkxFeed } from './feed';
 import { OkxRest } from './rest';
 import { findInstrument, OKX_DEFAULT_SYMBOLS, OkxInstrument, okxInstrument, okxMarketConfig } from './symbols';
 import { OkxWs } from './ws';
@@ -16,6 +16,14 @@ export interface OkxOptions {
   idleTimeoutMs?: number;
   /** OKX: an unchanged `books` channel sends an empty update after this long (ms, default 60000; 0 = never). */
   noChangeMs?: number;
+  /**
+   * OKX: how the `books` channel behaves. 'rest-snapshot' (default: OKX from 2026) sends no
+   * snapshot frame after subscribing and `checksum` 0, so clients join the REST snapshot
+   * (GET /api/v5/market/books, which carries its seqId) to the buffered updates; 'stream-snapshot'
+   * (OKX before its change) sends a 400-level snapshot frame first and the CRC-32 checksum on every
+   * message. `faults.corruptChecksum` sends a wrong non-zero checksum in either mode.
+   */
+  books?: BooksMode;
 }
 
 export interface OkxSimOptions extends BaseSimOptions {
@@ -23,6 +31,7 @@ export interface OkxSimOptions extends BaseSimOptions {
   idleTimeoutMs: number;
   /** An unchanged `books` channel sends an empty update after this long (ms; 0 = never). */
   noChangeMs: number;
+  books: BooksMode;
 }
 
 export class OkxSim extends SimServer {
@@ -35,13 +44,13 @@ export class OkxSim extends SimServer {
   constructor(private readonly opts: OkxSimOptions) {
     const instruments = opts.symbols.map(okxInstrument);
     super(
-      { exchange: 'okx', features: { checksums: true, logins: false, wsApi: false }, malformedSample: '{"arg":{"channel":"books","instId":' },
+      { exchange: 'okx', features: { checksums: true, logins: false, wsApi: false, sequenceResets: true }, malformedSample: '{"arg":{"channel":"books","instId":' },
       opts,
       instruments.map((i) => ({ config: okxMarketConfig(i), mid: i.mid })),
     );
     this.instruments = instruments;
     const rt = this.runtime;
-    this.feed = new OkxFeed(rt.engine, instruments, () => rt.now(), opts.noChangeMs);
+    this.feed = new OkxFeed(rt.engine, instruments, () => rt.now(), opts.noChangeMs, opts.books);
     this.ws = new OkxWs(this.feed, instruments, this.faults.gate);
     this.sockets = [{ kind: 'stream', server: this.ws.server }];
     this.rest = new OkxRest(rt, this.feed, instruments, this.faults);
@@ -66,5 +75,10 @@ export class OkxSim extends SimServer {
   }
 }
 
-export const okxSimulator = simulatorEntry<OkxOptions>(OKX_DEFAULT_SYMBOLS, (base, o) =>
-  new OkxSim({ ...base, idleTimeoutMs: o.idleTimeoutMs ?? 30_000, noChangeMs: o.noChangeMs ?? 60_000 }));
+export const okxSimulator = simulatorEntry<OkxOptions>(OKX_DEFAULT_SYMBOLS, (base, o) => {
+  const books = o.books ?? 'rest-snapshot';
+  if (books !== 'rest-snapshot' && books !== 'stream-snapshot') {
+    throw new RangeError(`books must be 'rest-snapshot' or 'stream-snapshot', got ${JSON.stringify(books)}`);
+  }
+  return new OkxSim({ ...base, idleTimeoutMs: o.idleTimeoutMs ?? 30_000, noChangeMs: o.noChangeMs ?? 60_000, books });
+});
