@@ -82,11 +82,14 @@ function nextEvent(emitter, type, pred = () => true, symbol, { timeoutMs = WAIT_
   }, () => off());
 }
 
-/** Resolves with `fn()` once it is truthy, checking after every turn of the event loop. */
+/**
+ * Resolves with `fn()` once it is truthy, checking after every turn of the event loop (for state
+ * that emits no event, e.g. a server's counters). `fn` may be async (e.g. poll a REST endpoint).
+ */
 async function until(fn, what = 'a condition', { timeoutMs = WAIT_MS } = {}) {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (performance.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
     await new Promise((r) => realSetImmediate(r));

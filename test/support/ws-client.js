@@ -146,6 +146,11 @@ function wsClients() {
       await c.opened;
       return c;
     },
+    /** Takes a client made elsewhere (e.g. a subclass) into the set; returns it. */
+    add(c) {
+      list.push(c);
+      return c;
+    },
     closeAll() {
       for (const c of list.splice(0)) c.close();
     },
