@@ -10,6 +10,7 @@ const { simulate } = require('../js/sim');
 const { until } = require('./support/wait');
 const { wsClients } = require('./support/ws-client');
 const { KrakenBook } = require('./support/book-oracles');
+const { faultBetweenMessages } = require('./support/fault-drills');
 
 describe('kraken simulator: faults', function () {
   let sim;
@@ -46,14 +47,9 @@ describe('kraken simulator: faults', function () {
     const c = await bookClient();
     const other = await bookClient('ETH/USD');
     assert.ok(c.verdicts.every((v) => v.ok));
-    // act right after a message of `c` arrived, so that none of its messages is in flight
-    const n = c.verdicts.length;
-    await c.until(() => c.verdicts.length > n);
-    const from = c.verdicts.length;
     const otherFrom = other.verdicts.length;
-    sim.faults.corruptChecksum('BTC/USD');
-    await c.until(() => c.verdicts.length >= from + 5);
-    assert.deepStrictEqual(c.verdicts.slice(from, from + 5).map((v) => v.ok), [false, true, true, true, true]);
+    const after = await faultBetweenMessages(c, () => sim.faults.corruptChecksum('BTC/USD'), 5);
+    assert.deepStrictEqual(after.map((v) => v.ok), [false, true, true, true, true]);
     await other.until(() => other.verdicts.length >= otherFrom + 3);
     assert.ok(other.verdicts.every((v) => v.ok), 'other pairs are untouched');
   });

@@ -9,6 +9,7 @@ const { simulate } = require('../js/sim');
 const { until } = require('./support/wait');
 const { wsClients } = require('./support/ws-client');
 const { OkxBook } = require('./support/book-oracles');
+const { faultBetweenMessages } = require('./support/fault-drills');
 
 describe('okx simulator: faults', function () {
   let sim;
@@ -24,50 +25,43 @@ describe('okx simulator: faults', function () {
   });
 
   /**
-   * A raw client of one instrument's `books` channel that records in `log`, per message, whether
+   * A raw client of one instrument's `books` channel that records in `verdicts`, per message, whether
    * its seqId chain and its checksum hold; resolves after 3 messages.
    */
   async function booksClient(instId = 'BTC-USDT', path = '/ws/v5/public') {
     const c = await clients.connect(`${sim.urls.ws}${path}`);
     const book = new OkxBook();
-    c.log = [];
+    c.verdicts = [];
     c.follow((m) => {
-      if (m.arg && m.arg.channel === 'books' && m.arg.instId === instId && m.data) c.log.push(book.apply(m.action, m.data[0]));
+      if (m.arg && m.arg.channel === 'books' && m.arg.instId === instId && m.data) c.verdicts.push(book.apply(m.action, m.data[0]));
     });
     c.send({ op: 'subscribe', args: [{ channel: 'books', instId }] });
-    await c.until(() => c.log.length >= 3, `3 books messages of ${instId}`);
+    await c.until(() => c.verdicts.length >= 3, `3 books messages of ${instId}`);
     return c;
   }
 
   it('skipSequence: the next update is lost, so its successor\'s prevSeqId does not match', async () => {
     const c = await booksClient();
     const other = await booksClient('ETH-USDT');
-    // act right after a message of `c` arrived, so that none of its messages is in flight
-    const n = c.log.length;
-    await c.until(() => c.log.length > n);
-    const from = c.log.length;
-    const otherFrom = other.log.length;
-    sim.faults.skipSequence('BTC/USDT');
-    await c.until(() => c.log.length >= from + 3);
-    assert.deepStrictEqual(c.log.slice(from, from + 3).map((x) => x.chained), [false, true, true]);
-    await other.until(() => other.log.length >= otherFrom + 3);
-    assert.ok(other.log.every((x) => x.chained && x.sumOk), 'other instruments are untouched');
+    const otherFrom = other.verdicts.length;
+    const after = await faultBetweenMessages(c, () => sim.faults.skipSequence('BTC/USDT'), 3);
+    assert.deepStrictEqual(after.map((x) => x.chained), [false, true, true]);
+    await other.until(() => other.verdicts.length >= otherFrom + 3);
+    assert.ok(other.verdicts.every((x) => x.chained && x.sumOk), 'other instruments are untouched');
   });
 
   it('corruptChecksum: exactly the next books message carries a wrong checksum', async () => {
     const c = await booksClient();
-    assert.ok(c.log.every((x) => x.sumOk && x.chained));
-    const from = c.log.length;
-    sim.faults.corruptChecksum('BTC-USDT');
-    await c.until(() => c.log.length >= from + 4);
-    assert.deepStrictEqual(c.log.slice(from, from + 4).map((x) => x.sumOk), [false, true, true, true]);
-    assert.ok(c.log.every((x) => x.chained));
+    assert.ok(c.verdicts.every((x) => x.sumOk && x.chained));
+    const after = await faultBetweenMessages(c, () => sim.faults.corruptChecksum('BTC-USDT'), 4);
+    assert.deepStrictEqual(after.map((x) => x.sumOk), [false, true, true, true]);
+    assert.ok(c.verdicts.every((x) => x.chained));
   });
 
   it('corruptChecksum reaches the snapshot of a new subscription', async () => {
     sim.faults.corruptChecksum('BTC-USDT');
     const c = await booksClient();
-    assert.deepStrictEqual(c.log.slice(0, 2).map((x) => [x.action, x.sumOk]), [['snapshot', false], ['update', true]]);
+    assert.deepStrictEqual(c.verdicts.slice(0, 2).map((x) => [x.action, x.sumOk]), [['snapshot', false], ['update', true]]);
   });
 
   it('dropConnections closes every socket, or those on a path', async () => {
@@ -83,9 +77,9 @@ describe('okx simulator: faults', function () {
     const c = await booksClient();
     assert.strictEqual(sim.faults.malformedFrame(), 1);
     await c.until(() => c.texts.some((r) => r.startsWith('{"arg":{"channel":"books","instId":') && !r.endsWith('}')));
-    const n = c.log.length;
-    await c.until(() => c.log.length >= n + 3);
-    assert.ok(c.log.every((x) => x.chained && x.sumOk));
+    const n = c.verdicts.length;
+    await c.until(() => c.verdicts.length >= n + 3);
+    assert.ok(c.verdicts.every((x) => x.chained && x.sumOk));
   });
 
   it('silence withholds data and pong until resume', async () => {

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * Fault choreography for the exact-book suite: every fault a simulator can inject, and the one drill
- * each runs through on a client (./on-sim harness `h`):
+ * Fault choreography. For the exact-book suite: every fault a simulator can inject, and the one
+ * drill each runs through on a client (./on-sim harness `h`):
  *
  *   1. the client syncs the book of the symbol (and, for a fault aimed at one symbol, a second
  *      book, which must not be disturbed); the flow runs `row.flow.warmup` updates (some faults);
@@ -126,4 +126,18 @@ async function steady(h) {
   assert.deepStrictEqual(h.errs, []);
 }
 
-module.exports = { FAULTS, title, drill, steady };
+/**
+ * For the raw-protocol fault tests: injects a fault right after the next book message of client
+ * `c` arrived, so that none of its messages is in flight, and resolves with the verdicts of the
+ * `n` book messages that follow (`c.verdicts`: one entry a book message, pushed as they arrive).
+ */
+async function faultBetweenMessages(c, inject, n) {
+  const seen = c.verdicts.length;
+  await c.until(() => c.verdicts.length > seen, 'a book message before the fault');
+  const from = c.verdicts.length;
+  inject();
+  await c.until(() => c.verdicts.length >= from + n, `${n} book messages after the fault`);
+  return c.verdicts.slice(from, from + n);
+}
+
+module.exports = { FAULTS, title, drill, steady, faultBetweenMessages };

@@ -57,6 +57,11 @@ function balancesMatch(ex, sim, assets = ['USDT', 'BTC']) {
   }, () => off());
 }
 
+/** The simulator's flow account sells `qty` BTC at market: it hits the best BTCUSDT bid (ours, in these tests). */
+function hitBids(sim, qty) {
+  sim.engine.placeOrder({ account: 'flow', symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: qty });
+}
+
 /** A TCP port nothing listens on. */
 function deadPort() {
   return new Promise((resolve) => {
@@ -78,4 +83,4 @@ async function rejection(p) {
   throw new Error('expected a rejection');
 }
 
-module.exports = { nextItem, balancesMatch, simBalances, pick, deadPort, rejection };
+module.exports = { nextItem, balancesMatch, simBalances, pick, hitBids, deadPort, rejection };
