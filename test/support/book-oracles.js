@@ -13,6 +13,24 @@ const byPrice = (desc) => (a, b) => (desc ? Number(b[0]) - Number(a[0]) : Number
 /** [[price, size]] as numbers. */
 const numbers = (levels) => levels.map(([p, q]) => [Number(p), Number(q)]);
 
+/** A replica's two sides: price string -> size string, as the exchange printed them. */
+class Sides {
+  constructor() {
+    this.bids = new Map();
+    this.asks = new Map();
+  }
+
+  /** [[price, size]] strings of a side ('bids' | 'asks'), best first. */
+  sorted(side) {
+    return [...this[side].entries()].sort(byPrice(side === 'bids'));
+  }
+
+  /** The book as numbers, best first. */
+  numbers() {
+    return { bids: numbers(this.sorted('bids')), asks: numbers(this.sorted('asks')) };
+  }
+}
+
 // ---------------------------------------------------------------- Kraken
 
 /**
@@ -36,11 +54,10 @@ function krakenRawLevels(raw, side) {
 }
 
 /** A client-side Kraken v2 book kept from the frames' text: printed strings, truncated to the depth. */
-class KrakenBook {
+class KrakenBook extends Sides {
   constructor(depth) {
+    super();
     this.depth = depth;
-    this.bids = new Map();
-    this.asks = new Map();
   }
 
   /** Applies a book frame (its text); a snapshot replaces the book. */
@@ -61,17 +78,8 @@ class KrakenBook {
     }
   }
 
-  sorted(side) {
-    return [...this[side].entries()].sort(byPrice(side === 'bids'));
-  }
-
   checksum() {
     return krakenChecksum(this.sorted('asks'), this.sorted('bids'));
-  }
-
-  /** The book as numbers, best first. */
-  numbers() {
-    return { bids: numbers(this.sorted('bids')), asks: numbers(this.sorted('asks')) };
   }
 }
 
@@ -92,10 +100,9 @@ function okxChecksum(bids, asks) {
 }
 
 /** A client-side replica of one OKX `books` channel, kept with OKX's rules. */
-class OkxBook {
+class OkxBook extends Sides {
   constructor() {
-    this.bids = new Map(); // price string -> size string
-    this.asks = new Map();
+    super();
     this.seqId = undefined;
   }
 
@@ -121,16 +128,8 @@ class OkxBook {
     return { action, chained, sumOk: this.checksum() === d.checksum };
   }
 
-  sorted(side) {
-    return [...this[side].entries()].sort(byPrice(side === 'bids'));
-  }
-
   checksum() {
     return okxChecksum(this.sorted('bids'), this.sorted('asks'));
-  }
-
-  numbers() {
-    return { bids: numbers(this.sorted('bids')), asks: numbers(this.sorted('asks')) };
   }
 }
 
