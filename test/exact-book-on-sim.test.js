@@ -18,7 +18,11 @@ const { onSim } = require('./support/on-sim');
 const { drill, steady, title } = require('./support/fault-drills');
 const { sides, top } = require('./support/book');
 
-/** The simulators' options, one place per row (a mode of a simulator goes here). */
+/**
+ * The simulators' options, one place per row: a mode of a simulator goes here, and a second mode
+ * of the same simulator is a second entry with a second row (e.g. OKX books with and without a
+ * snapshot frame and checksums).
+ */
 const SIM = {
   binance: { seed: 42, symbols: ['BTC/USDT', 'ETH/USDT'], tickMs: 10 },
   kraken: { seed: 42, tickMs: 10, heartbeatMs: 200 },
