@@ -8,13 +8,9 @@ const assert = require('assert');
 const { binance } = require('..');
 const { simulate } = require('../js/sim');
 const { nextEvent } = require('./support/wait');
-const { nextItem, balancesMatch, simBalances, pick } = require('./support/private');
+const { nextItem, balancesMatch, simBalances, pick, hitBids } = require('./support/private');
 
 const SYMBOL = 'BTC/USDT';
-
-function hitBids(sim, qty) {
-  sim.engine.placeOrder({ account: 'flow', symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: qty });
-}
 
 describe('binance private: the user data stream', function () {
   let sim;

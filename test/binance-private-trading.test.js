@@ -11,14 +11,9 @@ const assert = require('assert');
 const { binance, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { nextEvent, until } = require('./support/wait');
-const { nextItem, balancesMatch, deadPort, rejection } = require('./support/private');
+const { nextItem, balancesMatch, deadPort, rejection, hitBids } = require('./support/private');
 
 const SYMBOL = 'BTC/USDT';
-
-/** The simulator's flow account sells `qty` at market: it hits the best bid (ours). */
-function hitBids(sim, qty) {
-  sim.engine.placeOrder({ account: 'flow', symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: qty });
-}
 
 describe('binance private: trading over the WebSocket API, state and callbacks', function () {
   let sim;

@@ -11,6 +11,7 @@ const { EventEmitter } = require('events');
 const { stripAnsi } = require('../js/cli/ansi');
 const { runWatch } = require('../js/cli/watch');
 const { simulate } = require('../js/sim');
+const { until } = require('./support/wait');
 
 const BIN = path.join(__dirname, '..', 'bin', 'exstream.js');
 
@@ -167,10 +168,7 @@ describe('cli exstream command', function () {
     await bookShown;
     // let a few more updates arrive, then quit as a user would
     const more = out.frames + 3;
-    await new Promise((resolve) => {
-      const check = () => (out.frames >= more ? resolve() : setImmediate(check));
-      check();
-    });
+    await until(() => out.frames >= more, `${more} frames`);
     input.emit('data', Buffer.from('q'));
     assert.strictEqual(await done, 0);
     const elapsed = Date.now() - started;

@@ -9,6 +9,7 @@
 // The captures are required: a missing file FAILS this suite, it is never skipped.
 const assert = require('assert');
 const { crc32, crc32Signed } = require('../js/book/crc32');
+const { crc32: oracleCrc32 } = require('./support/crc32');
 const { OrderBook } = require('../js/book/orderbook');
 const { BookSync, noSequenceRule } = require('../js/book/sync');
 const {
@@ -89,6 +90,13 @@ describe('kraken checksum: protocols.md §7 vector and CRC-32', () => {
     const zlib = require('zlib');
     for (const s of ['é', '€uro', '𝄞', 'a\u00ffb']) assert.strictEqual(crc32(s), zlib.crc32(Buffer.from(s, 'utf8')), s);
     assert.strictEqual(crc32Signed(ASKS_STR + BIDS_STR), 3310070434 | 0);
+  });
+
+  it('the tests\' own CRC-32 (test/support/crc32, the oracles\' one) gives the same values', () => {
+    assert.strictEqual(oracleCrc32('123456789'), 0xcbf43926);
+    assert.strictEqual(oracleCrc32(''), 0);
+    assert.strictEqual(oracleCrc32(ASKS_STR + BIDS_STR), 3310070434);
+    for (const s of ['é', '€uro', '𝄞', 'a\u00ffb', ASKS_STR]) assert.strictEqual(oracleCrc32(s), crc32(s), s);
   });
 
   it('formats fields: drop the dot, strip leading zeros', () => {

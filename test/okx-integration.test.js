@@ -157,7 +157,7 @@ describe('okx integration (local OKX-protocol server)', function () {
     // stale 3 s: a ping every second (the shortest interval), far inside the stale window
     client({ staleTimeoutMs: 3000 });
     await ex.fetchOrderBook('BTC/USDT');
-    await until(() => stub.pings > 0, 'a ping', 1e7);
+    await until(() => stub.pings > 0, 'a ping');
     // the pong went out before this update: once the update is handled, so was the pong
     const upd = nextEvent(ex, 'orderbook', () => true, 'BTC/USDT');
     stub.book('BTC-USDT', [['29999.5', '1']], []);

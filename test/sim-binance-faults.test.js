@@ -5,72 +5,21 @@
  * with Retry-After, delayed snapshots.
  */
 const assert = require('assert');
-const crypto = require('crypto');
-const WebSocket = require('ws');
 const { simulate } = require('../js/sim');
-
-class Client {
-  constructor(url) {
-    this.ws = new WebSocket(url);
-    this.msgs = [];
-    this.waiters = [];
-    this.opened = new Promise((resolve) => this.ws.once('open', resolve));
-    this.closed = new Promise((resolve) => this.ws.once('close', (code) => resolve(code)));
-    this.ws.on('message', (d) => {
-      const text = String(d);
-      let m;
-      try {
-        m = JSON.parse(text);
-      } catch {
-        m = { raw: text };
-      }
-      this.msgs.push(m);
-      for (const w of [...this.waiters]) {
-        if (w.pred(this.msgs)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    });
-  }
-
-  until(pred) {
-    if (pred(this.msgs)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
-  }
-
-  close() {
-    this.ws.terminate();
-  }
-}
-
-/** Yields to the event loop until `fn()` is truthy (for server-side counters that emit no event). */
-async function eventually(fn) {
-  while (!fn()) await new Promise((r) => setImmediate(r));
-}
+const { nextEvent, until } = require('./support/wait');
+const { wsClients } = require('./support/ws-client');
+const { BinanceApiClient } = require('./support/binance-api');
+const { binanceSnapshot, binanceReplay } = require('./support/book-oracles');
 
 const depthEvents = (ms) => ms.filter((m) => m.e === 'depthUpdate');
 const gaps = (events) => events.slice(1).filter((e, i) => e.U !== events[i].u + 1);
 
-function signedWs(sim, method, params, { ed25519 = false } = {}) {
-  const p = { ...params, apiKey: ed25519 ? sim.ed25519.apiKey : sim.apiKey, timestamp: Date.now() };
-  const payload = Object.keys(p).sort().map((k) => `${k}=${p[k]}`).join('&');
-  p.signature = ed25519
-    ? crypto.sign(null, Buffer.from(payload), crypto.createPrivateKey(sim.ed25519.privateKey)).toString('base64')
-    : crypto.createHmac('sha256', sim.secret).update(payload).digest('hex');
-  return { id: method, method, params: p };
-}
-
 describe('sim binance: faults', function () {
   let sim;
-  const clients = [];
-  const client = (path) => {
-    const c = new Client(sim.urls.ws + path);
-    clients.push(c);
-    return c;
-  };
+  const clients = wsClients();
+  const client = (path) => clients.open(sim.urls.ws + path);
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    clients.closeAll();
     await sim?.close();
     sim = undefined;
   });
@@ -85,8 +34,8 @@ describe('sim binance: faults', function () {
     await raw.closed;
     assert.strictEqual(sim.faults.dropConnections({ kind: 'stream' }), 1);
     await combined.closed;
-    api.ws.send(JSON.stringify({ id: 1, method: 'ping' }));
-    await api.until((ms) => ms.some((m) => m.id === 1 && m.status === 200));
+    api.send({ id: 1, method: 'ping' });
+    await api.next((m) => m.id === 1 && m.status === 200);
     assert.strictEqual(sim.faults.dropConnections(), 1);
     await api.closed;
   });
@@ -106,24 +55,12 @@ describe('sim binance: faults', function () {
     const at = events.indexOf(jumps[0]);
     assert.ok(events[at].U > events[at - 1].u + 1);
     // Resync: a fresh snapshot and the events after it reproduce the server's book.
-    const snap = await (await fetch(`${sim.urls.rest}/api/v3/depth?symbol=BTCUSDT&limit=5000`)).json();
+    const snap = await binanceSnapshot(sim.urls);
     await c.until((ms) => depthEvents(ms).some((e) => e.U > snap.lastUpdateId + 1));
     sim.pause();
-    const target = sim.book('BTCUSDT').lastUpdateId;
-    await c.until((ms) => depthEvents(ms).some((e) => e.u >= target));
-    const bids = new Map(snap.bids);
-    const asks = new Map(snap.asks);
-    let id = snap.lastUpdateId;
-    for (const e of depthEvents(c.msgs)) {
-      if (e.u <= id) continue;
-      assert.ok(e.U <= id + 1, 'no gap after the resync');
-      for (const [m, list] of [[bids, e.b], [asks, e.a]]) for (const [p, q] of list) (Number(q) === 0 ? m.delete(p) : m.set(p, q));
-      id = e.u;
-    }
-    const num = (m) => [...m].map(([p, q]) => [Number(p), Number(q)]);
     const truth = sim.book('BTCUSDT');
-    assert.deepStrictEqual(num(bids).sort((a, b) => b[0] - a[0]), truth.bids);
-    assert.deepStrictEqual(num(asks).sort((a, b) => a[0] - b[0]), truth.asks);
+    await c.until((ms) => depthEvents(ms).some((e) => e.u >= truth.lastUpdateId));
+    assert.deepStrictEqual(binanceReplay(snap, depthEvents(c.msgs)), truth, 'no gap after the resync, and the server\'s book');
   });
 
   it('malformedFrame sends a non-JSON text frame to stream clients', async () => {
@@ -131,8 +68,8 @@ describe('sim binance: faults', function () {
     const c = client('/ws/btcusdt@depth');
     await c.opened;
     assert.strictEqual(sim.faults.malformedFrame(), 1);
-    await c.until((ms) => ms.some((m) => m.raw !== undefined));
-    assert.throws(() => JSON.parse(c.msgs.find((m) => m.raw !== undefined).raw));
+    const frame = await c.next((m) => m.text !== undefined);
+    assert.throws(() => JSON.parse(frame.text));
   });
 
   it('silence withholds data and pongs until resumed (or for a while)', async () => {
@@ -144,10 +81,10 @@ describe('sim binance: faults', function () {
     c.ws.on('pong', (d) => pongs.push(String(d)));
     sim.faults.silence();
     c.ws.ping('during');
-    await eventually(() => sim.faults.withheld.pongs >= 1 && sim.faults.withheld.frames >= 1);
+    await until(() => sim.faults.withheld.pongs >= 1 && sim.faults.withheld.frames >= 1, 'a withheld pong and frame');
     sim.faults.resume();
     c.ws.ping('after');
-    await new Promise((resolve) => c.ws.once('pong', resolve));
+    await nextEvent(c.ws, 'pong');
     assert.deepStrictEqual(pongs, ['after'], 'the ping sent during the silence got no pong');
     const n = c.msgs.length;
     await c.until((ms) => ms.length > n);
@@ -160,20 +97,15 @@ describe('sim binance: faults', function () {
 
   it('rejectLogins refuses session.logon and userDataStream.subscribe.signature with -2015', async () => {
     sim = await simulate('binance', { seed: 45, autoFlow: false, symbols: ['BTC/USDT'] });
-    const api = client('/ws-api/v3');
-    await api.opened;
-    const ask = async (req) => {
-      api.ws.send(JSON.stringify(req));
-      await api.until((ms) => ms.some((m) => m.id === req.id));
-      return api.msgs.splice(api.msgs.findIndex((m) => m.id === req.id), 1)[0];
-    };
+    const api = await BinanceApiClient.connect(sim);
+    clients.add(api);
     sim.faults.rejectLogins(true);
-    let r = await ask(signedWs(sim, 'session.logon', {}, { ed25519: true }));
+    let r = await api.ed25519('session.logon');
     assert.deepStrictEqual([r.status, r.error], [401, { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' }]);
-    r = await ask(signedWs(sim, 'userDataStream.subscribe.signature', {}));
+    r = await api.signed('userDataStream.subscribe.signature');
     assert.deepStrictEqual([r.status, r.error.code], [401, -2015]);
     sim.faults.rejectLogins(false);
-    r = await ask(signedWs(sim, 'session.logon', {}, { ed25519: true }));
+    r = await api.ed25519('session.logon');
     assert.strictEqual(r.status, 200);
   });
 

@@ -8,28 +8,12 @@ const assert = require('assert');
 const crypto = require('crypto');
 const { simulate } = require('../js/sim');
 const { hmacHex, restSignaturePayload, wsSignaturePayload } = require('../js/sim/binance/auth');
+const { fetchJson } = require('./support/http');
+const { signedRest: signed } = require('./support/binance-api');
 
 const DEC8 = /^\d+\.\d{8}$/;
 
-async function get(sim, path) {
-  const res = await fetch(sim.urls.rest + path);
-  return { status: res.status, headers: res.headers, body: JSON.parse(await res.text()) };
-}
-
-/** A SIGNED request: params in the query (GET/DELETE) or the body (POST), like the docs' examples. */
-async function signed(sim, method, path, params = {}, { key = sim.apiKey, secret = sim.secret, timestamp = Date.now() } = {}) {
-  const qs = new URLSearchParams({ ...params, timestamp: String(timestamp) }).toString();
-  const sig = crypto.createHmac('sha256', secret).update(qs).digest('hex');
-  const full = `${qs}&signature=${sig}`;
-  const init = { method, headers: { 'X-MBX-APIKEY': key } };
-  let url = sim.urls.rest + path;
-  if (method === 'POST') {
-    init.body = full;
-    init.headers['content-type'] = 'application/x-www-form-urlencoded';
-  } else url += `?${full}`;
-  const res = await fetch(url, init);
-  return { status: res.status, headers: res.headers, body: JSON.parse(await res.text()) };
-}
+const get = (sim, path) => fetchJson(sim.urls.rest + path);
 
 describe('sim binance: signing rules (docs test vectors)', () => {
   const secret = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';

@@ -8,109 +8,19 @@
 const assert = require('assert');
 const WebSocket = require('ws');
 const { simulate } = require('../js/sim');
-
-/** A WebSocket client that keeps every message and lets tests await conditions on them. */
-class Client {
-  constructor(url, opts) {
-    this.ws = new WebSocket(url, opts);
-    this.msgs = [];
-    this.waiters = [];
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', resolve);
-      this.ws.once('error', reject);
-    });
-    this.closed = new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
-    this.ws.on('message', (data) => {
-      const text = String(data);
-      let m;
-      try {
-        m = JSON.parse(text);
-      } catch {
-        m = { raw: text };
-      }
-      this.msgs.push(m);
-      this.check();
-    });
-  }
-
-  send(obj) {
-    this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
-  }
-
-  /** The first not-yet-taken message matching `pred` (removed from the list). */
-  take(pred = () => true) {
-    return this.wait(() => {
-      const i = this.msgs.findIndex(pred);
-      return i >= 0 ? this.msgs.splice(i, 1)[0] : undefined;
-    });
-  }
-
-  /** Resolves once `pred(messages)` is truthy. */
-  until(pred) {
-    return this.wait(() => (pred(this.msgs) ? this.msgs : undefined));
-  }
-
-  wait(test) {
-    const r = test();
-    if (r !== undefined) return Promise.resolve(r);
-    return new Promise((resolve) => this.waiters.push({ test, resolve }));
-  }
-
-  check() {
-    for (const w of [...this.waiters]) {
-      const r = w.test();
-      if (r !== undefined) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(r);
-      }
-    }
-  }
-
-  close() {
-    this.ws.terminate();
-  }
-}
+const { nextEvent } = require('./support/wait');
+const { wsClients } = require('./support/ws-client');
+const { binanceSnapshot, binanceReplay: replay } = require('./support/book-oracles');
 
 const isDepth = (m) => m.e === 'depthUpdate';
-
-/** Binance's local book procedure (web-socket-streams.md) applied to a snapshot and events. */
-function replay(snapshot, events) {
-  const side = (levels) => new Map(levels);
-  const bids = side(snapshot.bids);
-  const asks = side(snapshot.asks);
-  let id = snapshot.lastUpdateId;
-  let first = true;
-  for (const e of events) {
-    if (e.u <= id) continue;
-    if (first) assert.ok(e.U <= id + 1 && id + 1 <= e.u, `first event [${e.U};${e.u}] must straddle ${id + 1}`);
-    else assert.strictEqual(e.U, id + 1, 'U = previous u + 1');
-    first = false;
-    for (const [m, list] of [[bids, e.b], [asks, e.a]]) {
-      for (const [p, q] of list) {
-        if (Number(q) === 0) m.delete(p);
-        else m.set(p, q);
-      }
-    }
-    id = e.u;
-  }
-  const num = (m, desc) => [...m].map(([p, q]) => [Number(p), Number(q)]).sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0]));
-  return { bids: num(bids, true), asks: num(asks, false), lastUpdateId: id };
-}
-
-async function snapshot(sim, symbol = 'BTCUSDT') {
-  return (await fetch(`${sim.urls.rest}/api/v3/depth?symbol=${symbol}&limit=5000`)).json();
-}
+const snapshot = (sim, symbol) => binanceSnapshot(sim.urls, symbol);
 
 describe('sim binance: market streams', function () {
   let sim;
-  const clients = [];
-  const client = (path, opts) => {
-    const c = new Client(sim.urls.ws + path, opts);
-    clients.push(c);
-    return c;
-  };
+  const clients = wsClients();
+  const client = (path, opts) => clients.open(sim.urls.ws + path, opts);
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    clients.closeAll();
     await sim?.close();
     sim = undefined;
   });
@@ -287,7 +197,7 @@ describe('sim binance: market streams', function () {
     const mute = client('/ws/btcusdt@trade', { autoPong: false });
     await Promise.all([good.opened, mute.opened]);
     let pings = 0;
-    const threePings = new Promise((resolve) => good.ws.on('ping', () => ++pings === 3 && resolve()));
+    const threePings = nextEvent(good.ws, 'ping', () => ++pings === 3);
     await mute.closed;
     await threePings;
     assert.strictEqual(good.ws.readyState, WebSocket.OPEN, 'a client that answers pings stays connected');

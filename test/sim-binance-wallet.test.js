@@ -4,15 +4,10 @@
  * (ccxt does: margin pair lists, coin configuration). Shapes per Binance's wallet and margin docs.
  */
 const assert = require('assert');
-const crypto = require('crypto');
 const { simulate } = require('../js/sim');
+const { signedRest } = require('./support/binance-api');
 
-async function signedGet(sim, path, { key = sim.apiKey } = {}) {
-  const qs = `timestamp=${Date.now()}`;
-  const sig = crypto.createHmac('sha256', sim.secret).update(qs).digest('hex');
-  const res = await fetch(`${sim.urls.rest}${path}?${qs}&signature=${sig}`, { headers: { 'X-MBX-APIKEY': key } });
-  return { status: res.status, body: await res.json() };
-}
+const signedGet = (sim, path, opts) => signedRest(sim, 'GET', path, {}, opts);
 
 describe('binance simulator: wallet and margin lists', () => {
   let sim;

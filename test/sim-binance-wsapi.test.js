@@ -5,67 +5,8 @@
  * status, open orders, account, error codes, and User Data Stream events.
  */
 const assert = require('assert');
-const crypto = require('crypto');
-const WebSocket = require('ws');
 const { simulate } = require('../js/sim');
-
-class ApiClient {
-  constructor(sim) {
-    this.sim = sim;
-    this.ws = new WebSocket(`${sim.urls.wsApi}/ws-api/v3`);
-    this.msgs = [];
-    this.waiters = [];
-    this.seq = 0;
-    this.opened = new Promise((resolve) => this.ws.once('open', resolve));
-    this.ws.on('message', (d) => {
-      this.msgs.push(JSON.parse(String(d)));
-      for (const w of [...this.waiters]) {
-        const i = this.msgs.findIndex(w.pred);
-        if (i >= 0) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(this.msgs.splice(i, 1)[0]);
-        }
-      }
-    });
-  }
-
-  take(pred) {
-    const i = this.msgs.findIndex(pred);
-    if (i >= 0) return Promise.resolve(this.msgs.splice(i, 1)[0]);
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
-  }
-
-  /** Sends a request and resolves with its response. */
-  request(method, params) {
-    const id = `req-${++this.seq}`;
-    this.ws.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
-    return this.take((m) => m.id === id);
-  }
-
-  /** A request signed with the sim's HMAC key (sorted params), or the given key/secret. */
-  signed(method, params = {}, { apiKey = this.sim.apiKey, secret = this.sim.secret, timestamp = Date.now() } = {}) {
-    const p = { ...params, apiKey, timestamp };
-    const payload = Object.keys(p).sort().map((k) => `${k}=${p[k]}`).join('&');
-    p.signature = crypto.createHmac('sha256', secret).update(payload).digest('hex');
-    return this.request(method, p);
-  }
-
-  /** A request signed with the sim's Ed25519 key. */
-  ed25519(method, params = {}) {
-    const p = { ...params, apiKey: this.sim.ed25519.apiKey, timestamp: Date.now() };
-    const payload = Object.keys(p).sort().map((k) => `${k}=${p[k]}`).join('&');
-    p.signature = crypto.sign(null, Buffer.from(payload), crypto.createPrivateKey(this.sim.ed25519.privateKey)).toString('base64');
-    return this.request(method, p);
-  }
-
-  event(pred) {
-    return this.take((m) => m.event !== undefined && pred(m.event));
-  }
-
-  close() {
-    this.ws.terminate();
-  }
-}
+const { BinanceApiClient } = require('./support/binance-api');
 
 describe('sim binance: WebSocket API', function () {
   let sim;
@@ -74,8 +15,7 @@ describe('sim binance: WebSocket API', function () {
   let ask;
   beforeEach(async () => {
     sim = await simulate('binance', { seed: 31, autoFlow: false, symbols: ['BTC/USDT'], balances: { USDT: 10000, BTC: 1 } });
-    api = new ApiClient(sim);
-    await api.opened;
+    api = await BinanceApiClient.connect(sim);
     const book = sim.book('BTCUSDT');
     bid = book.bids[0][0];
     ask = book.asks[0][0];

@@ -7,6 +7,8 @@
  */
 const assert = require('assert');
 const { simulate } = require('../js/sim');
+const { until } = require('./support/wait');
+const { fetchJson } = require('./support/http');
 
 describe('kraken simulator: REST /0/public', function () {
   let sim;
@@ -14,17 +16,14 @@ describe('kraken simulator: REST /0/public', function () {
   before(async () => {
     sim = await simulate('kraken', { seed: 3, tickMs: 5 });
     // let the flow trade for a while, then freeze it so replies can be compared with the truth
-    while ((await get('/0/public/Trades?pair=XBTUSD')).body.result.XXBTZUSD.length < 10) await new Promise((r) => setImmediate(r));
+    await until(async () => (await get('/0/public/Trades?pair=XBTUSD')).body.result.XXBTZUSD.length >= 10, '10 trades');
   });
 
   after(async () => {
     await sim.close();
   });
 
-  async function get(path) {
-    const res = await fetch(`${sim.urls.rest}${path}`);
-    return { status: res.status, headers: res.headers, body: await res.json() };
-  }
+  const get = (path) => fetchJson(`${sim.urls.rest}${path}`);
 
   it('lists asset pairs with Kraken\'s fields and names', async () => {
     const { status, body } = await get('/0/public/AssetPairs');

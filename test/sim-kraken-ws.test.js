@@ -8,154 +8,40 @@
  * is sent), and the ticker, trade and ohlc channels.
  */
 const assert = require('assert');
-const WebSocket = require('ws');
 const { simulate } = require('../js/sim');
-
-/** CRC-32 (IEEE), written here independently of the library. */
-function crc32(str) {
-  let c = ~0;
-  for (const b of Buffer.from(str, 'utf8')) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-class Client {
-  constructor(url) {
-    this.ws = new WebSocket(url);
-    this.msgs = [];
-    this.waiters = [];
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', resolve);
-      this.ws.once('error', reject);
-    });
-    this.ws.on('message', (d) => {
-      const raw = String(d);
-      let m;
-      try {
-        m = JSON.parse(raw);
-      } catch {
-        m = { unparsed: raw };
-      }
-      m.raw = raw;
-      this.msgs.push(m);
-      for (const w of [...this.waiters]) {
-        const r = w.test();
-        if (r !== undefined) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(r);
-        }
-      }
-    });
-  }
-  send(o) {
-    this.ws.send(typeof o === 'string' ? o : JSON.stringify(o));
-  }
-  /** The first message after index `from` matching `pred`. */
-  next(pred, from = 0) {
-    const test = () => {
-      for (let i = from; i < this.msgs.length; i++) if (pred(this.msgs[i])) return this.msgs[i];
-      return undefined;
-    };
-    const r = test();
-    return r !== undefined ? Promise.resolve(r) : new Promise((resolve) => this.waiters.push({ test, resolve }));
-  }
-  until(fn) {
-    const test = () => (fn(this.msgs) ? true : undefined);
-    return test() ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ test, resolve }));
-  }
-  close() {
-    this.ws.terminate();
-  }
-}
+const { wsClients } = require('./support/ws-client');
+const { KrakenBook, krakenRawLevels: rawLevels } = require('./support/book-oracles');
+const { top } = require('./support/book');
 
 const isBook = (sym) => (m) => m.channel === 'book' && m.data && m.data[0].symbol === sym;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
-/** The [price, qty] strings of one side of a raw book frame, exactly as printed. */
-function rawLevels(raw, side) {
-  const start = raw.indexOf(`"${side}":[`);
-  const body = raw.slice(start + side.length + 4, raw.indexOf(']', start));
-  return [...body.matchAll(/\{"price":([0-9.]+),"qty":([0-9.]+)\}/g)].map((m) => [m[1], m[2]]);
-}
-
-/** A client-side v2 book: printed strings kept, truncated to the subscribed depth. */
-class LocalBook {
-  constructor(depth) {
-    this.depth = depth;
-    this.bids = new Map();
-    this.asks = new Map();
-  }
-  apply(raw, reset) {
-    if (reset) {
-      this.bids.clear();
-      this.asks.clear();
-    }
-    for (const [side, m] of [['bids', this.bids], ['asks', this.asks]]) {
-      for (const [p, q] of rawLevels(raw, side)) {
-        if (Number(q) === 0) m.delete(p);
-        else m.set(p, q);
-      }
-      const keep = this.sorted(side).slice(0, this.depth);
-      m.clear();
-      for (const [p, q] of keep) m.set(p, q);
-    }
-  }
-  sorted(side) {
-    const m = side === 'bids' ? this.bids : this.asks;
-    return [...m.entries()].sort((a, b) => (side === 'bids' ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
-  }
-  checksum() {
-    const f = (s) => s.replace('.', '').replace(/^0+/, '');
-    let s = '';
-    for (const [p, q] of this.sorted('asks').slice(0, 10)) s += f(p) + f(q);
-    for (const [p, q] of this.sorted('bids').slice(0, 10)) s += f(p) + f(q);
-    return crc32(s);
-  }
-  numbers() {
-    const conv = (side) => this.sorted(side).map(([p, q]) => [Number(p), Number(q)]);
-    return { bids: conv('bids'), asks: conv('asks') };
-  }
-}
-
-/** Follows every book frame of `sym` on `c`, checking each checksum; returns the local book. */
+/** Follows every book frame of `sym` on `c` with a client-side book, checking each checksum. */
 function follow(c, sym, depth) {
-  const book = new LocalBook(depth);
-  const state = { book, frames: 0, bad: [] };
-  const onFrame = (m) => {
+  const state = { book: new KrakenBook(depth), frames: 0, bad: [] };
+  c.follow((m, text) => {
     if (!isBook(sym)(m)) return;
-    book.apply(m.raw, m.type === 'snapshot');
+    state.book.apply(text, m.type === 'snapshot');
     state.frames++;
-    if (book.checksum() !== m.data[0].checksum) state.bad.push(m.data[0].checksum);
-  };
-  for (const m of c.msgs) onFrame(m);
-  c.ws.on('message', () => onFrame(c.msgs[c.msgs.length - 1]));
+    if (state.book.checksum() !== m.data[0].checksum) state.bad.push(m.data[0].checksum);
+  });
   return state;
 }
 
-const top = (b, n) => ({ bids: b.bids.slice(0, n), asks: b.asks.slice(0, n) });
-
 describe('kraken simulator: WebSocket v2', function () {
   let sim;
-  let clients;
+  const clients = wsClients();
 
   beforeEach(async () => {
     sim = await simulate('kraken', { seed: 7, tickMs: 5, heartbeatMs: 100 });
-    clients = [];
   });
 
   afterEach(async () => {
-    for (const c of clients) c.close();
+    clients.closeAll();
     await sim.close();
   });
 
-  async function connect() {
-    const c = new Client(`${sim.urls.ws}/v2`);
-    clients.push(c);
-    await c.opened;
-    return c;
-  }
+  const connect = () => clients.connect(`${sim.urls.ws}/v2`);
 
   it('sends a status message on connect and answers ping with pong', async () => {
     const c = await connect();
@@ -175,7 +61,7 @@ describe('kraken simulator: WebSocket v2', function () {
     const c = await connect();
     c.send({ method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD', 'XBT/USD'], depth: 25 }, req_id: 7 });
     const ack = await c.next((m) => m.method === 'subscribe' && m.success === true);
-    assert.deepStrictEqual(Object.keys(ack).filter((k) => k !== 'raw'), ['method', 'result', 'success', 'time_in', 'time_out', 'req_id']);
+    assert.deepStrictEqual(Object.keys(ack), ['method', 'result', 'success', 'time_in', 'time_out', 'req_id']);
     assert.deepStrictEqual(ack.result, { channel: 'book', depth: 25, snapshot: true, symbol: 'BTC/USD' });
     assert.strictEqual(ack.req_id, 7);
     const refusal = await c.next((m) => m.success === false);
@@ -210,7 +96,7 @@ describe('kraken simulator: WebSocket v2', function () {
     assert.strictEqual(snap.data[0].asks.length, 10);
     assert.match(snap.data[0].timestamp, RFC3339);
     // BTC/USD: pair_decimals 1, lot_decimals 8 -> JSON numbers like 60000.1 and 0.12345670
-    for (const [p, q] of [...rawLevels(snap.raw, 'bids'), ...rawLevels(snap.raw, 'asks')]) {
+    for (const [p, q] of [...rawLevels(c10.textOf(snap), 'bids'), ...rawLevels(c10.textOf(snap), 'asks')]) {
       assert.match(p, /^\d+\.\d$/);
       assert.match(q, /^\d+\.\d{8}$/);
     }
@@ -267,7 +153,7 @@ describe('kraken simulator: WebSocket v2', function () {
     await c.next((m) => m.channel === 'ticker');
     sim.pause();
     const hb = await c.next((m) => m.channel === 'heartbeat');
-    assert.deepStrictEqual(Object.keys(hb).filter((k) => k !== 'raw'), ['channel']);
+    assert.deepStrictEqual(Object.keys(hb), ['channel']);
   });
 
   it('stops a book after unsubscribe while other books flow', async () => {

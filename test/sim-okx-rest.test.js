@@ -7,6 +7,8 @@
  */
 const assert = require('assert');
 const { simulate } = require('../js/sim');
+const { until } = require('./support/wait');
+const { fetchJson } = require('./support/http');
 
 const NUM = /^\d+(\.\d*[1-9])?$/;
 
@@ -15,17 +17,14 @@ describe('okx simulator: REST /api/v5', function () {
 
   before(async () => {
     sim = await simulate('okx', { seed: 5, tickMs: 5 });
-    while ((await get('/api/v5/market/trades?instId=BTC-USDT')).body.data.length < 10) await new Promise((r) => setImmediate(r));
+    await until(async () => (await get('/api/v5/market/trades?instId=BTC-USDT')).body.data.length >= 10, '10 trades');
   });
 
   after(async () => {
     await sim.close();
   });
 
-  async function get(path) {
-    const res = await fetch(`${sim.urls.rest}${path}`);
-    return { status: res.status, headers: res.headers, body: await res.json() };
-  }
+  const get = (path) => fetchJson(`${sim.urls.rest}${path}`);
 
   it('lists SPOT instruments with OKX\'s fields', async () => {
     const { status, body } = await get('/api/v5/public/instruments?instType=SPOT');

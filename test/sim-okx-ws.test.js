@@ -7,129 +7,39 @@
  * implementation), the no-change update, books5, bbo-tbt, tickers, trades, candles, and the idle rule.
  */
 const assert = require('assert');
-const WebSocket = require('ws');
 const { simulate } = require('../js/sim');
-
-function crc32(str) {
-  let c = ~0;
-  for (const b of Buffer.from(str, 'utf8')) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-/** OKX's rule: top 25 interleaved bid/ask "px:sz" from the strings, CRC-32 as signed int32. */
-function checksum(bids, asks) {
-  const parts = [];
-  for (let i = 0; i < 25; i++) {
-    if (bids[i]) parts.push(bids[i][0], bids[i][1]);
-    if (asks[i]) parts.push(asks[i][0], asks[i][1]);
-  }
-  return crc32(parts.join(':')) | 0;
-}
-
-class Client {
-  constructor(url) {
-    this.ws = new WebSocket(url);
-    this.msgs = [];
-    this.waiters = [];
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', resolve);
-      this.ws.once('error', reject);
-    });
-    this.closed = new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
-    this.ws.on('message', (d) => {
-      const raw = String(d);
-      let m;
-      try {
-        m = JSON.parse(raw);
-      } catch {
-        m = { text: raw };
-      }
-      this.msgs.push(m);
-      for (const w of [...this.waiters]) {
-        const r = w.test();
-        if (r !== undefined) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(r);
-        }
-      }
-    });
-  }
-  send(o) {
-    this.ws.send(typeof o === 'string' ? o : JSON.stringify(o));
-  }
-  next(pred, from = 0) {
-    const test = () => {
-      for (let i = from; i < this.msgs.length; i++) if (pred(this.msgs[i])) return this.msgs[i];
-      return undefined;
-    };
-    const r = test();
-    return r !== undefined ? Promise.resolve(r) : new Promise((resolve) => this.waiters.push({ test, resolve }));
-  }
-  until(fn) {
-    const test = () => (fn(this.msgs) ? true : undefined);
-    return test() ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ test, resolve }));
-  }
-  close() {
-    this.ws.terminate();
-  }
-}
+const { wsClients } = require('./support/ws-client');
+const { OkxBook } = require('./support/book-oracles');
 
 const push = (channel, instId = 'BTC-USDT') => (m) => m.arg && m.arg.channel === channel && m.arg.instId === instId && m.data;
 
-/** A client-side `books` replica kept with OKX's rules; records every sequence and checksum verdict. */
+/** A client-side `books` replica kept with OKX's rules; counts the broken seqId chains and checksums. */
 function follow(c, instId) {
-  const st = { bids: new Map(), asks: new Map(), seqId: undefined, gaps: 0, badSums: 0, msgs: 0 };
-  const sorted = (m, desc) => [...m.entries()].sort((a, b) => (desc ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
-  const on = (m) => {
+  const st = { book: new OkxBook(), gaps: 0, badSums: 0, msgs: 0 };
+  c.follow((m) => {
     if (!push('books', instId)(m)) return;
-    const d = m.data[0];
-    if (m.action === 'snapshot') {
-      st.bids.clear();
-      st.asks.clear();
-      assert.strictEqual(d.prevSeqId, -1);
-    } else if (d.prevSeqId !== st.seqId) st.gaps++;
-    st.seqId = d.seqId;
-    for (const [side, map] of [['bids', st.bids], ['asks', st.asks]]) {
-      for (const [p, s] of d[side]) {
-        for (const k of map.keys()) if (Number(k) === Number(p)) map.delete(k);
-        if (Number(s) !== 0) map.set(p, s);
-      }
-    }
+    const v = st.book.apply(m.action, m.data[0]);
     st.msgs++;
-    if (checksum(sorted(st.bids, true), sorted(st.asks, false)) !== d.checksum) st.badSums++;
-  };
-  for (const m of c.msgs) on(m);
-  c.ws.on('message', () => on(c.msgs[c.msgs.length - 1]));
-  st.numbers = () => ({
-    bids: sorted(st.bids, true).map(([p, s]) => [Number(p), Number(s)]),
-    asks: sorted(st.asks, false).map(([p, s]) => [Number(p), Number(s)]),
+    if (!v.chained) st.gaps++;
+    if (!v.sumOk) st.badSums++;
   });
   return st;
 }
 
 describe('okx simulator: WebSocket v5', function () {
   let sim;
-  let clients;
+  const clients = wsClients();
 
   beforeEach(async () => {
     sim = await simulate('okx', { seed: 9, tickMs: 5, levels: 450, books: 'stream-snapshot' /* snapshot frames and checksums */ });
-    clients = [];
   });
 
   afterEach(async () => {
-    for (const c of clients) c.close();
+    clients.closeAll();
     await sim.close();
   });
 
-  async function connect(path = '/ws/v5/public') {
-    const c = new Client(`${sim.urls.ws}${path}`);
-    clients.push(c);
-    await c.opened;
-    return c;
-  }
+  const connect = (path = '/ws/v5/public') => clients.connect(`${sim.urls.ws}${path}`);
 
   it('acknowledges each arg with the request id and connId, and answers text ping with pong', async () => {
     const c = await connect();
@@ -190,12 +100,12 @@ describe('okx simulator: WebSocket v5', function () {
     sim.flush();
     c.send('ping');
     await c.next((m) => m.text === 'pong', c.msgs.length);
-    assert.strictEqual(st.gaps, 0, 'every prevSeqId is the previous seqId');
+    assert.strictEqual(st.gaps, 0, 'the snapshot\'s prevSeqId is -1, every later one the previous seqId');
     assert.strictEqual(st.badSums, 0, 'every checksum matches');
     const truth = sim.book('BTC/USDT');
     assert.ok(truth.bids.length > 400 || truth.asks.length > 400);
-    assert.deepStrictEqual(st.numbers(), { bids: truth.bids.slice(0, 400), asks: truth.asks.slice(0, 400) });
-    assert.ok(st.seqId <= truth.lastUpdateId);
+    assert.deepStrictEqual(st.book.numbers(), { bids: truth.bids.slice(0, 400), asks: truth.asks.slice(0, 400) });
+    assert.ok(st.book.seqId <= truth.lastUpdateId);
   });
 
   it('sends an empty update with prevSeqId == seqId when the book did not change', async () => {

@@ -6,21 +6,10 @@ const sinon = require('sinon');
 const { WebSocketServer } = require('ws');
 const { WsConnection } = require('../js/transport/ws-connection');
 const { ExchangeNotAvailable, NetworkError, RequestTimeout } = require('../js/core/errors');
+const { nextEvent } = require('./support/wait');
 
 // Fake only the timer functions: sockets still do real I/O, and we await real events.
 const FAKE = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'], shouldAdvanceTime: false };
-
-/** Resolves with the next event `type` on a mitt emitter that satisfies `pred`. */
-function nextEvent(emitter, type, pred = () => true) {
-  return new Promise((resolve) => {
-    const h = (e) => {
-      if (!pred(e)) return;
-      emitter.off(type, h);
-      resolve(e);
-    };
-    emitter.on(type, h);
-  });
-}
 
 /** Resolves once the server-side socket has received at least n text messages. */
 function received(sock, n) {

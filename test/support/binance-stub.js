@@ -5,8 +5,7 @@
  * control so each fault happens exactly when the test says. Not the simulator (ts/sim): no order
  * flow of its own, only what the test pushes.
  */
-const http = require('http');
-const { WebSocketServer } = require('ws');
+const { StubServer } = require('./stub-server');
 
 const fmt = (x) => Number(x).toFixed(8);
 
@@ -28,13 +27,10 @@ class StubBook {
   }
 }
 
-class BinanceStub {
+class BinanceStub extends StubServer {
   constructor() {
+    super();
     this.books = new Map();
-    this.clients = new Set();
-    this.silent = false;
-    this.requests = [];
-    this.controlMessages = [];
     this.snapshotGate = undefined;
     this.nextTradeId = 1;
   }
@@ -44,15 +40,8 @@ class BinanceStub {
     const s = new BinanceStub();
     s.symbols = symbols;
     for (const id of Object.keys(symbols)) s.books.set(id, new StubBook());
-    s.http = http.createServer((req, res) => s.onHttp(req, res));
-    s.wss = new WebSocketServer({ noServer: true, autoPong: false });
-    s.http.on('upgrade', (req, sock, head) => {
-      s.wss.handleUpgrade(req, sock, head, (ws) => s.onWs(ws, req));
-    });
-    await new Promise((r) => s.http.listen(0, '127.0.0.1', r));
-    const port = s.http.address().port;
-    s.urls = { rest: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
-    return s;
+    // pongs are the stub's to give (none while silent)
+    return s.listen({ autoPong: false });
   }
 
   // ------------------------------------------------------------------ REST
@@ -60,10 +49,7 @@ class BinanceStub {
   onHttp(req, res) {
     const u = new URL(req.url, 'http://x');
     this.requests.push(u.pathname + u.search);
-    const send = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status, body) => StubServer.reply(res, status, body);
     if (u.pathname === '/api/v3/exchangeInfo') {
       return send(200, {
         timezone: 'UTC',
@@ -144,7 +130,7 @@ class BinanceStub {
       return client.ws.send(JSON.stringify({ code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }));
     }
     this.controlMessages.push(m);
-    const reply = (o) => !this.silent && client.ws.send(JSON.stringify(o));
+    const reply = (o) => this.sendTo(client, o);
     if (m.method === 'SUBSCRIBE' || m.method === 'UNSUBSCRIBE') {
       if (!Array.isArray(m.params) || m.params.some((p) => typeof p !== 'string')) {
         return reply({ code: 2, msg: 'Invalid request: params must be a list of strings', id: m.id });
@@ -164,19 +150,12 @@ class BinanceStub {
 
   /** Sends `data` on `stream` to every client subscribed to it. */
   publish(stream, data) {
-    if (this.silent) return;
-    for (const c of this.clients) {
-      if (!c.streams.has(stream)) continue;
-      c.ws.send(JSON.stringify(c.combined ? { stream, data } : data));
-    }
+    for (const c of this.clients) if (c.streams.has(stream)) this.sendTo(c, c.combined ? { stream, data } : data);
   }
 
   /** Waits until some client carries `stream`. */
-  async subscribed(stream) {
-    for (;;) {
-      for (const c of this.clients) if (c.streams.has(stream)) return c;
-      await new Promise((r) => setImmediate(r));
-    }
+  subscribed(stream) {
+    return this.clientWhere((c) => c.streams.has(stream), `a client subscribed to ${stream}`);
   }
 
   // ------------------------------------------------------------------ book scripting
@@ -234,30 +213,6 @@ class BinanceStub {
     const b = this.books.get(sym);
     const conv = (arr) => arr.map(([p, q]) => [+p, +q]);
     return { nonce: b.id, bids: conv(b.sorted('b', limit)), asks: conv(b.sorted('a', limit)) };
-  }
-
-  // ------------------------------------------------------------------ faults
-
-  /** Sends raw text to every connected client. */
-  raw(text) {
-    for (const c of this.clients) c.ws.send(text);
-  }
-
-  /** Cuts every connection abruptly (no close frame). */
-  dropAll() {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  /** Stops all traffic: no data, no acks, no pongs. */
-  silence(on = true) {
-    this.silent = on;
-  }
-
-  async close() {
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections?.();
-    await new Promise((r) => this.http.close(r));
   }
 }
 

@@ -8,9 +8,8 @@
  * level that enters the range after a deletion is sent), ticker / trade / ohlc channels, heartbeat
  * and ping/pong. Every event happens when the test says. Not the simulator (ts/sim).
  */
-const http = require('http');
-const zlib = require('zlib');
-const { WebSocketServer } = require('ws');
+const { StubServer } = require('./stub-server');
+const { krakenChecksum } = require('./book-oracles');
 
 const DEFAULT_PAIRS = {
   XXBTZUSD: { altname: 'XBTUSD', wsname: 'XBT/USD', base: 'XXBT', quote: 'ZUSD', pair_decimals: 1, lot_decimals: 8 },
@@ -18,11 +17,6 @@ const DEFAULT_PAIRS = {
 };
 const V2_NAMES = { XBT: 'BTC', XDG: 'DOGE' };
 const v2Asset = (a) => V2_NAMES[a] || a;
-
-/** Kraken's checksum rule, written independently of the library: toFixed, drop '.', strip zeros. */
-function field(x, d) {
-  return x.toFixed(d).replace('.', '').replace(/^0+(?=\d)/, '');
-}
 
 class StubBook {
   constructor(pd, qd) {
@@ -46,23 +40,19 @@ class StubBook {
     arr.sort((x, y) => (side === 'b' ? y[0] - x[0] : x[0] - y[0]));
     return arr.slice(0, limit);
   }
+  /** Kraken's checksum of the top 10, over the levels as this stub prints them (the pair's precision). */
   checksum() {
-    let s = '';
-    for (const [p, q] of this.sorted('a', 10)) s += field(p, this.pd) + field(q, this.qd);
-    for (const [p, q] of this.sorted('b', 10)) s += field(p, this.pd) + field(q, this.qd);
-    return zlib.crc32(s);
+    const printed = (side) => this.sorted(side, 10).map(([p, q]) => [p.toFixed(this.pd), q.toFixed(this.qd)]);
+    return krakenChecksum(printed('a'), printed('b'));
   }
 }
 
 const now = () => new Date().toISOString().replace('Z', '000Z');
 
-class KrakenStub {
+class KrakenStub extends StubServer {
   constructor() {
-    this.clients = new Set();
-    this.requests = [];
-    this.controlMessages = [];
+    super();
     this.pings = 0;
-    this.silent = false;
     /** (channel, symbol, params) => error text to refuse a subscription, or undefined. */
     this.refuse = undefined;
     /** (path) => error string for the REST envelope (e.g. 'EService:Unavailable'), or undefined. */
@@ -88,12 +78,7 @@ class KrakenStub {
       s.keyOf.set(sym, key);
       s.books.set(sym, new StubBook(p.pair_decimals, p.lot_decimals));
     }
-    s.http = http.createServer((req, res) => s.onHttp(req, res));
-    s.wss = new WebSocketServer({ noServer: true });
-    s.http.on('upgrade', (req, sock, head) => s.wss.handleUpgrade(req, sock, head, (ws) => s.onWs(ws, req)));
-    await new Promise((r) => s.http.listen(0, '127.0.0.1', r));
-    const port = s.http.address().port;
-    s.urls = { rest: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
+    await s.listen();
     if (heartbeatMs > 0) {
       s.heartbeatTimer = setInterval(() => s.heartbeat(), heartbeatMs);
     }
@@ -110,10 +95,7 @@ class KrakenStub {
   onHttp(req, res) {
     const u = new URL(req.url, 'http://x');
     this.requests.push(u.pathname + u.search);
-    const send = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status, body) => StubServer.reply(res, status, body);
     const ok = (result) => send(200, { error: [], result });
     const fail = (e) => send(200, { error: [e], result: {} });
     const injected = this.restError && this.restError(u.pathname);
@@ -190,11 +172,6 @@ class KrakenStub {
       channel: 'status', type: 'update',
       data: [{ api_version: 'v2', connection_id: 12345, system: 'online', version: '2.0.9' }],
     });
-  }
-
-  sendTo(client, obj) {
-    if (this.silent) return;
-    client.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
   }
 
   onControl(client, text) {
@@ -300,13 +277,8 @@ class KrakenStub {
   }
 
   /** Waits until some client carries the subscription (channel, symbol). */
-  async subscribed(channel, sym) {
-    for (;;) {
-      for (const c of this.clients) {
-        for (const sub of c.subs.values()) if (sub.channel === channel && sub.symbol === sym) return c;
-      }
-      await new Promise((r) => setImmediate(r));
-    }
+  subscribed(channel, sym) {
+    return this.clientWhere((c) => [...c.subs.values()].some((sub) => sub.channel === channel && sub.symbol === sym), `a ${channel} subscription of ${sym}`);
   }
 
   // ------------------------------------------------------------------ book scripting
@@ -433,26 +405,9 @@ class KrakenStub {
     for (const c of this.clients) if (c.subs.size) this.sendTo(c, { channel: 'heartbeat' });
   }
 
-  // ------------------------------------------------------------------ faults
-
-  raw(text) {
-    for (const c of this.clients) c.ws.send(text);
-  }
-
-  dropAll() {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  silence(on = true) {
-    this.silent = on;
-  }
-
   async close() {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections?.();
-    await new Promise((r) => this.http.close(r));
+    await super.close();
   }
 }
 

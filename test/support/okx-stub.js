@@ -14,24 +14,13 @@
  * REST `GET /api/v5/market/books` carrying the seqId it is current to, as a number or, with
  * 'string', as a string). REST book replies can be held and answered with a chosen snapshot.
  */
-const http = require('http');
-const zlib = require('zlib');
-const { WebSocketServer } = require('ws');
+const { StubServer } = require('./stub-server');
+const { okxChecksum } = require('./book-oracles');
 
 const DEFAULT_INSTRUMENTS = [
   { instId: 'BTC-USDT', baseCcy: 'BTC', quoteCcy: 'USDT', tickSz: '0.1', lotSz: '0.00000001', minSz: '0.00001' },
   { instId: 'ETH-USDT', baseCcy: 'ETH', quoteCcy: 'USDT', tickSz: '0.01', lotSz: '0.000001', minSz: '0.001' },
 ];
-
-/** OKX's checksum rule, written independently of the library. */
-function checksum(bids, asks) {
-  const parts = [];
-  for (let i = 0; i < 25; i++) {
-    if (bids[i]) parts.push(`${bids[i][0]}:${bids[i][1]}`);
-    if (asks[i]) parts.push(`${asks[i][0]}:${asks[i][1]}`);
-  }
-  return zlib.crc32(parts.join(':')) | 0;
-}
 
 class StubBook {
   constructor() {
@@ -53,19 +42,16 @@ class StubBook {
     return arr.slice(0, limit);
   }
   checksum() {
-    return checksum(this.sorted('b', 25), this.sorted('a', 25));
+    return okxChecksum(this.sorted('b', 25), this.sorted('a', 25));
   }
 }
 
 const lv = ([px, sz]) => [px, sz, '0', +sz === 0 ? '0' : '1'];
 
-class OkxStub {
+class OkxStub extends StubServer {
   constructor() {
-    this.clients = new Set();
-    this.requests = [];
-    this.controlMessages = [];
+    super();
     this.pings = 0;
-    this.silent = false;
     /** (arg, path) => {code, msg} to refuse a request, or undefined. */
     this.refuse = undefined;
     /** (path) => {code, msg} for the REST envelope, or undefined. */
@@ -88,13 +74,7 @@ class OkxStub {
     s.checksums = checksums;
     s.restSeqId = restSeqId;
     s.books = new Map(instruments.map((i) => [i.instId, new StubBook()]));
-    s.http = http.createServer((req, res) => s.onHttp(req, res));
-    s.wss = new WebSocketServer({ noServer: true });
-    s.http.on('upgrade', (req, sock, head) => s.wss.handleUpgrade(req, sock, head, (ws) => s.onWs(ws, req)));
-    await new Promise((r) => s.http.listen(0, '127.0.0.1', r));
-    const port = s.http.address().port;
-    s.urls = { rest: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
-    return s;
+    return s.listen();
   }
 
   // ------------------------------------------------------------------ REST
@@ -102,10 +82,7 @@ class OkxStub {
   onHttp(req, res) {
     const u = new URL(req.url, 'http://x');
     this.requests.push(u.pathname + u.search);
-    const send = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status, body) => StubServer.reply(res, status, body);
     const ok = (data) => send(200, { code: '0', msg: '', data });
     const injected = this.restError && this.restError(u.pathname);
     if (injected) return send(injected.status || 200, { code: injected.code, msg: injected.msg, data: [] });
@@ -151,11 +128,6 @@ class OkxStub {
     this.clients.add(client);
     ws.on('message', (raw) => this.onControl(client, raw.toString()));
     ws.on('close', () => this.clients.delete(client));
-  }
-
-  sendTo(client, obj) {
-    if (this.silent) return;
-    client.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
   }
 
   onControl(client, text) {
@@ -275,13 +247,9 @@ class OkxStub {
     }
   }
 
-  async subscribed(channel, instId) {
-    for (;;) {
-      for (const c of this.clients) {
-        for (const sub of c.subs.values()) if (sub.channel === channel && sub.instId === instId) return c;
-      }
-      await new Promise((r) => setImmediate(r));
-    }
+  /** Waits until some client carries the subscription (channel, instId). */
+  subscribed(channel, instId) {
+    return this.clientWhere((c) => [...c.subs.values()].some((sub) => sub.channel === channel && sub.instId === instId), `a ${channel} subscription of ${instId}`);
   }
 
   // ------------------------------------------------------------------ book scripting
@@ -398,27 +366,6 @@ class OkxStub {
     for (const c of this.clients) {
       this.sendTo(c, { event: 'notice', code: '64008', msg: 'The connection will soon be closed for a service upgrade. Please reconnect.', connId: c.connId });
     }
-  }
-
-  // ------------------------------------------------------------------ faults
-
-  raw(text) {
-    for (const c of this.clients) c.ws.send(text);
-  }
-
-  dropAll() {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  silence(on = true) {
-    this.silent = on;
-  }
-
-  async close() {
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections?.();
-    await new Promise((r) => this.http.close(r));
   }
 }
 

@@ -1,22 +1,14 @@
 'use strict';
 /** Helpers for the private-data tests: await events, compare balances with the simulator's books. */
 const net = require('net');
+const { nextEvent, withTimeout, WAIT_MS } = require('./wait');
 
 /**
  * Resolves with the first item of a private batch ('orders' / 'myTrades') matching `pred`.
  * Register it before the action that causes the event.
  */
 function nextItem(ex, channel, pred, symbol) {
-  return new Promise((resolve) => {
-    let off;
-    const cb = (list) => {
-      const hit = list.find(pred);
-      if (!hit) return;
-      off();
-      resolve(hit);
-    };
-    off = symbol === undefined ? ex.on(channel, cb) : ex.on(channel, symbol, cb);
-  });
+  return nextEvent(ex, channel, (list) => list.some(pred), symbol, { what: `a matching item of '${channel}'` }).then((list) => list.find(pred));
 }
 
 /** free + locked of two 8-decimal strings, exactly, as a number. */
@@ -52,22 +44,22 @@ function pick(balance, assets) {
  */
 function balancesMatch(ex, sim, assets = ['USDT', 'BTC']) {
   const same = (b) => JSON.stringify(pick(b, assets)) === JSON.stringify(simBalances(sim, assets));
-  return new Promise((resolve, reject) => {
+  let off = () => {};
+  return withTimeout(`the client's ${assets.join(', ')} balances to equal the simulator's`, WAIT_MS, (resolve, reject) => {
     let done = false;
-    let off;
     const check = (b) => {
       if (done || !same(b)) return;
       done = true;
-      if (off) off();
       resolve(b);
     };
     off = ex.on('balance', check);
-    if (done) off();
-    ex.fetchBalance().then(check, (e) => {
-      off();
-      reject(e);
-    });
-  });
+    ex.fetchBalance().then(check, reject);
+  }, () => off());
+}
+
+/** The simulator's flow account sells `qty` BTC at market: it hits the best BTCUSDT bid (ours, in these tests). */
+function hitBids(sim, qty) {
+  sim.engine.placeOrder({ account: 'flow', symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: qty });
 }
 
 /** A TCP port nothing listens on. */
@@ -91,4 +83,4 @@ async function rejection(p) {
   throw new Error('expected a rejection');
 }
 
-module.exports = { nextItem, balancesMatch, simBalances, pick, deadPort, rejection };
+module.exports = { nextItem, balancesMatch, simBalances, pick, hitBids, deadPort, rejection };
