@@ -26,7 +26,10 @@ const { sides, top } = require('./support/book');
 const SIM = {
   binance: { seed: 42, symbols: ['BTC/USDT', 'ETH/USDT'], tickMs: 10 },
   kraken: { seed: 42, tickMs: 10, heartbeatMs: 200 },
-  okx: { seed: 42, tickMs: 10 },
+  // today's OKX: no snapshot frame, checksum 0, the client joins the REST snapshot by seqId
+  okx: { seed: 42, tickMs: 10, books: 'rest-snapshot' },
+  // OKX before its 2026 change: a snapshot frame first and real checksums
+  okxStreamSnapshot: { seed: 42, tickMs: 10, books: 'stream-snapshot' },
 };
 
 const ROWS = [
@@ -74,7 +77,7 @@ const ROWS = [
     },
   },
   {
-    name: 'okx',
+    name: 'okx (books joined to the REST snapshot by seqId: today\'s OKX)',
     sim: { id: 'okx', options: SIM.okx },
     client: { Exchange: okx, options: { staleTimeoutMs: 1500 } },
     symbols: ['BTC/USDT', 'ETH/USDT'],
@@ -90,6 +93,23 @@ const ROWS = [
       { fault: 'silence', resync: 'stale' },
     ],
     market: { id: 'BTC-USDT', pricePrecision: 0.1, rateLimits: [{ fault: { retryAfterSec: 1 } }] },
+  },
+  {
+    name: 'okx (books with a snapshot frame and checksums, before OKX\'s 2026 change)',
+    sim: { id: 'okx', options: SIM.okxStreamSnapshot },
+    client: { Exchange: okx, options: { staleTimeoutMs: 1500 } },
+    symbols: ['BTC/USDT', 'ETH/USDT'],
+    // books channel: the whole server book (within the 400-level window); the seqId is the engine
+    // update id of the last push, so it may trail the truth's
+    book: { nonce: 'atMost', minLevels: 100 },
+    flow: { steady: 10, warmup: 3, after: 5 },
+    faults: [
+      { fault: 'skipSequence', resync: 'gap' },
+      { fault: 'corruptChecksum', resync: 'checksum' },
+      { fault: 'dropConnections', filter: { path: '/ws/v5/public' }, resync: 'reconnect' },
+      { fault: 'malformedFrame', error: errors.BadResponse },
+      { fault: 'silence', resync: 'stale' },
+    ],
   },
 ];
 
