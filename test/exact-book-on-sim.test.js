@@ -32,6 +32,23 @@ const SIM = {
   okxStreamSnapshot: { seed: 42, tickMs: 10, books: 'stream-snapshot' },
 };
 
+/** What both OKX rows share (one per books mode of the simulator). */
+const OKX_ROW = {
+  client: { Exchange: okx, options: { staleTimeoutMs: 1500 } },
+  symbols: ['BTC/USDT', 'ETH/USDT'],
+  // books channel: the whole server book (within the 400-level window); the seqId is the engine
+  // update id of the last push, so it may trail the truth's
+  book: { nonce: 'atMost', minLevels: 100 },
+  flow: { steady: 10, warmup: 3, after: 5 },
+  faults: [
+    { fault: 'skipSequence', resync: 'gap' },
+    { fault: 'corruptChecksum', resync: 'checksum' },
+    { fault: 'dropConnections', filter: { path: '/ws/v5/public' }, resync: 'reconnect' },
+    { fault: 'malformedFrame', error: errors.BadResponse },
+    { fault: 'silence', resync: 'stale' },
+  ],
+};
+
 const ROWS = [
   {
     name: 'binance',
@@ -77,39 +94,15 @@ const ROWS = [
     },
   },
   {
+    ...OKX_ROW,
     name: 'okx (books joined to the REST snapshot by seqId: today\'s OKX)',
     sim: { id: 'okx', options: SIM.okx },
-    client: { Exchange: okx, options: { staleTimeoutMs: 1500 } },
-    symbols: ['BTC/USDT', 'ETH/USDT'],
-    // books channel: the whole server book (within the 400-level window); the seqId is the engine
-    // update id of the last push, so it may trail the truth's
-    book: { nonce: 'atMost', minLevels: 100 },
-    flow: { steady: 10, warmup: 3, after: 5 },
-    faults: [
-      { fault: 'skipSequence', resync: 'gap' },
-      { fault: 'corruptChecksum', resync: 'checksum' },
-      { fault: 'dropConnections', filter: { path: '/ws/v5/public' }, resync: 'reconnect' },
-      { fault: 'malformedFrame', error: errors.BadResponse },
-      { fault: 'silence', resync: 'stale' },
-    ],
     market: { id: 'BTC-USDT', pricePrecision: 0.1, rateLimits: [{ fault: { retryAfterSec: 1 } }] },
   },
   {
+    ...OKX_ROW,
     name: 'okx (books with a snapshot frame and checksums, before OKX\'s 2026 change)',
     sim: { id: 'okx', options: SIM.okxStreamSnapshot },
-    client: { Exchange: okx, options: { staleTimeoutMs: 1500 } },
-    symbols: ['BTC/USDT', 'ETH/USDT'],
-    // books channel: the whole server book (within the 400-level window); the seqId is the engine
-    // update id of the last push, so it may trail the truth's
-    book: { nonce: 'atMost', minLevels: 100 },
-    flow: { steady: 10, warmup: 3, after: 5 },
-    faults: [
-      { fault: 'skipSequence', resync: 'gap' },
-      { fault: 'corruptChecksum', resync: 'checksum' },
-      { fault: 'dropConnections', filter: { path: '/ws/v5/public' }, resync: 'reconnect' },
-      { fault: 'malformedFrame', error: errors.BadResponse },
-      { fault: 'silence', resync: 'stale' },
-    ],
   },
 ];
 
