@@ -51,10 +51,27 @@ describe('Watch (async iterator + thenable)', () => {
     s.push([1]);
     assert.deepStrictEqual((await p).value, [1]);
     for (let i = 2; i <= 6; i++) s.push([i]);
-    assert.deepStrictEqual(dropped, [1, 1]);
+    // one report per episode of falling behind, not one per dropped batch; the count is kept
+    assert.deepStrictEqual(dropped, [1]);
+    assert.strictEqual(w.dropped, 2);
     assert.deepStrictEqual((await w.next()).value, [4]);
     assert.deepStrictEqual((await w.next()).value, [5]);
     assert.deepStrictEqual((await w.next()).value, [6]);
+    // the reader caught up: falling behind again is a new episode, reported again
+    for (let i = 7; i <= 10; i++) s.push([i]);
+    assert.deepStrictEqual(dropped, [1, 1]);
+    assert.strictEqual(w.dropped, 3);
+    assert.deepStrictEqual((await w.next()).value, [8]);
+  });
+
+  it('a reader that never catches up is reported once, however many batches are dropped', () => {
+    const s = source();
+    const dropped = [];
+    const w = new Watch(s.subscribe, { mode: 'queue', maxQueue: 2, onOverflow: (n) => dropped.push(n) });
+    void w.next();
+    for (let i = 0; i < 1000; i++) s.push([i]);
+    assert.deepStrictEqual(dropped, [1]);
+    assert.strictEqual(w.dropped, 997);
   });
 
   it('break out of for-await releases the subscription', async () => {

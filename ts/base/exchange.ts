@@ -379,6 +379,8 @@ export class Exchange {
 
   /** A private call: a missing private side or missing keys reject (never throw synchronously). */
   private async call<T>(what: string, fn: (api: PrivateApi) => Promise<T>): Promise<T> {
+    // after close() nothing will ever answer: fail now rather than after timeoutMs
+    if (this.closed) throw new ExchangeNotAvailable(`${what}: exchange is closed`, { exchange: this.id });
     return fn(this.privateApi(what));
   }
 

@@ -17,8 +17,11 @@ import { OrderBook } from '../book/orderbook';
 import { BookSync, SequenceRule } from '../book/sync';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import { backoffDelay } from '../transport/backoff';
-import { BaseError, RequestTimeout } from '../core/errors';
+import { BadResponse, BaseError, RequestTimeout } from '../core/errors';
 import type { ResyncEvent } from '../core/types';
+
+/** Snapshots in a row older than the buffered stream before the buffer is dropped. */
+const MAX_TOO_OLD = 3;
 
 export interface LiveBookOptions {
   exchange: string;
@@ -62,6 +65,8 @@ export class LiveBook {
   /** False once the REST source answered that it cannot be joined (no sequence id). */
   private restJoin = true;
   private fetchAttempt = 0;
+  /** Snapshots in a row older than the buffered stream. */
+  private tooOld = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -112,6 +117,12 @@ export class LiveBook {
         return;
       case 'checksum':
         this.resync('checksum', r.detail, nonce);
+        return;
+      case 'invalid':
+        this.opts.onError(
+          new BadResponse(`order book update rejected: ${r.detail}`, { exchange: this.opts.exchange, symbol: this.opts.symbol, raw: d }),
+        );
+        this.resync('invalid', r.detail, nonce);
         return;
       default:
         return;
@@ -276,6 +287,7 @@ export class LiveBook {
     switch (r.kind) {
       case 'synced': {
         this.fetchAttempt = 0;
+        this.tooOld = 0;
         const ws = this.waiters;
         this.waiters = [];
         for (const w of ws) {
@@ -287,11 +299,29 @@ export class LiveBook {
       }
       case 'snapshot-too-old':
         // Binance: "If the snapshot's lastUpdateId is strictly less than the U from step 2, go
-        // back to step 3" — fetch again, keeping the buffer.
+        // back to step 3" — fetch again, keeping the buffer. A buffered id far beyond anything the
+        // exchange's snapshots reach (a bogus frame) would make that loop forever: after a few
+        // rounds the buffer is dropped and the join starts over from fresh deltas.
+        if (++this.tooOld >= MAX_TOO_OLD) {
+          this.tooOld = 0;
+          this.sync.reset();
+          this.opts.onError(
+            new BaseError(`${MAX_TOO_OLD} snapshots in a row were older than the buffered stream (${r.detail}): buffer dropped, joining again`, {
+              exchange: this.opts.exchange,
+              symbol: this.opts.symbol,
+            }),
+          );
+        }
         this.retryLater();
         return;
+      case 'invalid':
       case 'gap':
       case 'checksum':
+        if (r.kind === 'invalid') {
+          this.opts.onError(
+            new BadResponse(`order book snapshot rejected: ${r.detail}`, { exchange: this.opts.exchange, symbol: this.opts.symbol, raw: s }),
+          );
+        }
         this.opts.onResync({ symbol: this.opts.symbol, reason: r.kind, detail: r.detail, nonce: s.nonce });
         if (this.fromRest) this.retryLater();
         else {

@@ -22,8 +22,9 @@ export class MarketStore {
     if (!this.pending || reload) {
       this.pending = this.fetch().then(
         (list) => {
-          const bySymbol: Record<string, Market> = {};
-          const byId: Record<string, Market> = {};
+          // no prototype: a symbol named 'constructor' or 'toString' is simply unknown
+          const bySymbol: Record<string, Market> = Object.create(null) as Record<string, Market>;
+          const byId: Record<string, Market> = Object.create(null) as Record<string, Market>;
           for (const m of list) {
             bySymbol[m.symbol] = m;
             byId[m.id] = m;

@@ -72,7 +72,7 @@ export class PrivatePush {
       {
         mode,
         onOverflow: (dropped) =>
-          this.events.error(new BaseError(`watch ${channel}: reader fell behind, ${dropped} batch(es) dropped from its queue`, { exchange: this.exchange, symbol })),
+          this.events.error(new BaseError(`watch ${channel}: reader fell behind; dropping the oldest batches until it catches up (${dropped} so far; the iterator's \`dropped\` counts them)`, { exchange: this.exchange, symbol })),
         retain: () => this.stream.retain(),
       },
     );

@@ -7,6 +7,7 @@ import { BadRequest, BaseError } from '../core/errors';
 import type { Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../core/types';
 import type { OrderBook } from '../book/orderbook';
 import type { AdapterInstance } from '../exchanges/adapter';
+import { checkLimit, checkSince } from './args';
 import type { MarketStore } from './markets';
 import type { Topic } from './topic';
 import { CANDLES_KEPT, TRADES_KEPT, TopicTable, filterSinceLimit, mergeCandle } from './topics';
@@ -26,6 +27,7 @@ export class PullApi {
   constructor(private readonly p: PullParts) {}
 
   async fetchOrderBook(symbol: string, limit?: number): Promise<OrderBookSnapshot> {
+    checkLimit(this.p.id, 'fetchOrderBook', limit);
     const market = await this.p.markets.of(symbol);
     if (!this.p.ws) return this.p.inst.restOrderBook(market, limit);
     const book = await this.readyBook(symbol);
@@ -33,6 +35,7 @@ export class PullApi {
   }
 
   async fetchOrderBooks(symbols?: string[], limit?: number): Promise<Record<string, OrderBookSnapshot>> {
+    checkLimit(this.p.id, 'fetchOrderBooks', limit);
     await this.p.markets.load();
     if (this.p.ws && symbols === undefined) {
       throw new BadRequest('fetchOrderBooks with ws: true needs a list of symbols', { exchange: this.p.id });
@@ -67,6 +70,8 @@ export class PullApi {
   }
 
   async fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]> {
+    checkSince(this.p.id, 'fetchTrades', since);
+    checkLimit(this.p.id, 'fetchTrades', limit);
     const market = await this.p.markets.of(symbol);
     if (!this.p.ws) return this.p.inst.restTrades(market, since, limit);
     const t = this.p.topics.acquire('trades', symbol, undefined, true);
@@ -75,6 +80,8 @@ export class PullApi {
   }
 
   async fetchOHLCV(symbol: string, timeframe = '1m', since?: number, limit?: number): Promise<OHLCV[]> {
+    checkSince(this.p.id, 'fetchOHLCV', since);
+    checkLimit(this.p.id, 'fetchOHLCV', limit);
     this.p.checkTimeframe(timeframe);
     const market = await this.p.markets.of(symbol);
     if (!this.p.ws) return this.p.inst.restOHLCV(market, timeframe, since, limit);

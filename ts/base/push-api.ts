@@ -10,6 +10,7 @@ import type { MarketStore } from './markets';
 import type { Topic } from './topic';
 import type { TopicTable } from './topics';
 import type { PrivateApi } from './trading';
+import { checkLimit } from './args';
 import { Watch } from './watch';
 
 export type Callback = (payload: never) => void;
@@ -104,6 +105,10 @@ export class PushApi {
     if (typeof b !== 'function') {
       throw new BadRequest(`on('${channel}', ...) needs a callback function`, { exchange: this.p.id });
     }
+    if (!isMarketChannel(channel) && !isPrivateChannel(channel)) {
+      // 'status', 'resync' and 'error' cover the whole client: a symbol there is a mistake
+      throw new BadRequest(`on('${channel}', callback) takes no symbol`, { exchange: this.p.id });
+    }
     return { symbol: a, cb: b };
   }
 
@@ -111,6 +116,7 @@ export class PushApi {
 
   /** Every merged update of a symbol's book (conflated for slow readers); thenable for the next. */
   watchOrderBook(symbol: string, limit?: number): Watch<OrderBookView> {
+    checkLimit(this.p.id, 'watchOrderBook', limit);
     return this.watchTopics<OrderBookView>('orderbook', [symbol], undefined, 'conflate', (t) => {
       const lb = t.book;
       if (!lb || !lb.ready) return undefined;
@@ -120,6 +126,7 @@ export class PushApi {
 
   /** Updates of several books; each value is the book that changed. */
   watchOrderBooks(symbols: string[], limit?: number): Watch<OrderBookView> {
+    checkLimit(this.p.id, 'watchOrderBooks', limit);
     return this.watchTopics<OrderBookView>('orderbook', this.symbolList(symbols), undefined, 'conflate', (t) => {
       const lb = t.book;
       if (!lb || !lb.ready) return undefined;
@@ -215,7 +222,7 @@ export class PushApi {
         conflateKey: conflateKey ?? (mode === 'conflate' && symbols.length > 1 ? (v: T) => symbolOf(v) : undefined),
         onOverflow: (dropped) =>
           this.p.events.error(
-            new BaseError(`watch ${kind}: reader fell behind, ${dropped} batch(es) dropped from its queue`, {
+            new BaseError(`watch ${kind}: reader fell behind; dropping the oldest batches until it catches up (${dropped} so far; the iterator's \`dropped\` counts them)`, {
               exchange: this.p.id,
               symbol: symbols.length === 1 ? symbols[0] : undefined,
             }),

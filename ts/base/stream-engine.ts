@@ -19,6 +19,9 @@ import { LiveBook } from './live-book';
 import type { Topic } from './topic';
 import type { TopicTable, TopicWire } from './topics';
 
+/** Characters of a malformed frame kept on the error's `raw`. */
+const RAW_KEPT = 1024;
+
 export interface StreamEngineContext {
   exchange: string;
   events: EventHub;
@@ -168,7 +171,11 @@ class EngineSink implements FrameSink {
       // a decoder throws only when it cannot tell which stream the frame was for
       const why = err instanceof SyntaxError ? 'not JSON' : (err as Error).message;
       this.engine.error(
-        new BadResponse(`malformed frame ignored (${why}): ${text.slice(0, 120)}`, { exchange: this.engine.exchange, raw: text }),
+        new BadResponse(`malformed frame ignored (${why}): ${text.slice(0, 120)}`, {
+          exchange: this.engine.exchange,
+          // a hostile frame can be megabytes: keep enough to diagnose, not the whole thing
+          raw: text.length > RAW_KEPT ? `${text.slice(0, RAW_KEPT)}... (${text.length} chars)` : text,
+        }),
       );
     }
   }

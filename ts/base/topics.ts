@@ -5,7 +5,7 @@
  *
  * The wire side is the stream engine's (`start` / `stop`); this table knows nothing of sockets.
  */
-import { BaseError } from '../core/errors';
+import { BadResponse, BaseError } from '../core/errors';
 import type { MarketChannel } from '../core/channels';
 import type { OHLCV, Ticker, Trade } from '../core/types';
 import { EventHub, eventKey } from './events';
@@ -102,8 +102,20 @@ export class TopicTable {
     this.events.emit(eventKey('ticker', topic.symbol), ticker);
   }
 
-  /** New trades arrived for a topic (oldest first). */
+  /** New trades arrived for a topic (oldest first). Trades with impossible numbers are reported, not kept. */
   pushTrades(topic: Topic, trades: Trade[]): void {
+    if (!trades.every(sound)) {
+      const bad = trades.filter((t) => !sound(t));
+      this.events.error(
+        new BadResponse(`${bad.length} trade(s) with a price that is not a finite number > 0 or an amount that is not a finite number >= 0 ignored`, {
+          exchange: this.exchange,
+          symbol: topic.symbol,
+          raw: bad.map((t) => t.info),
+        }),
+      );
+      trades = trades.filter(sound);
+      if (trades.length === 0) return;
+    }
     const kept = topic.trades;
     for (const tr of trades) kept.push(tr);
     if (kept.length > TRADES_KEPT) kept.splice(0, kept.length - TRADES_KEPT);
@@ -125,6 +137,11 @@ export class TopicTable {
     for (const t of this.all.values()) t.book?.close();
     this.all.clear();
   }
+}
+
+/** A trade whose numbers can be real. */
+function sound(t: Trade): boolean {
+  return t.price > 0 && t.price < Infinity && t.amount >= 0 && t.amount < Infinity;
 }
 
 /** Replaces the candle with the same open time as `c`, or inserts it in time order. */

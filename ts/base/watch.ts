@@ -6,7 +6,9 @@
  * Two delivery modes:
  * - 'conflate' (books, tickers, balances): a slow reader gets the latest value, never a backlog;
  * - 'queue' (trades, orders, own trades): every batch is kept, in order, up to `maxQueue`; past
- *   that the oldest batch is dropped and `onOverflow` is told, so nothing vanishes silently.
+ *   that the oldest batch is dropped and counted in `dropped`; `onOverflow` is told once per
+ *   episode (when the reader starts falling behind, not for every batch), so nothing vanishes
+ *   silently and a slow reader does not flood 'error'.
  */
 import { BaseError } from '../core/errors';
 
@@ -26,7 +28,10 @@ export interface WatchOptions<T> {
   conflateKey?: (value: T) => string;
   /** Queue mode: most batches held for a slow reader (default 10000). */
   maxQueue?: number;
-  /** Queue mode: called when a batch had to be dropped because the reader fell behind. */
+  /**
+   * Queue mode: called once when the reader falls behind and batches start being dropped; not
+   * again until the reader has emptied the queue (the episode's count keeps growing in `dropped`).
+   */
   onOverflow?: (dropped: number) => void;
   /**
    * Called when a thenable (`await ex.watchX()`) use is made. Lets the exchange keep the
@@ -46,6 +51,10 @@ export class Watch<T> implements AsyncIterableIterator<T>, PromiseLike<T> {
   private error: Error | undefined;
   private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: Error) => void } | undefined;
   private nextPromise: Promise<T> | undefined;
+  /** Batches dropped so far because the reader fell behind (queue mode). */
+  dropped = 0;
+  /** A drop episode is under way (reported once; ends when the reader empties the queue). */
+  private overflowing = false;
 
   constructor(subscribe: Subscribe<T>, opts: WatchOptions<T>) {
     this.subscribe = subscribe;
@@ -85,7 +94,11 @@ export class Watch<T> implements AsyncIterableIterator<T>, PromiseLike<T> {
     if (this.queue.length > max) {
       const dropped = this.queue.length - max;
       this.queue.splice(0, dropped);
-      this.opts.onOverflow?.(dropped);
+      this.dropped += dropped;
+      if (!this.overflowing) {
+        this.overflowing = true;
+        this.opts.onOverflow?.(dropped);
+      }
     }
   }
 
@@ -119,7 +132,11 @@ export class Watch<T> implements AsyncIterableIterator<T>, PromiseLike<T> {
       this.latest.delete(k);
       return Promise.resolve({ value, done: false });
     }
-    if (this.queue.length) return Promise.resolve({ value: this.queue.shift() as T, done: false });
+    if (this.queue.length) {
+      const value = this.queue.shift() as T;
+      if (this.queue.length === 0) this.overflowing = false; // caught up: a new episode may start
+      return Promise.resolve({ value, done: false });
+    }
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });

@@ -26,6 +26,7 @@
  */
 import type { OrderBook } from './orderbook';
 import type { BookDelta, BookSnapshot } from './types';
+import { badDelta, badSnapshot } from './validate';
 
 export type SequenceVerdict = 'apply' | 'stale' | 'gap';
 
@@ -128,6 +129,8 @@ export type SyncResult =
   | { kind: 'stale' }
   | { kind: 'gap'; detail: string }
   | { kind: 'checksum'; detail: string }
+  /** The delta or snapshot failed validation (book/validate.ts): nothing of it was applied. */
+  | { kind: 'invalid'; detail: string }
   | { kind: 'synced'; applied: number }
   | { kind: 'snapshot-too-old'; detail: string };
 
@@ -195,6 +198,12 @@ export class BookSync {
 
   /** Feed one delta. */
   onDelta(d: BookDelta): SyncResult {
+    const bad = badDelta(d);
+    if (bad !== undefined) {
+      // whatever it changed is unknown: the book (and what was buffered before it) is void
+      this.toWaiting();
+      return { kind: 'invalid', detail: bad };
+    }
     if (this._state === 'waiting') {
       if (this.rule.bufferWhileWaiting === false) return STALE;
       this.push(d);
@@ -225,6 +234,8 @@ export class BookSync {
    * it (rule with firstAfterSnapshot = true), load it and apply the rest of the buffer.
    */
   onSnapshot(s: BookSnapshot): SyncResult {
+    const bad = badSnapshot(s);
+    if (bad !== undefined) return { kind: 'invalid', detail: bad };
     const rule = this.rule;
     const buf = this.buf;
     const end = buf.length;

@@ -18,6 +18,7 @@ export interface RateLimiterOptions {
 interface Waiter {
   weight: number;
   resolve: () => void;
+  reject: (err: Error) => void;
 }
 
 /**
@@ -39,6 +40,7 @@ export class RateLimiter {
   private pausedUntilMs = 0;
   private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private closedWith: Error | undefined;
 
   constructor(opts: RateLimiterOptions) {
     if (!(opts.capacity > 0) || !(opts.intervalMs > 0)) {
@@ -63,11 +65,25 @@ export class RateLimiter {
    * rather than waiting forever.
    */
   acquire(weight = 1): Promise<void> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
     if (this.waiters.length === 0 && this.tryTake(weight, Date.now())) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.waiters.push({ weight, resolve });
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ weight, resolve, reject });
       if (this.waiters.length === 1) this.schedule();
     });
+  }
+
+  /**
+   * Rejects every waiting acquire() (and every later one) with `err` and drops the timer, so a
+   * closed client neither sends what was queued nor keeps the process alive draining it.
+   */
+  close(err: Error): void {
+    if (this.closedWith) return;
+    this.closedWith = err;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const ws = this.waiters.splice(0);
+    for (const w of ws) w.reject(err);
   }
 
   /**

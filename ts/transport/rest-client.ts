@@ -176,6 +176,8 @@ export class RestClient {
   /** Aborts requests in flight (they reject with ExchangeNotAvailable), refuses new ones, frees sockets. */
   close(): void {
     this.closed = true;
+    // queued requests fail now instead of draining for minutes after close
+    this.limiter?.close(new ExchangeNotAvailable('client closed: queued request not sent', { exchange: this.exchange }));
     for (const c of this.inflight) c.abort();
     this.inflight.clear();
     this.agent.destroy();

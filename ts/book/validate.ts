@@ -1,0 +1,40 @@
+/**
+ * What a book accepts from an adapter: every price a finite number > 0, every amount a finite
+ * number >= 0 (0 deletes), every sequence id a safe integer. A frame that breaks this is never
+ * partly applied: BookSync answers 'invalid' and the book resyncs.
+ */
+import type { BookDelta, BookSnapshot, RawLevel } from './types';
+
+function num(v: unknown): number {
+  return typeof v === 'string' || typeof v === 'number' ? +v : NaN;
+}
+
+/** Why a side's levels cannot be applied, or undefined when all are sound. */
+export function badLevels(side: 'bids' | 'asks', levels: readonly RawLevel[]): string | undefined {
+  if (!Array.isArray(levels)) return `${side} is not a list of levels`;
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i] as unknown;
+    if (!Array.isArray(l)) return `${side}[${i}] is not a [price, amount] level`;
+    const p = num(l[0]);
+    const q = num(l[1]);
+    // also rejects strings that are not numbers, '1e400' (Infinity), null (would read as 0) and -0 prices
+    if (!(p > 0 && p < Infinity)) return `${side}[${i}] has price ${JSON.stringify(l[0])}: not a finite number > 0`;
+    if (!(q >= 0 && q < Infinity)) return `${side}[${i}] has amount ${JSON.stringify(l[1])}: not a finite number >= 0`;
+  }
+  return undefined;
+}
+
+/** Why a delta cannot be applied (ids or levels), or undefined. */
+export function badDelta(d: BookDelta): string | undefined {
+  if (!Number.isSafeInteger(d.first) || !Number.isSafeInteger(d.last) || d.first > d.last) {
+    return `update ids first=${d.first} last=${d.last} are not safe integers with first <= last`;
+  }
+  if (d.prev !== undefined && !Number.isSafeInteger(d.prev)) return `previous id ${d.prev} is not a safe integer`;
+  return badLevels('bids', d.bids) ?? badLevels('asks', d.asks);
+}
+
+/** Why a snapshot cannot be loaded, or undefined. */
+export function badSnapshot(s: BookSnapshot): string | undefined {
+  if (!Number.isSafeInteger(s.nonce)) return `snapshot id ${s.nonce} is not a safe integer`;
+  return badLevels('bids', s.bids) ?? badLevels('asks', s.asks);
+}
