@@ -29,6 +29,8 @@ describe('examples', function () {
   this.timeout(90000);
   // The examples run side by side (each ends by itself); each test then reads its own output.
   const runs = {};
+  let bot; // the bot stopped by Ctrl-C, ended here if its test failed before that
+  after(() => bot && bot.exitCode === null && bot.signalCode === null && bot.kill());
   before(() => {
     runs.legacy = run(['examples/callbacks-legacy.js', '--seconds', '5']);
     runs.bot = run(['examples/bot-ws-orders.js', '--seconds', '4']);
@@ -79,7 +81,7 @@ describe('examples', function () {
   });
 
   it('bot-ws-orders.js: amends, fills or cancels, then Ctrl-C cancels everything and closes', async () => {
-    const child = spawn(process.execPath, ['examples/bot-ws-orders.js', '--seconds', '120'], { cwd: root, env });
+    const child = (bot = spawn(process.execPath, ['examples/bot-ws-orders.js', '--seconds', '120'], { cwd: root, env }));
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
