@@ -6,6 +6,8 @@
  * const ex = new binance({ ws: true });
  * const book = await ex.fetchOrderBook('BTC/USDT');
  * ```
+ *
+ * @module exstream
  */
 import { errors } from './core/errors';
 import { Exchange, ExchangeClass, exchangeClass } from './base/exchange';
@@ -21,6 +23,8 @@ export { Watch } from './base/watch';
 export { OrderBook } from './book/orderbook';
 export * from './core/errors';
 export * from './core/types';
+export type { Channel, ClientChannel, MarketChannel, PrivateChannel } from './core/channels';
+export type { OrderParams } from './core/private-adapter';
 export { errors };
 
 type OptionsOf<A> = A extends ExchangeAdapter<infer O> ? O : never;

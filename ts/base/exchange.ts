@@ -255,6 +255,11 @@ export class Exchange {
   on(channel: 'ticker', symbol: string, cb: (ticker: Ticker) => void): () => void;
   on(channel: 'trades', symbol: string, cb: (trades: Trade[]) => void): () => void;
   on(channel: 'ohlcv', symbol: string, cb: (candles: OHLCV[]) => void, params?: { timeframe?: string }): () => void;
+  on(channel: 'balance', cb: (balance: Balances) => void): () => void;
+  on(channel: 'orders', cb: (orders: Order[]) => void): () => void;
+  on(channel: 'orders', symbol: string, cb: (orders: Order[]) => void): () => void;
+  on(channel: 'myTrades', cb: (trades: Trade[]) => void): () => void;
+  on(channel: 'myTrades', symbol: string, cb: (trades: Trade[]) => void): () => void;
   on(channel: 'status', cb: (s: StatusEvent) => void): () => void;
   on(channel: 'resync', cb: (e: ResyncEvent) => void): () => void;
   on(channel: 'error', cb: (err: Error) => void): () => void;

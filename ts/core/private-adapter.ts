@@ -6,7 +6,6 @@
  */
 import type { BalanceEntry, Market, Order, Trade, Transaction } from './types';
 
-/** Extra request parameters: unified ones (clientOrderId, postOnly, timeInForce, cost) or the exchange's own. */
 /** Balances as parsed from a snapshot or a stream event. */
 export interface BalanceData {
   /** Currency -> entry; a snapshot lists every currency, a stream event those that changed. */
@@ -16,6 +15,7 @@ export interface BalanceData {
   info: unknown;
 }
 
+/** Extra request parameters: unified ones (clientOrderId, postOnly, timeInForce, cost) or the exchange's own. */
 export type OrderParams = Record<string, unknown>;
 
 export interface OrderRequest {

@@ -11,6 +11,8 @@
  * /0/public/*, WebSocket v2 /v2) and OKX (REST /api/v5/*, /ws/v5/public, /ws/v5/business) serve
  * public market data. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
  * row here.
+ *
+ * @module exstream/sim
  */
 import type { SimOptions, Simulator, SimulatorEntry } from './common/simulator';
 import { binanceSimulator } from './binance/server';

@@ -1,0 +1,172 @@
+'use strict';
+/**
+ * Every example in examples/ runs against the embedded simulator, ends by itself (a short
+ * --seconds) and prints what it promises; the TypeScript example type-checks against the built
+ * declarations and runs. (The demo and the quick start are run by package.test.js.)
+ */
+const assert = require('assert');
+const { execFile, spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const examplesDir = path.join(root, 'examples');
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const env = { ...process.env, NO_COLOR: '1', EXSTREAM_LIVE: '' };
+
+function run(args, opts = {}) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: opts.cwd || root, env, timeout: 90000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? err.code : 0, signal: err ? err.signal : undefined, stdout, stderr });
+    });
+  });
+}
+
+const lines = (text, re) => text.split('\n').filter((l) => re.test(l));
+
+describe('examples', function () {
+  this.timeout(90000);
+  // The examples run side by side (each ends by itself); each test then reads its own output.
+  const runs = {};
+  let bot; // the bot stopped by Ctrl-C, ended here if its test failed before that
+  after(() => bot && bot.exitCode === null && bot.signalCode === null && bot.kill());
+  before(() => {
+    runs.legacy = run(['examples/callbacks-legacy.js', '--seconds', '5']);
+    runs.bot = run(['examples/bot-ws-orders.js', '--seconds', '4']);
+    runs.pipeline = run(['examples/for-await-pipeline.mjs', '--seconds', '4']);
+    runs.books = run(['examples/many-books.js', '--seconds', '6']);
+  });
+
+  it('each example is run by a test and listed in the README', () => {
+    const tested = ['callbacks-legacy.js', 'bot-ws-orders.js', 'for-await-pipeline.mjs', 'many-books.js', 'typescript-usage.ts'];
+    const inPackageTest = ['demo.js', 'quickstart.js'];
+    const files = fs.readdirSync(examplesDir).filter((f) => f !== 'tsconfig.json');
+    assert.deepStrictEqual(files.sort(), [...tested, ...inPackageTest].sort());
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const f of files) assert.match(readme, new RegExp(`^- \\[\`${esc(f)}\`\\]\\(examples/${esc(f)}\\) `, 'm'), f);
+  });
+
+  it('callbacks-legacy.js: books, trades and status through on(), errors through on("error"), no async/await', async () => {
+    const source = fs.readFileSync(path.join(examplesDir, 'callbacks-legacy.js'), 'utf8');
+    assert.doesNotMatch(source.replace(/\/\*\*[\s\S]*?\*\//, ''), /\basync\b|\bawait\b|^import /m);
+    assert.match(source, /require\('exstream'\)/);
+    const r = await runs.legacy;
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^status open ws:\/\/127\.0\.0\.1:\d+\/stream$/m);
+    assert.match(r.stdout, /^trade BTC\/USDT (buy|sell) [\d.]+ @ [\d.]+$/m);
+    assert.match(r.stdout, /^book BTC\/USDT bid [\d.]+ ask [\d.]+ \([1-9]\d* updates\)$/m);
+    assert.match(r.stdout, /^book ETH\/USDT bid [\d.]+ ask [\d.]+ \([1-9]\d* updates\)$/m);
+    assert.match(r.stdout, /^ticker BTC\/USDT last [\d.]+ bid [\d.]+ ask [\d.]+$/m);
+    // the throwing callback is reported on 'error' once, and the streams go on after it
+    const errs = lines(r.stdout, /^error /);
+    assert.strictEqual(errs.length, 1, r.stdout);
+    assert.match(errs[0], /a callback that throws once/);
+    assert.match(r.stdout, /^fetchOrderBook NOPE\/USDT rejected: BadSymbol$/m);
+    assert.match(r.stdout, /^status closed /m);
+    assert.match(r.stdout, /^closed: [1-9]\d* book updates, [1-9]\d* trades$/m);
+  });
+
+  it('bot-ws-orders.js: places, amends (a new id: Binance cancel-replaces), fills or cancels, and shuts down by itself', async () => {
+    const r = await runs.bot;
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^start BTC\/USDT: BTC free 2, USDT free 100000, has\.createOrder ws$/m);
+    const placed = r.stdout.match(/^placed (buy|sell) (\d+) 0\.001 @ [\d.]+: open$/m);
+    assert.ok(placed, r.stdout);
+    assert.match(r.stdout, /^stopping \(4 s elapsed\): cancelling all BTC\/USDT orders$/m);
+    assert.match(r.stdout, /^cancelAllOrders -> \d+ canceled$/m);
+    assert.match(r.stdout, /^shutdown clean: placed [1-9]\d*, amended \d+, canceled \d+, fills \d+, position -?[\d.]+$/m);
+    assert.doesNotMatch(r.stdout, /^error /m);
+  });
+
+  it('bot-ws-orders.js: amends, fills or cancels, then Ctrl-C cancels everything and closes', async () => {
+    const child = (bot = spawn(process.execPath, ['examples/bot-ws-orders.js', '--seconds', '120'], { cwd: root, env }));
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // wait (on its output, not on a clock) until the bot has amended an order and seen a fill or a cancel
+    await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (/^amended /m.test(out) && /^(fill|canceled) /m.test(out)) resolve();
+      });
+      child.on('exit', () => reject(new Error(`the bot exited early:\n${out}\n${err}`)));
+    });
+    child.kill('SIGINT');
+    const { code } = await exited;
+    assert.strictEqual(code, 0, err);
+    // an amend replaces the order: the old id is gone, the new one is what later lines name
+    const [, side, oldId, newId] = out.match(/^amended (buy|sell) (\d+) -> (\d+) @ [\d.]+ \(id changed\)$/m) || [];
+    assert.ok(newId, out);
+    assert.notStrictEqual(newId, oldId);
+    assert.match(out, new RegExp(`^placed ${side} ${oldId} 0\\.001 @ [\\d.]+: open$|^amended ${side} \\d+ -> ${oldId} `, 'm'));
+    assert.match(out, /^fill (buy|sell) [\d.]+ @ [\d.]+ \(order \d+, (maker|taker)\) position -?[\d.]+$|^canceled \d+ (buy|sell) /m);
+    assert.match(out, /^balance BTC free [\d.]+ used [\d.]+, USDT free [\d.]+ used [\d.]+$/m);
+    assert.match(out, /^stopping \(SIGINT\): cancelling all BTC\/USDT orders$/m);
+    const after = out.slice(out.indexOf('stopping (SIGINT)'));
+    assert.match(after, /^cancelAllOrders -> \d+ canceled$/m);
+    assert.match(after, /^shutdown clean: placed [1-9]\d*, amended [1-9]\d*, canceled \d+, fills \d+, position -?[\d.]+$/m);
+    assert.doesNotMatch(out, /^error /m);
+  });
+
+  it('for-await-pipeline.mjs: one merged stream of books and trades, a line per symbol', async () => {
+    const source = fs.readFileSync(path.join(examplesDir, 'for-await-pipeline.mjs'), 'utf8');
+    assert.match(source, /^import \{ binance \} from 'exstream';$/m);
+    const r = await runs.pipeline;
+    assert.strictEqual(r.code, 0, r.stderr);
+    let trades = 0;
+    for (const s of ['BTC/USDT', 'ETH/USDT', 'BNB/USDT']) {
+      const re = new RegExp(`^${s.replace('/', '\\/')} +mid [\\d.]+  books [1-9]\\d*  trades \\d+  volume [\\d.]+  vwap ([\\d.]+|-)$`, 'm');
+      assert.match(r.stdout, re, r.stdout);
+      const final = r.stdout.match(new RegExp(`^final ${s.replace('/', '\\/')} +mid [\\d.]+  books [1-9]\\d*  trades (\\d+)`, 'm'));
+      assert.ok(final, r.stdout);
+      trades += Number(final[1]);
+    }
+    assert.ok(trades > 0, r.stdout);
+    assert.match(r.stdout, /^pipeline done$/m);
+  });
+
+  it('many-books.js: 200 tops once a second, with the resync and connection counters', async () => {
+    const r = await runs.books;
+    assert.strictEqual(r.code, 0, r.stderr);
+    // one table: a header with the counters, then a line per symbol
+    const blocks = r.stdout.split(/^(?=t=)/m).filter((b) => b.startsWith('t='));
+    const full = blocks.find((b) => /^t=\d+s {2}tops 200\/200 /.test(b));
+    assert.ok(full, r.stdout.slice(0, 2000));
+    assert.match(full, /^t=\d+s {2}tops 200\/200 {2}updates \d+ {2}resyncs: .+ {2}connections: open 1 {2}reconnects \d+ {2}errors 0$/m);
+    const tops = lines(full, /^ {2}\S+\/\S+ +[\d.]+ \/ [\d.]+$/).map((l) => l.trim().split(' ')[0]);
+    assert.strictEqual(new Set(tops).size, 200);
+    // the simulator dropped every connection once: each book resynced, and the table is full again
+    assert.match(r.stdout, /resyncs: reconnect 200 {2}connections: (open|reconnecting) 1 {2}reconnects 1/);
+    assert.match(r.stdout, /^done: \d+ books, \d+ updates, resyncs: reconnect 200, reconnects 1$/m);
+    assert.doesNotMatch(r.stdout, /^error /m);
+  });
+
+  describe('typescript-usage.ts', () => {
+    let tmp;
+    after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it('type-checks against the built declarations (tsc --noEmit)', async () => {
+      const r = await run([tsc, '-p', 'examples/tsconfig.json']);
+      assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    });
+
+    it('compiles and runs: the quick start, typed', async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exstream-ts-'));
+      // the compiled file requires 'exstream' as a user's project would: through node_modules
+      fs.mkdirSync(path.join(tmp, 'node_modules'));
+      fs.symlinkSync(root, path.join(tmp, 'node_modules', 'exstream'), 'dir');
+      const c = await run([tsc, '-p', 'examples/tsconfig.json', '--noEmit', 'false', '--outDir', tmp]);
+      assert.strictEqual(c.code, 0, c.stdout + c.stderr);
+      const r = await run([path.join(tmp, 'typescript-usage.js')], { cwd: tmp });
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^pull {5}best bid \[ [\d.]+, [\d.]+ \] best ask \[ [\d.]+, [\d.]+ \] nonce \d+$/m);
+      assert.match(r.stdout, /^callback best bid \[ [\d.]+, [\d.]+ \] nonce \d+$/m);
+      assert.match(r.stdout, /^for-await best ask \[ [\d.]+, [\d.]+ \] nonce \d+$/m);
+      assert.match(r.stdout, /^await {4}next update nonce \d+$/m);
+      assert.match(r.stdout, /^unknown symbol: BadSymbol from binance$/m);
+    });
+  });
+});
