@@ -251,3 +251,44 @@ describe('hostile input (binance client, local Binance-protocol server)', functi
     ex = undefined;
   });
 });
+
+describe('binance snapshot depth follows the weight budget', function () {
+  let stub;
+  let ex;
+
+  afterEach(async () => {
+    await ex?.close();
+    await stub?.close();
+    ex = stub = undefined;
+  });
+
+  /** Opens `n` books and returns the depth of every snapshot request the server saw. */
+  async function depthsFor(n, extra = {}) {
+    const symbols = {};
+    for (let i = 0; i < n; i++) symbols[`C${i}USDT`] = [`C${i}`, 'USDT'];
+    stub = await BinanceStub.start(symbols);
+    ex = new binance({ ws: true, urls: stub.urls, timeoutMs: 5000, ...extra });
+    ex.on('error', () => {});
+    await ex.loadMarkets();
+    for (let i = 0; i < n; i++) ex.on('orderbook', `C${i}/USDT`, () => {});
+    await stub.subscribed(`c${n - 1}usdt@depth@100ms`);
+    // one event per book starts its snapshot fetch
+    for (let i = 0; i < n; i++) stub.depth(`C${i}USDT`, [[1, 1]], []);
+    await until(() => stub.requests.filter((r) => r.startsWith('/api/v3/depth')).length === n, `${n} snapshot requests`);
+    return stub.requests.filter((r) => r.startsWith('/api/v3/depth')).map((r) => +new URL(r, 'http://x').searchParams.get('limit'));
+  }
+
+  it('one book: the deepest snapshot (5,000 levels)', async () => {
+    assert.deepStrictEqual(await depthsFor(1), [5000]);
+  });
+
+  it('130 books: 100 levels each, so all fit in half of the 6,000-a-minute weight (not 130 x 250)', async () => {
+    const depths = await depthsFor(130);
+    assert.ok(depths.every((d) => d === 100), `depths: ${[...new Set(depths)]}`);
+  });
+
+  it('an explicit snapshotLimit is kept whatever the count', async () => {
+    const depths = await depthsFor(20, { snapshotLimit: 1000 });
+    assert.ok(depths.every((d) => d === 1000));
+  });
+});

@@ -108,6 +108,11 @@ export class Exchange {
       connection: (d) => this.connection(d),
       marketById: (id) => this.store.byId?.[id],
       allMarkets: () => Object.values(this.store.bySymbol ?? {}),
+      openBooks: () => {
+        let n = 0;
+        for (const t of this.topics.all.values()) if (t.kind === 'orderbook') n++;
+        return n;
+      },
       market: (symbol) => this.store.get(symbol),
       loadMarkets: () => this.loadMarkets(),
       error: (e) => this.events.error(e),

@@ -52,6 +52,8 @@ export interface AdapterContext {
   marketById(id: string): Market | undefined;
   /** Every loaded market (empty before loadMarkets). */
   allMarkets(): readonly Market[];
+  /** Order books subscribed right now (to size snapshot requests to the weight budget). */
+  openBooks(): number;
   /** The market of a unified symbol (BadSymbol when unknown; markets must be loaded). */
   market(symbol: string): Market;
   loadMarkets(): Promise<unknown>;

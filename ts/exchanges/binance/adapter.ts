@@ -174,11 +174,24 @@ class BinanceInstance implements AdapterInstance {
   }
 
   book(market: Market): BookSpec {
-    const limit = this.ctx.options.snapshotLimit ?? 5000;
     return {
       rule: depthRule,
-      fetchSnapshot: async () => parseDepthSnapshot(await this.restDepth(market, limit)),
+      // the depth is chosen when the snapshot is fetched: it depends on how many books sync
+      fetchSnapshot: async () => parseDepthSnapshot(await this.restDepth(market, this.snapshotLimit())),
     };
+  }
+
+  /**
+   * The snapshot depth: the `snapshotLimit` option, or by default the deepest level count whose
+   * weight lets every open book sync within about a minute on half of the 6,000-a-minute budget
+   * (the other half stays for the user's own requests): up to 12 books 5,000 levels (weight 250),
+   * up to 60 books 1,000 (50), up to 120 books 500 (25), more 100 (5) — 500 books take 2,500.
+   */
+  private snapshotLimit(): number {
+    if (this.ctx.options.snapshotLimit !== undefined) return this.ctx.options.snapshotLimit;
+    const books = Math.max(1, this.ctx.openBooks());
+    for (const limit of [5000, 1000, 500, 100]) if (books * depthWeight(limit) <= 3000) return limit;
+    return 100;
   }
 
   // ---------------------------------------------------------------- private
