@@ -177,18 +177,20 @@ describe('hostile input (binance client, local Binance-protocol server)', functi
   it('close() rejects REST requests still queued behind the weight limit at once, and leaves nothing running', async () => {
     client({ ws: false });
     await ex.loadMarkets();
-    // 30 snapshots of weight 250: 24 fill the 6,000-a-minute budget, the rest wait in the limiter
+    // 30 snapshots of weight 250: about 24 fill the 6,000-a-minute budget, the rest wait in the limiter
     let held = 0;
     stub.snapshotGate = () => held++; // replies held: those requests stay in flight
     const calls = [];
     for (let i = 0; i < 30; i++) calls.push(ex.fetchOrderBook('BTC/USDT', 5000).then(() => 'resolved', (e) => e));
-    await until(() => held === 24, 'the budget spent');
+    await until(() => held >= 23, 'the budget spent');
+    const sent = held;
     await ex.close();
     ex = undefined;
     const outcomes = await settlesWithin(Promise.all(calls), 2000, 'requests after close()');
     for (const o of outcomes) assert.ok(o instanceof errors.ExchangeNotAvailable, String(o && o.message));
-    assert.strictEqual(outcomes.filter((o) => /queued request not sent/.test(o.message)).length, 6);
-    assert.strictEqual(held, 24, 'no queued request reached the server after close()');
+    assert.strictEqual(outcomes.filter((o) => /queued request not sent/.test(o.message)).length, 30 - sent);
+    assert.ok(30 - sent >= 1, 'some requests were queued');
+    assert.strictEqual(held, sent, 'no queued request reached the server after close()');
   });
 
   it('a "null" frame and a 10 MB garbage frame are typed errors naming the exchange; raw is kept short; the book goes on', async () => {

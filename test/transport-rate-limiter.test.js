@@ -114,6 +114,72 @@ describe('transport/RateLimiter', () => {
     assert.strictEqual(light.done, true);
   });
 
+  it("'fixed' window: no more than the budget inside any one counted window, whatever the timing (Binance weight per minute)", async () => {
+    // start 1 s before a minute boundary on the clock
+    clock.setSystemTime(60_000 * 100 - 1000);
+    const limiter = new RateLimiter({ capacity: 6000, intervalMs: 60_000, window: 'fixed' });
+    const spentIn = new Map();
+    const spend = async (w) => {
+      await limiter.acquire(w);
+      const minute = Math.floor(Date.now() / 60_000);
+      spentIn.set(minute, (spentIn.get(minute) ?? 0) + w);
+    };
+    // 48 requests of weight 250 (twice the budget), all asked for at once
+    const all = Promise.all(Array.from({ length: 48 }, () => spend(250)));
+    await clock.tickAsync(0);
+    assert.strictEqual(limiter.pending, 24, 'half wait for the next counted minute');
+    await clock.tickAsync(999);
+    assert.strictEqual(limiter.pending, 24, 'not a token before the boundary');
+    await clock.tickAsync(1);
+    await all;
+    for (const [minute, w] of spentIn) assert.ok(w <= 6000, `minute ${minute}: ${w}`);
+    assert.deepStrictEqual([...spentIn.values()], [6000, 6000]);
+    assert.strictEqual(clock.countTimers(), 0);
+  });
+
+  it("a rolling bucket would let the same burst put 1.5x the budget into one counted minute (why Binance uses 'fixed')", async () => {
+    clock.setSystemTime(60_000 * 100 - 30_000);
+    const limiter = new RateLimiter({ capacity: 6000, intervalMs: 60_000 });
+    const spentIn = new Map();
+    const jobs = [];
+    for (let i = 0; i < 48; i++) {
+      jobs.push(
+        limiter.acquire(250).then(() => {
+          const minute = Math.floor(Date.now() / 60_000);
+          spentIn.set(minute, (spentIn.get(minute) ?? 0) + 250);
+        }),
+      );
+    }
+    await clock.tickAsync(60_000);
+    await Promise.all(jobs);
+    assert.ok(Math.max(...spentIn.values()) > 6000, JSON.stringify([...spentIn]));
+  });
+
+  it('sync(used): the exchange\'s own count of the window wins over ours', async () => {
+    clock.setSystemTime(60_000 * 100);
+    const limiter = new RateLimiter({ capacity: 6000, intervalMs: 60_000, window: 'fixed' });
+    await limiter.acquire(10);
+    limiter.sync(5900); // other clients on this IP spent most of the minute
+    const next = track(limiter.acquire(250));
+    await clock.tickAsync(0);
+    assert.strictEqual(next.done, false, 'only 100 left by the server\'s count');
+    await clock.tickAsync(60_000);
+    assert.strictEqual(next.done, true);
+    limiter.sync(-1); // nonsense is ignored
+    limiter.sync(NaN);
+    await limiter.acquire(5000);
+  });
+
+  it('close(err) rejects every waiter and every later acquire, and leaves no timer', async () => {
+    const limiter = new RateLimiter({ capacity: 1, intervalMs: 60_000 });
+    await limiter.acquire();
+    const waiting = limiter.acquire().then(() => 'resolved', (e) => e.message);
+    limiter.close(new Error('closed'));
+    assert.strictEqual(await waiting, 'closed');
+    await assert.rejects(limiter.acquire(), /closed/);
+    assert.strictEqual(clock.countTimers(), 0);
+  });
+
   it('rejects nonsensical options', () => {
     assert.throws(() => new RateLimiter({ capacity: 0, intervalMs: 1000 }), RangeError);
     assert.throws(() => new RateLimiter({ capacity: 1, intervalMs: -1 }), RangeError);

@@ -13,6 +13,12 @@ export interface RateLimiterOptions {
   capacity: number;
   /** Time in which an empty bucket refills completely (ms). */
   intervalMs: number;
+  /**
+   * 'rolling' (default): tokens refill continuously. 'fixed': the whole budget comes back at each
+   * boundary of `intervalMs` on the clock (Binance counts weight per minute that way, and a rolling
+   * bucket would let a burst plus its refill land in one counted minute: up to twice the limit).
+   */
+  window?: 'rolling' | 'fixed';
 }
 
 interface Waiter {
@@ -41,6 +47,7 @@ export class RateLimiter {
   private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closedWith: Error | undefined;
+  private readonly fixed: boolean;
 
   constructor(opts: RateLimiterOptions) {
     if (!(opts.capacity > 0) || !(opts.intervalMs > 0)) {
@@ -50,6 +57,18 @@ export class RateLimiter {
     this.intervalMs = opts.intervalMs;
     this.tokens = opts.capacity;
     this.lastRefill = Date.now();
+    this.fixed = opts.window === 'fixed';
+  }
+
+  /**
+   * The exchange said how much of the current window is spent (e.g. Binance's
+   * X-MBX-USED-WEIGHT-1M, which also counts other clients on the same IP): never believe we have
+   * more left than that.
+   */
+  sync(used: number): void {
+    if (!(used >= 0)) return;
+    this.refill(Date.now());
+    this.tokens = Math.min(this.tokens, this.capacity - used);
   }
 
   /** Number of acquire() calls waiting for tokens. */
@@ -88,18 +107,26 @@ export class RateLimiter {
 
   /**
    * Blocks every acquire() until `epochMs` (a `Date.now()` timestamp), e.g. the end of the
-   * Retry-After the exchange sent with a 429. Never shortens an existing pause. The bucket is
+   * Retry-After the exchange sent with a 429. Never shortens an existing pause. A rolling bucket is
    * emptied too: the exchange just told us our local budget was too optimistic.
    */
   pauseUntil(epochMs: number): void {
     if (!(epochMs > this.pausedUntilMs)) return;
     this.pausedUntilMs = epochMs;
     this.refill(Date.now());
-    this.tokens = Math.min(this.tokens, 0);
+    // a rolling bucket starts again from empty; a fixed window keeps its count (the exchange's own
+    // count comes with every reply through sync(), and the pause covers the rest)
+    if (!this.fixed) this.tokens = Math.min(this.tokens, 0);
     if (this.waiters.length > 0) this.schedule();
   }
 
   private refill(now: number): void {
+    if (this.fixed) {
+      // a new window on the clock: the whole budget is back (a debt from an oversized request is not carried)
+      if (Math.floor(now / this.intervalMs) > Math.floor(this.lastRefill / this.intervalMs)) this.tokens = this.capacity;
+      this.lastRefill = now;
+      return;
+    }
     if (now > this.lastRefill) {
       this.tokens = Math.min(
         this.capacity,
@@ -132,7 +159,9 @@ export class RateLimiter {
     } else {
       this.refill(now);
       const missing = Math.min(head.weight, this.capacity) - this.tokens;
-      waitMs = Math.ceil((missing * this.intervalMs) / this.capacity);
+      waitMs = this.fixed
+        ? this.intervalMs - (now % this.intervalMs) // the next window
+        : Math.ceil((missing * this.intervalMs) / this.capacity);
     }
     // At least 1 ms: float rounding must not turn this into a busy loop.
     this.timer = setTimeout(() => this.drain(), Math.max(1, waitMs));

@@ -55,6 +55,11 @@ export interface RestClientOptions {
   timeoutMs?: number;
   /** Spent before every request; paused on 429/418 with Retry-After. */
   limiter?: RateLimiter;
+  /**
+   * A reply header in which the exchange says how much of the limiter's window is used (lower
+   * case, e.g. 'x-mbx-used-weight-1m'); the limiter is synced to it after every reply.
+   */
+  usedWeightHeader?: string;
   /** See {@link ErrorMapper}. */
   mapError?: ErrorMapper;
   /** Headers sent with every request (request headers override them). */
@@ -106,6 +111,7 @@ export class RestClient {
   readonly limiter: RateLimiter | undefined;
 
   private readonly mapError: ErrorMapper | undefined;
+  private readonly usedWeightHeader: string | undefined;
   private readonly defaultHeaders: Record<string, string>;
   private readonly agent: http.Agent;
   private readonly inflight = new Set<AbortController>();
@@ -117,6 +123,7 @@ export class RestClient {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.limiter = opts.limiter;
     this.mapError = opts.mapError;
+    this.usedWeightHeader = opts.usedWeightHeader;
     this.defaultHeaders = { accept: 'application/json', ...opts.headers };
     this.agent = /^https:/i.test(this.baseUrl)
       ? new https.Agent({ keepAlive: true })
@@ -185,6 +192,10 @@ export class RestClient {
 
   private handleReply<T>(res: Response, text: string, what: string, url: string): T {
     const status = res.status;
+    if (this.usedWeightHeader !== undefined && this.limiter) {
+      const used = res.headers.get(this.usedWeightHeader);
+      if (used !== null && used !== '') this.limiter.sync(Number(used));
+    }
     if (status >= 200 && status < 300) {
       if (status === 204) return undefined as T;
       try {

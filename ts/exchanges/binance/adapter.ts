@@ -79,8 +79,10 @@ class BinanceInstance implements AdapterInstance {
       baseUrl: ctx.urls.rest as string,
       exchange: ctx.id,
       timeoutMs: ctx.timeoutMs,
-      // REQUEST_WEIGHT 6000 per minute (exchangeInfo rateLimits)
-      limiter: new RateLimiter({ capacity: 6000, intervalMs: 60_000 }),
+      // REQUEST_WEIGHT 6000 per minute (exchangeInfo rateLimits), counted per clock minute, and
+      // every reply says what the IP has used of it (rest-api.md "LIMITS": X-MBX-USED-WEIGHT-1M)
+      limiter: new RateLimiter({ capacity: 6000, intervalMs: 60_000, window: 'fixed' }),
+      usedWeightHeader: 'x-mbx-used-weight-1m',
       mapError: (status, body) => mapRestError(status, body, 'request'),
     });
     const base = ctx.urls.ws as string;
