@@ -92,7 +92,8 @@ class KrakenInstance implements AdapterInstance {
         maxNamesPerMessage: 1,
         // Kraken's message rate limit is dynamic and unpublished ("Exceeded msg rate"): stay modest
         maxMessagesPerSecond: 20,
-        staleTimeoutMs: 60_000,
+        // a half-dead link is noticed within 30 s (DESIGN.md §3): heartbeats come every second
+        staleTimeoutMs: 30_000,
         // The server sends {"channel":"heartbeat"} about once a second while subscribed; our own
         // {"method":"ping"} keeps the stale check meaningful before the first subscription.
         appPing: () => encodePing(++this.pingId),
