@@ -1,0 +1,157 @@
+/**
+ * Bybit v5 public REST for spot (protocols.md §4 "REST market endpoints"; Bybit docs v5 market
+ * pages): /v5/market/time, instruments-info, orderbook, tickers, recent-trade, kline. Every reply
+ * is `{"retCode":0,"retMsg":"OK","result":{..},"retExtInfo":{},"time":ms}`; errors keep the
+ * envelope with HTTP 200 and Bybit's retCodes: 10001 params error (a missing or wrong category,
+ * symbol or interval; "Not supported symbols"), 10006 "Too many visits!" for the rate-limit fault
+ * (HTTP 403 "access too frequent" when the fault asks for 403, Bybit's IP-limit answer).
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { MatchingEngine } from '../engine';
+import type { Faults } from '../common/faults';
+import { sendJson, SimRuntime } from '../common/runtime';
+import type { BybitFeed } from './feed';
+import { INTERVALS, px, restKline, restTrade, sz, tickerData } from './market-data';
+import type { BybitInstrument } from './symbols';
+
+class BybitError extends Error {
+  constructor(
+    readonly retCode: number,
+    msg: string,
+  ) {
+    super(msg);
+  }
+}
+
+type Params = URLSearchParams;
+
+export class BybitRest {
+  private readonly routes: Record<string, (p: Params, now: number) => unknown>;
+  private readonly engine: MatchingEngine;
+
+  constructor(
+    private readonly runtime: SimRuntime,
+    private readonly feed: BybitFeed,
+    private readonly instruments: readonly BybitInstrument[],
+    private readonly faults: Faults,
+  ) {
+    this.engine = runtime.engine;
+    this.routes = {
+      '/v5/market/time': (_p, now) => ({ timeSecond: String(Math.floor(now / 1000)), timeNano: `${now}000000` }),
+      '/v5/market/instruments-info': (p) => {
+        this.category(p);
+        const sym = p.get('symbol');
+        const list = sym ? this.instruments.filter((i) => i.id === sym) : this.instruments;
+        return { category: 'spot', list: list.map(instrumentInfo), nextPageCursor: '' };
+      },
+      '/v5/market/orderbook': (p, now) => {
+        this.category(p);
+        const i = this.inst(p);
+        const n = this.int(p, 'limit', 1, 1, 200);
+        const b = this.feed.restBook(i.id, n);
+        const info = this.engine.market(i.id);
+        const rows = (l: Array<[number, number]>): string[][] => l.map(([t, q]) => [px(info, t), sz(info, q)]);
+        return { s: i.id, b: rows(b.bids), a: rows(b.asks), ts: now, u: b.u, seq: this.engine.updateId(i.id), cts: now };
+      },
+      '/v5/market/tickers': (p, now) => {
+        this.category(p);
+        const list = p.get('symbol') ? [this.inst(p)] : this.instruments;
+        return { category: 'spot', list: list.map((i) => tickerData(this.engine, i.id, this.feed.market(i.id).tape, now, true)) };
+      },
+      '/v5/market/recent-trade': (p) => {
+        this.category(p);
+        const i = this.inst(p);
+        const m = this.feed.market(i.id);
+        const limit = this.int(p, 'limit', 60, 1, 60);
+        return { category: 'spot', list: m.tape.recent(limit).reverse().map((t) => restTrade(m.info, i.id, t)) };
+      },
+      '/v5/market/kline': (p, now) => {
+        this.category(p);
+        const i = this.inst(p);
+        const interval = p.get('interval') ?? '';
+        const period = INTERVALS[interval];
+        if (!period) throw new BybitError(10001, 'params error: interval invalid');
+        const limit = this.int(p, 'limit', 200, 1, 1000);
+        const start = p.get('start');
+        const end = p.get('end');
+        const m = this.feed.market(i.id);
+        let list = m.tape.candles(period, now).filter((c) => (!start || c.openTime >= Number(start)) && (!end || c.openTime <= Number(end)));
+        list = list.slice(-limit).reverse();
+        return { category: 'spot', symbol: i.id, list: list.map((c) => restKline(m.info, c)) };
+      },
+    };
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const now = this.runtime.now();
+    const limited = this.faults.takeRateLimit();
+    if (limited) {
+      if (limited.status === 403) {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end('access too frequent');
+        return;
+      }
+      sendJson(res, 200, { retCode: 10006, retMsg: 'Too many visits!', result: {}, retExtInfo: {}, time: now }, { 'x-bapi-limit-status': '0', 'x-bapi-limit': '20', 'x-bapi-limit-reset-timestamp': String(now + 1000 * Math.max(1, limited.retryAfterSec)) });
+      return;
+    }
+    const route = this.routes[url.pathname];
+    if (!route || req.method !== 'GET') {
+      sendJson(res, 404, { retCode: 10404, retMsg: 'Not Found', result: {}, retExtInfo: {}, time: now });
+      return;
+    }
+    const run = (): void => {
+      try {
+        sendJson(res, 200, { retCode: 0, retMsg: 'OK', result: route(url.searchParams, this.runtime.now()), retExtInfo: {}, time: this.runtime.now() });
+      } catch (err) {
+        const e = err instanceof BybitError ? err : new BybitError(10016, 'Internal server error');
+        sendJson(res, 200, { retCode: e.retCode, retMsg: e.message, result: {}, retExtInfo: {}, time: this.runtime.now() });
+      }
+    };
+    const delay = url.pathname === '/v5/market/orderbook' ? this.faults.snapshotDelayMs : 0;
+    if (delay > 0) void this.runtime.later(delay, run);
+    else run();
+  }
+
+  private category(p: Params): void {
+    const c = p.get('category');
+    if (c !== 'spot') throw new BybitError(10001, c ? `params error: category ${c} is not served by this simulator` : 'params error: category is required');
+  }
+
+  private inst(p: Params): BybitInstrument {
+    const id = p.get('symbol');
+    if (!id) throw new BybitError(10001, 'params error: symbol is required');
+    const i = this.instruments.find((x) => x.id === id);
+    if (!i) throw new BybitError(10001, 'Not supported symbols');
+    return i;
+  }
+
+  private int(p: Params, name: string, def: number, min: number, max: number): number {
+    const raw = p.get(name);
+    if (raw === null || raw === '') return def;
+    if (!/^\d+$/.test(raw)) throw new BybitError(10001, `params error: ${name} invalid`);
+    return Math.max(min, Math.min(max, Number(raw)));
+  }
+}
+
+function instrumentInfo(i: BybitInstrument): Record<string, unknown> {
+  return {
+    symbol: i.id,
+    baseCoin: i.base,
+    quoteCoin: i.quote,
+    innovation: '0',
+    status: 'Trading',
+    marginTrading: 'none',
+    stTag: '0',
+    lotSizeFilter: {
+      basePrecision: i.basePrecision,
+      quotePrecision: '0.00000001',
+      minOrderQty: i.minOrderQty,
+      maxOrderQty: i.maxOrderQty,
+      minOrderAmt: i.minOrderAmt,
+      maxOrderAmt: i.maxOrderAmt,
+    },
+    priceFilter: { tickSize: i.tickSize },
+    riskParameters: { priceLimitRatioX: '0.05', priceLimitRatioY: '0.05' },
+  };
+}
