@@ -11,12 +11,13 @@ const WebSocket = require('ws');
 const { defaultSymbols, simulate, SIM_EXCHANGES } = require('../js/sim');
 const { SIM_EXCHANGES: CLI_SIM_EXCHANGES } = require('../js/cli/watch');
 
-/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, and whether its books carry checksums. */
+/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, whether its books carry checksums, and whether it has private data (logins, a WebSocket trading API). */
 const PROTOCOL = {
   binance: {
     path: '/ws/btcusdt@trade',
     stream: 'btcusdt@trade',
     checksums: false,
+    private: true,
     time: ['/api/v3/time', (b) => b.serverTime],
   },
   kraken: {
@@ -42,6 +43,7 @@ const PROTOCOL = {
     stream: 'publicTrade.BTCUSDT',
     // Bybit sends no book checksum
     checksums: false,
+    private: true,
     time: ['/v5/market/time', (b) => Number(BigInt(b.result.timeNano) / 1000000n)],
   },
 };
@@ -109,7 +111,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('has the simulated account only where the exchange has private data', () => {
-        const priv = id === 'binance';
+        const priv = PROTOCOL[id].private === true;
         for (const k of ['apiKey', 'secret']) assert.strictEqual(typeof sim[k], priv ? 'string' : 'undefined', k);
         for (const k of ['deposit', 'balances']) assert.strictEqual(typeof sim[k], priv ? 'function' : 'undefined', k);
       });
@@ -117,8 +119,8 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
         assert.strictEqual(f.supports('corruptChecksum'), PROTOCOL[id].checksums);
-        assert.strictEqual(f.supports('rejectLogins'), id === 'binance');
-        assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance');
+        assert.strictEqual(f.supports('rejectLogins'), PROTOCOL[id].private === true);
+        assert.strictEqual(f.supports('wsApiRateLimit'), PROTOCOL[id].private === true);
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);
         if (!f.supports('wsApiRateLimit')) assert.throws(() => f.rateLimit({ api: 'wsApi' }), /has no WebSocket API/);

@@ -19,7 +19,9 @@ import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { BybitCredentials } from './auth';
+import { BybitPrivate } from './private';
 import { decodeFrame } from './decode';
 import { bybitError, mapRestError } from './errors';
 import { Instrument, parseMarkets } from './markets';
@@ -51,6 +53,35 @@ export interface BybitOptions extends ExchangeOptions {
   strictUpdateIds?: boolean;
   /** Streams per public socket before another socket is opened (default 200). */
   streamsPerConnection?: number;
+  /** Orders over the /v5/trade WebSocket (default true); false: REST only. */
+  wsTrading?: boolean;
+  /** X-BAPI-RECV-WINDOW of signed requests (ms, default 5000, Bybit's default). */
+  recvWindow?: number;
+}
+
+/** What the private side offers: streamed state, and orders over /v5/trade unless turned off. */
+export function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
+  const trade = wsTrading ? 'ws' : 'rest';
+  return {
+    createOrder: trade,
+    cancelOrder: trade,
+    editOrder: trade,
+    // Bybit's /v5/trade has no cancel-all op: REST /v5/order/cancel-all
+    cancelAllOrders: 'rest',
+    fetchBalance: 'ws',
+    fetchBalances: 'ws',
+    fetchOpenOrders: 'ws',
+    fetchOrders: 'ws',
+    fetchClosedOrders: 'ws',
+    fetchMyTrades: 'ws',
+    fetchOrder: 'rest',
+    fetchTransactions: 'rest',
+    fetchDeposits: 'rest',
+    fetchWithdrawals: 'rest',
+    watchBalance: 'ws',
+    watchOrders: 'ws',
+    watchMyTrades: 'ws',
+  };
 }
 
 /** Bybit. */
@@ -59,7 +90,7 @@ export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
   name: 'Bybit',
   urls: BYBIT_URLS,
   timeframes: TIMEFRAMES,
-  has: () => ({ ...STREAMED_MARKET_DATA, createOrder: false, cancelOrder: false, fetchBalance: false }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
   create: (ctx) => new BybitInstance(ctx),
 };
 
@@ -205,6 +236,26 @@ class BybitInstance implements AdapterInstance {
       maxDepth: this.bookDepth,
       verify: verifyNotCrossed,
     };
+  }
+
+  privateSide(): PrivateSide {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const adapter = new BybitPrivate({
+      credentials: new BybitCredentials(o.apiKey as string, o.secret as string),
+      rest: this.rest,
+      urls: ctx.urls,
+      timeoutMs: ctx.timeoutMs,
+      wsTrading: o.wsTrading !== false,
+      recvWindow: o.recvWindow ?? 5000,
+      // private and trade sockets: a ping every 20 s as Bybit recommends (stale after 60 s)
+      connection: ctx.connection({ staleTimeoutMs: 60_000, appPing: () => JSON.stringify({ req_id: `ping${++this.pings}`, op: 'ping' }) }),
+      marketById: (id) => ctx.marketById(id),
+      market: (symbol) => ctx.market(symbol),
+      status: (s) => ctx.status(s),
+      error: (e) => ctx.error(e),
+    });
+    return { adapter, warm: () => adapter.warm(), close: () => adapter.close() };
   }
 
   close(): void {

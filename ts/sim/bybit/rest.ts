@@ -13,6 +13,7 @@ import { sendJson, SimRuntime } from '../common/runtime';
 import type { BybitFeed } from './feed';
 import { INTERVALS, px, restKline, restTrade, sz, tickerData } from './market-data';
 import type { BybitInstrument } from './symbols';
+import { BybitAccount, BybitRefusal } from './account';
 
 class BybitError extends Error {
   constructor(
@@ -24,6 +25,7 @@ class BybitError extends Error {
 }
 
 type Params = URLSearchParams;
+type Json = Record<string, unknown>;
 
 export class BybitRest {
   private readonly routes: Record<string, (p: Params, now: number) => unknown>;
@@ -34,6 +36,7 @@ export class BybitRest {
     private readonly feed: BybitFeed,
     private readonly instruments: readonly BybitInstrument[],
     private readonly faults: Faults,
+    private readonly account: BybitAccount,
   ) {
     this.engine = runtime.engine;
     this.routes = {
@@ -82,9 +85,53 @@ export class BybitRest {
     };
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
+  /** Signed endpoints (X-BAPI-* headers checked): GET with the query string, POST with a JSON body. */
+  private signedRoute(method: string, path: string, q: URLSearchParams, body: Json): unknown {
+    const a = this.account;
+    const spot = (): void => {
+      if ((method === 'GET' ? q.get('category') : body['category']) !== 'spot') throw new BybitError(10001, 'params error: category must be spot');
+    };
+    switch (`${method} ${path}`) {
+      case 'GET /v5/account/wallet-balance':
+        if (q.get('accountType') !== 'UNIFIED') throw new BybitError(10001, 'accountType only support UNIFIED.');
+        return { list: [a.wallet()] };
+      case 'GET /v5/order/realtime':
+        spot();
+        return { list: a.orders(q, true), nextPageCursor: '', category: 'spot' };
+      case 'GET /v5/order/history':
+        spot();
+        return { list: a.orders(q, false), nextPageCursor: '', category: 'spot' };
+      case 'GET /v5/execution/list':
+        spot();
+        return { list: a.executionList(q), nextPageCursor: '', category: 'spot' };
+      case 'GET /v5/asset/deposit/query-record':
+        return { rows: a.deposits.filter((d) => !q.get('coin') || d['coin'] === q.get('coin')), nextPageCursor: '' };
+      case 'GET /v5/asset/withdraw/query-record':
+        return { rows: [], nextPageCursor: '' };
+      case 'POST /v5/order/create':
+        spot();
+        return a.create(body);
+      case 'POST /v5/order/amend':
+        spot();
+        return a.amend(body);
+      case 'POST /v5/order/cancel':
+        spot();
+        return a.cancel(body);
+      case 'POST /v5/order/cancel-all':
+        spot();
+        return { list: a.cancelAll(body), success: '1' };
+      default:
+        return undefined;
+    }
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, rawBody = ''): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const now = this.runtime.now();
+    if (req.headers['x-bapi-api-key'] !== undefined || /^\/v5\/(account|order|execution|asset)\//.test(url.pathname)) {
+      this.handleSigned(req, res, url, rawBody, now);
+      return;
+    }
     const limited = this.faults.takeRateLimit();
     if (limited) {
       if (limited.status === 403) {
@@ -111,6 +158,32 @@ export class BybitRest {
     const delay = url.pathname === '/v5/market/orderbook' ? this.faults.snapshotDelayMs : 0;
     if (delay > 0) void this.runtime.later(delay, run);
     else run();
+  }
+
+  private handleSigned(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string, now: number): void {
+    const env = (retCode: number, retMsg: string, result: unknown = {}): void =>
+      sendJson(res, 200, { retCode, retMsg, result, retExtInfo: {}, time: this.runtime.now() });
+    const limited = this.faults.takeRateLimit();
+    if (limited) return env(10006, 'Too many visits!');
+    const method = req.method ?? 'GET';
+    try {
+      const payload = method === 'GET' ? url.search.slice(1) : rawBody;
+      this.account.checkRest(req.headers, payload, now);
+      let body: Json = {};
+      if (method === 'POST') {
+        try {
+          body = JSON.parse(rawBody || '{}') as Json;
+        } catch {
+          throw new BybitError(10001, 'params error: the body is not JSON');
+        }
+      }
+      const result = this.signedRoute(method, url.pathname, url.searchParams, body);
+      if (result === undefined) return sendJson(res, 404, { retCode: 10404, retMsg: 'Not Found', result: {}, retExtInfo: {}, time: now });
+      env(0, 'OK', result);
+    } catch (err) {
+      if (err instanceof BybitRefusal || err instanceof BybitError) return env(err.retCode, err.message);
+      env(10016, 'Internal server error.');
+    }
   }
 
   private category(p: Params): void {

@@ -7,38 +7,62 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
-import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimAccount, SimServer, simulatorEntry } from '../common/simulator';
+import { BybitAccount, USER_ACCOUNT } from './account';
+import { BybitPrivateWs } from './private-ws';
 import { BybitFeed } from './feed';
 import { BybitRest } from './rest';
 import { BYBIT_DEFAULT_SYMBOLS, BybitInstrument, bybitInstrument, bybitMarketConfig, findInstrument } from './symbols';
 import { BybitPublicWs } from './ws';
 
-/** Bybit takes no simulator options beyond the common ones. */
-export type BybitOptions = object;
+export interface BybitOptions {
+  /** Starting balances of the simulated account (default USDT 100000, BTC 2, ETH 20). */
+  balances?: Record<string, number>;
+}
+
+const DEFAULT_BALANCES: Record<string, number> = { USDT: 100_000, BTC: 2, ETH: 20 };
 
 export class BybitSim extends SimServer {
   readonly instruments: BybitInstrument[];
   protected readonly feed: BybitFeed;
   protected readonly sockets: SocketGroup[];
   private readonly rest: BybitRest;
+  private readonly user: BybitAccount;
 
-  constructor(opts: BaseSimOptions) {
+  constructor(opts: BaseSimOptions, balances: Record<string, number>) {
     const instruments = opts.symbols.map(bybitInstrument);
     super(
-      { exchange: 'bybit', features: { checksums: false, logins: false, wsApi: false, sequenceResets: true }, malformedSample: '{"topic":"orderbook.200.BTCUSDT","ts":1,"type":"delta","data":{"s":' },
+      {
+        exchange: 'bybit',
+        features: { checksums: false, logins: true, wsApi: true, sequenceResets: true },
+        malformedSample: '{"topic":"orderbook.200.BTCUSDT","ts":1,"type":"delta","data":{"s":',
+        socketUrls: ['wsPrivate'],
+      },
       opts,
       instruments.map((i) => ({ config: bybitMarketConfig(i), mid: i.mid })),
     );
     this.instruments = instruments;
     const rt = this.runtime;
     this.feed = new BybitFeed(rt.engine, instruments, () => rt.now());
+    rt.engine.addAccount(USER_ACCOUNT, { makerFeePpm: 1000, takerFeePpm: 1000 });
+    for (const [asset, n] of Object.entries(balances)) if (n > 0) rt.engine.deposit(USER_ACCOUNT, asset, n);
+    this.user = new BybitAccount(rt.engine, instruments, () => rt.now());
     const ws = new BybitPublicWs(this.feed, instruments, this.faults.gate);
-    this.sockets = [{ kind: 'stream', server: ws.server }];
-    this.rest = new BybitRest(rt, this.feed, instruments, this.faults);
+    const priv = new BybitPrivateWs(this.user, this.faults, () => rt.now(), this.faults.gate);
+    this.sockets = [
+      { kind: 'stream', server: ws.server },
+      { kind: 'api', server: priv.privateServer },
+      { kind: 'api', server: priv.tradeServer },
+    ];
+    this.rest = new BybitRest(rt, this.feed, instruments, this.faults, this.user);
   }
 
-  protected http(req: IncomingMessage, res: ServerResponse): void {
-    this.rest.handle(req, res);
+  protected http(req: IncomingMessage, res: ServerResponse, body: string): void {
+    this.rest.handle(req, res, body);
+  }
+
+  protected override account(): SimAccount {
+    return { apiKey: this.user.apiKey, secret: this.user.secret, deposit: (asset, qty) => this.user.deposit(asset, qty), balances: () => this.user.balances() };
   }
 
   protected started(): void {
@@ -50,4 +74,4 @@ export class BybitSim extends SimServer {
   }
 }
 
-export const bybitSimulator = simulatorEntry<BybitOptions>(BYBIT_DEFAULT_SYMBOLS, (base) => new BybitSim(base));
+export const bybitSimulator = simulatorEntry<BybitOptions>(BYBIT_DEFAULT_SYMBOLS, (base, o) => new BybitSim(base, o.balances ?? DEFAULT_BALANCES));
