@@ -145,6 +145,20 @@ describe('bybit private on the simulator', function () {
     assert.deepStrictEqual((await ex.fetchOpenOrders(SYMBOL)).map((x) => x.id), [o.id]);
   });
 
+  it('a skewed server clock: signed REST and /v5/trade requests refused with 10002 are re-timed and go through', async () => {
+    client();
+    await balancesMatch(ex, sim);
+    sim.faults.skewClock(30_000);
+    const o = await ex.createOrder(SYMBOL, 'limit', 'buy', 0.001, +(bid - 5).toFixed(2));
+    assert.strictEqual(sim.engine.openOrders('user', 'BTCUSDT').length, 1, 'placed once');
+    const rest = new bybit({ urls: sim.urls, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });
+    try {
+      assert.deepStrictEqual((await rest.fetchOpenOrders(SYMBOL)).map((x) => x.id), [o.id]);
+    } finally {
+      await rest.close();
+    }
+  });
+
   it('maps retCodes: 170131 InsufficientFunds, 170213 OrderNotFound, 10006 RateLimitExceeded, bad key AuthenticationError', async () => {
     client();
     await ex.loadMarkets();

@@ -299,11 +299,22 @@ export class BybitPrivate implements PrivateAdapter {
     const rpc = this.trade();
     await rpc.whenReady(this.ctx.timeoutMs);
     await this.clock.ensure();
-    const header = { 'X-BAPI-TIMESTAMP': String(this.clock.now()), 'X-BAPI-RECV-WINDOW': String(this.ctx.recvWindow) };
-    const r = (await rpc.request(op, { header, args: [arg] })) as TradeAck;
-    if (!r || typeof r.retCode !== 'number') throw new BadResponse(`${op}: reply is not a Bybit ack`, { exchange: 'bybit', symbol, raw: r });
-    if (r.retCode !== 0) throw bybitError(r.retCode, r.retMsg ?? '', op, { symbol, raw: r });
-    return r.data ?? {};
+    const attempt = async (): Promise<{ orderId?: string; orderLinkId?: string }> => {
+      const header = { 'X-BAPI-TIMESTAMP': String(this.clock.now()), 'X-BAPI-RECV-WINDOW': String(this.ctx.recvWindow) };
+      const r = (await rpc.request(op, { header, args: [arg] })) as TradeAck;
+      if (!r || typeof r.retCode !== 'number') throw new BadResponse(`${op}: reply is not a Bybit ack`, { exchange: 'bybit', symbol, raw: r });
+      if (r.retCode !== 0) throw bybitError(r.retCode, r.retMsg ?? '', op, { symbol, raw: r });
+      return r.data ?? {};
+    };
+    try {
+      return await attempt();
+    } catch (err) {
+      // 10002: the timestamp is outside the recv window (the request was refused, not executed):
+      // measure the server's clock again and send it once more
+      if (!(err instanceof InvalidNonce)) throw err;
+      await this.clock.sync();
+      return attempt();
+    }
   }
 
   private newLinkId(): string {
