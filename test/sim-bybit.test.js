@@ -90,6 +90,32 @@ describe('bybit simulator (raw protocol)', function () {
     assert.deepStrictEqual([limited.status, limited.body.retCode, limited.body.retMsg], [200, 10006, 'Too many visits!']);
   });
 
+  it('signed REST: X-BAPI-SIGN over timestamp + key + recv_window + query / body, 10004 bad sign, 10002 stale timestamp', async () => {
+    const crypto = require('crypto');
+    const sign = (ts, payload, secret = sim.secret) => crypto.createHmac('sha256', secret).update(`${ts}${sim.apiKey}5000${payload}`).digest('hex');
+    const headers = (ts, payload, secret) => ({ 'X-BAPI-API-KEY': sim.apiKey, 'X-BAPI-TIMESTAMP': String(ts), 'X-BAPI-RECV-WINDOW': '5000', 'X-BAPI-SIGN': sign(ts, payload, secret) });
+    const q = 'accountType=UNIFIED';
+    const ok = await fetchJson(`${sim.urls.rest}/v5/account/wallet-balance?${q}`, { headers: headers(Date.now(), q) });
+    assert.strictEqual(ok.body.retCode, 0);
+    const usdt = ok.body.result.list[0].coin.find((c) => c.coin === 'USDT');
+    assert.strictEqual(ok.body.result.list[0].accountType, 'UNIFIED');
+    assert.strictEqual(Number(usdt.walletBalance), 100000);
+    const bad = await fetchJson(`${sim.urls.rest}/v5/account/wallet-balance?${q}`, { headers: headers(Date.now(), q, 'wrong') });
+    assert.deepStrictEqual([bad.status, bad.body.retCode], [200, 10004]);
+    const old = await fetchJson(`${sim.urls.rest}/v5/account/wallet-balance?${q}`, { headers: headers(Date.now() - 60_000, q) });
+    assert.strictEqual(old.body.retCode, 10002);
+    const body = JSON.stringify({ category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', orderLinkId: 'raw-1' });
+    const ts = Date.now();
+    const placed = await fetchJson(`${sim.urls.rest}/v5/order/create`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers(ts, body) } });
+    assert.strictEqual(placed.body.retCode, 0, JSON.stringify(placed.body));
+    assert.strictEqual(placed.body.result.orderLinkId, 'raw-1');
+    const info = await fetchJson(`${sim.urls.rest}/v5/account/info`, { headers: headers(Date.now(), '') });
+    assert.strictEqual(info.body.retCode, 0);
+    // categories the simulator does not trade answer an empty list, as a client that loads every category expects
+    const linear = await fetchJson(`${sim.urls.rest}/v5/market/instruments-info?category=linear`);
+    assert.deepStrictEqual([linear.body.retCode, linear.body.result.list], [0, []]);
+  });
+
   it('acks a subscribe by req_id, refuses unknown topics and more than 10 args, answers the ping', async () => {
     await open();
     c.send({ req_id: 'p1', op: 'ping' });
@@ -139,6 +165,63 @@ describe('bybit simulator (raw protocol)', function () {
     assert.deepStrictEqual([restart.type, restart.data.u], ['snapshot', 1]);
     assert.ok(restart.data.b.length > 0 && restart.data.a.length > 0);
     assert.deepStrictEqual([next.type, next.data.u], ['delta', 2]);
+  });
+
+  it('/v5/private and /v5/trade: auth, topics, order ops with their acks, duplicate reqId 20006, refused auth', async () => {
+    const crypto = require('crypto');
+    const authArgs = (secret = sim.secret) => {
+      const expires = Date.now() + 10_000;
+      return [sim.apiKey, expires, crypto.createHmac('sha256', secret).update(`GET/realtime${expires}`).digest('hex')];
+    };
+    const priv = await WsClient.connect(`${sim.urls.wsPrivate}/v5/private`);
+    const trade = await WsClient.connect(`${sim.urls.wsPrivate}/v5/trade`);
+    try {
+      priv.send({ req_id: 'a1', op: 'subscribe', args: ['order'] });
+      const early = await priv.next((m) => m.op === 'subscribe');
+      assert.strictEqual(early.success, false, 'no topics before auth');
+      priv.send({ req_id: 'a2', op: 'auth', args: authArgs() });
+      const auth = await priv.next((m) => m.op === 'auth');
+      assert.deepStrictEqual([auth.success, auth.ret_msg], [true, '']);
+      priv.send({ req_id: 'a3', op: 'subscribe', args: ['order', 'execution', 'wallet'] });
+      assert.strictEqual((await priv.next((m) => m.op === 'subscribe' && m.req_id === 'a3')).success, true);
+      priv.send({ req_id: 'p1', op: 'ping' });
+      const pong = await priv.next((m) => m.op === 'pong');
+      assert.strictEqual(pong.req_id, 'p1');
+
+      trade.send({ reqId: 't0', op: 'auth', args: authArgs() });
+      const tAuth = await trade.next((m) => m.op === 'auth');
+      assert.deepStrictEqual([tAuth.retCode, tAuth.retMsg], [0, 'OK']);
+      const header = () => ({ 'X-BAPI-TIMESTAMP': String(Date.now()), 'X-BAPI-RECV-WINDOW': '8000' });
+      const arg = { category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', timeInForce: 'GTC', orderLinkId: 'w1' };
+      trade.send({ reqId: 't1', header: header(), op: 'order.create', args: [arg] });
+      const ack = await trade.next((m) => m.reqId === 't1');
+      assert.deepStrictEqual([ack.retCode, ack.retMsg, ack.op, ack.data.orderLinkId], [0, 'OK', 'order.create', 'w1']);
+      const id = ack.data.orderId;
+      const pushed = await priv.next((m) => m.topic === 'order' && m.data[0].orderId === id);
+      assert.deepStrictEqual([pushed.data[0].orderStatus, pushed.data[0].price, pushed.data[0].qty, pushed.data[0].orderLinkId], ['New', '1000.00', '0.001000', 'w1']);
+      const wallet = await priv.next((m) => m.topic === 'wallet');
+      assert.strictEqual(wallet.data[0].coin.find((c) => c.coin === 'USDT').locked, '1');
+      trade.send({ reqId: 't2', header: header(), op: 'order.amend', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id, price: '1001' }] });
+      assert.deepStrictEqual([(await trade.next((m) => m.reqId === 't2')).data.orderId], [id]);
+      const amended = await priv.next((m) => m.topic === 'order' && m.data[0].price === '1001.00');
+      assert.deepStrictEqual([amended.data[0].orderId, amended.data[0].orderStatus], [id, 'New'], 'the amend keeps the id and is no cancel');
+      trade.send({ reqId: 't2', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
+      assert.strictEqual((await trade.collect((m) => m.reqId === 't2', 2))[1].retCode, 20006);
+      trade.send({ reqId: 't3', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
+      assert.strictEqual((await trade.next((m) => m.reqId === 't3')).retCode, 0);
+      await priv.next((m) => m.topic === 'order' && m.data[0].orderStatus === 'Cancelled');
+      trade.send({ reqId: 't4', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
+      assert.strictEqual((await trade.next((m) => m.reqId === 't4')).retCode, 170213);
+
+      sim.faults.rejectLogins(true);
+      const refused = await WsClient.connect(`${sim.urls.wsPrivate}/v5/private`);
+      refused.send({ op: 'auth', args: authArgs() });
+      assert.strictEqual((await refused.next((m) => m.op === 'auth')).success, false);
+      refused.close();
+    } finally {
+      priv.close();
+      trade.close();
+    }
   });
 
   it('tickers, publicTrade and kline pushes', async () => {

@@ -25,6 +25,7 @@ class BybitError extends Error {
 }
 
 type Params = URLSearchParams;
+const OTHER_CATEGORIES = ['linear', 'inverse', 'option'];
 type Json = Record<string, unknown>;
 
 export class BybitRest {
@@ -42,6 +43,8 @@ export class BybitRest {
     this.routes = {
       '/v5/market/time': (_p, now) => ({ timeSecond: String(Math.floor(now / 1000)), timeNano: `${now}000000` }),
       '/v5/market/instruments-info': (p) => {
+        // linear, inverse and option exist on Bybit; the simulator lists no such instrument
+        if (OTHER_CATEGORIES.includes(p.get('category') ?? '')) return { category: p.get('category'), list: [], nextPageCursor: '' };
         this.category(p);
         const sym = p.get('symbol');
         const list = sym ? this.instruments.filter((i) => i.id === sym) : this.instruments;
@@ -57,6 +60,7 @@ export class BybitRest {
         return { s: i.id, b: rows(b.bids), a: rows(b.asks), ts: now, u: b.u, seq: this.engine.updateId(i.id), cts: now };
       },
       '/v5/market/tickers': (p, now) => {
+        if (OTHER_CATEGORIES.includes(p.get('category') ?? '') && !p.get('symbol')) return { category: p.get('category'), list: [] };
         this.category(p);
         const list = p.get('symbol') ? [this.inst(p)] : this.instruments;
         return { category: 'spot', list: list.map((i) => tickerData(this.engine, i.id, this.feed.market(i.id).tape, now, true)) };
@@ -108,6 +112,22 @@ export class BybitRest {
         return { rows: a.deposits.filter((d) => !q.get('coin') || d['coin'] === q.get('coin')), nextPageCursor: '' };
       case 'GET /v5/asset/withdraw/query-record':
         return { rows: [], nextPageCursor: '' };
+      // what clients read to learn the account's kind: a unified trading account (UTA 2.0)
+      case 'GET /v5/account/info':
+        return { unifiedMarginStatus: 5, marginMode: 'REGULAR_MARGIN', isMasterTrader: false, spotHedgingStatus: 'OFF', updatedTime: String(this.runtime.now()), dcpStatus: 'OFF', timeWindow: 10, smpGroup: 0 };
+      case 'GET /v5/user/query-api':
+        return {
+          id: '1', note: 'simulator', apiKey: a.apiKey, readOnly: 0, secret: '', type: 1, ips: ['*'], deadlineDay: -1, expiredAt: '', createdAt: '2024-01-01T00:00:00Z',
+          permissions: { ContractTrade: [], Spot: ['SpotTrade'], Wallet: ['AccountTransfer'], Options: [], Derivatives: [], CopyTrading: [], BlockTrade: [], Exchange: [], NFT: [] },
+          unified: 0, uta: 1, userID: 1, inviterID: 0, vipLevel: 'No VIP', mktMakerLevel: '0', affiliateID: 0, rsaPublicKey: '', isMaster: true,
+        };
+      case 'GET /v5/asset/coin/query-info':
+        return {
+          rows: [...new Set(this.instruments.flatMap((i) => [i.base, i.quote]))].map((coin) => ({
+            name: coin, coin, remainAmount: '100000000',
+            chains: [{ chainType: coin, confirmation: '6', withdrawFee: '0', depositMin: '0', withdrawMin: '0', chain: coin, chainDeposit: '1', chainWithdraw: '1', minAccuracy: '8', withdrawPercentageFee: '0' }],
+          })),
+        };
       case 'POST /v5/order/create':
         spot();
         return a.create(body);
@@ -128,7 +148,7 @@ export class BybitRest {
   handle(req: IncomingMessage, res: ServerResponse, rawBody = ''): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const now = this.runtime.now();
-    if (req.headers['x-bapi-api-key'] !== undefined || /^\/v5\/(account|order|execution|asset)\//.test(url.pathname)) {
+    if (req.headers['x-bapi-api-key'] !== undefined || /^\/v5\/(account|order|execution|asset|user)\//.test(url.pathname)) {
       this.handleSigned(req, res, url, rawBody, now);
       return;
     }
