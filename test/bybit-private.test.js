@@ -159,6 +159,17 @@ describe('bybit private on the simulator', function () {
     }
   });
 
+  it('a deposit: pushed on the wallet topic into the live balance, listed by fetchDeposits over REST', async () => {
+    client();
+    await balancesMatch(ex, sim);
+    sim.deposit('USDT', 250);
+    const bal = await balancesMatch(ex, sim);
+    assert.strictEqual(bal.USDT.total, 10250);
+    const deposits = await ex.fetchDeposits('USDT');
+    assert.deepStrictEqual(deposits.map((d) => [d.type, d.currency, d.amount, d.status]), [['deposit', 'USDT', 250, 'ok']]);
+    assert.deepStrictEqual(await ex.fetchWithdrawals(), []);
+  });
+
   it('maps retCodes: 170131 InsufficientFunds, 170213 OrderNotFound, 10006 RateLimitExceeded, bad key AuthenticationError', async () => {
     client();
     await ex.loadMarkets();
