@@ -128,6 +128,15 @@ describe('bybit private on the simulator', function () {
     assert.deepStrictEqual(await ex.fetchOpenOrders(SYMBOL), []);
   });
 
+  it('urls { rest, ws } alone move the private and trade sockets too (they share the stream host)', async () => {
+    client({ urls: { rest: sim.urls.rest, ws: sim.urls.ws } });
+    await balancesMatch(ex, sim);
+    const o = await ex.createOrder(SYMBOL, 'limit', 'buy', 0.001, +(bid - 5).toFixed(2));
+    assert.ok(sim.faults.dropConnections({ path: '/v5/trade' }) >= 1, 'the order went over the simulator\'s /v5/trade');
+    assert.deepStrictEqual(sim.engine.openOrders('user', 'BTCUSDT').length, 1);
+    assert.ok(o.id);
+  });
+
   it('with wsTrading: false every order goes over signed REST', async () => {
     client({ wsTrading: false });
     assert.strictEqual(ex.has.createOrder, 'rest');
@@ -156,6 +165,16 @@ describe('bybit private on the simulator', function () {
     assert.strictEqual(o.status, 'open');
     assert.strictEqual(sim.engine.openOrders('user', 'BTCUSDT').length, 1, 'not placed twice');
     assert.deepStrictEqual((await ex.fetchOpenOrders(SYMBOL)).map((x) => x.id), [o.id]);
+  });
+
+  it('an order whose ack never comes (request timeout) is looked up by orderLinkId, not sent again', async () => {
+    client({ timeoutMs: 1500 });
+    await balancesMatch(ex, sim);
+    sim.faults.silence();
+    const o = await ex.createOrder(SYMBOL, 'limit', 'buy', 0.001, +(bid - 5).toFixed(2), { clientOrderId: 'slow-1' });
+    sim.faults.resume();
+    assert.deepStrictEqual([o.clientOrderId, o.status], ['slow-1', 'open']);
+    assert.strictEqual(sim.engine.openOrders('user', 'BTCUSDT').length, 1, 'not placed twice');
   });
 
   it('a skewed server clock: signed REST and /v5/trade requests refused with 10002 are re-timed and go through', async () => {

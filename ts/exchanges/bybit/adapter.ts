@@ -241,10 +241,15 @@ class BybitInstance implements AdapterInstance {
   privateSide(): PrivateSide {
     const ctx = this.ctx;
     const o = ctx.options;
+    // the private and trade sockets live on the public stream's host (stream.bybit.com): a `ws`
+    // override without its own `wsPrivate` (a testnet, a simulator) moves them too, so that
+    // private traffic never goes to the default host behind the user's back
+    const given = o.urls ?? {};
+    const urls = { ...ctx.urls, wsPrivate: given.wsPrivate !== undefined ? ctx.urls.wsPrivate : given.ws !== undefined ? ctx.urls.ws : ctx.urls.wsPrivate };
     const adapter = new BybitPrivate({
       credentials: new BybitCredentials(o.apiKey as string, o.secret as string),
       rest: this.rest,
-      urls: ctx.urls,
+      urls,
       timeoutMs: ctx.timeoutMs,
       wsTrading: o.wsTrading !== false,
       recvWindow: o.recvWindow ?? 5000,
