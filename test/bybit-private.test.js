@@ -10,11 +10,11 @@
  */
 const assert = require('assert');
 const crypto = require('crypto');
-const { bybit, errors } = require('..');
+const { binance, bybit, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { BybitCredentials, hmacHex, restPayload, wsAuthPayload } = require('../js/exchanges/bybit/auth');
 const { until } = require('./support/wait');
-const { nextItem, balancesMatch, hitBids, rejection } = require('./support/private');
+const { nextItem, balancesMatch, hitBids, rejection, deadPort } = require('./support/private');
 
 const SYMBOL = 'BTC/USDT';
 const hmac = (secret, s) => crypto.createHmac('sha256', secret).update(s).digest('hex');
@@ -54,6 +54,20 @@ describe('bybit signatures (Bybit v5 guide "Authentication")', () => {
     assert.deepStrictEqual(c.wsAuthArgs(1662350400000), ['key', 1662350400000, hmac('secret', 'GET/realtime1662350400000')]);
     assert.ok(!JSON.stringify(c).includes('secret'));
     assert.ok(!require('util').inspect(c).includes("'secret'"));
+  });
+});
+
+describe('withdraw on an exchange whose adapter has none', () => {
+  it('rejects with NotSupported, without a network call', async () => {
+    const port = await deadPort();
+    const ex = new binance({ apiKey: 'k', secret: 's', urls: { rest: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, wsApi: `ws://127.0.0.1:${port}` } });
+    try {
+      assert.strictEqual(ex.has.withdraw, undefined);
+      const e = await rejection(ex.withdraw('USDT', 1, 'addr'));
+      assert.ok(e instanceof errors.NotSupported, `${e}`);
+    } finally {
+      await ex.close();
+    }
   });
 });
 
@@ -200,6 +214,22 @@ describe('bybit private on the simulator', function () {
     const deposits = await ex.fetchDeposits('USDT');
     assert.deepStrictEqual(deposits.map((d) => [d.type, d.currency, d.amount, d.status]), [['deposit', 'USDT', 250, 'ok']]);
     assert.deepStrictEqual(await ex.fetchWithdrawals(), []);
+  });
+
+  it('withdraw over REST: the balance drops exactly, fetchWithdrawals lists it; too much is InsufficientFunds', async () => {
+    client();
+    assert.strictEqual(ex.has.withdraw, 'rest');
+    await balancesMatch(ex, sim);
+    const w = await ex.withdraw('USDT', 1234.5, 'TXsimAddress', undefined, { network: 'TRX' });
+    assert.deepStrictEqual([w.type, w.currency, w.amount, w.network, w.status, w.address], ['withdrawal', 'USDT', 1234.5, 'TRX', 'pending', 'TXsimAddress']);
+    const bal = await balancesMatch(ex, sim);
+    assert.strictEqual(bal.USDT.total, 8765.5);
+    const list = await ex.fetchWithdrawals('USDT');
+    assert.deepStrictEqual(list.map((x) => [x.id, x.amount, x.status, x.network]), [[w.id, 1234.5, 'ok', 'TRX']]);
+    const e = await rejection(ex.withdraw('USDT', 1e9, 'TXsimAddress'));
+    assert.ok(e instanceof errors.InsufficientFunds, `${e}`);
+    assert.strictEqual(e.code, '131212');
+    assert.ok((await rejection(ex.withdraw('USDT', 1, ''))) instanceof errors.BadRequest);
   });
 
   it('maps retCodes: 170131 InsufficientFunds, 170213 OrderNotFound, 10006 RateLimitExceeded, bad key AuthenticationError', async () => {

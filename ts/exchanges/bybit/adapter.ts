@@ -78,6 +78,7 @@ export function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
     fetchTransactions: 'rest',
     fetchDeposits: 'rest',
     fetchWithdrawals: 'rest',
+    withdraw: 'rest',
     watchBalance: 'ws',
     watchOrders: 'ws',
     watchMyTrades: 'ws',

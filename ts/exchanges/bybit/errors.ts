@@ -45,13 +45,18 @@ const BY_CODE: Record<number, ErrorClass> = {
   170213: OrderNotFound, // order does not exist
   110001: OrderNotFound, // order does not exist
   110007: InsufficientFunds, // available balance not enough
+  // asset (withdrawals)
+  131002: BadRequest, // parameter error
+  131085: InsufficientFunds, // withdrawal amount is greater than the available balance
+  131203: BadRequest, // request parameter error
+  131212: InsufficientFunds, // insufficient balance
 };
 
-/** The class of a retCode: 17xxxx and 11xxxx trade codes default to InvalidOrder. */
+/** The class of a retCode: 11xxxx and 17xxxx trade codes default to InvalidOrder. */
 export function errorClass(code: number): ErrorClass {
   const cls = BY_CODE[code];
   if (cls) return cls;
-  if (code >= 110000 && code < 190000) return InvalidOrder;
+  if ((code >= 110000 && code < 120000) || (code >= 170000 && code < 180000)) return InvalidOrder;
   return ExchangeError;
 }
 

@@ -389,6 +389,27 @@ export class BybitAccount {
     this.deposits.push({ coin: asset, chain: asset, amount: String(qty), txID: `simtx${now}${this.deposits.length}`, status: 3, toAddress: 'sim-address', tag: '', depositFee: '', successAt: String(now), confirmations: '64', txIndex: '0', blockHash: '', batchReleaseLimit: '-1', depositType: '0', id: `sim${this.deposits.length + 1}` });
   }
 
+  readonly withdrawals: Json[] = [];
+
+  /** POST /v5/asset/withdraw/create: debits the free balance at once and records it as sent. */
+  withdraw(arg: Json): { id: string } {
+    const coin = typeof arg['coin'] === 'string' ? arg['coin'] : '';
+    const amt = typeof arg['amount'] === 'string' ? arg['amount'] : '';
+    if (!coin || !/^\d+(\.\d+)?$/.test(amt) || Number(amt) <= 0) throw new BybitRefusal(131002, 'Parameter error');
+    if (typeof arg['address'] !== 'string' || arg['address'] === '') throw new BybitRefusal(131002, 'Parameter error: address');
+    if (typeof arg['timestamp'] !== 'number') throw new BybitRefusal(131002, 'Parameter error: timestamp');
+    try {
+      this.engine.withdraw(USER_ACCOUNT, coin, amt);
+    } catch (err) {
+      if (err instanceof EngineError && err.reason === 'INSUFFICIENT_BALANCE') throw new BybitRefusal(131212, 'Insufficient balance');
+      throw new BybitRefusal(131002, `Parameter error: ${(err as Error).message}`);
+    }
+    const now = this.now();
+    const id = String(10000 + this.withdrawals.length + 1);
+    this.withdrawals.push({ coin, chain: String(arg['chain'] ?? coin), amount: amt, txID: `simwtx${now}${id}`, status: 'success', toAddress: arg['address'], tag: String(arg['tag'] ?? ''), withdrawFee: '0', createTime: String(now), updateTime: String(now), withdrawId: id, withdrawType: 0 });
+    return { id };
+  }
+
   balances(): Record<string, { free: string; locked: string }> {
     const out: Record<string, { free: string; locked: string }> = {};
     for (const b of this.engine.balances(USER_ACCOUNT)) out[b.asset] = { free: formatScaled(b.free, ASSET_SCALE, 8), locked: formatScaled(b.locked, ASSET_SCALE, 8) };

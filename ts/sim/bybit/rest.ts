@@ -111,7 +111,9 @@ export class BybitRest {
       case 'GET /v5/asset/deposit/query-record':
         return { rows: a.deposits.filter((d) => !q.get('coin') || d['coin'] === q.get('coin')), nextPageCursor: '' };
       case 'GET /v5/asset/withdraw/query-record':
-        return { rows: [], nextPageCursor: '' };
+        return { rows: a.withdrawals.filter((d) => !q.get('coin') || d['coin'] === q.get('coin')), nextPageCursor: '' };
+      case 'POST /v5/asset/withdraw/create':
+        return a.withdraw(body);
       // what clients read to learn the account's kind: a unified trading account (UTA 2.0)
       case 'GET /v5/account/info':
         return { unifiedMarginStatus: 5, marginMode: 'REGULAR_MARGIN', isMasterTrader: false, spotHedgingStatus: 'OFF', updatedTime: String(this.runtime.now()), dcpStatus: 'OFF', timeWindow: 10, smpGroup: 0 };
