@@ -9,10 +9,11 @@
  * without a symbol and watch* only ended on errors naming one: its iterator waited forever.
  */
 const assert = require('assert');
-const { binance, kraken, okx, errors } = require('..');
+const { binance, bybit, kraken, okx, errors } = require('..');
 const { BinanceStub } = require('./support/binance-stub');
 const { KrakenStub } = require('./support/kraken-stub');
 const { OkxStub } = require('./support/okx-stub');
+const { BybitStub } = require('./support/bybit-stub');
 const { nextEvent, sides } = require('./support/wait');
 
 function ladder(mid, n, tick, qty = (i) => i) {
@@ -97,6 +98,22 @@ const ROWS = [
         arg.channel === 'tickers' ? { code: '60018', msg: `Wrong URL or channel:tickers,instId:${arg.instId} doesn't exist.` } : undefined),
     update: (stub) => stub.book('BTC-USDT', [['29999.5', '2.5']], [['30001', '0']]),
     truth: (stub) => stub.truth('BTC-USDT'),
+    errorClass: errors.BadSymbol,
+  },
+  {
+    name: 'bybit',
+    start: () => BybitStub.start(),
+    seed: (stub) => {
+      const l = ladder(30000, 30, 1, (i) => i / 10);
+      const str = (side) => side.map(([p, q]) => [String(p), String(q)]);
+      stub.seed('BTCUSDT', str(l.bids), str(l.asks));
+    },
+    make: (stub, o) => new bybit({ ...o, urls: stub.urls }),
+    symbol: 'BTC/USDT',
+    syncBook: (ex) => ex.fetchOrderBook('BTC/USDT'),
+    refuseTicker: (stub) => (stub.refuse = (topic) => (topic.startsWith('tickers.') ? `error:handler not found,topic:${topic}` : undefined)),
+    update: (stub) => stub.book('BTCUSDT', [['29999.5', '2.5']], [['30001', '0']]),
+    truth: (stub) => stub.truth('BTCUSDT'),
     errorClass: errors.BadSymbol,
   },
 ];

@@ -11,11 +11,13 @@ const WebSocket = require('ws');
 const { defaultSymbols, simulate, SIM_EXCHANGES } = require('../js/sim');
 const { SIM_EXCHANGES: CLI_SIM_EXCHANGES } = require('../js/cli/watch');
 
-/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), and the REST time. */
+/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, whether its books carry checksums, and whether it has private data (logins, a WebSocket trading API). */
 const PROTOCOL = {
   binance: {
     path: '/ws/btcusdt@trade',
     stream: 'btcusdt@trade',
+    checksums: false,
+    private: true,
     time: ['/api/v3/time', (b) => b.serverTime],
   },
   kraken: {
@@ -23,6 +25,7 @@ const PROTOCOL = {
     subscribe: { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: false } },
     acked: (m) => m.method === 'subscribe' && m.success === true,
     stream: 'trade:BTC/USD',
+    checksums: true,
     time: ['/0/public/Time', (b) => b.result.unixtime * 1000],
   },
   okx: {
@@ -30,7 +33,18 @@ const PROTOCOL = {
     subscribe: { op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] },
     acked: (m) => m.event === 'subscribe',
     stream: 'trades:BTC-USDT',
+    checksums: true,
     time: ['/api/v5/public/time', (b) => Number(b.data[0].ts)],
+  },
+  bybit: {
+    path: '/v5/public/spot',
+    subscribe: { req_id: '1', op: 'subscribe', args: ['publicTrade.BTCUSDT'] },
+    acked: (m) => m.op === 'subscribe' && m.success === true,
+    stream: 'publicTrade.BTCUSDT',
+    // Bybit sends no book checksum
+    checksums: false,
+    private: true,
+    time: ['/v5/market/time', (b) => Number(BigInt(b.result.timeNano) / 1000000n)],
   },
 };
 
@@ -97,16 +111,16 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('has the simulated account only where the exchange has private data', () => {
-        const priv = id === 'binance';
+        const priv = PROTOCOL[id].private === true;
         for (const k of ['apiKey', 'secret']) assert.strictEqual(typeof sim[k], priv ? 'string' : 'undefined', k);
         for (const k of ['deposit', 'balances']) assert.strictEqual(typeof sim[k], priv ? 'function' : 'undefined', k);
       });
 
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
-        assert.strictEqual(f.supports('corruptChecksum'), id !== 'binance');
-        assert.strictEqual(f.supports('rejectLogins'), id === 'binance');
-        assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance');
+        assert.strictEqual(f.supports('corruptChecksum'), PROTOCOL[id].checksums);
+        assert.strictEqual(f.supports('rejectLogins'), PROTOCOL[id].private === true);
+        assert.strictEqual(f.supports('wsApiRateLimit'), PROTOCOL[id].private === true);
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);
         if (!f.supports('wsApiRateLimit')) assert.throws(() => f.rateLimit({ api: 'wsApi' }), /has no WebSocket API/);

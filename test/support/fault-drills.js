@@ -15,6 +15,7 @@
  *   { fault: 'dropConnections', filter: { kind: 'stream' }, resync: 'reconnect' }
  *   { fault: 'skipSequence', resync: 'gap' }            // Kraken: resync 'checksum'
  *   { fault: 'corruptChecksum', resync: 'checksum' }
+ *   { fault: 'resetSequence' }                           // Bybit: the u: 1 snapshot replaces the book
  *   { fault: 'malformedFrame', error: errors.BadResponse }
  *   { fault: 'silence', resync: 'stale' }
  *   { fault: 'slowRateLimitedSnapshot', delayMs, rateLimit, error }   // REST-snapshot books
@@ -39,6 +40,12 @@ const FAULTS = {
     warmup: true,
     oneSymbol: true,
     inject: (h) => h.sim.faults.corruptChecksum(h.symbol),
+  },
+  resetSequence: {
+    title: 'follows a restart of the sequence ids (Bybit u: 1, OKX after maintenance), that symbol only',
+    warmup: true,
+    oneSymbol: true,
+    inject: (h) => h.sim.faults.resetSequence(h.symbol),
   },
   malformedFrame: {
     title: 'ignores a malformed frame, reports it',

@@ -352,6 +352,11 @@ export class Exchange {
     return this.call('fetchWithdrawals', (api) => api.fetchWithdrawals(code, since, limit));
   }
 
+  /** Sends a withdrawal (REST; `has.withdraw`). `tag` is the memo where the network has one. */
+  withdraw(code: string, amount: number, address: string, tag?: string, params?: OrderParams): Promise<Transaction> {
+    return this.call('withdraw', (api) => api.withdraw(code, amount, address, tag, params));
+  }
+
   /** Places an order over the WebSocket trading API where there is one (`has.createOrder`), REST otherwise. */
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: OrderParams): Promise<Order> {
     return this.call('createOrder', (api) => api.createOrder(symbol, type, side, amount, price, params));

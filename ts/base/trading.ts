@@ -12,7 +12,7 @@
  * The adapter implements PrivateAdapter (REST snapshots, trading, stream start/stop) and feeds the
  * stream through the PrivateSink methods of this class. Kraken, OKX and Bybit plug in the same way.
  */
-import { BadRequest } from '../core/errors';
+import { BadRequest, NotSupported } from '../core/errors';
 import type { EventHub, PrivateChannel } from './events';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../core/private-adapter';
 import { PrivatePush } from './private-push';
@@ -133,6 +133,15 @@ export class PrivateApi implements PrivateSink {
 
   fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
     return this.o.adapter.fetchWithdrawals(code, since, limit);
+  }
+
+  /** A withdrawal over the adapter's REST call; NotSupported where the adapter has none. */
+  withdraw(code: string, amount: number, address: string, tag?: string, params: OrderParams = {}): Promise<Transaction> {
+    const w = this.o.adapter.withdraw;
+    if (!w) return Promise.reject(new NotSupported('withdraw is not supported', { exchange: this.o.exchange }));
+    if (!(amount > 0)) return Promise.reject(new BadRequest(`withdraw amount must be positive, got ${amount}`, { exchange: this.o.exchange }));
+    if (typeof address !== 'string' || address === '') return Promise.reject(new BadRequest('withdraw needs an address', { exchange: this.o.exchange }));
+    return w.call(this.o.adapter, { code, amount, address, tag, params });
   }
 
   async fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {

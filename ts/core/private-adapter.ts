@@ -27,6 +27,18 @@ export interface OrderRequest {
   params: OrderParams;
 }
 
+/** A withdrawal as `withdraw(code, amount, address, tag?, params?)` asks for it. */
+export interface WithdrawRequest {
+  /** Unified currency code. */
+  code: string;
+  amount: number;
+  address: string;
+  /** Memo / destination tag, where the network has one. */
+  tag?: string;
+  /** `network` (unified) or the exchange's own parameters. */
+  params: OrderParams;
+}
+
 /** What the re-sync after an interruption starts from. */
 export interface RecoveryHint {
   /** Orders that were open when the stream went down. */
@@ -60,6 +72,8 @@ export interface PrivateAdapter {
   cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order>;
   editOrder(id: string, req: OrderRequest): Promise<Order>;
   cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]>;
+  /** Sends a withdrawal (optional: an adapter without it makes `withdraw` reject with NotSupported). */
+  withdraw?(req: WithdrawRequest): Promise<Transaction>;
   /** Starts the private stream; it reports through `sink`. */
   startStream(sink: PrivateSink): void;
   stopStream(): void;

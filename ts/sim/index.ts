@@ -9,13 +9,14 @@
  * Every simulator has the same shape (Simulator); SIMULATORS below is the one list of them.
  * Binance serves REST, market streams, the WebSocket API and user data; Kraken (REST
  * /0/public/*, WebSocket v2 /v2) and OKX (REST /api/v5/*, /ws/v5/public, /ws/v5/business) serve
- * public market data. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
+ * public market data; Bybit (REST /v5/market/*, /v5/public/spot) too. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
  * row here.
  *
  * @module exstream/sim
  */
 import type { SimOptions, Simulator, SimulatorEntry } from './common/simulator';
 import { binanceSimulator } from './binance/server';
+import { bybitSimulator } from './bybit/server';
 import { krakenSimulator } from './kraken/server';
 import { okxSimulator } from './okx/server';
 
@@ -24,6 +25,7 @@ const SIMULATORS = {
   binance: binanceSimulator,
   kraken: krakenSimulator,
   okx: okxSimulator,
+  bybit: bybitSimulator,
 };
 
 export type SimExchange = keyof typeof SIMULATORS;

@@ -1,0 +1,1 @@
+export { bybitAdapter, BybitOptions } from './adapter';

@@ -1,0 +1,580 @@
+/**
+ * Bybit v5 private side (spot, unified account): the PrivateAdapter behind fetchBalance /
+ * createOrder / on('orders') ... (protocols.md §4 "Authentication and private topics", "Order entry
+ * over WebSocket").
+ *
+ * - REST (signed X-BAPI-* headers): /v5/account/wallet-balance, /v5/order/realtime,
+ *   /v5/order/history, /v5/execution/list, /v5/order/{create,amend,cancel,cancel-all}, the asset
+ *   records; timestamps on the server's clock (/v5/market/time), re-measured once on retCode 10002.
+ * - The private stream: /v5/private, `op: auth` after every (re)connect, then one subscribe of
+ *   `order`, `execution` and `wallet`; after an interruption the skeleton re-seeds from REST
+ *   (recover) so no fill is lost.
+ * - Orders over /v5/trade (`order.create`, `order.amend`, `order.cancel`), authenticated the same
+ *   way, each request with a unique numeric reqId and X-BAPI-TIMESTAMP / X-BAPI-RECV-WINDOW in its
+ *   header. The ack only means "accepted": the order topic confirms it. When the trade socket is
+ *   unreachable (or `wsTrading: false`) the same requests go over REST; a create whose reply was
+ *   lost with its socket is looked up by its orderLinkId before anything is sent again.
+ */
+import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound, RequestTimeout } from '../../core/errors';
+import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
+import type { Market, Order, Trade, Transaction } from '../../core/types';
+import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
+import { ServerClock } from '../../transport/server-clock';
+import type { WsConnectionOptions } from '../../transport/ws-connection';
+import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import type { StatusEvent, Urls } from '../../core/types';
+import { BybitCredentials } from './auth';
+import { bybitError } from './errors';
+import { num } from './parse';
+import { ExecutionJson, OrderJson, WalletJson, parseExecution, parseOrder, parseWallet } from './parse-private';
+import { CATEGORY } from './urls';
+
+export const PRIVATE_PATHS = {
+  time: '/v5/market/time',
+  wallet: '/v5/account/wallet-balance',
+  realtime: '/v5/order/realtime',
+  history: '/v5/order/history',
+  executions: '/v5/execution/list',
+  create: '/v5/order/create',
+  amend: '/v5/order/amend',
+  cancel: '/v5/order/cancel',
+  cancelAll: '/v5/order/cancel-all',
+  deposits: '/v5/asset/deposit/query-record',
+  withdrawals: '/v5/asset/withdraw/query-record',
+  withdraw: '/v5/asset/withdraw/create',
+  wsPrivate: '/v5/private',
+  wsTrade: '/v5/trade',
+};
+
+/** The private topics (all-in-one: they cannot be mixed with category topics in one request). */
+export const PRIVATE_TOPICS = ['order', 'execution', 'wallet'];
+
+export interface BybitPrivateContext {
+  credentials: BybitCredentials;
+  rest: RestClient;
+  urls: Urls;
+  timeoutMs: number;
+  wsTrading: boolean;
+  recvWindow: number;
+  connection: Omit<WsConnectionOptions, 'url'>;
+  marketById(id: string): Market | undefined;
+  market(symbol: string): Market;
+  status(s: StatusEvent): void;
+  error(err: Error): void;
+}
+
+/**
+ * Frames of /v5/private and /v5/trade. Requests carry a numeric id (`req_id` on /v5/private,
+ * `reqId` on /v5/trade); the auth reply carries none (`{"success":true,"ret_msg":"","op":"auth",..}`
+ * and `{"retCode":0,"retMsg":"OK","op":"auth",..}`), nor may a subscribe ack: those are matched to
+ * the one request of that op in flight.
+ */
+function codec(kind: 'private' | 'trade'): RpcCodec {
+  const inFlight = new Map<string, number>();
+  const idField = kind === 'private' ? 'req_id' : 'reqId';
+  return {
+    encode(id, op, params) {
+      inFlight.set(op, id);
+      const frame: Record<string, unknown> = { [idField]: String(id) };
+      if (params?.['header']) frame['header'] = params['header'];
+      frame['op'] = op;
+      if (params?.['args']) frame['args'] = params['args'];
+      return JSON.stringify(frame);
+    },
+    replyId(msg) {
+      const m = msg as Record<string, unknown> | null;
+      if (!m || typeof m !== 'object' || typeof m['topic'] === 'string') return undefined;
+      const raw = m[idField];
+      if (typeof raw === 'string' && /^\d+$/.test(raw)) return Number(raw);
+      const op = m['op'];
+      if ((op === 'auth' || op === 'subscribe') && inFlight.has(op)) {
+        const id = inFlight.get(op);
+        inFlight.delete(op);
+        return id;
+      }
+      return undefined;
+    },
+  };
+}
+
+interface TradeAck {
+  reqId?: string;
+  retCode: number;
+  retMsg?: string;
+  op?: string;
+  data?: { orderId?: string; orderLinkId?: string };
+}
+
+export class BybitPrivate implements PrivateAdapter {
+  readonly clock: ServerClock;
+  private readonly ctx: BybitPrivateContext;
+  private sink: PrivateSink | undefined;
+  private streamWanted = false;
+  private privateRpc: WsRpc | undefined;
+  private tradeRpc: WsRpc | undefined;
+  private linkSeq = 0;
+
+  constructor(ctx: BybitPrivateContext) {
+    this.ctx = ctx;
+    this.clock = new ServerClock(async () => {
+      const r = await ctx.rest.request<{ retCode?: number; result?: { timeNano?: string; timeSecond?: string } }>('GET', PRIVATE_PATHS.time);
+      const nano = r?.result?.timeNano;
+      if (typeof nano === 'string' && /^\d+$/.test(nano)) return Number(BigInt(nano) / 1_000_000n);
+      const sec = num(r?.result?.timeSecond);
+      if (sec === undefined) throw new BadResponse('time reply has no timeNano', { exchange: 'bybit', raw: r });
+      return sec * 1000;
+    });
+  }
+
+  /** Opens the trade socket and measures the clock ahead of the first order. */
+  warm(): void {
+    this.clock.ensure().catch((err: Error) => this.ctx.error(err));
+    if (this.ctx.wsTrading) this.trade().start();
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  /** A signed REST call: GET parameters in the query, POST in a JSON body; unwraps `result`. */
+  async signed<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown>, symbol?: string): Promise<T> {
+    const attempt = async (): Promise<T> => {
+      const ts = this.clock.now();
+      let env: { retCode?: number; retMsg?: string; result?: T } | undefined;
+      if (method === 'GET') {
+        const query = params as Query;
+        const qs = encodeQuery(query);
+        env = await this.ctx.rest.request('GET', path, { query, headers: this.ctx.credentials.restHeaders(ts, this.ctx.recvWindow, qs) });
+      } else {
+        const body = JSON.stringify(params);
+        env = await this.ctx.rest.request('POST', path, {
+          body,
+          headers: { 'content-type': 'application/json', ...this.ctx.credentials.restHeaders(ts, this.ctx.recvWindow, body) },
+        });
+      }
+      if (!env || typeof env.retCode !== 'number') throw new BadResponse(`${method} ${path}: reply is not a Bybit envelope`, { exchange: 'bybit', symbol, raw: env });
+      if (env.retCode !== 0) throw bybitError(env.retCode, env.retMsg ?? '', `${method} ${path}`, { symbol, raw: env });
+      return env.result as T;
+    };
+    await this.clock.ensure();
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof InvalidNonce)) throw err;
+      await this.clock.sync();
+      return attempt();
+    }
+  }
+
+  private marketOf(id: string): Market | undefined {
+    return this.ctx.marketById(id);
+  }
+
+  async fetchBalance(): Promise<BalanceData> {
+    const r = await this.signed<{ list?: WalletJson[] }>('GET', PRIVATE_PATHS.wallet, { accountType: 'UNIFIED' });
+    return parseWallet(r.list ?? [], undefined, r);
+  }
+
+  private orders(list: OrderJson[] | undefined, market?: Market): Order[] {
+    const out: Order[] = [];
+    for (const o of list ?? []) {
+      const m = market ?? this.marketOf(o.symbol);
+      if (m) out.push(parseOrder(o, m));
+    }
+    return out;
+  }
+
+  async fetchOpenOrders(market: Market | undefined): Promise<Order[]> {
+    const r = await this.signed<{ list?: OrderJson[] }>('GET', PRIVATE_PATHS.realtime, { category: CATEGORY, symbol: market?.id, limit: 50 }, market?.symbol);
+    return this.orders(r.list, market);
+  }
+
+  async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
+    const [open, past] = await Promise.all([
+      this.fetchOpenOrders(market),
+      this.signed<{ list?: OrderJson[] }>('GET', PRIVATE_PATHS.history, { category: CATEGORY, symbol: market?.id, startTime: since, limit: Math.min(limit ?? 50, 50) }, market?.symbol),
+    ]);
+    const byId = new Map<string, Order>();
+    for (const o of [...this.orders(past.list, market), ...open]) byId.set(o.id, o);
+    return [...byId.values()].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  /** An order by orderId or orderLinkId: open orders first, then the history. */
+  private async findOrder(ref: { orderId?: string; orderLinkId?: string }, market: Market): Promise<Order> {
+    for (const path of [PRIVATE_PATHS.realtime, PRIVATE_PATHS.history]) {
+      const r = await this.signed<{ list?: OrderJson[] }>('GET', path, { category: CATEGORY, symbol: market.id, ...ref }, market.symbol);
+      const found = this.orders(r.list, market)[0];
+      if (found) return found;
+    }
+    throw new OrderNotFound(`order ${ref.orderId ?? ref.orderLinkId} not found`, { exchange: 'bybit', symbol: market.symbol });
+  }
+
+  async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
+    if (!market) throw new BadRequest('fetchOrder needs a symbol on bybit', { exchange: 'bybit' });
+    return this.findOrder({ orderId: id }, market);
+  }
+
+  async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {
+    const r = await this.signed<{ list?: ExecutionJson[] }>('GET', PRIVATE_PATHS.executions, { category: CATEGORY, symbol: market?.id, startTime: since, limit: Math.min(limit ?? 100, 100) }, market?.symbol);
+    const out: Trade[] = [];
+    for (const e of r.list ?? []) {
+      const m = market ?? this.marketOf(e.symbol);
+      if (m) out.push(parseExecution(e, m));
+    }
+    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const r = await this.signed<{ rows?: Array<Record<string, string>> }>('GET', PRIVATE_PATHS.deposits, { coin: code, startTime: since, limit });
+    return (r.rows ?? []).map((x) => transaction(x, 'deposit'));
+  }
+
+  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const r = await this.signed<{ rows?: Array<Record<string, string>> }>('GET', PRIVATE_PATHS.withdrawals, { coin: code, startTime: since, limit });
+    return (r.rows ?? []).map((x) => transaction(x, 'withdrawal'));
+  }
+
+  /**
+   * POST /v5/asset/withdraw/create: `coin`, `chain` (params.network, else the coin itself),
+   * `address`, `tag`, `amount` as a decimal string, `timestamp`, and `accountType: "UTA"` (taken
+   * from the unified account, where this adapter trades). The reply carries only the id: the
+   * withdrawal starts 'pending'; fetchWithdrawals follows it.
+   */
+  async withdraw(req: WithdrawRequest): Promise<Transaction> {
+    const network = typeof req.params['network'] === 'string' ? req.params['network'] : req.code;
+    const body: Record<string, unknown> = {
+      coin: req.code,
+      chain: network,
+      address: req.address,
+      ...(req.tag ? { tag: req.tag } : {}),
+      amount: String(req.amount),
+      timestamp: this.clock.now(),
+      forceChain: 0,
+      accountType: 'UTA',
+    };
+    for (const [k, v] of Object.entries(req.params)) if (k !== 'network' && (typeof v === 'string' || typeof v === 'number')) body[k] = v;
+    const r = await this.signed<{ id?: string }>('POST', PRIVATE_PATHS.withdraw, body);
+    const now = this.clock.now();
+    return {
+      id: String(r.id ?? ''),
+      timestamp: now,
+      datetime: new Date(now).toISOString(),
+      type: 'withdrawal',
+      currency: req.code,
+      amount: req.amount,
+      address: req.address,
+      network,
+      status: 'pending',
+      info: r,
+    };
+  }
+
+  /** What changed while the private stream was down: wallet, open orders, and per symbol orders and executions since. */
+  async recover(hint: RecoveryHint): Promise<Recovery> {
+    const [balance, open] = await Promise.all([this.fetchBalance(), this.fetchOpenOrders(undefined)]);
+    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
+    const since = Math.floor(hint.since + this.clock.offsetMs) - 1000;
+    const orders: Order[] = open.slice();
+    const trades: Trade[] = [];
+    await Promise.all(
+      [...symbols].map(async (symbol) => {
+        const m = this.ctx.market(symbol);
+        const [os, ts] = await Promise.all([this.fetchOrders(m, since), this.fetchMyTrades(m, since)]);
+        orders.push(...os);
+        trades.push(...ts);
+      }),
+    );
+    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    return { balance, orders, trades };
+  }
+
+  // ---------------------------------------------------------------- trading
+
+  private trade(): WsRpc {
+    if (this.tradeRpc) return this.tradeRpc;
+    const rpc: WsRpc = new WsRpc({
+      ...this.ctx.connection,
+      url: `${this.ctx.urls.wsPrivate ?? this.ctx.urls.ws}${PRIVATE_PATHS.wsTrade}`,
+      codec: codec('trade'),
+      requestTimeoutMs: this.ctx.timeoutMs,
+      prepare: (): Promise<void> => this.auth(rpc, 'trade'),
+    });
+    rpc.events.on('status', (s) => this.ctx.status(s));
+    rpc.events.on('error', (e) => this.ctx.error(e));
+    this.tradeRpc = rpc;
+    return rpc;
+  }
+
+  /** `op: auth` on a fresh connection; a refusal is an AuthenticationError (retCode 10004 / ret_msg). */
+  private async auth(rpc: WsRpc, kind: 'private' | 'trade'): Promise<void> {
+    await this.clock.ensure();
+    // expires: a future time, as Bybit requires (10 s ahead of the server's clock)
+    const args = this.ctx.credentials.wsAuthArgs(this.clock.now() + 10_000);
+    const r = (await rpc.request('auth', { args }, { early: true })) as Record<string, unknown>;
+    const ok = kind === 'private' ? r['success'] === true : r['retCode'] === 0;
+    if (!ok) {
+      const msg = String(r['ret_msg'] ?? r['retMsg'] ?? 'auth refused');
+      const code = typeof r['retCode'] === 'number' ? r['retCode'] : undefined;
+      const err = code !== undefined ? bybitError(code, msg, `${PRIVATE_PATHS[kind === 'private' ? 'wsPrivate' : 'wsTrade']} auth`) : new AuthenticationError(`${PRIVATE_PATHS.wsPrivate} auth failed: ${msg}`, { exchange: 'bybit' });
+      if (kind === 'private') this.refuse(err);
+      throw err;
+    }
+  }
+
+  /** Over /v5/trade unless it cannot take the request now (then REST, which nothing was sent to). */
+  private async route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
+    if (!this.ctx.wsTrading) return rest();
+    try {
+      return await ws();
+    } catch (err) {
+      if (err instanceof RpcNotSent) return rest();
+      throw err;
+    }
+  }
+
+  /** One order op over /v5/trade: the ack's `data`, or the mapped retCode error. */
+  private async wsOp(op: string, arg: Record<string, unknown>, symbol: string): Promise<{ orderId?: string; orderLinkId?: string }> {
+    const rpc = this.trade();
+    await rpc.whenReady(this.ctx.timeoutMs);
+    await this.clock.ensure();
+    const attempt = async (): Promise<{ orderId?: string; orderLinkId?: string }> => {
+      const header = { 'X-BAPI-TIMESTAMP': String(this.clock.now()), 'X-BAPI-RECV-WINDOW': String(this.ctx.recvWindow) };
+      const r = (await rpc.request(op, { header, args: [arg] })) as TradeAck;
+      if (!r || typeof r.retCode !== 'number') throw new BadResponse(`${op}: reply is not a Bybit ack`, { exchange: 'bybit', symbol, raw: r });
+      if (r.retCode !== 0) throw bybitError(r.retCode, r.retMsg ?? '', op, { symbol, raw: r });
+      return r.data ?? {};
+    };
+    try {
+      return await attempt();
+    } catch (err) {
+      // 10002: the timestamp is outside the recv window (the request was refused, not executed):
+      // measure the server's clock again and send it once more
+      if (!(err instanceof InvalidNonce)) throw err;
+      await this.clock.sync();
+      return attempt();
+    }
+  }
+
+  private newLinkId(): string {
+    // at most 36 characters, unique per account
+    return `xs${Date.now().toString(36)}${(++this.linkSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  async createOrder(req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const linkId = typeof req.params['clientOrderId'] === 'string' ? req.params['clientOrderId'] : this.newLinkId();
+    const arg: Record<string, unknown> = {
+      category: CATEGORY,
+      symbol: m.id,
+      side: req.side === 'buy' ? 'Buy' : 'Sell',
+      orderType: req.type === 'market' ? 'Market' : 'Limit',
+      qty: String(req.amount),
+      orderLinkId: linkId,
+    };
+    if (req.type !== 'market') {
+      if (req.price === undefined) throw new BadRequest('a limit order needs a price', { exchange: 'bybit', symbol: m.symbol });
+      arg['price'] = String(req.price);
+      arg['timeInForce'] = req.params['postOnly'] === true ? 'PostOnly' : typeof req.params['timeInForce'] === 'string' ? req.params['timeInForce'] : 'GTC';
+    } else {
+      // spot market orders: qty in the base coin
+      arg['marketUnit'] = 'baseCoin';
+    }
+    const accepted = (id: string | undefined): Order => ({
+      ...pendingOrder(req, id ?? '', linkId),
+    });
+    const rest = async (): Promise<Order> => accepted((await this.signed<{ orderId?: string }>('POST', PRIVATE_PATHS.create, arg, m.symbol)).orderId);
+    try {
+      return await this.route(async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId), rest);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
+      // the trade socket dropped with the order in flight: did it land? (looked up by orderLinkId)
+      try {
+        return await this.findOrder({ orderLinkId: linkId }, m);
+      } catch (e) {
+        if (e instanceof OrderNotFound) return rest();
+        throw e;
+      }
+    }
+  }
+
+  async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
+    if (!market) throw new BadRequest('cancelOrder needs a symbol on bybit', { exchange: 'bybit' });
+    const arg: Record<string, unknown> = { category: CATEGORY, symbol: market.id, orderId: id };
+    if (typeof params['clientOrderId'] === 'string') {
+      delete arg['orderId'];
+      arg['orderLinkId'] = params['clientOrderId'];
+    }
+    const rest = (): Promise<unknown> => this.signed('POST', PRIVATE_PATHS.cancel, arg, market.symbol);
+    try {
+      await this.route(() => this.wsOp('order.cancel', arg, market.symbol), rest);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
+      try {
+        await rest();
+      } catch (e) {
+        if (!(e instanceof OrderNotFound)) throw e;
+      }
+    }
+    const o = await this.findOrder(arg['orderId'] !== undefined ? { orderId: id } : { orderLinkId: arg['orderLinkId'] as string }, market);
+    return o.status === 'open' ? { ...o, status: 'canceled', remaining: 0 } : o;
+  }
+
+  /** order.amend: price and/or qty of an open order; the order keeps its id. */
+  async editOrder(id: string, req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const arg: Record<string, unknown> = { category: CATEGORY, symbol: m.id, orderId: id };
+    if (req.price !== undefined) arg['price'] = String(req.price);
+    if (req.amount !== undefined) arg['qty'] = String(req.amount);
+    await this.route(
+      () => this.wsOp('order.amend', arg, m.symbol),
+      () => this.signed('POST', PRIVATE_PATHS.amend, arg, m.symbol),
+    );
+    return this.findOrder({ orderId: id }, m);
+  }
+
+  async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
+    const open = await this.fetchOpenOrders(market);
+    const body: Record<string, unknown> = { category: CATEGORY, ...(market ? { symbol: market.id } : {}) };
+    for (const [k, v] of Object.entries(params)) if (typeof v === 'string') body[k] = v;
+    const r = await this.signed<{ list?: Array<{ orderId: string }> }>('POST', PRIVATE_PATHS.cancelAll, body, market?.symbol);
+    const ids = new Set((r.list ?? []).map((x) => String(x.orderId)));
+    return open.filter((o) => ids.has(o.id)).map((o) => ({ ...o, status: 'canceled' as const, remaining: 0 }));
+  }
+
+  // ---------------------------------------------------------------- private stream
+
+  private privateApi(): WsRpc {
+    if (this.privateRpc) return this.privateRpc;
+    const rpc: WsRpc = new WsRpc({
+      ...this.ctx.connection,
+      url: `${this.ctx.urls.wsPrivate ?? this.ctx.urls.ws}${PRIVATE_PATHS.wsPrivate}`,
+      codec: codec('private'),
+      requestTimeoutMs: this.ctx.timeoutMs,
+      prepare: (): Promise<void> => this.auth(rpc, 'private'),
+    });
+    rpc.events.on('status', (s) => this.ctx.status(s));
+    rpc.events.on('error', (e) => {
+      if (!(e instanceof AuthenticationError)) this.ctx.error(e);
+    });
+    rpc.events.on('event', (msg) => this.onEvent(msg));
+    rpc.events.on('ready', () => {
+      if (this.streamWanted) void this.subscribe(rpc);
+    });
+    rpc.events.on('down', () => {
+      if (this.streamWanted) this.sink?.down();
+    });
+    this.privateRpc = rpc;
+    return rpc;
+  }
+
+  startStream(sink: PrivateSink): void {
+    this.sink = sink;
+    this.streamWanted = true;
+    const rpc = this.privateApi();
+    rpc.start();
+    if (rpc.isReady) void this.subscribe(rpc);
+  }
+
+  stopStream(): void {
+    this.streamWanted = false;
+    const rpc = this.privateRpc;
+    this.privateRpc = undefined;
+    void rpc?.close();
+  }
+
+  private refuse(err: Error): void {
+    if (!this.streamWanted) return;
+    this.streamWanted = false;
+    this.sink?.failed(err);
+    const rpc = this.privateRpc;
+    this.privateRpc = undefined;
+    // close outside the prepare that is failing now
+    setImmediate(() => void rpc?.close());
+  }
+
+  private async subscribe(rpc: WsRpc): Promise<void> {
+    try {
+      const r = (await rpc.request('subscribe', { args: PRIVATE_TOPICS })) as Record<string, unknown>;
+      if (r['success'] !== true) {
+        this.refuse(new BadRequest(`subscribe ${PRIVATE_TOPICS.join(',')} failed: ${String(r['ret_msg'] ?? '')}`, { exchange: 'bybit', raw: r }));
+        return;
+      }
+      if (this.streamWanted) this.sink?.live();
+    } catch (err) {
+      if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return; // the next 'ready' subscribes
+      if (err instanceof RequestTimeout) {
+        rpc.reconnect('private subscription unanswered');
+        return;
+      }
+      this.refuse(err as Error);
+    }
+  }
+
+  private onEvent(msg: unknown): void {
+    const sink = this.sink;
+    if (!sink || !this.streamWanted) return;
+    const m = msg as { topic?: unknown; data?: unknown; creationTime?: unknown };
+    if (!m || typeof m.topic !== 'string' || !Array.isArray(m.data)) return;
+    try {
+      const topic = m.topic.split('.')[0];
+      if (topic === 'wallet') {
+        sink.balance(parseWallet(m.data as WalletJson[], typeof m.creationTime === 'number' ? m.creationTime : undefined, msg));
+      } else if (topic === 'order') {
+        for (const o of m.data as OrderJson[]) {
+          const mk = this.marketOf(o.symbol);
+          if (mk) sink.order(parseOrder(o, mk));
+        }
+      } else if (topic === 'execution') {
+        for (const e of m.data as ExecutionJson[]) {
+          const mk = this.marketOf(e.symbol);
+          if (mk && (e.execType === undefined || e.execType === 'Trade')) sink.trade(parseExecution(e, mk));
+        }
+      }
+    } catch (err) {
+      this.ctx.error(new BadResponse(`malformed ${m.topic} push ignored: ${(err as Error).message}`, { exchange: 'bybit', raw: msg }));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.streamWanted = false;
+    this.sink = undefined;
+    await Promise.all([this.privateRpc?.close(), this.tradeRpc?.close()]);
+  }
+}
+
+/** The order as accepted (the ack carries only its ids); the order topic brings its real state. */
+function pendingOrder(req: OrderRequest, id: string, linkId: string): Order {
+  const now = Date.now();
+  return {
+    id,
+    clientOrderId: linkId,
+    symbol: req.market.symbol,
+    timestamp: now,
+    datetime: new Date(now).toISOString(),
+    type: req.type,
+    side: req.side,
+    price: req.price,
+    amount: req.amount,
+    filled: 0,
+    remaining: req.amount,
+    cost: 0,
+    status: 'open',
+    info: { orderId: id, orderLinkId: linkId },
+  };
+}
+
+function transaction(x: Record<string, string>, type: 'deposit' | 'withdrawal'): Transaction {
+  const ts = num(x['successAt'] ?? x['createTime']);
+  const status = String(x['status'] ?? '');
+  return {
+    id: String(x['id'] ?? x['withdrawId'] ?? x['txID'] ?? ''),
+    txid: x['txID'] || undefined,
+    timestamp: ts,
+    datetime: ts === undefined ? undefined : new Date(ts).toISOString(),
+    type,
+    currency: String(x['coin'] ?? ''),
+    amount: num(x['amount']) ?? 0,
+    address: x['toAddress'] || undefined,
+    network: x['chain'] || undefined,
+    status: /success|^3$/i.test(status) ? 'ok' : /fail|reject|^4$/i.test(status) ? 'failed' : /cancel/i.test(status) ? 'canceled' : 'pending',
+    info: x,
+  };
+}

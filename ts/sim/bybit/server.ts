@@ -1,0 +1,77 @@
+/**
+ * The embedded Bybit v5 (spot) simulator: one HTTP port serving public REST (/v5/market/*) and the
+ * public spot stream (/v5/public/spot) over the shared matching engine fed by the synthetic order
+ * flow, with fault injection (sim.faults): skipSequence loses a book delta (its `u` is used up),
+ * resetSequence is a service restart (a `u: 1` snapshot mid-stream), plus the common drop,
+ * malformed frame, silence, rate limit (retCode 10006), clock skew and slow snapshots.
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { SocketGroup } from '../common/faults';
+import { BaseSimOptions, SimAccount, SimServer, simulatorEntry } from '../common/simulator';
+import { BybitAccount, USER_ACCOUNT } from './account';
+import { BybitPrivateWs } from './private-ws';
+import { BybitFeed } from './feed';
+import { BybitRest } from './rest';
+import { BYBIT_DEFAULT_SYMBOLS, BybitInstrument, bybitInstrument, bybitMarketConfig, findInstrument } from './symbols';
+import { BybitPublicWs } from './ws';
+
+export interface BybitOptions {
+  /** Starting balances of the simulated account (default USDT 100000, BTC 2, ETH 20). */
+  balances?: Record<string, number>;
+}
+
+const DEFAULT_BALANCES: Record<string, number> = { USDT: 100_000, BTC: 2, ETH: 20 };
+
+export class BybitSim extends SimServer {
+  readonly instruments: BybitInstrument[];
+  protected readonly feed: BybitFeed;
+  protected readonly sockets: SocketGroup[];
+  private readonly rest: BybitRest;
+  private readonly user: BybitAccount;
+
+  constructor(opts: BaseSimOptions, balances: Record<string, number>) {
+    const instruments = opts.symbols.map(bybitInstrument);
+    super(
+      {
+        exchange: 'bybit',
+        features: { checksums: false, logins: true, wsApi: true, sequenceResets: true },
+        malformedSample: '{"topic":"orderbook.200.BTCUSDT","ts":1,"type":"delta","data":{"s":',
+        socketUrls: ['wsPrivate'],
+      },
+      opts,
+      instruments.map((i) => ({ config: bybitMarketConfig(i), mid: i.mid })),
+    );
+    this.instruments = instruments;
+    const rt = this.runtime;
+    this.feed = new BybitFeed(rt.engine, instruments, () => rt.now());
+    rt.engine.addAccount(USER_ACCOUNT, { makerFeePpm: 1000, takerFeePpm: 1000 });
+    for (const [asset, n] of Object.entries(balances)) if (n > 0) rt.engine.deposit(USER_ACCOUNT, asset, n);
+    this.user = new BybitAccount(rt.engine, instruments, () => rt.now());
+    const ws = new BybitPublicWs(this.feed, instruments, this.faults.gate);
+    const priv = new BybitPrivateWs(this.user, this.faults, () => rt.now(), this.faults.gate);
+    this.sockets = [
+      { kind: 'stream', server: ws.server },
+      { kind: 'api', server: priv.privateServer },
+      { kind: 'api', server: priv.tradeServer },
+    ];
+    this.rest = new BybitRest(rt, this.feed, instruments, this.faults, this.user);
+  }
+
+  protected http(req: IncomingMessage, res: ServerResponse, body: string): void {
+    this.rest.handle(req, res, body);
+  }
+
+  protected override account(): SimAccount {
+    return { apiKey: this.user.apiKey, secret: this.user.secret, deposit: (asset, qty) => this.user.deposit(asset, qty), balances: () => this.user.balances() };
+  }
+
+  protected started(): void {
+    this.runtime.every(10, () => this.feed.tick());
+  }
+
+  protected findMarket(symbol: string): string | undefined {
+    return findInstrument(this.instruments, symbol)?.id;
+  }
+}
+
+export const bybitSimulator = simulatorEntry<BybitOptions>(BYBIT_DEFAULT_SYMBOLS, (base, o) => new BybitSim(base, o.balances ?? DEFAULT_BALANCES));
