@@ -5,6 +5,7 @@ export const {
   binance,
   kraken,
   okx,
+  coinbase,
   Exchange,
   Watch,
   OrderBook,

@@ -9,10 +9,11 @@
  * without a symbol and watch* only ended on errors naming one: its iterator waited forever.
  */
 const assert = require('assert');
-const { binance, kraken, okx, errors } = require('..');
+const { binance, kraken, okx, coinbase, errors } = require('..');
 const { BinanceStub } = require('./support/binance-stub');
 const { KrakenStub } = require('./support/kraken-stub');
 const { OkxStub } = require('./support/okx-stub');
+const { CoinbaseStub } = require('./support/coinbase-stub');
 const { nextEvent, sides } = require('./support/wait');
 
 function ladder(mid, n, tick, qty = (i) => i) {
@@ -97,6 +98,23 @@ const ROWS = [
         arg.channel === 'tickers' ? { code: '60018', msg: `Wrong URL or channel:tickers,instId:${arg.instId} doesn't exist.` } : undefined),
     update: (stub) => stub.book('BTC-USDT', [['29999.5', '2.5']], [['30001', '0']]),
     truth: (stub) => stub.truth('BTC-USDT'),
+    errorClass: errors.BadSymbol,
+  },
+  {
+    // replies carry no request id: the error frame refuses the oldest pending subscribe
+    name: 'coinbase',
+    start: () => CoinbaseStub.start(),
+    seed: (stub) => {
+      const l = ladder(30000, 20, 1, (i) => i / 10);
+      const str = (side) => side.map(([p, q]) => [String(p), String(q)]);
+      stub.seed('BTC-USD', str(l.bids), str(l.asks));
+    },
+    make: (stub, o) => new coinbase({ ...o, urls: stub.urls }),
+    symbol: 'BTC/USD',
+    syncBook: (ex) => ex.fetchOrderBook('BTC/USD'),
+    refuseTicker: (stub) => (stub.refuse = (channel, id) => (channel === 'ticker' ? `Failed to subscribe: product ${id} is not a valid product for ticker` : undefined)),
+    update: (stub) => stub.book('BTC-USD', [['29999.5', '2.5']], [['30001', '0']]),
+    truth: (stub) => stub.truth('BTC-USD'),
     errorClass: errors.BadSymbol,
   },
 ];

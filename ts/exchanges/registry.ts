@@ -5,6 +5,7 @@
  * exports (docs/ADD_NEW_EXCHANGE.md).
  */
 import { binanceAdapter } from './binance';
+import { coinbaseAdapter } from './coinbase';
 import { krakenAdapter } from './kraken';
 import { okxAdapter } from './okx';
 
@@ -12,6 +13,7 @@ export const ADAPTERS = {
   binance: binanceAdapter,
   kraken: krakenAdapter,
   okx: okxAdapter,
+  coinbase: coinbaseAdapter,
 } as const;
 
 export type ExchangeId = keyof typeof ADAPTERS;
