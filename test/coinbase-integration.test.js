@@ -245,7 +245,8 @@ describe('coinbase integration (local Coinbase-protocol server)', function () {
     stub.ticker('ETH-USD', { price: '2100', volume_24_h: '50', price_percent_chg_24_h: '-2' });
     stub.trade('ETH-USD', [{ price: '2100', size: '1', side: 'SELL', time: 1700000000000 }]);
     const t = await ex.fetchTicker('ETH/USD');
-    assert.deepStrictEqual([t.last, t.baseVolume, t.percentage, t.bid, t.ask, t.timestamp], [2100, 50, -2, 1999.5, 2000.5, 1700000000000]);
+    assert.deepStrictEqual([t.last, t.baseVolume, t.percentage, t.bid, t.bidVolume, t.ask, t.askVolume], [2100, 50, -2, 1999.5, 0.1, 2000.5, 0.1]);
+    assert.ok(stub.requests.includes('/api/v3/brokerage/market/product_book?product_id=ETH-USD&limit=1'));
 
     stub.trade('ETH-USD', [{ price: '2101', size: '2', side: 'BUY', time: 1700000000500 }]);
     const trades = await ex.fetchTrades('ETH/USD');

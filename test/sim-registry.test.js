@@ -11,7 +11,7 @@ const WebSocket = require('ws');
 const { defaultSymbols, simulate, SIM_EXCHANGES } = require('../js/sim');
 const { SIM_EXCHANGES: CLI_SIM_EXCHANGES } = require('../js/cli/watch');
 
-/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), and the REST time. */
+/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, and whether its books carry checksums. */
 const PROTOCOL = {
   binance: {
     path: '/ws/btcusdt@trade',
@@ -23,6 +23,7 @@ const PROTOCOL = {
     subscribe: { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: false } },
     acked: (m) => m.method === 'subscribe' && m.success === true,
     stream: 'trade:BTC/USD',
+    checksums: true,
     time: ['/0/public/Time', (b) => b.result.unixtime * 1000],
   },
   okx: {
@@ -30,7 +31,15 @@ const PROTOCOL = {
     subscribe: { op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] },
     acked: (m) => m.event === 'subscribe',
     stream: 'trades:BTC-USDT',
+    checksums: true,
     time: ['/api/v5/public/time', (b) => Number(b.data[0].ts)],
+  },
+  coinbase: {
+    path: '/',
+    subscribe: { type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' },
+    acked: (m) => m.channel === 'subscriptions',
+    stream: 'market_trades:BTC-USD',
+    time: ['/api/v3/brokerage/time', (b) => Number(b.epochMillis)],
   },
 };
 
@@ -104,7 +113,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
 
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
-        assert.strictEqual(f.supports('corruptChecksum'), id !== 'binance');
+        assert.strictEqual(f.supports('corruptChecksum'), PROTOCOL[id].checksums === true);
         assert.strictEqual(f.supports('rejectLogins'), id === 'binance');
         assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance');
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);

@@ -142,11 +142,12 @@ class CoinbaseInstance implements AdapterInstance {
   }
 
   async restTicker(market: Market): Promise<Ticker> {
-    const [p, t] = await Promise.all([
+    // the product record has the 24 h figures; the book's top level gives bid / ask with sizes
+    const [p, b] = await Promise.all([
       this.get<Product>(PATHS.product(market.id), {}, market.symbol),
-      this.get<RestTickerReply>(PATHS.ticker(market.id), { limit: 1 }, market.symbol),
+      this.get<RestPriceBook>(PATHS.productBook, { product_id: market.id, limit: 1 }, market.symbol),
     ]);
-    return this.productTicker(p, market.symbol, t);
+    return this.productTicker(p, market.symbol, b);
   }
 
   async restTickers(markets?: Market[]): Promise<Ticker[]> {
@@ -160,28 +161,31 @@ class CoinbaseInstance implements AdapterInstance {
     return out;
   }
 
-  /** A ticker from a product record (24 h figures) and, where fetched, the best bid / ask. */
-  private productTicker(p: Product, symbol: string, t?: RestTickerReply): Ticker {
-    const last = p.price !== undefined && p.price !== '' ? +p.price : undefined;
-    const pct = p.price_percentage_change_24h !== undefined && p.price_percentage_change_24h !== '' ? +p.price_percentage_change_24h : undefined;
+  /** A ticker from a product record (24 h figures) and, where fetched, the book's top level. */
+  private productTicker(p: Product, symbol: string, b?: RestPriceBook): Ticker {
+    const n = (v: string | undefined) => (v === undefined || v === '' || !Number.isFinite(+v) ? undefined : +v);
+    const last = n(p.price);
+    const pct = n(p.price_percentage_change_24h);
     const open = last !== undefined && pct !== undefined && pct !== -100 ? last / (1 + pct / 100) : undefined;
-    const newest = t?.trades?.[0];
-    const ts = newest ? Date.parse(newest.time) : undefined;
-    const timestamp = ts !== undefined && Number.isFinite(ts) ? ts : undefined;
-    const n = (v: string | undefined) => (v === undefined || v === '' ? undefined : +v);
+    const bid = b?.pricebook?.bids?.[0];
+    const ask = b?.pricebook?.asks?.[0];
+    const ts = b?.pricebook?.time ? Date.parse(b.pricebook.time) : NaN;
+    const timestamp = Number.isFinite(ts) ? ts : undefined;
     return {
       symbol,
       timestamp,
       datetime: iso(timestamp),
-      bid: n(t?.best_bid),
-      ask: n(t?.best_ask),
+      bid: n(bid?.price),
+      bidVolume: n(bid?.size),
+      ask: n(ask?.price),
+      askVolume: n(ask?.size),
       open,
       close: last,
       last,
       change: open !== undefined && last !== undefined ? last - open : undefined,
       percentage: pct,
       baseVolume: n(p.volume_24h),
-      info: t ? { product: p, ticker: t } : p,
+      info: b ? { product: p, book: b } : p,
     };
   }
 

@@ -1,0 +1,67 @@
+/**
+ * The embedded Coinbase Advanced Trade simulator: one HTTP port serving the public REST market
+ * endpoints (/api/v3/brokerage/...) and the market-data WebSocket (no path, as
+ * wss://advanced-trade-ws.coinbase.com) over the shared matching engine fed by the synthetic order
+ * flow, with fault injection (sim.faults): skipSequence loses a level2 message (the connection's
+ * sequence_num jumps), dropConnections, malformedFrame, silence, rateLimit (REST 429).
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { SocketGroup } from '../common/faults';
+import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
+import { CoinbaseFeed } from './feed';
+import { CoinbaseRest } from './rest';
+import { COINBASE_DEFAULT_SYMBOLS, CoinbaseProduct, coinbaseMarketConfig, coinbaseProduct, findProduct } from './symbols';
+
+export interface CoinbaseOptions {
+  /** Coinbase: close a connection that sent no subscribe this long after connecting (ms, default 5000). */
+  firstSubscribeMs?: number;
+  /** Coinbase: with no heartbeats subscription, close a connection sent nothing this long (ms, default 60000; 0 = never). */
+  idleMs?: number;
+  /** Coinbase: client messages a second per connection before it is closed (default 8; 0 = unlimited). */
+  maxMessagesPerSecond?: number;
+}
+
+export interface CoinbaseSimOptions extends BaseSimOptions {
+  firstSubscribeMs: number;
+  idleMs: number;
+  maxMessagesPerSecond: number;
+}
+
+export class CoinbaseSim extends SimServer {
+  readonly products: CoinbaseProduct[];
+  protected readonly feed: CoinbaseFeed;
+  protected readonly sockets: SocketGroup[];
+  private readonly rest: CoinbaseRest;
+
+  constructor(opts: CoinbaseSimOptions) {
+    const products = opts.symbols.map(coinbaseProduct);
+    super(
+      { exchange: 'coinbase', features: { checksums: false, logins: false, wsApi: false }, malformedSample: '{"channel":"l2_data","client_id":"","timestamp":' },
+      opts,
+      products.map((p) => ({ config: coinbaseMarketConfig(p), mid: p.mid })),
+    );
+    this.products = products;
+    const rt = this.runtime;
+    this.feed = new CoinbaseFeed(rt.engine, products, () => rt.now(), this.faults.gate, { firstSubscribeMs: opts.firstSubscribeMs, idleMs: opts.idleMs }, opts.maxMessagesPerSecond);
+    this.sockets = [{ kind: 'stream', server: this.feed.server }];
+    this.rest = new CoinbaseRest(rt, this.feed, products, this.faults);
+  }
+
+  protected http(req: IncomingMessage, res: ServerResponse): void {
+    this.rest.handle(req, res);
+  }
+
+  protected started(): void {
+    this.runtime.every(100, () => this.feed.flush());
+    this.runtime.every(1000, () => this.feed.second());
+    this.runtime.every(5000, () => this.feed.batch());
+  }
+
+  protected findMarket(symbol: string): string | undefined {
+    return findProduct(this.products, symbol)?.productId;
+  }
+}
+
+export const coinbaseSimulator = simulatorEntry<CoinbaseOptions>(COINBASE_DEFAULT_SYMBOLS, (base, o) => {
+  return new CoinbaseSim({ ...base, firstSubscribeMs: o.firstSubscribeMs ?? 5000, idleMs: o.idleMs ?? 60_000, maxMessagesPerSecond: o.maxMessagesPerSecond ?? 8 });
+});
