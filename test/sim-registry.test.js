@@ -11,10 +11,11 @@ const WebSocket = require('ws');
 const { defaultSymbols, simulate, SIM_EXCHANGES } = require('../js/sim');
 const { SIM_EXCHANGES: CLI_SIM_EXCHANGES } = require('../js/cli/watch');
 
-/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, and whether its books carry checksums. */
+/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, whether its books carry checksums and whether it has private data (an account, logins). */
 const PROTOCOL = {
   binance: {
     path: '/ws/btcusdt@trade',
+    private: true,
     stream: 'btcusdt@trade',
     time: ['/api/v3/time', (b) => b.serverTime],
   },
@@ -39,6 +40,7 @@ const PROTOCOL = {
     subscribe: { type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' },
     acked: (m) => m.channel === 'subscriptions',
     stream: 'market_trades:BTC-USD',
+    private: true,
     time: ['/api/v3/brokerage/time', (b) => Number(b.epochMillis)],
   },
 };
@@ -106,7 +108,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('has the simulated account only where the exchange has private data', () => {
-        const priv = id === 'binance';
+        const priv = PROTOCOL[id].private === true;
         for (const k of ['apiKey', 'secret']) assert.strictEqual(typeof sim[k], priv ? 'string' : 'undefined', k);
         for (const k of ['deposit', 'balances']) assert.strictEqual(typeof sim[k], priv ? 'function' : 'undefined', k);
       });
@@ -114,7 +116,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
         assert.strictEqual(f.supports('corruptChecksum'), PROTOCOL[id].checksums === true);
-        assert.strictEqual(f.supports('rejectLogins'), id === 'binance');
+        assert.strictEqual(f.supports('rejectLogins'), PROTOCOL[id].private === true);
         assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance');
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);

@@ -22,7 +22,9 @@ import type { OrderBook } from '../../book/orderbook';
 import { noSequenceRule } from '../../book/sync';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { CoinbaseCredentials } from './auth';
+import { CoinbasePrivate } from './private';
 import { decodeFrame } from './decode';
 import { mapRestError } from './errors';
 import { Product, ProductsReply, parseMarkets } from './markets';
@@ -55,9 +57,28 @@ export const coinbaseAdapter: ExchangeAdapter<CoinbaseOptions> = {
   name: 'Coinbase Advanced Trade',
   urls: COINBASE_URLS,
   timeframes: TIMEFRAMES,
-  // Advanced Trade has no WebSocket order entry: orders go over REST (not implemented yet)
-  has: () => ({ ...STREAMED_MARKET_DATA, createOrder: false, cancelOrder: false, fetchBalance: false }),
+  // Advanced Trade has no WebSocket order entry: orders go over REST; the private state is kept
+  // live by the user channel (orders) and REST (own trades confirmed by fills, balances)
+  has: () => ({ ...STREAMED_MARKET_DATA, ...PRIVATE_HAS }),
   create: (ctx) => new CoinbaseInstance(ctx),
+};
+
+/** What the private side offers. */
+const PRIVATE_HAS: Record<string, 'ws' | 'rest'> = {
+  createOrder: 'rest',
+  cancelOrder: 'rest',
+  editOrder: 'rest',
+  cancelAllOrders: 'rest',
+  fetchBalance: 'ws',
+  fetchBalances: 'ws',
+  fetchOpenOrders: 'ws',
+  fetchOrders: 'ws',
+  fetchClosedOrders: 'ws',
+  fetchMyTrades: 'ws',
+  fetchOrder: 'rest',
+  watchBalance: 'ws',
+  watchOrders: 'ws',
+  watchMyTrades: 'ws',
 };
 
 /** A book whose best bid is at or above its best ask cannot be the exchange's. */
@@ -243,6 +264,24 @@ class CoinbaseInstance implements AdapterInstance {
 
   book(): BookSpec {
     return { rule: noSequenceRule, verify: (b) => crossed(b) };
+  }
+
+  /** The private side: JWT-signed REST and the user channel. */
+  privateSide(): PrivateSide {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const adapter = new CoinbasePrivate({
+      credentials: new CoinbaseCredentials(o.apiKey as string, o.secret as string),
+      restBase: ctx.urls.rest as string,
+      wsPrivateUrl: (ctx.urls.wsPrivate ?? ctx.urls.ws) as string,
+      timeoutMs: ctx.timeoutMs,
+      // the user channel's heartbeats come every second
+      connection: ctx.connection({ staleTimeoutMs: 10_000 }),
+      marketById: (id) => ctx.marketById(id),
+      market: (symbol) => ctx.market(symbol),
+      error: (e) => ctx.error(e),
+    });
+    return { adapter, close: () => adapter.close() };
   }
 
   close(): void {

@@ -27,7 +27,7 @@ import type { CoinbaseProduct } from './symbols';
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 export const FIVE_MINUTES: Period = { ms: 5 * MIN };
-const CHANNELS = ['heartbeats', 'level2', 'ticker', 'ticker_batch', 'market_trades', 'candles', 'status'];
+const CHANNELS = ['heartbeats', 'level2', 'ticker', 'ticker_batch', 'market_trades', 'candles', 'status', 'user'];
 /** The whole book: far more than the simulator's flow ever holds. */
 const FULL_BOOK = 1_000_000;
 
@@ -74,6 +74,14 @@ interface ProductFeed {
   skipPending: boolean;
 }
 
+/** The account behind the `user` channel. */
+export interface UserChannel {
+  /** Why a WebSocket JWT is refused, or undefined. */
+  checkJwt(token: unknown): string | undefined;
+  /** Sends the open orders after a `user` subscription. */
+  snapshot(c: CoinbaseConn): void;
+}
+
 export interface CoinbaseWsOptions {
   firstSubscribeMs: number;
   idleMs: number;
@@ -82,6 +90,8 @@ export interface CoinbaseWsOptions {
 export class CoinbaseFeed {
   readonly feeds = new Map<string, ProductFeed>();
   readonly server: SocketServer<CoinbaseConn>;
+  /** The simulated account (the `user` channel needs it). */
+  user: UserChannel | undefined;
 
   constructor(
     private readonly engine: MatchingEngine,
@@ -156,14 +166,18 @@ export class CoinbaseFeed {
     if (raw !== undefined && (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string'))) return this.error(c, `Failed to ${type}: product_ids must be a list of strings`);
     const ids = (raw ?? []) as string[];
     for (const id of ids) if (!this.feeds.has(id)) return this.error(c, `Failed to ${type}: product ${id} is not a valid product`);
-    if (type === 'subscribe' && channel !== 'heartbeats' && channel !== 'status' && ids.length === 0) {
+    if (channel === 'user' && type === 'subscribe') {
+      const why = this.user ? this.user.checkJwt(m['jwt']) : 'no account';
+      if (why) return this.error(c, `Failed to subscribe: authentication failure: ${why}`);
+    }
+    if (type === 'subscribe' && channel !== 'heartbeats' && channel !== 'status' && channel !== 'user' && ids.length === 0) {
       return this.error(c, `Failed to subscribe: you need to specify at least one product ID for channel ${channel}`);
     }
     const now = this.now();
     if (type === 'subscribe') {
       c.subscribed = true;
       const set = c.subs.get(channel) ?? new Set<string>();
-      if (channel === 'heartbeats') set.add('heartbeats');
+      if (channel === 'heartbeats' || channel === 'user') set.add(channel);
       for (const id of ids) set.add(id);
       c.subs.set(channel, set);
     } else if (ids.length === 0) c.subs.delete(channel);
@@ -179,6 +193,7 @@ export class CoinbaseFeed {
       this.release();
       return;
     }
+    if (channel === 'user') this.user?.snapshot(c);
     for (const id of ids) {
       const f = this.feed(id);
       switch (channel) {

@@ -3,12 +3,16 @@
  * endpoints (/api/v3/brokerage/...) and the market-data WebSocket (no path, as
  * wss://advanced-trade-ws.coinbase.com) over the shared matching engine fed by the synthetic order
  * flow, with fault injection (sim.faults): skipSequence loses a level2 message (the connection's
- * sequence_num jumps), dropConnections, malformedFrame, silence, rateLimit (REST 429).
+ * sequence_num jumps), dropConnections, malformedFrame, silence, rateLimit (REST 429),
+ * rejectLogins (every JWT refused). The simulated account (private.ts) serves the private REST
+ * endpoints and the `user` channel, on the same port (`urls.wsPrivate` is the same socket server).
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
 import { BaseSimOptions, SimServer, simulatorEntry } from '../common/simulator';
 import { CoinbaseFeed } from './feed';
+import { CoinbaseAccountSim } from './private';
+import type { SimAccount } from '../common/simulator';
 import { CoinbaseRest } from './rest';
 import { COINBASE_DEFAULT_SYMBOLS, CoinbaseProduct, coinbaseMarketConfig, coinbaseProduct, findProduct } from './symbols';
 
@@ -32,11 +36,12 @@ export class CoinbaseSim extends SimServer {
   protected readonly feed: CoinbaseFeed;
   protected readonly sockets: SocketGroup[];
   private readonly rest: CoinbaseRest;
+  private readonly user: CoinbaseAccountSim;
 
   constructor(opts: CoinbaseSimOptions) {
     const products = opts.symbols.map(coinbaseProduct);
     super(
-      { exchange: 'coinbase', features: { checksums: false, logins: false, wsApi: false }, malformedSample: '{"channel":"l2_data","client_id":"","timestamp":' },
+      { exchange: 'coinbase', features: { checksums: false, logins: true, wsApi: false }, socketUrls: ['wsPrivate'], malformedSample: '{"channel":"l2_data","client_id":"","timestamp":' },
       opts,
       products.map((p) => ({ config: coinbaseMarketConfig(p), mid: p.mid })),
     );
@@ -45,10 +50,19 @@ export class CoinbaseSim extends SimServer {
     this.feed = new CoinbaseFeed(rt.engine, products, () => rt.now(), this.faults.gate, { firstSubscribeMs: opts.firstSubscribeMs, idleMs: opts.idleMs }, opts.maxMessagesPerSecond);
     this.sockets = [{ kind: 'stream', server: this.feed.server }];
     this.rest = new CoinbaseRest(rt, this.feed, products, this.faults);
+    this.user = new CoinbaseAccountSim(rt.engine, products, this.faults, () => rt.now());
+    this.user.attach(() => this.feed.server.clients);
+    this.feed.user = this.user;
   }
 
-  protected http(req: IncomingMessage, res: ServerResponse): void {
-    this.rest.handle(req, res);
+  protected http(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!this.user.handle(req, res, body, url, () => this.faults.takeRateLimit())) this.rest.handle(req, res);
+  }
+
+  protected override account(): SimAccount {
+    const u = this.user;
+    return { apiKey: u.apiKey, secret: u.secret, deposit: (a, n) => u.deposit(a, n), balances: () => u.balances() };
   }
 
   protected started(): void {

@@ -1,0 +1,154 @@
+'use strict';
+/**
+ * The Coinbase client's private side against simulate('coinbase'): JWT-signed REST and the `user`
+ * channel. An order placed over REST shows up on the user channel no later than the REST reply;
+ * its fills become myTrades exactly once (confirmed against /orders/historical/fills); the balance
+ * (read from /accounts after each fill: Coinbase streams none) ends exact; cancel, edit and cancel
+ * all work; failures are typed; a refused JWT is an AuthenticationError; a repeated
+ * client_order_id never places a second order.
+ */
+const assert = require('assert');
+const { coinbase, errors } = require('..');
+const { simulate } = require('../js/sim');
+const { until, nextEvent } = require('./support/wait');
+
+function pick(b, assets) {
+  const out = {};
+  for (const a of assets) out[a] = { free: b[a]?.free ?? 0, used: b[a]?.used ?? 0 };
+  return out;
+}
+
+function simPick(sim, assets) {
+  const b = sim.balances();
+  const out = {};
+  for (const a of assets) out[a] = { free: Number(b[a]?.free ?? 0), used: Number(b[a]?.locked ?? 0) };
+  return out;
+}
+
+describe('coinbase private side on its simulator (REST orders, the user channel, JWT)', function () {
+  let sim;
+  let ex;
+  let errs;
+
+  beforeEach(async () => {
+    sim = await simulate('coinbase', { port: 0, seed: 21, tickMs: 10 });
+    sim.pause();
+    ex = new coinbase({ ws: true, urls: sim.urls, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000, reconnect: { baseDelayMs: 20, maxDelayMs: 100 } });
+    errs = [];
+    ex.on('error', (e) => errs.push(e));
+  });
+
+  afterEach(async () => {
+    await ex?.close();
+    await sim?.close();
+  });
+
+  it('has createOrder over REST (no WebSocket order entry) and the private state streamed', () => {
+    assert.strictEqual(ex.has.createOrder, 'rest');
+    assert.strictEqual(ex.has.cancelOrder, 'rest');
+    assert.strictEqual(ex.has.watchOrders, 'ws');
+    assert.strictEqual(ex.has.fetchBalance, 'ws');
+  });
+
+  it('a resting order is on the user channel no later than the REST reply; fills become myTrades once; the balance ends exact', async () => {
+    const before = await ex.fetchBalance();
+    assert.strictEqual(before.USD.free, 1000000);
+    const truth = sim.book('BTC/USD');
+    // one tick above the best bid, below the best ask: the first bid the flow's sellers hit
+    const price = Math.round((truth.bids[0][0] + 0.01) * 100) / 100;
+    assert.ok(price < truth.asks[0][0], 'room inside the spread');
+    const seen = [];
+    ex.on('orders', (list) => {
+      for (const o of list) seen.push({ id: o.id, status: o.status, filled: o.filled, at: Date.now() });
+    });
+    const order = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.5, price, { clientOrderId: 'cb-test-1' });
+    assert.strictEqual(order.clientOrderId, 'cb-test-1');
+    assert.strictEqual(order.status, 'open');
+    assert.deepStrictEqual([order.amount, order.price, order.side, order.type], [0.5, price, 'buy', 'limit']);
+    assert.ok(seen.some((s) => s.id === order.id), 'the user channel reported the order by the time the REST reply came');
+
+    // the simulator's flow account sells into our bid
+    sim.engine.placeOrder({ account: 'flow', symbol: 'BTC-USD', side: 'SELL', type: 'MARKET', quantity: '0.3' });
+    sim.engine.placeOrder({ account: 'flow', symbol: 'BTC-USD', side: 'SELL', type: 'MARKET', quantity: '0.3' });
+    const trades = [];
+    ex.on('myTrades', (list) => trades.push(...list));
+    await until(async () => (await ex.fetchOpenOrders('BTC/USD')).every((o) => o.id !== order.id), 'the order filled');
+    await until(() => trades.reduce((s, t) => s + t.amount, 0) >= 0.5 - 1e-12, 'own trades for the whole order');
+    const mine = await ex.fetchMyTrades('BTC/USD');
+    const ids = mine.map((t) => t.id);
+    assert.strictEqual(new Set(ids).size, ids.length, 'each fill once');
+    assert.ok(Math.abs(mine.filter((t) => t.order === order.id).reduce((s, t) => s + t.amount, 0) - 0.5) < 1e-12);
+    const pushedIds = trades.map((t) => t.id);
+    assert.strictEqual(new Set(pushedIds).size, pushedIds.length, 'each fill pushed once');
+    const closed = (await ex.fetchOrders('BTC/USD')).find((o) => o.id === order.id);
+    assert.deepStrictEqual([closed.status, closed.filled, closed.remaining], ['closed', 0.5, 0]);
+
+    await until(async () => JSON.stringify(pick(await ex.fetchBalance(), ['USD', 'BTC'])) === JSON.stringify(simPick(sim, ['USD', 'BTC'])), 'balance equal to the simulator\'s');
+    const after = await ex.fetchBalance();
+    assert.ok(Math.abs(after.BTC.total - (before.BTC.total + 0.5)) < 1e-9);
+    assert.deepStrictEqual(errs, []);
+  });
+
+  it('cancel, edit and cancel all; a repeated client order id returns the same order', async () => {
+    const truth = sim.book('BTC/USD');
+    const low = truth.bids[truth.bids.length - 1][0] - 100;
+    const a = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-a' });
+    const again = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-a' });
+    assert.strictEqual(again.id, a.id, 'no second order for the same client_order_id');
+    assert.strictEqual((await ex.fetchOpenOrders('BTC/USD')).length, 1);
+
+    const edited = await ex.editOrder(a.id, 'BTC/USD', 'limit', 'buy', 0.2, low - 1);
+    assert.deepStrictEqual([edited.id, edited.amount, edited.price, edited.status], [a.id, 0.2, low - 1, 'open']);
+    const pushed = nextEvent(ex, 'orders', (list) => list.some((o) => o.id === a.id && o.status === 'canceled'));
+    const canceled = await ex.cancelOrder(a.id, 'BTC/USD');
+    assert.strictEqual(canceled.status, 'canceled');
+    await pushed;
+
+    const b = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, {});
+    const c = await ex.createOrder('ETH/USD', 'limit', 'sell', 1, sim.book('ETH/USD').asks[0][0] + 500, {});
+    assert.match(b.clientOrderId, /^[0-9a-f-]{36}$/, 'a client order id is always set');
+    const all = await ex.cancelAllOrders();
+    assert.deepStrictEqual(all.map((o) => [o.id, o.status]).sort(), [[b.id, 'canceled'], [c.id, 'canceled']].sort());
+    assert.deepStrictEqual(await ex.fetchOpenOrders(), []);
+    await assert.rejects(ex.cancelOrder(b.id, 'BTC/USD'), errors.OrderNotFound);
+    assert.deepStrictEqual(errs, []);
+  });
+
+  it('failures are typed: insufficient funds, post-only that would take, a refused JWT', async () => {
+    const truth = sim.book('BTC/USD');
+    await assert.rejects(ex.createOrder('BTC/USD', 'limit', 'buy', 1000, truth.bids[0][0]), (e) => e instanceof errors.InsufficientFunds && e.code === 'INSUFFICIENT_FUND' && e.symbol === 'BTC/USD');
+    await assert.rejects(
+      ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, truth.asks[0][0] + 1, { postOnly: true }),
+      (e) => e instanceof errors.InvalidOrder && e.code === 'INVALID_LIMIT_PRICE_POST_ONLY',
+    );
+    sim.faults.rejectLogins(true);
+    const rest = new coinbase({ urls: sim.urls, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });
+    await assert.rejects(rest.fetchBalance(), (e) => e instanceof errors.AuthenticationError && e.status === 401);
+    // with ws: true the user channel's subscription is refused the same way
+    await assert.rejects(ex.fetchBalance(), (e) => e instanceof errors.AuthenticationError && /SUBSCRIBE user/.test(e.message));
+    await rest.close();
+    sim.faults.rejectLogins(false);
+
+    const other = await simulate('coinbase', { port: 0, seed: 1 });
+    try {
+      // a key the server does not know
+      const stranger = new coinbase({ urls: sim.urls, apiKey: other.apiKey, secret: other.secret, timeoutMs: 5000 });
+      await assert.rejects(stranger.fetchBalance(), errors.AuthenticationError);
+      await stranger.close();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a dropped user channel reconnects and re-seeds the state from REST (a cancel made meanwhile shows)', async () => {
+    await ex.fetchBalance();
+    await ex.fetchOpenOrders();
+    const low = sim.book('BTC/USD').bids.slice(-1)[0][0] - 50;
+    const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low);
+    assert.ok((await ex.fetchOpenOrders('BTC/USD')).some((x) => x.id === o.id));
+    // the connection drops, and the order is canceled behind the client's back
+    sim.faults.dropConnections();
+    sim.engine.cancelOrder('user', 'BTC-USD', { orderId: Number(o.id) });
+    await until(async () => !(await ex.fetchOpenOrders('BTC/USD')).some((x) => x.id === o.id), 'the cancel seen after the reconnect');
+  });
+});
