@@ -10,7 +10,36 @@
 const assert = require('assert');
 const { coinbase, errors } = require('..');
 const { simulate } = require('../js/sim');
+const http = require('http');
 const { until, nextEvent } = require('./support/wait');
+
+/**
+ * An HTTP proxy in front of the simulator that passes every request through, but for the first
+ * `POST /api/v3/brokerage/orders` cuts the client's connection once the simulator has answered:
+ * the order is placed, its reply lost.
+ */
+async function replyLosingProxy(target) {
+  let lost = 0;
+  const server = http.createServer((req, res) => {
+    // the Host header is passed on as the client sent it: the JWT's uri names the proxy's host
+    const up = http.request(target + req.url, { method: req.method, headers: req.headers }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => {
+        if (req.method === 'POST' && req.url === '/api/v3/brokerage/orders' && lost === 0) {
+          lost++;
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(r.statusCode, { 'content-type': 'application/json' });
+        res.end(Buffer.concat(chunks));
+      });
+    });
+    req.pipe(up);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, lost: () => lost, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
 
 function pick(b, assets) {
   const out = {};
@@ -138,6 +167,36 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
     } finally {
       await other.close();
     }
+  });
+
+  it('a lost order reply is reconciled by client_order_id: the order is returned, never placed twice', async () => {
+    const proxy = await replyLosingProxy(sim.urls.rest);
+    const rest = new coinbase({ urls: { ...sim.urls, rest: proxy.url }, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });
+    try {
+      const low = sim.book('BTC/USD').bids.slice(-1)[0][0] - 10;
+      const o = await rest.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-lost-1' });
+      assert.strictEqual(proxy.lost(), 1, 'the first reply was lost');
+      assert.deepStrictEqual([o.clientOrderId, o.status, o.amount], ['cb-lost-1', 'open', 0.1]);
+      const open = await rest.fetchOpenOrders('BTC/USD');
+      assert.deepStrictEqual(open.map((x) => [x.id, x.clientOrderId]), [[o.id, 'cb-lost-1']], 'exactly one order');
+    } finally {
+      await rest.close();
+      await proxy.close();
+    }
+  });
+
+  it('a lost user channel message (sequence_num jump) reconnects and re-seeds the state from REST', async () => {
+    await ex.fetchOpenOrders();
+    const low = sim.book('BTC/USD').bids.slice(-1)[0][0] - 50;
+    const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low);
+    await until(async () => (await ex.fetchOpenOrders('BTC/USD')).some((x) => x.id === o.id), 'the order in the live state');
+    // the user channel's message about the cancel is lost: only the jump in sequence_num (on the
+    // next heartbeat) tells the client
+    sim.faults.skipSequence('BTC/USD');
+    sim.engine.cancelOrder('user', 'BTC-USD', { orderId: Number(o.id) });
+    await until(async () => !(await ex.fetchOpenOrders('BTC/USD')).some((x) => x.id === o.id), 'the cancel seen after the resync');
+    const got = (await ex.fetchOrders('BTC/USD')).find((x) => x.id === o.id);
+    assert.strictEqual(got.status, 'canceled');
   });
 
   it('a dropped user channel reconnects and re-seeds the state from REST (a cancel made meanwhile shows)', async () => {

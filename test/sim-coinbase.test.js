@@ -10,6 +10,7 @@ const assert = require('assert');
 const { simulate } = require('../js/sim');
 const { wsClients } = require('./support/ws-client');
 const { fetchJson } = require('./support/http');
+const { CoinbaseCredentials } = require('../js/exchanges/coinbase/auth');
 
 const B = '/api/v3/brokerage';
 
@@ -198,5 +199,43 @@ describe('coinbase simulator (protocol level)', function () {
     assert.strictEqual(limited.status, 429);
     assert.strictEqual(limited.headers.get('retry-after'), '1');
     assert.strictEqual((await fetchJson(`${base}${B}/market/products`)).status, 200);
+  });
+
+  it('JWTs: REST needs a valid, unexpired token whose uri is this request; the user channel needs one too and starts with the open orders', async () => {
+    sim = await simulate('coinbase', { port: 0, seed: 1 });
+    const creds = new CoinbaseCredentials(sim.apiKey, sim.secret);
+    const host = new URL(sim.urls.rest).host;
+    const get = (token) => fetchJson(`${sim.urls.rest}${B}/accounts`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const ok = await get(creds.jwt(`GET ${host}${B}/accounts`));
+    assert.strictEqual(ok.status, 200);
+    assert.deepStrictEqual(ok.body.accounts.find((a) => a.currency === 'USD').available_balance, { value: '1000000', currency: 'USD' });
+    for (const [token, why] of [
+      [undefined, /missing JWT/],
+      [creds.jwt(`GET ${host}${B}/orders/historical/batch`), /uri claim/],
+      [creds.jwt(`GET ${host}${B}/accounts`, Math.floor(Date.now() / 1000) - 300), /expired/],
+      [new CoinbaseCredentials('organizations/x/apiKeys/y', sim.secret).jwt(`GET ${host}${B}/accounts`), /unknown API key/],
+    ]) {
+      const r = await get(token);
+      assert.deepStrictEqual([r.status, r.body.error], [401, 'UNAUTHENTICATED']);
+      assert.match(r.body.message, why);
+    }
+    // a token signed by another key
+    const other = await simulate('coinbase', { port: 0, seed: 2 });
+    try {
+      const forged = new CoinbaseCredentials(sim.apiKey, other.secret).jwt(`GET ${host}${B}/accounts`);
+      assert.match((await get(forged)).body.message, /invalid signature/);
+    } finally {
+      await other.close();
+    }
+
+    const c = await clients.connect(sim.urls.wsPrivate);
+    c.send({ type: 'subscribe', channel: 'user' });
+    const refused = await c.next((m) => m.type === 'error');
+    assert.match(refused.message, /authentication failure/);
+    c.send({ type: 'subscribe', channel: 'user', jwt: creds.jwt() });
+    await c.next((m) => m.channel === 'subscriptions');
+    const snap = await c.next((m) => m.channel === 'user');
+    assert.deepStrictEqual(snap.events[0].type, 'snapshot');
+    assert.deepStrictEqual(snap.events[0].orders, [], 'no open orders: one short batch ends the snapshot');
   });
 });

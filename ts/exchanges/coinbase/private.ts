@@ -16,7 +16,7 @@
  *   re-seeded from REST (PrivateApi's recovery).
  */
 import { randomUUID } from 'crypto';
-import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, NetworkError, NotSupported, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, NotSupported, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
@@ -135,8 +135,9 @@ export class CoinbasePrivate implements PrivateAdapter {
     try {
       reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);
     } catch (err) {
-      if (!(err instanceof RequestTimeout || (err instanceof NetworkError && !(err instanceof ExchangeNotAvailable)))) throw err;
-      // the reply was lost: did the order land? (never placed twice: the same client_order_id)
+      // no reply (timeout, connection lost) or a gateway error: the order may have landed
+      if (!(err instanceof RequestTimeout || err instanceof ExchangeNotAvailable)) throw err;
+      // did it? (never placed twice: a resend carries the same client_order_id, which Coinbase deduplicates)
       const found = await this.findByClientId(req.market, cid, started);
       if (found) return found;
       reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);

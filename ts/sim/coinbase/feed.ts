@@ -80,6 +80,8 @@ export interface UserChannel {
   checkJwt(token: unknown): string | undefined;
   /** Sends the open orders after a `user` subscription. */
   snapshot(c: CoinbaseConn): void;
+  /** The next user-channel message about this product is lost (its sequence_num is spent). */
+  skipNext(productId: string): void;
 }
 
 export interface CoinbaseWsOptions {
@@ -134,9 +136,13 @@ export class CoinbaseFeed {
     return this.feeds.get(productId) as ProductFeed;
   }
 
-  /** The next level2 update of a product is lost on every connection subscribed to it. */
+  /**
+   * The next level2 update of a product is lost on every connection subscribed to it, and so is
+   * the next user-channel message about it.
+   */
   skipSequence(productId: string): void {
     this.feed(productId).skipPending = true;
+    this.user?.skipNext(productId);
   }
 
   /** Heartbeats and the connection rules; called every second. */

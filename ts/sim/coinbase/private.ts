@@ -54,6 +54,8 @@ export class CoinbaseAccountSim implements SimAccount {
   /** Engine order ids whose cancel is the first half of an edit (not pushed as CANCELLED). */
   private readonly replacing = new Set<number>();
   private conns: () => Iterable<CoinbaseConn> = () => [];
+  /** Products whose next user-channel message is lost. */
+  private readonly skip = new Set<string>();
   /** The order whose engine order is being placed right now (its first events name no known id). */
   private placing: ExtOrder | undefined;
 
@@ -469,8 +471,18 @@ export class CoinbaseAccountSim implements SimAccount {
 
   private push(ext: ExtOrder, type: 'snapshot' | 'update'): void {
     if (ext.id === '') return;
+    const lost = this.skip.delete(ext.productId);
     const events = [{ type, orders: [this.wsOrder(ext)] }];
-    for (const c of this.conns()) if (c.subs.has('user')) c.emit('user', events, this.now());
+    for (const c of this.conns()) {
+      if (!c.subs.has('user')) continue;
+      if (lost) c.lose();
+      else c.emit('user', events, this.now());
+    }
+  }
+
+  /** The next user-channel message about `productId` is lost (the skipSequence fault). */
+  skipNext(productId: string): void {
+    this.skip.add(productId);
   }
 
   /** After a `user` subscribe: the open orders in batches of 50; a batch of fewer ends them. */
