@@ -246,3 +246,97 @@ describe('coinbase parsers and decoder: the documented example messages', () => 
     assert.strictEqual(mapRestError(200, { products: [] }, 'GET x'), undefined);
   });
 });
+
+describe('coinbase private parsers: user channel orders, REST orders, fills, accounts', () => {
+  const { parseWsOrder, parseOrder, parseFill, parseAccounts } = require('../js/exchanges/coinbase/parse-private');
+  const { orderConfiguration } = require('../js/exchanges/coinbase/private');
+  const market = { id: 'BTC-USD', symbol: 'BTC/USD', base: 'BTC', quote: 'USD' };
+
+  // the shape of the docs' user channel example (events[].orders[]): strings throughout, post_only "false"
+  const WS_ORDER = {
+    avg_price: '50000',
+    cancel_reason: '',
+    client_order_id: '0ed3ba6d-a3f6-4b8a-8b5b-6a9b3f9f9c51',
+    completion_percentage: '100.00',
+    cumulative_quantity: '0.01',
+    filled_value: '500',
+    leaves_quantity: '0',
+    limit_price: '50000',
+    number_of_fills: '1',
+    order_id: 'b4f4a2f1-4e8f-4a8c-9b6d-2f6d1c3e7a10',
+    order_side: 'BUY',
+    order_type: 'Limit',
+    outstanding_hold_amount: '0',
+    post_only: 'false',
+    product_id: 'BTC-USD',
+    product_type: 'SPOT',
+    reject_reason: '',
+    status: 'FILLED',
+    stop_price: '',
+    time_in_force: 'GOOD_UNTIL_CANCELLED',
+    total_fees: '2',
+    total_value_after_fees: '502',
+    trigger_status: 'INVALID_ORDER_TYPE',
+    creation_time: '2024-06-21T18:29:04.381048Z',
+  };
+
+  it('a user channel order: status, sizes, price, average, fees; post_only "false" is false', () => {
+    const o = parseWsOrder(WS_ORDER, market);
+    assert.deepStrictEqual(
+      [o.id, o.clientOrderId, o.symbol, o.side, o.type, o.timeInForce, o.postOnly, o.status, o.price, o.average, o.amount, o.filled, o.remaining, o.cost, o.fee],
+      [WS_ORDER.order_id, WS_ORDER.client_order_id, 'BTC/USD', 'buy', 'limit', 'GTC', false, 'closed', 50000, 50000, 0.01, 0.01, 0, 500, { cost: 2, currency: 'USD' }],
+    );
+    assert.strictEqual(o.timestamp, Date.parse('2024-06-21T18:29:04.381Z'));
+    const open = parseWsOrder({ ...WS_ORDER, status: 'OPEN', cumulative_quantity: '0.004', leaves_quantity: '0.006', post_only: 'true' }, market);
+    assert.deepStrictEqual([open.status, open.amount, open.filled, open.remaining, open.postOnly], ['open', 0.01, 0.004, 0.006, true]);
+    for (const [s, u] of [['PENDING', 'open'], ['CANCEL_QUEUED', 'open'], ['CANCELLED', 'canceled'], ['EXPIRED', 'expired'], ['FAILED', 'rejected']]) {
+      assert.strictEqual(parseWsOrder({ ...WS_ORDER, status: s }, market).status, u, s);
+    }
+  });
+
+  it('a REST order from its order_configuration; a fill with its liquidity; accounts add up per currency', () => {
+    const o = parseOrder(
+      {
+        order_id: '1',
+        product_id: 'BTC-USD',
+        side: 'SELL',
+        client_order_id: 'c1',
+        status: 'OPEN',
+        time_in_force: 'GOOD_UNTIL_CANCELLED',
+        created_time: '2024-01-01T00:00:00Z',
+        filled_size: '0.25',
+        average_filled_price: '42000',
+        filled_value: '10500',
+        total_fees: '0',
+        order_type: 'LIMIT',
+        order_configuration: { limit_limit_gtc: { base_size: '1', limit_price: '42000', post_only: true } },
+      },
+      market,
+    );
+    assert.deepStrictEqual([o.side, o.type, o.timeInForce, o.postOnly, o.amount, o.filled, o.remaining, o.price, o.cost], ['sell', 'limit', 'GTC', true, 1, 0.25, 0.75, 42000, 10500]);
+    const f = parseFill({ trade_id: '9', order_id: '1', trade_time: '2024-01-01T00:00:01Z', price: '42000', size: '0.25', commission: '1.5', product_id: 'BTC-USD', liquidity_indicator: 'MAKER', side: 'SELL' }, market);
+    assert.deepStrictEqual([f.id, f.order, f.side, f.takerOrMaker, f.price, f.amount, f.cost, f.fee], ['9', '1', 'sell', 'maker', 42000, 0.25, 10500, { cost: 1.5, currency: 'USD' }]);
+    const b = parseAccounts(
+      [
+        { currency: 'USD', available_balance: { value: '100.5' }, hold: { value: '10' } },
+        { currency: 'USD', available_balance: { value: '1' }, hold: { value: '0' } },
+        { currency: 'BTC', available_balance: { value: '0.1' }, hold: { value: '0' } },
+      ],
+      null,
+    );
+    assert.deepStrictEqual(b.balances, { USD: { free: 101.5, used: 10, total: 111.5 }, BTC: { free: 0.1, used: 0, total: 0.1 } });
+  });
+
+  it('order requests -> order_configuration: limit GTC / post-only / FOK / IOC / GTD, market by base or quote size', () => {
+    const req = (type, tif, extra = {}) => ({ market, type, side: 'buy', amount: 0.5, price: type === 'limit' ? 30000 : undefined, params: { ...(tif ? { timeInForce: tif } : {}), ...extra } });
+    assert.deepStrictEqual(orderConfiguration(req('limit')), { limit_limit_gtc: { base_size: '0.5', limit_price: '30000', post_only: false } });
+    assert.deepStrictEqual(orderConfiguration(req('limit', undefined, { postOnly: true })), { limit_limit_gtc: { base_size: '0.5', limit_price: '30000', post_only: true } });
+    assert.deepStrictEqual(orderConfiguration(req('limit', 'FOK')), { limit_limit_fok: { base_size: '0.5', limit_price: '30000' } });
+    assert.deepStrictEqual(orderConfiguration(req('limit', 'IOC')), { sor_limit_ioc: { base_size: '0.5', limit_price: '30000' } });
+    assert.deepStrictEqual(orderConfiguration(req('limit', 'GTD', { endTime: 1700000000000 })), { limit_limit_gtd: { base_size: '0.5', limit_price: '30000', end_time: '2023-11-14T22:13:20.000Z', post_only: false } });
+    assert.deepStrictEqual(orderConfiguration(req('market')), { market_market_ioc: { base_size: '0.5' } });
+    assert.deepStrictEqual(orderConfiguration(req('market', undefined, { cost: 100 })), { market_market_ioc: { quote_size: '100' } });
+    assert.throws(() => orderConfiguration(req('stop')), errors.BadRequest);
+    assert.throws(() => orderConfiguration(req('limit', 'GTD')), /endTime/);
+  });
+});

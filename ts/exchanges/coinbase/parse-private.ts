@@ -144,7 +144,8 @@ export interface WsOrder {
   number_of_fills?: string;
   total_fees?: string;
   time_in_force?: string;
-  post_only?: boolean;
+  /** "true" / "false" on the wire (a string), a boolean in some versions. */
+  post_only?: boolean | string;
   creation_time?: string;
 }
 
@@ -163,7 +164,7 @@ export function parseWsOrder(o: WsOrder, m: Market): Order {
     datetime: iso(ts),
     type: (o.order_type ?? 'limit').toLowerCase(),
     timeInForce: o.time_in_force === 'GOOD_UNTIL_CANCELLED' ? 'GTC' : o.time_in_force === 'IMMEDIATE_OR_CANCEL' ? 'IOC' : o.time_in_force === 'FILL_OR_KILL' ? 'FOK' : o.time_in_force,
-    postOnly: o.post_only,
+    postOnly: o.post_only === true || o.post_only === 'true',
     side: o.order_side === 'SELL' ? 'sell' : 'buy',
     price: num(o.limit_price) || undefined,
     average: avg && filled ? avg : undefined,
