@@ -68,6 +68,7 @@ describe('coinbase integration (local Coinbase-protocol server)', function () {
     assert.deepStrictEqual(sides(eth), sides(stub.truth('ETH-USD')));
     const sent = stub.controlMessages.map((m) => `${m.type} ${m.channel} ${(m.product_ids || []).join(',')}`.trim());
     assert.deepStrictEqual(sent, ['subscribe heartbeats', 'subscribe level2 BTC-USD', 'subscribe level2 ETH-USD']);
+    assert.ok(stub.controlMessages.every((m) => !('jwt' in m)), 'no JWT without a key');
     assert.strictEqual(ex.streamSocketCount, 1);
 
     const seen = [];
@@ -80,6 +81,26 @@ describe('coinbase integration (local Coinbase-protocol server)', function () {
     assert.deepStrictEqual(sides(await ex.fetchOrderBook('BTC/USD')), sides(stub.truth('BTC-USD')));
     assert.deepStrictEqual(resyncs, []);
     assert.deepStrictEqual(errs, []);
+  });
+
+  it('with a CDP key, every market-data message carries a fresh JWT (no uri) that verifies with the key', async () => {
+    const { generateKeyPairSync, verify } = require('crypto');
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    client({ apiKey: 'organizations/o/apiKeys/k', secret: key.privateKey.export({ type: 'sec1', format: 'pem' }) });
+    await ex.fetchOrderBook('BTC/USD');
+    const sent = stub.controlMessages;
+    assert.deepStrictEqual(sent.map((m) => m.channel), ['heartbeats', 'level2']);
+    const b64u = (x) => Buffer.from(x, 'base64url');
+    const nonces = new Set();
+    for (const m of sent) {
+      const [h, c, sig] = m.jwt.split('.');
+      const header = JSON.parse(b64u(h));
+      const claims = JSON.parse(b64u(c));
+      assert.deepStrictEqual([header.alg, header.kid, claims.sub, claims.iss, claims.exp - claims.nbf, 'uri' in claims], ['ES256', 'organizations/o/apiKeys/k', 'organizations/o/apiKeys/k', 'cdp', 120, false]);
+      assert.ok(verify('sha256', Buffer.from(`${h}.${c}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, b64u(sig)));
+      nonces.add(header.nonce);
+    }
+    assert.strictEqual(nonces.size, sent.length, 'a fresh token per message');
   });
 
   it('a sequence_num jump resyncs EVERY book on the connection (reason gap) by resubscribing; both end exact', async () => {

@@ -91,12 +91,22 @@ export function crossed(book: OrderBook): string | undefined {
 class CoinbaseInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
+  /** The CDP key for market-data JWTs, when one was given and can be read. */
+  private readonly wsCreds: CoinbaseCredentials | undefined;
 
   constructor(private readonly ctx: AdapterContext & { readonly options: CoinbaseOptions }) {
     const o = ctx.options;
     const per = o.streamsPerConnection ?? 50;
     if (!Number.isInteger(per) || per < 1) {
       throw new BaseError(`streamsPerConnection must be a positive integer, got ${String(per)}`, { exchange: 'coinbase' });
+    }
+    if (typeof o.apiKey === 'string' && o.apiKey !== '' && typeof o.secret === 'string' && o.secret !== '') {
+      try {
+        this.wsCreds = new CoinbaseCredentials(o.apiKey, o.secret);
+      } catch {
+        // an unreadable key: market data stays unauthenticated; the private side reports the error
+        this.wsCreds = undefined;
+      }
     }
     this.rest = new RestClient({
       baseUrl: ctx.urls.rest as string,
@@ -110,9 +120,11 @@ class CoinbaseInstance implements AdapterInstance {
     this.families = {
       public: {
         url: () => `${ctx.urls.ws as string}${PATHS.ws}`,
-        encodeSubscribe: (names) => encodeRequest('subscribe', names),
-        encodeUnsubscribe: (names) => encodeRequest('unsubscribe', names),
-        openFrames: () => [encodeHeartbeats()],
+        // with a CDP key every message carries a fresh JWT ("for the most reliable connection,
+        // authenticate with a CDP API key when subscribing to any channel"); without, none
+        encodeSubscribe: (names) => encodeRequest('subscribe', names, this.wsJwt()),
+        encodeUnsubscribe: (names) => encodeRequest('unsubscribe', names, this.wsJwt()),
+        openFrames: () => [encodeHeartbeats(this.wsJwt())],
         maxStreamsPerConnection: per,
         // one channel per message (Coinbase); one product too, so each in-order reply names one stream
         maxNamesPerMessage: 1,
@@ -123,6 +135,11 @@ class CoinbaseInstance implements AdapterInstance {
         staleTimeoutMs: 10_000,
       },
     };
+  }
+
+  /** A fresh WebSocket JWT (no uri) when a CDP key was given: a token lives two minutes. */
+  private wsJwt(): string | undefined {
+    return this.wsCreds?.jwt();
   }
 
   // ---------------------------------------------------------------- REST
