@@ -1,8 +1,9 @@
 /**
  * The simulated Coinbase Advanced Trade account (protocols.md §5 "JWT auth", "Orders", "user"):
  * one CDP key (a P-256 key made at start: `apiKey` is its name, `secret` its PEM), JWTs checked
- * on every private request (signature, `kid` = `sub` = the key name, `iss` "cdp", `nbf` / `exp`
- * within two minutes, REST `uri` = "METHOD host/path"), and over the engine:
+ * on every private request (signature, `kid` = `sub` = the key name, `iss` "cdp" (or the earlier
+ * "coinbase-cloud"), `nbf` / `exp` within two minutes, REST `uri` = "METHOD host/path" with the
+ * request's method and path; any host), and over the engine:
  * - REST `GET /accounts`, `POST /orders`, `POST /orders/batch_cancel`, `POST /orders/edit`,
  *   `GET /orders/historical/batch`, `GET /orders/historical/{id}`, `GET /orders/historical/fills`;
  *   a repeated client_order_id returns the order it placed (never a second order);
@@ -121,7 +122,8 @@ export class CoinbaseAccountSim implements SimAccount {
     }
     if (header['alg'] !== 'ES256') return `unsupported alg ${String(header['alg'])}`;
     if (header['kid'] !== this.apiKey || claims['sub'] !== this.apiKey) return 'unknown API key';
-    if (claims['iss'] !== 'cdp') return 'iss must be cdp';
+    // "cdp" today; "coinbase-cloud" in Coinbase's earlier CDP docs and SDKs (still sent by clients)
+    if (claims['iss'] !== 'cdp' && claims['iss'] !== 'coinbase-cloud') return 'iss must be cdp';
     if (typeof header['nonce'] !== 'string' || header['nonce'] === '') return 'missing nonce';
     const nowSec = Math.floor(this.now() / 1000);
     const nbf = claims['nbf'];
@@ -130,7 +132,9 @@ export class CoinbaseAccountSim implements SimAccount {
     if (nbf > nowSec + 5) return 'JWT not yet valid';
     if (exp <= nowSec) return 'JWT expired';
     if (exp - nbf > 120) return 'JWT lifetime over 2 minutes';
-    if (uri !== undefined && claims['uri'] !== uri) return `uri claim ${JSON.stringify(claims['uri'])} does not match ${JSON.stringify(uri)}`;
+    if (uri !== undefined && (typeof claims['uri'] !== 'string' || methodAndPath(claims['uri']) !== methodAndPath(uri))) {
+      return `uri claim ${JSON.stringify(claims['uri'])} does not match ${JSON.stringify(uri)}`;
+    }
     const ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: this.publicKey, dsaEncoding: 'ieee-p1363' }, b64u(parts[2] as string));
     return ok ? undefined : 'invalid signature';
   }
@@ -140,7 +144,7 @@ export class CoinbaseAccountSim implements SimAccount {
   /** Handles a private REST route; false when the path is not one. */
   handle(req: IncomingMessage, res: ServerResponse, body: string, url: URL, rateLimit: () => { status: number; retryAfterSec: number } | undefined): boolean {
     const path = url.pathname;
-    const isPrivate = path === `${B}/accounts` || path === `${B}/orders` || path.startsWith(`${B}/orders/`);
+    const isPrivate = path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary`;
     if (!isPrivate) return false;
     const limited = rateLimit();
     if (limited) {
@@ -167,6 +171,7 @@ export class CoinbaseAccountSim implements SimAccount {
     const q = url.searchParams;
     try {
       if (req.method === 'GET' && path === `${B}/accounts`) sendJson(res, 200, this.accounts());
+      else if (req.method === 'GET' && path === `${B}/transaction_summary`) sendJson(res, 200, this.summary());
       else if (req.method === 'POST' && path === `${B}/orders`) sendJson(res, 200, this.place(json));
       else if (req.method === 'POST' && path === `${B}/orders/batch_cancel`) sendJson(res, 200, this.cancel(json));
       else if (req.method === 'POST' && path === `${B}/orders/edit`) sendJson(res, 200, this.edit(json));
@@ -197,6 +202,21 @@ export class CoinbaseAccountSim implements SimAccount {
       hold: { value: dec(b.locked), currency: b.asset },
     }));
     return { accounts, has_next: false, cursor: '', size: accounts.length };
+  }
+
+  /** `GET /transaction_summary`: the fee tier (the simulated account trades without fees). */
+  private summary(): Json {
+    return {
+      total_volume: 0,
+      total_fees: 0,
+      fee_tier: { pricing_tier: 'Sim', usd_from: '0', usd_to: '', taker_fee_rate: '0', maker_fee_rate: '0', aop_from: '', aop_to: '' },
+      margin_rate: null,
+      goods_and_services_tax: null,
+      advanced_trade_only_volume: 0,
+      advanced_trade_only_fees: 0,
+      coinbase_pro_volume: 0,
+      coinbase_pro_fees: 0,
+    };
   }
 
   private product(id: unknown): CoinbaseProduct | undefined {
@@ -494,6 +514,20 @@ export class CoinbaseAccountSim implements SimAccount {
       if (batch.length < 50) break;
     }
   }
+}
+
+/**
+ * "GET /api/v3/brokerage/accounts" of a uri claim "GET api.coinbase.com/api/v3/brokerage/accounts":
+ * the method and the path must be the request's; the host may be this server's or the production
+ * one, which a client pointed at the simulator may still sign for (some also keep the scheme of the
+ * overridden URL: "GET http://127.0.0.1:9000/...").
+ */
+function methodAndPath(uri: string): string {
+  const sp = uri.indexOf(' ');
+  if (sp < 0) return '';
+  const target = uri.slice(sp + 1).replace(/^[a-z]+:\/\//i, '');
+  const slash = target.indexOf('/');
+  return `${uri.slice(0, sp)} ${slash >= 0 ? target.slice(slash) : ''}`;
 }
 
 /** Engine refusals -> Coinbase failure reasons. */

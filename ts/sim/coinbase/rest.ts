@@ -68,6 +68,13 @@ export class CoinbaseRest {
   }
 
   private route(path: string, p: URLSearchParams, now: number): unknown {
+    // Coinbase App API v2 public data that third-party clients read next to Advanced Trade
+    // (ccxt's loadMarkets: currencies, crypto currencies, exchange rates)
+    if (path === '/v2/currencies') return { data: this.fiats().map((id) => ({ id, name: id, min_size: '0.01' })) };
+    if (path === '/v2/currencies/crypto') {
+      return { data: this.cryptos().map((code, i) => ({ code, name: code, color: '#000000', sort_index: 100 + i, exponent: 8, type: 'crypto', address_regex: '', asset_id: `sim-${code}` })) };
+    }
+    if (path === '/v2/exchange-rates') return { data: { currency: p.get('currency') ?? 'USD', rates: this.rates(p.get('currency') ?? 'USD') } };
     if (path === `${B}/time`) return { iso: new Date(now).toISOString(), epochSeconds: String(Math.floor(now / 1000)), epochMillis: String(now) };
     if (path === `${B}/market/products`) {
       const type = p.get('product_type');
@@ -119,6 +126,26 @@ export class CoinbaseRest {
     const rows = f.tape.candles(period, now).filter((c) => c.openTime >= start * 1000 && c.openTime <= end * 1000);
     // newest first, at most `limit`
     return { candles: rows.slice(-limit).reverse().map((c) => this.feed.candle(f, c)) };
+  }
+
+  private fiats(): string[] {
+    return [...new Set(this.products.map((x) => x.quote).filter((q) => /^(USD|EUR|GBP)$/.test(q)))];
+  }
+
+  private cryptos(): string[] {
+    return [...new Set(this.products.flatMap((x) => [x.base, x.quote]))].filter((c) => !this.fiats().includes(c));
+  }
+
+  /** Units of each currency one `currency` buys, from the products' last prices (mid when no trade yet). */
+  private rates(currency: string): Record<string, string> {
+    const out: Record<string, string> = { [currency]: '1' };
+    for (const x of this.products) {
+      if (x.quote !== currency) continue;
+      const last = this.feed.feed(x.productId).tape.last;
+      const price = last ? Number(px(this.feed.feed(x.productId).info, last.price)) : Number(x.mid);
+      if (price > 0) out[x.base] = String(1 / price);
+    }
+    return out;
   }
 
   private product(id: string | null): CoinbaseProduct {
