@@ -238,4 +238,37 @@ describe('coinbase simulator (protocol level)', function () {
     assert.deepStrictEqual(snap.events[0].type, 'snapshot');
     assert.deepStrictEqual(snap.events[0].orders, [], 'no open orders: one short batch ends the snapshot');
   });
+
+  it('serves what third-party clients read besides Advanced Trade, and their JWT variants (issuer coinbase-cloud, uri signed for another host)', async () => {
+    sim = await simulate('coinbase', { port: 0, seed: 1 });
+    const base = sim.urls.rest;
+    const cur = await fetchJson(`${base}/v2/currencies`);
+    assert.deepStrictEqual(cur.body.data.map((c) => c.id), ['USD']);
+    const crypto = await fetchJson(`${base}/v2/currencies/crypto`);
+    assert.deepStrictEqual(crypto.body.data.map((c) => [c.code, c.exponent]), [['BTC', 8], ['ETH', 8]]);
+    const rates = await fetchJson(`${base}/v2/exchange-rates?currency=USD`);
+    assert.strictEqual(rates.body.data.currency, 'USD');
+    assert.ok(Number(rates.body.data.rates.BTC) > 0 && Number(rates.body.data.rates.BTC) < 1);
+
+    // a JWT written here by hand, as an older SDK writes it
+    const { createPrivateKey, sign, randomBytes } = require('crypto');
+    const key = createPrivateKey(sim.secret);
+    const jwt = (claims) => {
+      const now = Math.floor(Date.now() / 1000);
+      const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const input = `${enc({ alg: 'ES256', typ: 'JWT', kid: sim.apiKey, nonce: randomBytes(8).toString('hex') })}.${enc({ sub: sim.apiKey, nbf: now, exp: now + 120, ...claims })}`;
+      return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    };
+    const get = (token) => fetchJson(`${base}${B}/transaction_summary`, { headers: { authorization: `Bearer ${token}` } });
+    const ok = await get(jwt({ iss: 'coinbase-cloud', aud: ['retail_rest_api_proxy'], uri: `GET api.coinbase.com${B}/transaction_summary` }));
+    assert.strictEqual(ok.status, 200);
+    assert.deepStrictEqual([ok.body.fee_tier.maker_fee_rate, ok.body.fee_tier.taker_fee_rate], ['0', '0'], 'the simulated account trades without fees');
+    assert.strictEqual((await get(jwt({ iss: 'cdp', uri: `GET ${base}${B}/transaction_summary` }))).status, 200, 'a uri that keeps the scheme');
+    const wrongPath = await get(jwt({ iss: 'cdp', uri: `GET api.coinbase.com${B}/accounts` }));
+    assert.deepStrictEqual([wrongPath.status, wrongPath.body.error], [401, 'UNAUTHENTICATED']);
+    const wrongMethod = await get(jwt({ iss: 'cdp', uri: `POST api.coinbase.com${B}/transaction_summary` }));
+    assert.strictEqual(wrongMethod.status, 401);
+    const wrongIss = await get(jwt({ iss: 'someone', uri: `GET api.coinbase.com${B}/transaction_summary` }));
+    assert.match(wrongIss.body.message, /iss/);
+  });
 });
