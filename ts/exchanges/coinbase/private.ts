@@ -92,6 +92,8 @@ export class CoinbasePrivate implements PrivateAdapter {
   /** order id -> number of fills / cumulative quantity last seen on the user channel. */
   private readonly fillsSeen = new Map<string, string>();
   private snapshotDone = false;
+  /** live() was reported for the current connection. */
+  private liveSent = false;
 
   constructor(private readonly ctx: CoinbasePrivateContext) {
     this.rest = new RestClient({
@@ -278,6 +280,7 @@ export class CoinbasePrivate implements PrivateAdapter {
     conn.events.on('open', () => {
       this.lastSeq = undefined;
       this.snapshotDone = false;
+      this.liveSent = false;
       // a fresh JWT per message: heartbeats first (keeps the channel open), then user
       conn.send(JSON.stringify({ type: 'subscribe', channel: 'heartbeats', jwt: this.ctx.credentials.jwt() }));
       conn.send(JSON.stringify({ type: 'subscribe', channel: 'user', jwt: this.ctx.credentials.jwt() }));
@@ -323,13 +326,25 @@ export class CoinbasePrivate implements PrivateAdapter {
         return;
       }
     }
+    if (m.channel === 'subscriptions' && Array.isArray(m.events) && this.sink) {
+      // the user subscription is confirmed: live (even should no snapshot batch follow)
+      const subs = (m.events[0] as { subscriptions?: Record<string, unknown> } | undefined)?.subscriptions;
+      if (subs && 'user' in subs && !this.liveSent) {
+        this.liveSent = true;
+        this.sink.live();
+      }
+      return;
+    }
     if (m.channel !== 'user' || !Array.isArray(m.events) || !this.sink) return;
     for (const ev of m.events as { type?: string; orders?: WsOrder[] }[]) {
       for (const o of ev.orders ?? []) this.onOrder(o);
       if (ev.type === 'snapshot' && (ev.orders?.length ?? 0) < 50 && !this.snapshotDone) {
         // the open orders come in batches of 50: a shorter batch ends them
         this.snapshotDone = true;
-        this.sink.live();
+        if (!this.liveSent) {
+          this.liveSent = true;
+          this.sink.live();
+        }
       }
     }
   }
