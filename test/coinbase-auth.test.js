@@ -73,4 +73,56 @@ describe('coinbase auth: JWTs as Coinbase documents them', () => {
     const shown = `${util.inspect(creds)} ${JSON.stringify(creds)} ${Object.keys(creds).join(',')}`;
     assert.ok(!shown.includes('PRIVATE') && !shown.includes(NAME), shown);
   });
+
+  describe("tokens made by Coinbase's own sample SDK are read the same", () => {
+    // Made once by running @coinbase-sample/advanced-trade-sdk-ts 0.3.0 (Coinbase's published
+    // Advanced Trade SDK): new CoinbaseAdvTradeCredentials(NAME_SDK, key).generateAuthHeaders(
+    // 'GET', 'https://api.coinbase.com/api/v3/brokerage/accounts?limit=250') with the throwaway
+    // P-256 key below, and ('POST', '.../api/v3/brokerage/orders') with the Ed25519 key (Coinbase's
+    // base64 seed + public form). Their random nonce makes a token unrepeatable, so the tokens are
+    // recorded here.
+    const NAME_SDK = "organizations/1b2c3d4e-0000-4000-8000-000000000001/apiKeys/5f6a7b8c-0000-4000-8000-000000000002";
+    const EC_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIOBtj1eKDXnuPHISSlEVvvfBvTqVDDoUe11uE/L6a6QOoAoGCCqGSM49\nAwEHoUQDQgAE4jYULVLvH6AYPjFOpAggDt2jKxfVmNp+d6e2PvM+7BV+x6pDqRxG\nqi7FKzxmzqY0zfP4nq++AWm7KlsocCWqfQ==\n-----END EC PRIVATE KEY-----\n";
+    const SDK_ES256 = "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Im9yZ2FuaXphdGlvbnMvMWIyYzNkNGUtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxL2FwaUtleXMvNWY2YTdiOGMtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAyIiwibm9uY2UiOiI3YWZlMmU3NzliYzZhNDY2MWY1ZDBmNDlhM2FlNjM0YiJ9.eyJpc3MiOiJjZHAiLCJuYmYiOjE3OTYyMDg4NjUsImV4cCI6MTc5NjIwODk4NSwic3ViIjoib3JnYW5pemF0aW9ucy8xYjJjM2Q0ZS0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEvYXBpS2V5cy81ZjZhN2I4Yy0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDIiLCJ1cmkiOiJHRVQgYXBpLmNvaW5iYXNlLmNvbS9hcGkvdjMvYnJva2VyYWdlL2FjY291bnRzIiwiaWF0IjoxNzk2MjA4ODY1fQ.-cJAJUslbiyGjtbiiZeKZmTTRtGIoQaOJN54eq-gIy69cyVXPuLI4Ze4Sw02K56D_Ufre14mV7v3a1koskmeyA";
+    const ED_RAW = "jYo8EDSjInjtiUOPM/mCdSfRqAYkNmNuDd+Ki9TO9YXtz9gYhb5XRaoiOdbLUTfRF8nEr3GbsWcbjWLdkoz3ng==";
+    const SDK_EDDSA = "eyJhbGciOiJFZERTQSIsImtpZCI6Im9yZ2FuaXphdGlvbnMvMWIyYzNkNGUtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxL2FwaUtleXMvNWY2YTdiOGMtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAyIiwibm9uY2UiOiI4OGUzMWFhNjA5YTRiMWNiMDIxNmRiMDJiZjJhNGVlZiJ9.eyJpc3MiOiJjZHAiLCJuYmYiOjE3OTYyMDg4NjUsImV4cCI6MTc5NjIwODk4NSwic3ViIjoib3JnYW5pemF0aW9ucy8xYjJjM2Q0ZS0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEvYXBpS2V5cy81ZjZhN2I4Yy0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDIiLCJ1cmkiOiJQT1NUIGFwaS5jb2luYmFzZS5jb20vYXBpL3YzL2Jyb2tlcmFnZS9vcmRlcnMifQ.8MGg7uBp5fdwtAdAF5Ka2R9YFsl7nkZQmh37Z_1GLAlhBiuRjKzMSEot8nGUxWJtOvy0WIpHCocXDmQiaB1eAA";
+
+    it('the same header and claims as ours (typ and iat aside); both verify with the same public key', () => {
+      for (const [token, secret, alg, uri] of [
+        [SDK_ES256, EC_PEM, 'ES256', 'GET api.coinbase.com/api/v3/brokerage/accounts'],
+        [SDK_EDDSA, ED_RAW, 'EdDSA', 'POST api.coinbase.com/api/v3/brokerage/orders'],
+      ]) {
+        const theirs = { header: part(token, 0), claims: part(token, 1) };
+        const ours = new CoinbaseCredentials(NAME_SDK, secret).jwt(restUri(uri.split(' ')[0], 'https://api.coinbase.com', uri.slice(uri.indexOf('/'))), theirs.claims.nbf, theirs.header.nonce);
+        const mine = { header: part(ours, 0), claims: part(ours, 1) };
+        const { typ: _t1, ...h1 } = theirs.header;
+        const { typ: _t2, ...h2 } = mine.header;
+        assert.deepStrictEqual(h2, h1, alg);
+        const { iat: _iat, ...c1 } = theirs.claims;
+        assert.deepStrictEqual(mine.claims, c1, alg);
+        assert.strictEqual(mine.claims.uri, uri);
+        const pub = alg === 'ES256' ? createPublicKey(EC_PEM) : createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(ED_RAW, 'base64').subarray(32).toString('base64url') }, format: 'jwk' });
+        assert.ok(verifies(token, pub, alg), `Coinbase's ${alg} token verifies`);
+        assert.ok(verifies(ours, pub, alg), `our ${alg} token verifies with the same key`);
+      }
+    });
+
+    it("the simulator, given that CDP key, accepts Coinbase's token (its clock set to the token's time)", async () => {
+      const { simulate } = require('../js/sim');
+      const sim = await simulate('coinbase', { port: 0, cdpKey: { name: NAME_SDK, privateKey: EC_PEM } });
+      try {
+        const nbf = part(SDK_ES256, 1).nbf;
+        sim.faults.skewClock(nbf * 1000 + 1000 - Date.now());
+        const res = await fetch(`${sim.urls.rest}/api/v3/brokerage/accounts?limit=250`, { headers: { authorization: `Bearer ${SDK_ES256}` } });
+        assert.strictEqual(res.status, 200, await res.clone().text());
+        assert.ok(Array.isArray((await res.json()).accounts));
+        // the same token for another path is refused
+        const other = await fetch(`${sim.urls.rest}/api/v3/brokerage/orders/historical/batch`, { headers: { authorization: `Bearer ${SDK_ES256}` } });
+        assert.strictEqual(other.status, 401);
+      } finally {
+        await sim.close();
+      }
+    });
+  });
 });
+

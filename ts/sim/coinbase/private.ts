@@ -12,7 +12,7 @@
  * Simplifications: order ids are the engine's numbers as strings; the account trades without fees;
  * GTD orders are kept until canceled.
  */
-import { generateKeyPairSync, KeyObject, verify } from 'crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, verify } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { ASSET_SCALE, EngineError, formatScaled, MatchingEngine, OrderSnapshot, OwnTrade, PlaceOrderRequest } from '../engine';
 import type { Faults } from '../common/faults';
@@ -65,11 +65,21 @@ export class CoinbaseAccountSim implements SimAccount {
     private readonly products: readonly CoinbaseProduct[],
     private readonly faults: Faults,
     private readonly now: () => number,
+    key?: { name: string; privateKey: string },
   ) {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    this.publicKey = publicKey;
-    this.secret = privateKey.export({ type: 'sec1', format: 'pem' }) as string;
-    this.apiKey = `organizations/00000000-0000-4000-8000-000000000000/apiKeys/${Math.random().toString(16).slice(2, 10)}-sim`;
+    if (key) {
+      // the caller's CDP key (EC P-256, PEM)
+      const priv = createPrivateKey(key.privateKey);
+      if (priv.asymmetricKeyType !== 'ec') throw new RangeError('the simulator takes an EC P-256 CDP key (PEM)');
+      this.publicKey = createPublicKey(priv);
+      this.secret = key.privateKey;
+      this.apiKey = key.name;
+    } else {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      this.publicKey = publicKey;
+      this.secret = privateKey.export({ type: 'sec1', format: 'pem' }) as string;
+      this.apiKey = `organizations/00000000-0000-4000-8000-000000000000/apiKeys/${Math.random().toString(16).slice(2, 10)}-sim`;
+    }
     engine.addAccount(ACCOUNT, { makerFeePpm: 0, takerFeePpm: 0 });
     engine.deposit(ACCOUNT, 'USD', '1000000');
     const bases = new Set(products.map((p) => p.base));

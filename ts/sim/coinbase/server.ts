@@ -23,12 +23,15 @@ export interface CoinbaseOptions {
   idleMs?: number;
   /** Coinbase: client messages a second per connection before it is closed (default 8; 0 = unlimited). */
   maxMessagesPerSecond?: number;
+  /** Coinbase: the account's CDP key (name and EC P-256 private key, PEM); default: one made at start. */
+  cdpKey?: { name: string; privateKey: string };
 }
 
 export interface CoinbaseSimOptions extends BaseSimOptions {
   firstSubscribeMs: number;
   idleMs: number;
   maxMessagesPerSecond: number;
+  cdpKey?: { name: string; privateKey: string };
 }
 
 export class CoinbaseSim extends SimServer {
@@ -50,7 +53,7 @@ export class CoinbaseSim extends SimServer {
     this.feed = new CoinbaseFeed(rt.engine, products, () => rt.now(), this.faults.gate, { firstSubscribeMs: opts.firstSubscribeMs, idleMs: opts.idleMs }, opts.maxMessagesPerSecond);
     this.sockets = [{ kind: 'stream', server: this.feed.server }];
     this.rest = new CoinbaseRest(rt, this.feed, products, this.faults);
-    this.user = new CoinbaseAccountSim(rt.engine, products, this.faults, () => rt.now());
+    this.user = new CoinbaseAccountSim(rt.engine, products, this.faults, () => rt.now(), opts.cdpKey);
     this.user.attach(() => this.feed.server.clients);
     this.feed.user = this.user;
   }
@@ -77,5 +80,5 @@ export class CoinbaseSim extends SimServer {
 }
 
 export const coinbaseSimulator = simulatorEntry<CoinbaseOptions>(COINBASE_DEFAULT_SYMBOLS, (base, o) => {
-  return new CoinbaseSim({ ...base, firstSubscribeMs: o.firstSubscribeMs ?? 5000, idleMs: o.idleMs ?? 60_000, maxMessagesPerSecond: o.maxMessagesPerSecond ?? 8 });
+  return new CoinbaseSim({ ...base, firstSubscribeMs: o.firstSubscribeMs ?? 5000, idleMs: o.idleMs ?? 60_000, maxMessagesPerSecond: o.maxMessagesPerSecond ?? 8, cdpKey: o.cdpKey });
 });
