@@ -169,6 +169,27 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
     }
   });
 
+  it('an Ed25519 CDP key works end to end (EdDSA JWTs on REST and the user channel)', async () => {
+    const { generateKeyPairSync } = require('crypto');
+    const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const edSim = await simulate('coinbase', { port: 0, seed: 5, cdpKey: { name: 'organizations/o/apiKeys/ed', privateKey: ed } });
+    const edEx = new coinbase({ ws: true, urls: edSim.urls, apiKey: 'organizations/o/apiKeys/ed', secret: ed, timeoutMs: 5000 });
+    try {
+      const b = await edEx.fetchBalance();
+      assert.strictEqual(b.USD.free, 1000000);
+      const low = edSim.book('BTC/USD').bids.slice(-1)[0][0] - 10;
+      const o = await edEx.createOrder('BTC/USD', 'limit', 'buy', 0.1, low);
+      await until(async () => (await edEx.fetchOpenOrders('BTC/USD')).some((x) => x.id === o.id), 'the order in the live state');
+      // an ES256 key is refused by that account
+      const stranger = new coinbase({ urls: edSim.urls, apiKey: 'organizations/o/apiKeys/ed', secret: sim.secret, timeoutMs: 5000 });
+      await assert.rejects(stranger.fetchBalance(), (e) => e instanceof errors.AuthenticationError && /alg ES256/.test(e.message));
+      await stranger.close();
+    } finally {
+      await edEx.close();
+      await edSim.close();
+    }
+  });
+
   it('a lost order reply is reconciled by client_order_id: the order is returned, never placed twice', async () => {
     const proxy = await replyLosingProxy(sim.urls.rest);
     const rest = new coinbase({ urls: { ...sim.urls, rest: proxy.url }, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });

@@ -70,7 +70,7 @@ export class CoinbaseAccountSim implements SimAccount {
     if (key) {
       // the caller's CDP key (EC P-256, PEM)
       const priv = createPrivateKey(key.privateKey);
-      if (priv.asymmetricKeyType !== 'ec') throw new RangeError('the simulator takes an EC P-256 CDP key (PEM)');
+      if (priv.asymmetricKeyType !== 'ec' && priv.asymmetricKeyType !== 'ed25519') throw new RangeError('the simulator takes an EC P-256 or Ed25519 CDP key (PEM)');
       this.publicKey = createPublicKey(priv);
       this.secret = key.privateKey;
       this.apiKey = key.name;
@@ -130,7 +130,8 @@ export class CoinbaseAccountSim implements SimAccount {
     } catch {
       return 'malformed JWT';
     }
-    if (header['alg'] !== 'ES256') return `unsupported alg ${String(header['alg'])}`;
+    const alg = this.publicKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'ES256';
+    if (header['alg'] !== alg) return `alg ${String(header['alg'])} does not match the key (${alg})`;
     if (header['kid'] !== this.apiKey || claims['sub'] !== this.apiKey) return 'unknown API key';
     // "cdp" today; "coinbase-cloud" in Coinbase's earlier CDP docs and SDKs (still sent by clients)
     if (claims['iss'] !== 'cdp' && claims['iss'] !== 'coinbase-cloud') return 'iss must be cdp';
@@ -145,7 +146,9 @@ export class CoinbaseAccountSim implements SimAccount {
     if (uri !== undefined && (typeof claims['uri'] !== 'string' || methodAndPath(claims['uri']) !== methodAndPath(uri))) {
       return `uri claim ${JSON.stringify(claims['uri'])} does not match ${JSON.stringify(uri)}`;
     }
-    const ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: this.publicKey, dsaEncoding: 'ieee-p1363' }, b64u(parts[2] as string));
+    const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+    const sig = b64u(parts[2] as string);
+    const ok = alg === 'EdDSA' ? verify(null, input, this.publicKey, sig) : verify('sha256', input, { key: this.publicKey, dsaEncoding: 'ieee-p1363' }, sig);
     return ok ? undefined : 'invalid signature';
   }
 

@@ -23,7 +23,7 @@ export interface CoinbaseOptions {
   idleMs?: number;
   /** Coinbase: client messages a second per connection before it is closed (default 8; 0 = unlimited). */
   maxMessagesPerSecond?: number;
-  /** Coinbase: the account's CDP key (name and EC P-256 private key, PEM); default: one made at start. */
+  /** Coinbase: the account's CDP key (name and an EC P-256 or Ed25519 private key, PEM); default: a P-256 key made at start. */
   cdpKey?: { name: string; privateKey: string };
 }
 
