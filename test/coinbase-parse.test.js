@@ -327,6 +327,28 @@ describe('coinbase private parsers: user channel orders, REST orders, fills, acc
     assert.deepStrictEqual(b.balances, { USD: { free: 101.5, used: 10, total: 111.5 }, BTC: { free: 0.1, used: 0, total: 0.1 } });
   });
 
+  it('App API deposits / withdrawals: status, amount, currency, fee', () => {
+    const { parseTransfer } = require('../js/exchanges/coinbase/parse-private');
+    // the shape of the docs' withdrawal resource (docs.cdp.coinbase.com coinbase-app transfer-apis)
+    const w = parseTransfer(
+      {
+        id: '67e0eaec-07d7-54c4-a72c-2e92826897df',
+        status: 'completed',
+        payment_method: { id: '83562370-3e5c-51db-87da-752af5ab9559', resource: 'payment_method' },
+        amount: { amount: '10.00', currency: 'USD' },
+        subtotal: { amount: '10.00', currency: 'USD' },
+        fee: { amount: '0.15', currency: 'USD' },
+        created_at: '2015-01-31T20:49:02Z',
+        resource: 'withdrawal',
+        committed: true,
+      },
+      'withdrawal',
+    );
+    assert.deepStrictEqual([w.type, w.currency, w.amount, w.status, w.fee, w.timestamp], ['withdrawal', 'USD', 10, 'ok', { cost: 0.15, currency: 'USD' }, Date.parse('2015-01-31T20:49:02Z')]);
+    assert.strictEqual(parseTransfer({ id: 'x', status: 'created', amount: { amount: '1', currency: 'EUR' } }, 'deposit').status, 'pending');
+    assert.strictEqual(parseTransfer({ id: 'x', status: 'canceled', amount: { amount: '1', currency: 'EUR' } }, 'deposit').status, 'canceled');
+  });
+
   it('order requests -> order_configuration: limit GTC / post-only / FOK / IOC / GTD, market by base or quote size', () => {
     const req = (type, tif, extra = {}) => ({ market, type, side: 'buy', amount: 0.5, price: type === 'limit' ? 30000 : undefined, params: { ...(tif ? { timeInForce: tif } : {}), ...extra } });
     assert.deepStrictEqual(orderConfiguration(req('limit')), { limit_limit_gtc: { base_size: '0.5', limit_price: '30000', post_only: false } });

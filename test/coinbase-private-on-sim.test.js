@@ -190,6 +190,17 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
     }
   });
 
+  it('deposits and withdrawals come from the App API (v2) per account', async () => {
+    sim.deposit('BTC', '0.25');
+    sim.deposit('USD', '500');
+    const btc = await ex.fetchDeposits('BTC');
+    assert.deepStrictEqual(btc.map((d) => [d.type, d.currency, d.amount, d.status]), [['deposit', 'BTC', 0.25, 'ok']]);
+    const all = await ex.fetchDeposits();
+    assert.deepStrictEqual(all.map((d) => d.currency).sort(), ['BTC', 'USD']);
+    assert.deepStrictEqual(await ex.fetchWithdrawals(), []);
+    assert.strictEqual(ex.has.fetchDeposits, 'rest');
+  });
+
   it('a lost order reply is reconciled by client_order_id: the order is returned, never placed twice', async () => {
     const proxy = await replyLosingProxy(sim.urls.rest);
     const rest = new coinbase({ urls: { ...sim.urls, rest: proxy.url }, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });

@@ -76,6 +76,8 @@ const PRIVATE_HAS: Record<string, 'ws' | 'rest'> = {
   fetchClosedOrders: 'ws',
   fetchMyTrades: 'ws',
   fetchOrder: 'rest',
+  fetchDeposits: 'rest',
+  fetchWithdrawals: 'rest',
   watchBalance: 'ws',
   watchOrders: 'ws',
   watchMyTrades: 'ws',

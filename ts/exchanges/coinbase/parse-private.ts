@@ -4,7 +4,7 @@
  * Pure functions.
  */
 import type { BalanceData } from '../../core/private-adapter';
-import type { BalanceEntry, Market, Order, OrderStatus, Trade } from '../../core/types';
+import type { BalanceEntry, Market, Order, OrderStatus, Trade, Transaction } from '../../core/types';
 import { iso, parseTime } from './parse';
 
 function num(v: unknown): number | undefined {
@@ -214,5 +214,36 @@ export function parseFill(f: FillJson, m: Market): Trade {
     cost: price * amount,
     fee: f.commission !== undefined ? { cost: n0(f.commission), currency: m.quote } : undefined,
     info: f,
+  };
+}
+
+/**
+ * A deposit or withdrawal of the Coinbase App API (`GET /v2/accounts/{id}/deposits` |
+ * `/withdrawals`): `{id, status: created|completed|canceled, amount: {amount, currency}, fee,
+ * created_at, updated_at, resource: "deposit"|"withdrawal", committed, payout_at}`.
+ */
+export interface TransferJson {
+  id: string;
+  status?: string;
+  amount?: { amount: string; currency: string };
+  fee?: { amount: string; currency: string };
+  created_at?: string;
+  resource?: string;
+}
+
+export function parseTransfer(t: TransferJson, type: 'deposit' | 'withdrawal'): Transaction {
+  const ts = parseTime(t.created_at);
+  const status = t.status === 'completed' ? 'ok' : t.status === 'canceled' ? 'canceled' : t.status === 'failed' ? 'failed' : 'pending';
+  const fee = num(t.fee?.amount);
+  return {
+    id: String(t.id),
+    timestamp: ts,
+    datetime: iso(ts),
+    type,
+    currency: t.amount?.currency ?? '',
+    amount: Math.abs(n0(t.amount?.amount)),
+    status,
+    fee: fee !== undefined && t.fee ? { cost: fee, currency: t.fee.currency } : undefined,
+    info: t,
   };
 }

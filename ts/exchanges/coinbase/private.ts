@@ -16,7 +16,7 @@
  *   re-seeded from REST (PrivateApi's recovery).
  */
 import { randomUUID } from 'crypto';
-import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, NotSupported, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
@@ -25,7 +25,7 @@ import { WsConnection } from '../../transport/ws-connection';
 import type { ConnectionOptions } from '../adapter';
 import { CoinbaseCredentials, restUri } from './auth';
 import { mapRestError, orderErrorClass, wsError } from './errors';
-import { AccountJson, FillJson, OrderJson, WsOrder, parseAccounts, parseFill, parseOrder, parseWsOrder } from './parse-private';
+import { AccountJson, FillJson, OrderJson, TransferJson, WsOrder, parseAccounts, parseFill, parseOrder, parseTransfer, parseWsOrder } from './parse-private';
 
 const B = '/api/v3/brokerage';
 
@@ -37,6 +37,8 @@ export const PRIVATE_PATHS = {
   historicalBatch: `${B}/orders/historical/batch`,
   historicalOrder: (id: string) => `${B}/orders/historical/${encodeURIComponent(id)}`,
   fills: `${B}/orders/historical/fills`,
+  /** Coinbase App API v2 (deposits / withdrawals of one account). */
+  transfers: (accountId: string, kind: 'deposits' | 'withdrawals') => `/v2/accounts/${encodeURIComponent(accountId)}/${kind}`,
 };
 
 export interface CoinbasePrivateContext {
@@ -250,12 +252,30 @@ export class CoinbasePrivate implements PrivateAdapter {
     return this.fills({ product_ids: market?.id, start_sequence_timestamp: since === undefined ? undefined : new Date(since).toISOString(), limit: Math.min(limit ?? 1000, 1000) }, market?.symbol);
   }
 
-  fetchDeposits(): Promise<Transaction[]> {
-    return Promise.reject(new NotSupported('fetchDeposits is not supported yet', { exchange: 'coinbase' }));
+  fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.transfers('deposits', code, since, limit);
   }
 
-  fetchWithdrawals(): Promise<Transaction[]> {
-    return Promise.reject(new NotSupported('fetchWithdrawals is not supported yet', { exchange: 'coinbase' }));
+  fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    return this.transfers('withdrawals', code, since, limit);
+  }
+
+  /**
+   * Deposits or withdrawals from the Coinbase App API (v2: Advanced Trade has none), per account:
+   * the account uuids of `/accounts` (one per currency) are the v2 account ids.
+   */
+  private async transfers(kind: 'deposits' | 'withdrawals', code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const accounts = (await this.fetchBalance()).info as AccountJson[];
+    const out: Transaction[] = [];
+    for (const a of accounts) {
+      if (!a.uuid || (code !== undefined && a.currency !== code)) continue;
+      const r = await this.call<{ data?: TransferJson[] }>('GET', PRIVATE_PATHS.transfers(a.uuid, kind), { limit: 100 });
+      for (const t of r.data ?? []) out.push(parseTransfer(t, kind === 'deposits' ? 'deposit' : 'withdrawal'));
+    }
+    let list = out.sort((x, y) => (x.timestamp ?? 0) - (y.timestamp ?? 0));
+    if (since !== undefined) list = list.filter((t) => (t.timestamp ?? 0) >= since);
+    if (limit !== undefined && list.length > limit) list = list.slice(list.length - limit);
+    return list;
   }
 
   async recover(hint: RecoveryHint): Promise<Recovery> {

@@ -55,6 +55,8 @@ export class CoinbaseAccountSim implements SimAccount {
   /** Engine order ids whose cancel is the first half of an edit (not pushed as CANCELLED). */
   private readonly replacing = new Set<number>();
   private conns: () => Iterable<CoinbaseConn> = () => [];
+  /** Deposits made with deposit(), oldest first. */
+  private readonly transfers: { id: string; asset: string; amount: string; time: number }[] = [];
   /** Products whose next user-channel message is lost. */
   private readonly skip = new Set<string>();
   /** The order whose engine order is being placed right now (its first events name no known id). */
@@ -104,8 +106,11 @@ export class CoinbaseAccountSim implements SimAccount {
     this.conns = conns;
   }
 
+  /** Credits the account and records a completed deposit (listed by /v2/accounts/{id}/deposits). */
   deposit(asset: string, amount: number | string): void {
     this.engine.deposit(ACCOUNT, asset, amount);
+    const t = this.now();
+    this.transfers.push({ id: `sim-deposit-${this.transfers.length + 1}`, asset, amount: String(amount), time: t });
   }
 
   balances(): Record<string, { free: string; locked: string }> {
@@ -157,7 +162,8 @@ export class CoinbaseAccountSim implements SimAccount {
   /** Handles a private REST route; false when the path is not one. */
   handle(req: IncomingMessage, res: ServerResponse, body: string, url: URL, rateLimit: () => { status: number; retryAfterSec: number } | undefined): boolean {
     const path = url.pathname;
-    const isPrivate = path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary`;
+    const isPrivate =
+      path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary` || path.startsWith('/v2/accounts/');
     if (!isPrivate) return false;
     const limited = rateLimit();
     if (limited) {
@@ -185,6 +191,7 @@ export class CoinbaseAccountSim implements SimAccount {
     try {
       if (req.method === 'GET' && path === `${B}/accounts`) sendJson(res, 200, this.accounts());
       else if (req.method === 'GET' && path === `${B}/transaction_summary`) sendJson(res, 200, this.summary());
+      else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+\/(deposits|withdrawals)$/.test(path)) sendJson(res, 200, this.transferList(path));
       else if (req.method === 'POST' && path === `${B}/orders`) sendJson(res, 200, this.place(json));
       else if (req.method === 'POST' && path === `${B}/orders/batch_cancel`) sendJson(res, 200, this.cancel(json));
       else if (req.method === 'POST' && path === `${B}/orders/edit`) sendJson(res, 200, this.edit(json));
@@ -215,6 +222,32 @@ export class CoinbaseAccountSim implements SimAccount {
       hold: { value: dec(b.locked), currency: b.asset },
     }));
     return { accounts, has_next: false, cursor: '', size: accounts.length };
+  }
+
+  /** Coinbase App API v2 deposits / withdrawals of one account (`sim-<ASSET>`): deposit() records; no withdrawals. */
+  private transferList(path: string): Json {
+    const [, , , id, kind] = path.split('/');
+    const asset = (id ?? '').replace(/^sim-/, '');
+    const rows = kind === 'deposits' ? this.transfers.filter((t) => t.asset === asset) : [];
+    const data = rows
+      .slice()
+      .reverse()
+      .map((t) => ({
+        id: t.id,
+        status: 'completed',
+        payment_method: { id: 'sim', resource: 'payment_method' },
+        transaction: { id: `${t.id}-tx`, resource: 'transaction' },
+        amount: { amount: t.amount, currency: t.asset },
+        subtotal: { amount: t.amount, currency: t.asset },
+        fee: { amount: '0', currency: t.asset },
+        created_at: new Date(t.time).toISOString(),
+        updated_at: new Date(t.time).toISOString(),
+        resource: 'deposit',
+        resource_path: `/v2/accounts/${id}/deposits/${t.id}`,
+        committed: true,
+        payout_at: new Date(t.time).toISOString(),
+      }));
+    return { pagination: { ending_before: null, starting_after: null, limit: 25, order: 'desc', previous_uri: null, next_uri: null }, data };
   }
 
   /** `GET /transaction_summary`: the fee tier (the simulated account trades without fees). */
