@@ -190,6 +190,19 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
     }
   });
 
+  it('a deposit shows in the live balance by polling (Coinbase streams no spot balance)', async () => {
+    const polled = new coinbase({ ws: true, urls: sim.urls, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000, balancePollMs: 100 });
+    try {
+      const before = await polled.fetchBalance();
+      const pushed = nextEvent(polled, 'balance', (b) => b.ETH && b.ETH.free === before.ETH.free + 3);
+      sim.deposit('ETH', '3');
+      await pushed;
+      assert.strictEqual((await polled.fetchBalance()).ETH.free, before.ETH.free + 3);
+    } finally {
+      await polled.close();
+    }
+  });
+
   it('deposits and withdrawals come from the App API (v2) per account', async () => {
     sim.deposit('BTC', '0.25');
     sim.deposit('USD', '500');

@@ -49,6 +49,12 @@ import { COINBASE_URLS, PATHS } from './urls';
 export interface CoinbaseOptions extends ExchangeOptions {
   /** Streams per market-data socket before another socket is opened (default 50). */
   streamsPerConnection?: number;
+  /**
+   * Coinbase streams no spot balance: the live balance is read again after every fill, after a
+   * reconnect, and every `balancePollMs` (default 30000; 0: never), which is how deposits,
+   * withdrawals and transfers show.
+   */
+  balancePollMs?: number;
 }
 
 /** Coinbase Advanced Trade. */
@@ -296,6 +302,7 @@ class CoinbaseInstance implements AdapterInstance {
       timeoutMs: ctx.timeoutMs,
       // the user channel's heartbeats come every second
       connection: ctx.connection({ staleTimeoutMs: 10_000 }),
+      balancePollMs: o.balancePollMs ?? 30_000,
       marketById: (id) => ctx.marketById(id),
       market: (symbol) => ctx.market(symbol),
       error: (e) => ctx.error(e),

@@ -47,6 +47,8 @@ export interface CoinbasePrivateContext {
   wsPrivateUrl: string;
   timeoutMs: number;
   connection: ConnectionOptions;
+  /** Re-read balances this often while the stream runs (ms; 0: only after fills and reconnects). */
+  balancePollMs: number;
   marketById(id: string): Market | undefined;
   market(symbol: string): Market;
   error(err: Error): void;
@@ -94,6 +96,7 @@ export class CoinbasePrivate implements PrivateAdapter {
   /** order id -> number of fills / cumulative quantity last seen on the user channel. */
   private readonly fillsSeen = new Map<string, string>();
   private snapshotDone = false;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
   /** live() was reported for the current connection. */
   private liveSent = false;
 
@@ -294,6 +297,17 @@ export class CoinbasePrivate implements PrivateAdapter {
     this.sink = sink;
     this.streamWanted = true;
     if (this.conn) return;
+    // Coinbase streams no spot balance: deposits, withdrawals and transfers show by polling
+    if (this.ctx.balancePollMs > 0 && !this.pollTimer) {
+      this.pollTimer = setInterval(() => {
+        if (!this.streamWanted || !this.liveSent) return;
+        this.fetchBalance().then(
+          (b) => this.sink?.balance(b),
+          (err: Error) => this.ctx.error(err),
+        );
+      }, this.ctx.balancePollMs);
+      this.pollTimer.unref?.();
+    }
     const conn = new WsConnection({ ...this.ctx.connection, url: this.ctx.wsPrivateUrl });
     this.conn = conn;
     conn.onMessage = (text) => this.onFrame(text);
@@ -314,6 +328,8 @@ export class CoinbasePrivate implements PrivateAdapter {
 
   stopStream(): void {
     this.streamWanted = false;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
     const c = this.conn;
     this.conn = undefined;
     void c?.close();
