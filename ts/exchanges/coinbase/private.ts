@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'crypto';
 import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
-import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
+import type { OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { HttpMethod, Query, RestClient } from '../../transport/rest-client';
