@@ -6,6 +6,7 @@ export const {
   kraken,
   okx,
   bybit,
+  coinbase,
   Exchange,
   Watch,
   OrderBook,

@@ -65,7 +65,7 @@ describe('cli exstream command', function () {
     assert.ok(asks[4] > bids[0], 'best ask above best bid');
   });
 
-  for (const [exchange, symbol] of [['kraken', 'BTC/USD'], ['okx', 'BTC/USDT'], ['bybit', 'BTC/USDT']]) {
+  for (const [exchange, symbol] of [['kraken', 'BTC/USD'], ['okx', 'BTC/USDT'], ['bybit', 'BTC/USDT'], ['coinbase', 'BTC/USD']]) {
     it(`watch ${exchange} ${symbol} --sim --once draws a synced (checksum- or sequence-verified) ladder`, async () => {
       const r = await runCli(['watch', exchange, symbol, '--sim', '--once', '--depth', '3']);
       assert.strictEqual(r.code, 0, `exit code 0 (stderr: ${r.stderr})`);

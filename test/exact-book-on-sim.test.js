@@ -13,7 +13,7 @@
  * test/support/on-sim.js, the comparison in test/support/book.js.
  */
 const assert = require('assert');
-const { binance, bybit, kraken, okx, errors } = require('..');
+const { binance, bybit, coinbase, kraken, okx, errors } = require('..');
 const { onSim } = require('./support/on-sim');
 const { drill, steady, title } = require('./support/fault-drills');
 const { sides, top } = require('./support/book');
@@ -31,6 +31,7 @@ const SIM = {
   // OKX before its 2026 change: a snapshot frame first and real checksums
   okxStreamSnapshot: { seed: 42, tickMs: 10, books: 'stream-snapshot' },
   bybit: { seed: 42, tickMs: 10 },
+  coinbase: { seed: 42, tickMs: 10 },
 };
 
 /** What both OKX rows share (one per books mode of the simulator). */
@@ -133,6 +134,25 @@ const ROWS = [
       ],
     },
   },
+  {
+    name: 'coinbase',
+    sim: { id: 'coinbase', options: SIM.coinbase },
+    // heartbeats come every second: three missed make the socket stale
+    client: { Exchange: coinbase, options: { staleTimeoutMs: 3000 } },
+    symbols: ['BTC/USD', 'ETH/USD'],
+    // level2: the whole book, no sequence of its own (the nonce is the connection's sequence_num)
+    book: { nonce: 'none', minLevels: 100 },
+    flow: { steady: 10, warmup: 3, after: 5 },
+    faults: [
+      // sequence_num counts every message of the connection: a lost one resyncs every book on it
+      { fault: 'skipSequence', resync: 'gap', scope: 'connection' },
+      { fault: 'dropConnections', resync: 'reconnect' },
+      { fault: 'malformedFrame', error: errors.BadResponse },
+      { fault: 'silence', resync: 'stale' },
+    ],
+    // the candles channel streams five-minute candles only
+    market: { id: 'BTC-USD', pricePrecision: 0.01, rateLimits: [{ fault: { retryAfterSec: 1 } }], timeframe: '5m' },
+  },
 ];
 
 for (const row of ROWS) {
@@ -200,9 +220,10 @@ for (const row of ROWS) {
       const ticker = await ex.watchTicker(symbol);
       if (row.market.streamedTickerHasTop === false) assert.ok(ticker.last > 0 && ticker.high >= ticker.low);
       else assert.ok(ticker.bid < ticker.ask);
-      const candles = await ex.watchOHLCV(symbol, '1m');
+      const tf = row.market.timeframe ?? '1m';
+      const candles = await ex.watchOHLCV(symbol, tf);
       const [t, o, hi, lo, c] = candles[candles.length - 1];
-      assert.strictEqual(t % 60_000, 0);
+      assert.strictEqual(t % ({ '1m': 60_000, '5m': 300_000 })[tf], 0);
       assert.ok(lo <= o && o <= hi && lo <= c && c <= hi);
     });
   });

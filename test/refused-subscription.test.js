@@ -9,11 +9,12 @@
  * without a symbol and watch* only ended on errors naming one: its iterator waited forever.
  */
 const assert = require('assert');
-const { binance, bybit, kraken, okx, errors } = require('..');
+const { binance, bybit, coinbase, kraken, okx, errors } = require('..');
 const { BinanceStub } = require('./support/binance-stub');
 const { KrakenStub } = require('./support/kraken-stub');
 const { OkxStub } = require('./support/okx-stub');
 const { BybitStub } = require('./support/bybit-stub');
+const { CoinbaseStub } = require('./support/coinbase-stub');
 const { nextEvent, sides } = require('./support/wait');
 
 function ladder(mid, n, tick, qty = (i) => i) {
@@ -114,6 +115,23 @@ const ROWS = [
     refuseTicker: (stub) => (stub.refuse = (topic) => (topic.startsWith('tickers.') ? `error:handler not found,topic:${topic}` : undefined)),
     update: (stub) => stub.book('BTCUSDT', [['29999.5', '2.5']], [['30001', '0']]),
     truth: (stub) => stub.truth('BTCUSDT'),
+    errorClass: errors.BadSymbol,
+  },
+  {
+    // replies carry no request id: the error frame refuses the oldest pending subscribe
+    name: 'coinbase',
+    start: () => CoinbaseStub.start(),
+    seed: (stub) => {
+      const l = ladder(30000, 20, 1, (i) => i / 10);
+      const str = (side) => side.map(([p, q]) => [String(p), String(q)]);
+      stub.seed('BTC-USD', str(l.bids), str(l.asks));
+    },
+    make: (stub, o) => new coinbase({ ...o, urls: stub.urls }),
+    symbol: 'BTC/USD',
+    syncBook: (ex) => ex.fetchOrderBook('BTC/USD'),
+    refuseTicker: (stub) => (stub.refuse = (channel, id) => (channel === 'ticker' ? `Failed to subscribe: product ${id} is not a valid product for ticker` : undefined)),
+    update: (stub) => stub.book('BTC-USD', [['29999.5', '2.5']], [['30001', '0']]),
+    truth: (stub) => stub.truth('BTC-USD'),
     errorClass: errors.BadSymbol,
   },
 ];

@@ -11,13 +11,14 @@ const WebSocket = require('ws');
 const { defaultSymbols, simulate, SIM_EXCHANGES } = require('../js/sim');
 const { SIM_EXCHANGES: CLI_SIM_EXCHANGES } = require('../js/cli/watch');
 
-/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, whether its books carry checksums, and whether it has private data (logins, a WebSocket trading API). */
+/** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), the REST time, whether its books carry checksums, whether it has private data (an account, logins) and a WebSocket trading API. */
 const PROTOCOL = {
   binance: {
     path: '/ws/btcusdt@trade',
     stream: 'btcusdt@trade',
     checksums: false,
     private: true,
+    wsApi: true,
     time: ['/api/v3/time', (b) => b.serverTime],
   },
   kraken: {
@@ -44,7 +45,16 @@ const PROTOCOL = {
     // Bybit sends no book checksum
     checksums: false,
     private: true,
+    wsApi: true,
     time: ['/v5/market/time', (b) => Number(BigInt(b.result.timeNano) / 1000000n)],
+  },
+  coinbase: {
+    path: '/',
+    subscribe: { type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' },
+    acked: (m) => m.channel === 'subscriptions',
+    stream: 'market_trades:BTC-USD',
+    private: true,
+    time: ['/api/v3/brokerage/time', (b) => Number(b.epochMillis)],
   },
 };
 
@@ -118,9 +128,9 @@ describe('sim registry: one Simulator shape for every exchange', () => {
 
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
-        assert.strictEqual(f.supports('corruptChecksum'), PROTOCOL[id].checksums);
+        assert.strictEqual(f.supports('corruptChecksum'), PROTOCOL[id].checksums === true);
         assert.strictEqual(f.supports('rejectLogins'), PROTOCOL[id].private === true);
-        assert.strictEqual(f.supports('wsApiRateLimit'), PROTOCOL[id].private === true);
+        assert.strictEqual(f.supports('wsApiRateLimit'), PROTOCOL[id].wsApi === true);
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);
         if (!f.supports('wsApiRateLimit')) assert.throws(() => f.rateLimit({ api: 'wsApi' }), /has no WebSocket API/);

@@ -18,6 +18,7 @@ export type { BinanceOptions } from './exchanges/binance';
 export type { KrakenOptions } from './exchanges/kraken';
 export type { OkxOptions } from './exchanges/okx';
 export type { BybitOptions } from './exchanges/bybit';
+export type { CoinbaseOptions } from './exchanges/coinbase';
 export { Exchange, ExchangeClass } from './base/exchange';
 export type { ExchangeAdapter } from './exchanges/adapter';
 export { Watch } from './base/watch';
@@ -35,12 +36,13 @@ export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a
   readonly [K in keyof typeof ADAPTERS]: ExchangeClass<OptionsOf<(typeof ADAPTERS)[K]>>;
 };
 
-export const { binance, kraken, okx, bybit } = exchanges;
+export const { binance, kraken, okx, bybit, coinbase } = exchanges;
 /** An instance of an exchange class is an Exchange. */
 export type binance = Exchange;
 export type kraken = Exchange;
 export type okx = Exchange;
 export type bybit = Exchange;
+export type coinbase = Exchange;
 
 /** Ids of the supported exchanges. */
 export const exchangeIds = Object.keys(exchanges) as (keyof typeof exchanges)[];

@@ -14,6 +14,8 @@
  * A row lists its faults as entries { fault, resync?, error?, ...fault options }:
  *   { fault: 'dropConnections', filter: { kind: 'stream' }, resync: 'reconnect' }
  *   { fault: 'skipSequence', resync: 'gap' }            // Kraken: resync 'checksum'
+ *   { fault: 'skipSequence', resync: 'gap', scope: 'connection' }   // Coinbase: the sequence
+ *        number spans the connection, so both books on it resync, the other one included
  *   { fault: 'corruptChecksum', resync: 'checksum' }
  *   { fault: 'resetSequence' }                           // Bybit: the u: 1 snapshot replaces the book
  *   { fault: 'malformedFrame', error: errors.BadResponse }
@@ -67,13 +69,14 @@ function title(f) {
   const kind = FAULTS[f.fault];
   if (!kind) throw new Error(`no fault drill '${f.fault}' (known: ${Object.keys(FAULTS).join(', ')})`);
   const says = [f.resync ? `resync '${f.resync}'` : 'no resync', f.error && `reports ${f.error.name}`].filter(Boolean);
-  return `${kind.title} (${says.join(', ')}), and stays exact`;
+  const t = f.scope === 'connection' ? kind.title.replace('that symbol only', 'every book on the connection') : kind.title;
+  return `${t} (${says.join(', ')}), and stays exact`;
 }
 
 /** The end of every drill: the client emitted the fault's resyncs and errors, nothing else. */
 function assertOnlyTheFault(h, f, resynced) {
-  const expected = f.resync ? resynced.map((s) => [s, f.resync]) : [];
-  assert.deepStrictEqual(h.resyncs.map((r) => [r.symbol, r.reason]), expected, 'the resyncs the fault calls for, and no other');
+  const expected = f.resync ? resynced.map((s) => [s, f.resync]).sort() : [];
+  assert.deepStrictEqual(h.resyncs.map((r) => [r.symbol, r.reason]).sort(), expected, 'the resyncs the fault calls for, and no other');
   const others = h.errs.filter((e) => !(f.error && e instanceof f.error));
   assert.deepStrictEqual(others.map(String), [], 'no error but the fault\'s');
 }
@@ -98,12 +101,13 @@ async function drill(h, f) {
   if (resync) {
     const e = await resync;
     assert.strictEqual(e.reason, f.resync);
-    assert.strictEqual(e.symbol, h.symbol);
+    if (f.scope === 'connection') assert.ok(books.includes(e.symbol), `${e.symbol} is a book on the connection`);
+    else assert.strictEqual(e.symbol, h.symbol);
   }
   if (kind.heal) kind.heal(h, f);
   await h.flow(h.row.flow.after);
   for (const s of books) await h.exact(s);
-  assertOnlyTheFault(h, f, [h.symbol]);
+  assertOnlyTheFault(h, f, f.scope === 'connection' ? books : [h.symbol]);
 }
 
 /**

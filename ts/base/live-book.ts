@@ -161,6 +161,17 @@ export class LiveBook {
     this.resync('invalid', detail, nonce);
   }
 
+  /**
+   * Messages of this book's socket were lost (a connection-wide sequence jumped): whatever the book
+   * missed is unknown, so it is rebuilt (reason 'gap').
+   */
+  lost(detail: string): void {
+    if (this.closed) return;
+    const nonce = this.book.nonce;
+    this.sync.reset();
+    this.resync('gap', detail, nonce);
+  }
+
   /** Resolves when the book is synced; rejects with RequestTimeout after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void> {
     if (this.ready) return Promise.resolve();

@@ -7,7 +7,9 @@
  *   the symbol; the other streams on the socket carry on;
  * - a frame that is not valid: reported on 'error' with the exchange and symbol, never applied; a
  *   book it was meant for resyncs ('invalid');
- * - the exchange announcing a shutdown: reconnect now.
+ * - the exchange announcing a shutdown: reconnect now;
+ * - messages lost on a socket whose sequence numbers span the connection (Coinbase): every book on
+ *   that socket resyncs ('gap').
  */
 import { BadResponse, BaseError } from '../core/errors';
 import type { OHLCV, Ticker, Trade } from '../core/types';
@@ -127,6 +129,7 @@ export class StreamEngine implements TopicWire {
         maxNamesPerMessage: fam.maxNamesPerMessage,
         maxMessagesPerSecond: fam.maxMessagesPerSecond,
         ackPerName: fam.ackPerName,
+        openFrames: fam.openFrames ? () => fam.openFrames!() : undefined,
         connection: this.ctx.connection({ staleTimeoutMs: fam.staleTimeoutMs, appPing: fam.appPing }),
       },
       {
@@ -213,6 +216,20 @@ class EngineSink implements FrameSink {
 
   ack(id: number): void {
     if (this.sock) this.hub?.ack(id, this.sock);
+  }
+
+  oldestPending(): number | undefined {
+    return this.sock ? this.hub?.oldestPending(this.sock) : undefined;
+  }
+
+  session(): Record<string, unknown> {
+    // outside a decode call there is no current connection: a throwaway object
+    return this.sock ? this.sock.session : {};
+  }
+
+  lost(detail: string): void {
+    if (!this.sock) return;
+    for (const name of this.sock.names) this.engine.topicOf(name)?.book?.lost(detail);
   }
 
   refused(id: number | undefined, err: BaseError): void {

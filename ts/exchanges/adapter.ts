@@ -73,6 +73,13 @@ export interface StreamFamily extends Omit<HubProtocol, 'namesInUrl' | 'connecti
   staleTimeoutMs: number;
   /** An application-level ping frame (OKX's text `ping`, Kraken's {"method":"ping"}); default: a WebSocket ping. */
   appPing?: () => string;
+  /**
+   * Control frames sent first on every (re)connect of such a socket, before its subscriptions
+   * (Coinbase: the `heartbeats` subscription that keeps its channels open). Each is paced like a
+   * subscription and counts as one pending request without names, so `sink.oldestPending()` stays
+   * in step with exchanges that answer requests in order without echoing an id.
+   */
+  openFrames?: () => readonly string[];
 }
 
 /**
@@ -94,6 +101,24 @@ export interface FrameSink {
   describe(id: number | undefined): string | undefined;
   /** The exchange acknowledged (un)subscribe request `id`. */
   ack(id: number): void;
+  /**
+   * The id of this socket's oldest unanswered request, or undefined: for exchanges whose replies
+   * carry no request id but answer requests in the order sent (Coinbase's `subscriptions` message
+   * and error frame): `ack(sink.oldestPending()!)` / `refused(sink.oldestPending(), err)`.
+   */
+  oldestPending(): number | undefined;
+  /**
+   * Scratch state of the current connection of this socket, an empty object again after every
+   * (re)connect: for state a protocol scopes to a connection rather than to a stream (Coinbase's
+   * `sequence_num`, which counts every message on the connection across channels).
+   */
+  session(): Record<string, unknown>;
+  /**
+   * Messages of this socket were lost (a connection-wide sequence number jumped, Coinbase): every
+   * book on the socket is dropped and resynced with reason 'gap' (`detail` says what jumped), since
+   * any of them may have missed an update. Other streams carry on.
+   */
+  lost(detail: string): void;
   /**
    * The exchange refused a request. With an id, the streams of that request fail (their watchers,
    * fetchers and callbacks get `err`, naming the symbol); without one, it is reported on 'error'.

@@ -6,6 +6,7 @@
  */
 import { binanceAdapter } from './binance';
 import { bybitAdapter } from './bybit';
+import { coinbaseAdapter } from './coinbase';
 import { krakenAdapter } from './kraken';
 import { okxAdapter } from './okx';
 
@@ -14,6 +15,7 @@ export const ADAPTERS = {
   kraken: krakenAdapter,
   okx: okxAdapter,
   bybit: bybitAdapter,
+  coinbase: coinbaseAdapter,
 } as const;
 
 export type ExchangeId = keyof typeof ADAPTERS;

@@ -9,7 +9,8 @@
  * Every simulator has the same shape (Simulator); SIMULATORS below is the one list of them.
  * Binance serves REST, market streams, the WebSocket API and user data; Kraken (REST
  * /0/public/*, WebSocket v2 /v2) and OKX (REST /api/v5/*, /ws/v5/public, /ws/v5/business) serve
- * public market data; Bybit (REST /v5/market/*, /v5/public/spot) too. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
+ * public market data; Bybit (REST /v5/market/*, /v5/public/spot) and Coinbase (REST
+ * /api/v3/brokerage/market/*, the market-data socket) too. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
  * row here.
  *
  * @module exstream/sim
@@ -19,6 +20,7 @@ import { binanceSimulator } from './binance/server';
 import { bybitSimulator } from './bybit/server';
 import { krakenSimulator } from './kraken/server';
 import { okxSimulator } from './okx/server';
+import { coinbaseSimulator } from './coinbase/server';
 
 /** The simulators, by exchange id. */
 const SIMULATORS = {
@@ -26,6 +28,7 @@ const SIMULATORS = {
   kraken: krakenSimulator,
   okx: okxSimulator,
   bybit: bybitSimulator,
+  coinbase: coinbaseSimulator,
 };
 
 export type SimExchange = keyof typeof SIMULATORS;

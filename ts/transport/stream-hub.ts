@@ -26,6 +26,12 @@ export interface HubProtocol {
   maxMessagesPerSecond: number;
   /** The exchange acknowledges each name of a request separately (OKX): the request is done after the last. */
   ackPerName?: boolean;
+  /**
+   * Control frames sent first on every (re)connect, before any subscription (Coinbase: subscribe to
+   * `heartbeats`, which keeps the socket's channels open). Each counts against the message rate and
+   * is a pending request of its own (no names), so replies that carry no request id stay in order.
+   */
+  openFrames?(): readonly string[];
   /** Transport options (heartbeat, stale window, backoff) for every socket. */
   connection: Omit<WsConnectionOptions, 'url'>;
 }
@@ -64,6 +70,8 @@ export class HubSocket {
   down = false;
   /** Streams the URL of the current connection attempt subscribed. */
   urlNames = new Set<string>();
+  /** Scratch state of the current connection, fresh after every (re)connect (see FrameSink.session). */
+  session: Record<string, unknown> = {};
 
   constructor(conn: WsConnection) {
     this.conn = conn;
@@ -138,12 +146,18 @@ export class StreamHub {
     if (p && --p.acks <= 0) socket.pending.delete(id);
   }
 
+  /** Id of the socket's oldest unanswered request (for replies that carry no request id). */
+  oldestPending(socket: HubSocket): number | undefined {
+    for (const id of socket.pending.keys()) return id;
+    return undefined;
+  }
+
   /** The exchange refused request `id`; the names it carried are dropped. */
   refuse(id: number, socket: HubSocket, err: BaseError): boolean {
     const p = socket.pending.get(id);
     if (!p) return false;
     socket.pending.delete(id);
-    if (p.method === 'subscribe') {
+    if (p.method === 'subscribe' && p.names.length > 0) {
       for (const n of p.names) {
         if (this.where.get(n) === socket) {
           this.where.delete(n);
@@ -210,12 +224,19 @@ export class StreamHub {
   private onOpen(s: HubSocket): void {
     s.down = false;
     s.pending.clear();
+    s.session = {};
     s.toUnsubscribe.clear();
     // whatever the URL did not subscribe must be sent (again, after a reconnect); names removed
     // since the URL was built must be unsubscribed
     s.toSubscribe = new Set([...s.names].filter((n) => !s.urlNames.has(n)));
     for (const n of s.urlNames) if (!s.names.has(n)) s.toUnsubscribe.add(n);
     s.sentAt = [];
+    for (const frame of this.protocol.openFrames?.() ?? []) {
+      const id = this.nextId++;
+      s.pending.set(id, { names: [], method: 'subscribe', acks: 1 });
+      s.sentAt.push(Date.now());
+      s.conn.send(frame);
+    }
     this.flush(s);
   }
 

@@ -1,0 +1,1 @@
+export { coinbaseAdapter, CoinbaseOptions } from './adapter';
