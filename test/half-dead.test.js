@@ -10,7 +10,7 @@
  */
 const assert = require('assert');
 const sinon = require('sinon');
-const { binance, kraken, okx } = require('..');
+const { binance, bybit, coinbase, kraken, okx } = require('..');
 const { simulate } = require('../js/sim');
 const { nextEvent, until } = require('./support/wait');
 
@@ -20,6 +20,8 @@ const ROWS = [
   { id: 'binance', Exchange: binance, symbol: 'BTC/USDT' },
   { id: 'kraken', Exchange: kraken, symbol: 'BTC/USD' },
   { id: 'okx', Exchange: okx, symbol: 'BTC/USDT' },
+  { id: 'bybit', Exchange: bybit, symbol: 'BTC/USDT' },
+  { id: 'coinbase', Exchange: coinbase, symbol: 'BTC/USD' },
 ];
 
 describe('half-dead links are noticed within 30 s with default options', function () {

@@ -133,9 +133,10 @@ class BybitInstance implements AdapterInstance {
         maxMessagesPerSecond: 10,
         // one ack per request (not per arg)
         ackPerName: false,
-        // no ping and no data for 10 min cuts the connection; Bybit recommends a ping every 20 s:
-        // the skeleton pings every third of this window
-        staleTimeoutMs: 60_000,
+        // no ping and no data for 10 min cuts the connection; Bybit recommends a ping every 20 s.
+        // A half-dead link must be noticed within 30 s (DESIGN.md §3): the skeleton pings every
+        // third of this window (10 s), each answered with a pong
+        staleTimeoutMs: 30_000,
         appPing: () => encodePing(++this.pings),
       },
     };
@@ -255,7 +256,7 @@ class BybitInstance implements AdapterInstance {
       wsTrading: o.wsTrading !== false,
       recvWindow: o.recvWindow ?? 5000,
       // private and trade sockets: a ping every 20 s as Bybit recommends (stale after 60 s)
-      connection: ctx.connection({ staleTimeoutMs: 60_000, appPing: () => JSON.stringify({ req_id: `ping${++this.pings}`, op: 'ping' }) }),
+      connection: ctx.connection({ staleTimeoutMs: 30_000, appPing: () => JSON.stringify({ req_id: `ping${++this.pings}`, op: 'ping' }) }),
       marketById: (id) => ctx.marketById(id),
       market: (symbol) => ctx.market(symbol),
       status: (s) => ctx.status(s),
