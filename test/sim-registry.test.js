@@ -97,7 +97,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('has the simulated account only where the exchange has private data', () => {
-        const priv = id === 'binance';
+        const priv = id === 'binance' || id === 'okx';
         for (const k of ['apiKey', 'secret']) assert.strictEqual(typeof sim[k], priv ? 'string' : 'undefined', k);
         for (const k of ['deposit', 'balances']) assert.strictEqual(typeof sim[k], priv ? 'function' : 'undefined', k);
       });
@@ -105,8 +105,8 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
         assert.strictEqual(f.supports('corruptChecksum'), id !== 'binance');
-        assert.strictEqual(f.supports('rejectLogins'), id === 'binance');
-        assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance');
+        assert.strictEqual(f.supports('rejectLogins'), id === 'binance' || id === 'okx');
+        assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance' || id === 'okx');
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);
         if (!f.supports('wsApiRateLimit')) assert.throws(() => f.rateLimit({ api: 'wsApi' }), /has no WebSocket API/);
