@@ -11,6 +11,9 @@ const WebSocket = require('ws');
 const { defaultSymbols, simulate, SIM_EXCHANGES } = require('../js/sim');
 const { SIM_EXCHANGES: CLI_SIM_EXCHANGES } = require('../js/cli/watch');
 
+/** Simulators with the simulated account (logins, a WebSocket trading API). */
+const PRIVATE = new Set(['binance', 'kraken', 'okx']);
+
 /** Per exchange: a market data socket subscribed to one stream (named as faults.dropConnections names it), and the REST time. */
 const PROTOCOL = {
   binance: {
@@ -97,7 +100,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('has the simulated account only where the exchange has private data', () => {
-        const priv = id === 'binance' || id === 'okx';
+        const priv = PRIVATE.has(id);
         for (const k of ['apiKey', 'secret']) assert.strictEqual(typeof sim[k], priv ? 'string' : 'undefined', k);
         for (const k of ['deposit', 'balances']) assert.strictEqual(typeof sim[k], priv ? 'function' : 'undefined', k);
       });
@@ -105,8 +108,8 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
         assert.strictEqual(f.supports('corruptChecksum'), id !== 'binance');
-        assert.strictEqual(f.supports('rejectLogins'), id === 'binance' || id === 'okx');
-        assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance' || id === 'okx');
+        assert.strictEqual(f.supports('rejectLogins'), PRIVATE.has(id));
+        assert.strictEqual(f.supports('wsApiRateLimit'), PRIVATE.has(id));
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);
         if (!f.supports('wsApiRateLimit')) assert.throws(() => f.rateLimit({ api: 'wsApi' }), /has no WebSocket API/);
