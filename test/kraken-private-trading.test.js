@@ -222,15 +222,37 @@ describe('kraken private: trading over the ws-auth socket, state and callbacks',
     assert.strictEqual(trades.filter((t) => t.order === next.id).length, 1);
   });
 
-  it('a deposit and a withdrawal on the simulator move the live balance and are listed from REST', async () => {
+  it("deposits and withdrawals (balances ledger entries) arrive on on('transactions') and answer fetchDeposits (ws: true) without a REST call", async () => {
     ex = client(sim, { ws: true });
+    assert.strictEqual(ex.has.fetchDeposits, 'ws');
     await balancesMatch(ex, sim, ['ETH']);
+    assert.deepStrictEqual(await ex.fetchDeposits(), [], 'seeded from REST once: nothing yet');
+    const events = [];
+    ex.on('transactions', (l) => events.push(...l));
+    const arrived = nextEvent(ex, 'transactions', (l) => l.some((t) => t.type === 'deposit'));
     const moved = nextEvent(ex, 'balance', (b) => b.ETH && b.ETH.free === 6.5);
     sim.deposit('ETH', '1.5');
+    const [dep] = await arrived;
+    assert.deepStrictEqual([dep.type, dep.currency, dep.amount, dep.status], ['deposit', 'ETH', 1.5, 'ok']);
     await moved;
+    sim.faults.rateLimit({ count: 1000 }); // REST refused from now on: the answers come from the live state
+    assert.deepStrictEqual((await ex.fetchDeposits('ETH')).map((d) => [d.id, d.amount]), [[dep.id, 1.5]]);
+    const out = nextEvent(ex, 'transactions', (l) => l.some((t) => t.type === 'withdrawal'));
     sim.withdraw('ETH', '0.5');
+    const [wd] = await out;
+    assert.deepStrictEqual([wd.type, wd.currency, wd.amount], ['withdrawal', 'ETH', 0.5]);
+    assert.deepStrictEqual((await ex.fetchTransactions()).map((t) => [t.type, t.amount]), [['deposit', 1.5], ['withdrawal', 0.5]]);
+    sim.faults.reset();
     await balancesMatch(ex, sim, ['ETH']);
-    assert.deepStrictEqual((await ex.fetchDeposits('ETH')).map((d) => [d.type, d.currency, d.amount, d.status]), [['deposit', 'ETH', 1.5, 'ok']]);
-    assert.deepStrictEqual((await ex.fetchWithdrawals()).map((d) => [d.type, d.currency, d.amount, d.status]), [['withdrawal', 'ETH', 0.5, 'ok']]);
+
+    // a deposit while the ws-auth socket is down arrives once after the re-sync (from DepositStatus)
+    const reopened = nextEvent(ex, 'status', (s) => s.url.endsWith('/auth/v2') && s.state === 'open');
+    const late = nextEvent(ex, 'transactions', (l) => l.some((t) => t.amount === 2));
+    assert.strictEqual(sim.faults.dropConnections({ kind: 'api' }), 1);
+    sim.deposit('USD', '2');
+    await reopened;
+    await late;
+    assert.deepStrictEqual(events.map((t) => [t.type, t.currency, t.amount]), [['deposit', 'ETH', 1.5], ['withdrawal', 'ETH', 0.5], ['deposit', 'USD', 2]]);
+    assert.deepStrictEqual((await ex.fetchDeposits()).map((d) => d.amount).sort(), [1.5, 2], 'DepositStatus times are whole seconds: the order within one second is not defined');
   });
 });

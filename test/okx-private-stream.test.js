@@ -106,17 +106,39 @@ describe('okx private: the orders and account channels', function () {
     await wb.return();
   });
 
-  it('a deposit on the simulator moves the live balance; deposits are listed from REST', async () => {
+  it("deposits and withdrawals arrive on on('transactions') and answer fetchDeposits / fetchWithdrawals (ws: true) without a REST call", async () => {
     await balancesMatch(ex, sim);
+    assert.strictEqual(ex.has.fetchDeposits, 'ws');
+    assert.deepStrictEqual(await ex.fetchDeposits(), [], 'seeded from REST once: nothing yet');
+    const events = [];
+    ex.on('transactions', (l) => events.push(...l));
+    const arrived = nextEvent(ex, 'transactions', (l) => l.some((t) => t.type === 'deposit'));
     const moved = nextEvent(ex, 'balance', (b) => b.ETH && b.ETH.free === 1.5);
     sim.deposit('ETH', '1.5');
+    const [dep] = await arrived;
+    assert.deepStrictEqual([dep.type, dep.currency, dep.amount, dep.status, typeof dep.id, typeof dep.txid], ['deposit', 'ETH', 1.5, 'ok', 'string', 'string']);
     await moved;
-    const deps = await ex.fetchDeposits('ETH');
-    assert.deepStrictEqual(deps.map((d) => [d.type, d.currency, d.amount, d.status]), [['deposit', 'ETH', 1.5, 'ok']]);
+    // every REST call is refused from now on: these answers come from the live state
+    sim.faults.rateLimit({ count: 1000 });
+    assert.deepStrictEqual((await ex.fetchDeposits('ETH')).map((d) => [d.id, d.amount]), [[dep.id, 1.5]]);
+    const out = nextEvent(ex, 'transactions', (l) => l.some((t) => t.type === 'withdrawal'));
     sim.withdraw('ETH', '0.5');
-    const ws = await ex.fetchWithdrawals();
-    assert.deepStrictEqual(ws.map((d) => [d.type, d.currency, d.amount, d.status]), [['withdrawal', 'ETH', 0.5, 'ok']]);
-    await balancesMatch(ex, sim, ['ETH']);
+    const [wd] = await out;
+    assert.deepStrictEqual([wd.type, wd.currency, wd.amount, wd.status], ['withdrawal', 'ETH', 0.5, 'ok']);
+    assert.deepStrictEqual((await ex.fetchWithdrawals()).map((d) => d.id), [wd.id]);
+    assert.deepStrictEqual((await ex.fetchTransactions('ETH')).map((t) => t.type), ['deposit', 'withdrawal']);
+    sim.faults.reset();
+
+    // a deposit made while the business socket is down arrives once after the re-sync
+    const reopened = nextEvent(ex, 'status', (s) => s.url.endsWith('/ws/v5/business') && s.state === 'open');
+    const late = nextEvent(ex, 'transactions', (l) => l.some((t) => t.amount === 2));
+    assert.strictEqual(sim.faults.dropConnections({ path: '/ws/v5/business' }), 1);
+    sim.deposit('USDT', '2');
+    await reopened;
+    await late;
+    assert.deepStrictEqual(events.map((t) => [t.type, t.currency, t.amount]), [['deposit', 'ETH', 1.5], ['withdrawal', 'ETH', 0.5], ['deposit', 'USDT', 2]]);
+    assert.deepStrictEqual((await ex.fetchDeposits()).map((d) => d.amount), [1.5, 2]);
+    await balancesMatch(ex, sim, ['USDT', 'ETH']);
   });
 });
 

@@ -4,7 +4,8 @@
  * - pull: fetchBalance, fetchOpenOrders, fetchOrders, fetchClosedOrders, fetchMyTrades, fetchOrder
  *   answer from the live private state with `ws: true` (the first call starts the stream and seeds
  *   the state from REST), from REST otherwise; deposits and withdrawals always come from REST;
- * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), watchBalance (conflated),
+ * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), on('transactions', cb) (deposits and
+ *   withdrawals, where the adapter's stream reports them), watchBalance (conflated),
  *   watchOrders / watchMyTrades (queued: nothing lost);
  * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders; the adapter picks the transport
  *   (WebSocket trading API, REST when that is unreachable). Replies are merged into the state too.
@@ -46,6 +47,7 @@ export class PrivateApi implements PrivateSink {
   private openSeed: Promise<void> | undefined;
   private readonly orderSeeds = new Map<string, Promise<void>>();
   private readonly tradeSeeds = new Map<string, Promise<void>>();
+  private readonly transactionSeeds = new Map<string, Promise<void>>();
 
   constructor(o: PrivateApiOptions) {
     this.o = o;
@@ -127,17 +129,41 @@ export class PrivateApi implements PrivateSink {
     return window(this.state.listTrades(symbol), since, limit).map((t) => ({ ...t }));
   }
 
-  fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.o.adapter.fetchDeposits(code, since, limit);
+  /** True when deposits and withdrawals are answered from the live state (ws: true and a stream that reports them). */
+  private get liveTransactions(): boolean {
+    return this.o.ws && this.o.adapter.streamsTransactions === true;
   }
 
-  fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.o.adapter.fetchWithdrawals(code, since, limit);
+  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    if (!this.liveTransactions) return this.o.adapter.fetchDeposits(code, since, limit);
+    await this.seedTransactions();
+    return window(this.state.listTransactions('deposit', code), since, limit);
+  }
+
+  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    if (!this.liveTransactions) return this.o.adapter.fetchWithdrawals(code, since, limit);
+    await this.seedTransactions();
+    return window(this.state.listTransactions('withdrawal', code), since, limit);
   }
 
   async fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    if (this.liveTransactions) {
+      await this.seedTransactions();
+      return window(this.state.listTransactions(undefined, code), since, limit);
+    }
     const [d, w] = await Promise.all([this.fetchDeposits(code, since), this.fetchWithdrawals(code, since)]);
     return window(d.concat(w).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)), since, limit);
+  }
+
+  /** Live transactions: the stream is live and REST history was merged once (quietly: it is not news). */
+  private async seedTransactions(): Promise<void> {
+    await this.ensureLive();
+    await this.seedOnce(this.transactionSeeds, '*', async () => {
+      const [d, w] = await Promise.all([this.o.adapter.fetchDeposits(), this.o.adapter.fetchWithdrawals()]);
+      return d.concat(w);
+    }, (list) => {
+      for (const t of list) this.state.upsertTransaction(t);
+    });
   }
 
   private async ensureLive(): Promise<void> {
@@ -212,6 +238,7 @@ export class PrivateApi implements PrivateSink {
     this.balanceSeeded = false;
     this.orderSeeds.clear();
     this.tradeSeeds.clear();
+    this.transactionSeeds.clear();
   }
 
   private async recover(): Promise<void> {
@@ -231,6 +258,7 @@ export class PrivateApi implements PrivateSink {
       if (c) changed.push(c);
     }
     this.emitOrders(changed);
+    if (r.transactions) this.push.transactions(r.transactions.map((t) => s.upsertTransaction(t)).filter((t): t is Transaction => t !== undefined));
     if (r.balance) {
       this.applySnapshot(r.balance);
       this.balanceSeed = Promise.resolve();
@@ -363,6 +391,12 @@ export class PrivateApi implements PrivateSink {
 
   trade(t: Trade): void {
     if (this.stream.active && this.state.addTrade(t)) this.emitTrades([t]);
+  }
+
+  transaction(t: Transaction): void {
+    if (!this.stream.active) return;
+    const c = this.state.upsertTransaction(t);
+    if (c) this.push.transactions([c]);
   }
 
   /** The exchange closed: pending pulls and iterator reads fail with `err`. */

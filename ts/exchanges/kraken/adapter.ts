@@ -290,9 +290,10 @@ function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
     fetchClosedOrders: 'ws',
     fetchMyTrades: 'ws',
     fetchOrder: 'rest',
-    fetchTransactions: 'rest',
-    fetchDeposits: 'rest',
-    fetchWithdrawals: 'rest',
+    // deposits and withdrawals are pushed too: live state with ws: true
+    fetchTransactions: 'ws',
+    fetchDeposits: 'ws',
+    fetchWithdrawals: 'ws',
     watchBalance: 'ws',
     watchOrders: 'ws',
     watchMyTrades: 'ws',

@@ -76,6 +76,8 @@ interface Waiter {
 }
 
 export class KrakenPrivate implements PrivateAdapter {
+  /** `balances` ledger entries of type deposit / withdrawal report them. */
+  readonly streamsTransactions = true;
   private readonly ctx: KrakenPrivateContext;
   private rpc: WsRpc | undefined;
   private token: string | undefined;
@@ -211,8 +213,29 @@ export class KrakenPrivate implements PrivateAdapter {
       for (const d of data as KrakenExecution[]) this.onExecution(d);
       this.refreshBalance();
     } else if (m['channel'] === 'balances') {
+      if (m['type'] === 'update') for (const d of data as Json[]) this.onLedger(d);
       this.refreshBalance();
     }
+  }
+
+  /** A ledger entry: deposits and withdrawals are transactions (the entry's ref_id is the funding reference). */
+  private onLedger(d: Json): void {
+    const type = d['type'];
+    if ((type !== 'deposit' && type !== 'withdrawal') || !this.streamWanted || !this.sink) return;
+    const ts = typeof d['timestamp'] === 'string' ? Date.parse(d['timestamp']) : undefined;
+    const t: Transaction = {
+      id: String(d['ref_id'] ?? d['ledger_id']),
+      timestamp: ts,
+      datetime: ts !== undefined ? new Date(ts).toISOString() : undefined,
+      type,
+      currency: unifiedAsset(String(d['asset'])),
+      amount: Math.abs(Number(d['amount'])),
+      status: 'ok',
+      info: d,
+    };
+    const fee = Number(d['fee']);
+    if (Number.isFinite(fee) && fee > 0) t.fee = { cost: fee, currency: t.currency };
+    this.sink.transaction(t);
   }
 
   private onExecution(d: KrakenExecution): void {
@@ -515,8 +538,14 @@ export class KrakenPrivate implements PrivateAdapter {
 
   async recover(hint: RecoveryHint): Promise<Recovery> {
     const since = hint.since - 60_000;
-    const [balance, orders, trades] = await Promise.all([this.fetchBalance(), this.fetchOrders(undefined, since), this.fetchMyTrades(undefined, since)]);
-    return { balance, orders, trades };
+    const [balance, orders, trades, deposits, withdrawals] = await Promise.all([
+      this.fetchBalance(),
+      this.fetchOrders(undefined, since),
+      this.fetchMyTrades(undefined, since),
+      this.fetchDeposits(),
+      this.fetchWithdrawals(),
+    ]);
+    return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
   }
 
   async close(): Promise<void> {

@@ -105,9 +105,13 @@ interface PushWaiter {
 }
 
 export class OkxPrivate implements PrivateAdapter {
+  /** deposit-info / withdrawal-info on the business socket report deposits and withdrawals. */
+  readonly streamsTransactions = true;
   readonly clock: ServerClock;
   private readonly ctx: OkxPrivateContext;
   private rpc: WsRpc | undefined;
+  /** The business socket (/ws/v5/business, logged in): the funding channels, while the stream is wanted. */
+  private biz: WsRpc | undefined;
   private sink: PrivateSink | undefined;
   private streamWanted = false;
   private listening = false;
@@ -153,6 +157,44 @@ export class OkxPrivate implements PrivateAdapter {
   /** After every (re)connect: login, then the `orders` and `account` channels. */
   private async prepare(): Promise<void> {
     const rpc = this.api();
+    await this.loginOn(rpc);
+    await Promise.all([
+      this.subscribe(rpc, { channel: 'orders', instType: 'SPOT' }),
+      this.subscribe(rpc, { channel: 'account' }),
+    ]);
+  }
+
+  /** The business socket: login, then deposit-info and withdrawal-info. */
+  private business(): WsRpc {
+    if (this.biz) return this.biz;
+    const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
+    const rpc: WsRpc = new WsRpc({
+      ...this.ctx.connection,
+      url: `${base as string}${PATHS.wsBusiness}`,
+      codec: new OkxRpcCodec(),
+      requestTimeoutMs: this.ctx.timeoutMs,
+      prepare: async () => {
+        await this.loginOn(rpc);
+        await Promise.all([this.subscribe(rpc, { channel: 'deposit-info' }), this.subscribe(rpc, { channel: 'withdrawal-info' })]);
+      },
+    });
+    rpc.events.on('status', (s) => this.ctx.status(s));
+    rpc.events.on('error', (e) => this.ctx.error(e));
+    rpc.events.on('event', (msg) => this.onPush(msg));
+    rpc.events.on('ready', () => this.maybeLive());
+    rpc.events.on('down', () => {
+      if (this.streamWanted) this.sink?.down();
+    });
+    this.biz = rpc;
+    return rpc;
+  }
+
+  /** The stream is live once both sockets are logged in and subscribed. */
+  private maybeLive(): void {
+    if (this.streamWanted && this.rpc?.isReady && this.biz?.isReady) this.sink?.live();
+  }
+
+  private async loginOn(rpc: WsRpc): Promise<void> {
     try {
       await this.clock.ensure();
       await this.login(rpc);
@@ -165,10 +207,6 @@ export class OkxPrivate implements PrivateAdapter {
       }
       throw err;
     }
-    await Promise.all([
-      this.subscribe(rpc, { channel: 'orders', instType: 'SPOT' }),
-      this.subscribe(rpc, { channel: 'account' }),
-    ]);
   }
 
   private async login(rpc: WsRpc): Promise<void> {
@@ -195,22 +233,22 @@ export class OkxPrivate implements PrivateAdapter {
     const rpc = this.api();
     if (!this.listening) {
       this.listening = true;
-      rpc.events.on('ready', () => {
-        if (this.streamWanted) this.sink?.live();
-      });
+      rpc.events.on('ready', () => this.maybeLive());
       rpc.events.on('down', () => {
         if (this.streamWanted) this.sink?.down();
       });
     }
     rpc.start();
-    if (rpc.isReady) queueMicrotask(() => {
-      if (this.streamWanted && rpc.isReady) this.sink?.live();
-    });
+    this.business().start();
+    queueMicrotask(() => this.maybeLive());
   }
 
   stopStream(): void {
-    // the channels stay subscribed: order replies read them; nothing more reaches the state
+    // the private socket's channels stay subscribed (order replies read them); the business one goes
     this.streamWanted = false;
+    const biz = this.biz;
+    this.biz = undefined;
+    void biz?.close();
   }
 
   private onPush(msg: unknown): void {
@@ -229,6 +267,11 @@ export class OkxPrivate implements PrivateAdapter {
     if (!arg || !Array.isArray(data)) return;
     try {
       if (arg['channel'] === 'orders') for (const d of data as OkxOrderJson[]) this.onOrderPush(d);
+      else if (arg['channel'] === 'deposit-info') {
+        for (const d of data as OkxDepositJson[]) if (this.streamWanted) this.sink?.transaction(parseDeposit(d));
+      } else if (arg['channel'] === 'withdrawal-info') {
+        for (const d of data as OkxWithdrawalJson[]) if (this.streamWanted) this.sink?.transaction(parseWithdrawal(d));
+      }
       else if (arg['channel'] === 'account') {
         for (const d of data as OkxAccountJson[]) if (this.streamWanted) this.sink?.balance(parseBalances(d));
       }
@@ -499,7 +542,8 @@ export class OkxPrivate implements PrivateAdapter {
       }),
     );
     trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    return { balance, orders, trades };
+    const [deposits, withdrawals] = await Promise.all([this.fetchDeposits(), this.fetchWithdrawals()]);
+    return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
   }
 
   async close(): Promise<void> {
@@ -507,7 +551,7 @@ export class OkxPrivate implements PrivateAdapter {
     this.sink = undefined;
     for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
     this.waiters.clear();
-    await this.rpc?.close();
+    await Promise.all([this.rpc?.close(), this.biz?.close()]);
   }
 }
 

@@ -158,16 +158,22 @@ export class OkxAccount {
     c.send(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: 'error', code, msg, connId: c.id }));
   }
 
-  private login(c: OkxPrivConn, args: unknown[] | undefined): void {
+  /** Checks a login request's args: undefined when it is good, else OKX's [code, msg]. */
+  checkLogin(args: unknown[] | undefined): [string, string] | undefined {
     const a = (args?.[0] ?? {}) as Json;
-    const fail = (code: string, msg: string): void => this.wsError(c, undefined, code, msg);
-    if (this.faults.loginsRejected) return fail('60009', 'Login failed.');
-    if (a['apiKey'] !== this.apiKey) return fail('60005', `Invalid OK-ACCESS-KEY`);
-    if (a['passphrase'] !== this.password) return fail('60024', 'Wrong passphrase');
+    if (this.faults.loginsRejected) return ['60009', 'Login failed.'];
+    if (a['apiKey'] !== this.apiKey) return ['60005', 'Invalid OK-ACCESS-KEY'];
+    if (a['passphrase'] !== this.password) return ['60024', 'Wrong passphrase'];
     const ts = String(a['timestamp'] ?? '');
-    if (!/^\d+(\.\d+)?$/.test(ts)) return fail('60004', `Invalid timestamp`);
-    if (Math.abs(this.now() / 1000 - Number(ts)) > 30) return fail('60006', 'Timestamp request expired');
-    if (a['sign'] !== this.sign(`${ts}GET/users/self/verify`)) return fail('60007', 'Invalid sign');
+    if (!/^\d+(\.\d+)?$/.test(ts)) return ['60004', 'Invalid timestamp'];
+    if (Math.abs(this.now() / 1000 - Number(ts)) > 30) return ['60006', 'Timestamp request expired'];
+    if (a['sign'] !== this.sign(`${ts}GET/users/self/verify`)) return ['60007', 'Invalid sign'];
+    return undefined;
+  }
+
+  private login(c: OkxPrivConn, args: unknown[] | undefined): void {
+    const bad = this.checkLogin(args);
+    if (bad) return this.wsError(c, undefined, bad[0], bad[1]);
     c.loggedIn = true;
     c.send(JSON.stringify({ event: 'login', code: '0', msg: '', connId: c.id }));
   }
@@ -587,19 +593,24 @@ export class OkxAccount {
 
   // ---------------------------------------------------------------- deposits and withdrawals
 
-  /** Credits the account and records a completed deposit. */
+  /** Where deposit-info / withdrawal-info pushes go (the business socket, set by the server). */
+  onTransfer: ((channel: 'deposit-info' | 'withdrawal-info', data: Json) => void) | undefined;
+
+  /** Credits the account and records a completed deposit (pushed on deposit-info). */
   deposit(ccy: string, amt: number | string): Transfer {
     this.engine.deposit(USER, ccy, amt);
     const t: Transfer = { kind: 'deposit', id: String(100000 + this.transfers.length + 1), ccy, amt: trimDecimal(String(amt)), ts: this.now(), txId: `simtx${randomBytes(8).toString('hex')}`, state: '2' };
     this.transfers.push(t);
+    this.onTransfer?.('deposit-info', { ...this.transferJson(t), uid: '1', subAcct: '', pTime: String(this.now()) });
     return t;
   }
 
-  /** Debits the account and records a completed withdrawal. */
+  /** Debits the account and records a completed withdrawal (pushed on withdrawal-info). */
   withdraw(ccy: string, amt: number | string): Transfer {
     this.engine.withdraw(USER, ccy, amt);
     const t: Transfer = { kind: 'withdrawal', id: String(200000 + this.transfers.length + 1), ccy, amt: trimDecimal(String(amt)), ts: this.now(), txId: `simtx${randomBytes(8).toString('hex')}`, state: '2' };
     this.transfers.push(t);
+    this.onTransfer?.('withdrawal-info', { ...this.transferJson(t), uid: '1', subAcct: '', pTime: String(this.now()) });
     return t;
   }
 

@@ -61,11 +61,12 @@ export class OkxSim extends SimServer {
     this.instruments = instruments;
     const rt = this.runtime;
     this.feed = new OkxFeed(rt.engine, instruments, () => rt.now(), opts.noChangeMs, opts.books);
-    this.ws = new OkxWs(this.feed, instruments, this.faults.gate);
     const ppm = (f: number): number => Math.round(f * 1_000_000);
     rt.engine.addAccount(USER, { makerFeePpm: ppm(opts.makerFee), takerFeePpm: ppm(opts.takerFee) });
     for (const [asset, n] of Object.entries(opts.balances)) if (n > 0) rt.engine.deposit(USER, asset, n);
     this.acct = new OkxAccount(rt.engine, instruments, this.faults, this.faults.gate, () => rt.now());
+    this.ws = new OkxWs(this.feed, instruments, this.faults.gate, (args) => this.acct.checkLogin(args));
+    this.acct.onTransfer = (channel, data) => this.ws.pushFunding(channel, data);
     this.sockets = [{ kind: 'stream', server: this.ws.server }, { kind: 'api', server: this.acct.server }];
     this.rest = new OkxRest(rt, this.feed, instruments, this.faults, this.acct);
   }
