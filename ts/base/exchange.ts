@@ -53,6 +53,10 @@ const PULL_STREAMED = [
   'fetchOrders',
   'fetchClosedOrders',
   'fetchMyTrades',
+  // where the private stream reports deposits and withdrawals (PrivateAdapter.streamsTransactions)
+  'fetchDeposits',
+  'fetchWithdrawals',
+  'fetchTransactions',
 ];
 
 /** The constructor of one exchange's class. */
@@ -247,7 +251,7 @@ export class Exchange {
   /**
    * Registers a callback; returns a function that removes it.
    * - `on('orderbook' | 'ticker' | 'trades', symbol, cb)`, `on('ohlcv', symbol, cb, { timeframe })`
-   * - `on('balance' | 'orders' | 'myTrades', [symbol,] cb)` (private)
+   * - `on('balance' | 'orders' | 'myTrades', [symbol,] cb)`, `on('transactions', cb)` (private)
    * - `on('status' | 'resync' | 'error', cb)`
    * The stream is subscribed on the first callback and unsubscribed when the last one is removed.
    */
