@@ -89,6 +89,8 @@ export class KrakenPrivate implements PrivateAdapter {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly counts = new Map<string, number>();
   private balanceBusy = false;
+  private balanceRetry = 0;
+  private balanceTimer: ReturnType<typeof setTimeout> | undefined;
   private balanceDirty = false;
 
   constructor(ctx: KrakenPrivateContext) {
@@ -299,12 +301,17 @@ export class KrakenPrivate implements PrivateAdapter {
     this.fetchBalance().then(
       (b) => {
         this.balanceBusy = false;
+        this.balanceRetry = 0;
         if (this.streamWanted) this.sink?.balance({ ...b, time: t });
         if (this.balanceDirty) this.refreshBalance();
       },
       (err: Error) => {
         this.balanceBusy = false;
         this.ctx.error(err);
+        // the state must not keep a stale balance: try again (1 s, then every 5 s) while wanted
+        this.balanceRetry = Math.min(5000, this.balanceRetry ? this.balanceRetry * 2 : 1000);
+        clearTimeout(this.balanceTimer);
+        this.balanceTimer = setTimeout(() => this.refreshBalance(), this.balanceRetry);
       },
     );
   }
@@ -551,6 +558,7 @@ export class KrakenPrivate implements PrivateAdapter {
   async close(): Promise<void> {
     this.streamWanted = false;
     this.sink = undefined;
+    clearTimeout(this.balanceTimer);
     for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
     this.waiters.clear();
     await this.rpc?.close();
