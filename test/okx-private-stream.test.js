@@ -206,6 +206,38 @@ describe('okx simulator: the private socket and signed REST as a raw client sees
     const old = new Date(Date.now() - 60_000).toISOString();
     assert.deepStrictEqual(await get({ ...good, 'OK-ACCESS-TIMESTAMP': old, 'OK-ACCESS-SIGN': sign(`${old}GET/api/v5/account/balance`) }), [401, '50102']);
   });
+
+  it('batch-orders over REST and the socket answer per order (code 2 when some fail); asset/currencies lists the currencies', async () => {
+    const post = async (path, body) => {
+      const ts = new Date().toISOString();
+      const text = JSON.stringify(body);
+      const r = await fetch(`${sim.urls.rest}${path}`, {
+        method: 'POST',
+        body: text,
+        headers: { 'Content-Type': 'application/json', 'OK-ACCESS-KEY': sim.apiKey, 'OK-ACCESS-PASSPHRASE': sim.password, 'OK-ACCESS-TIMESTAMP': ts, 'OK-ACCESS-SIGN': sign(`${ts}POST${path}${text}`) },
+      });
+      return r.json();
+    };
+    const good = { instId: 'BTC-USDT', tdMode: 'cash', side: 'buy', ordType: 'limit', px: '1000', sz: '0.01' };
+    const r = await post('/api/v5/trade/batch-orders', [good, { ...good, sz: '1000' }]);
+    assert.deepStrictEqual([r.code, r.data.map((d) => d.sCode)], ['2', ['0', '51008']]);
+    const c = await post('/api/v5/trade/cancel-batch-orders', [{ instId: 'BTC-USDT', ordId: r.data[0].ordId }]);
+    assert.deepStrictEqual([c.code, c.data[0].ordId], ['0', r.data[0].ordId]);
+
+    const ws = await WsClient.connect(`${sim.urls.ws}/ws/v5/private`);
+    sockets.push(ws);
+    ws.send(login());
+    assert.strictEqual((await ws.take()).event, 'login');
+    ws.send({ id: '9', op: 'batch-orders', args: [good, { ...good, clOrdId: 'b2' }] });
+    const reply = await ws.take((m) => m.id === '9');
+    assert.deepStrictEqual([reply.code, reply.data.map((d) => d.sCode), reply.data[1].clOrdId], ['0', ['0', '0'], 'b2']);
+
+    const ts = new Date().toISOString();
+    const cur = await (await fetch(`${sim.urls.rest}/api/v5/asset/currencies`, {
+      headers: { 'OK-ACCESS-KEY': sim.apiKey, 'OK-ACCESS-PASSPHRASE': sim.password, 'OK-ACCESS-TIMESTAMP': ts, 'OK-ACCESS-SIGN': sign(`${ts}GET/api/v5/asset/currencies`) },
+    })).json();
+    assert.deepStrictEqual(cur.data.map((d) => d.ccy), ['BTC', 'USDT']);
+  });
 });
 
 function pickErr(m) {

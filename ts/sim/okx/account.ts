@@ -37,6 +37,19 @@ const CL_ORD_ID = /^[A-Za-z0-9]{0,32}$/;
 
 type Json = Record<string, unknown>;
 
+/** REST trade endpoints and the op each is. */
+const TRADE_PATHS: Record<string, string> = {
+  '/api/v5/trade/order': 'order',
+  '/api/v5/trade/cancel-order': 'cancel-order',
+  '/api/v5/trade/amend-order': 'amend-order',
+  '/api/v5/trade/batch-orders': 'batch-orders',
+  '/api/v5/trade/cancel-batch-orders': 'batch-cancel-orders',
+  '/api/v5/trade/amend-batch-orders': 'batch-amend-orders',
+};
+
+/** Each batch op and the single op it repeats. */
+const BATCH_OPS: Record<string, string> = { 'batch-orders': 'order', 'batch-cancel-orders': 'cancel-order', 'batch-amend-orders': 'amend-order' };
+
 /** An OKX refusal: code, message, HTTP status (REST). */
 export class OkxFail extends Error {
   constructor(readonly code: string, msg: string, readonly status = 200) {
@@ -150,7 +163,7 @@ export class OkxAccount {
     const args = Array.isArray(msg['args']) ? (msg['args'] as unknown[]) : undefined;
     if (op === 'login') return this.login(c, args);
     if (op === 'subscribe' || op === 'unsubscribe') return this.subscribe(c, id, op, args);
-    if (op === 'order' || op === 'cancel-order' || op === 'amend-order') return this.orderOp(c, id, op, args);
+    if (op === 'order' || op === 'cancel-order' || op === 'amend-order' || (typeof op === 'string' && op in BATCH_OPS)) return this.orderOp(c, id, op as string, args);
     return this.wsError(c, id, '60019', `Invalid op: op:${String(op)}`);
   }
 
@@ -207,10 +220,14 @@ export class OkxAccount {
     if (id === undefined) return reply('60013', 'Invalid args', []);
     const limited = this.faults.takeRateLimit('wsApi');
     if (limited) return reply('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly.', []);
-    const a = args?.[0];
-    if (!args || args.length !== 1 || !a || typeof a !== 'object') return reply('60013', 'Invalid args', []);
-    const r = this.trade(op, a as Json);
-    reply(r['sCode'] === '0' ? '0' : '1', r['sCode'] === '0' ? '' : 'All operations failed', [r]);
+    const single = BATCH_OPS[op];
+    const max = single ? 20 : 1;
+    if (!args || args.length === 0 || args.length > max || args.some((x) => !x || typeof x !== 'object')) return reply('60013', 'Invalid args', []);
+    const results = (args as Json[]).map((x) => this.trade(single ?? op, x));
+    const failed = results.filter((r) => r['sCode'] !== '0').length;
+    // "1": all failed, "2": some failed (batch), "0": none
+    const code = failed === 0 ? '0' : failed === results.length ? '1' : '2';
+    reply(code, code === '0' ? '' : code === '1' ? 'All operations failed' : 'Batch operation partially succeeded', results);
   }
 
   /** One order op (socket or REST): the per-order result `{ordId, clOrdId, sCode, sMsg, ts}`. */
@@ -537,6 +554,37 @@ export class OkxAccount {
         case '/api/v5/trade/fills':
           instType();
           return this.fills(p.get('instId') ?? undefined).reverse().slice(0, limit);
+        case '/api/v5/asset/currencies': {
+          // one chain per currency (docs-v5 "Funding account > Get currencies")
+          const ccys = [...new Set(this.instruments.flatMap((i) => [i.base, i.quote]))].sort();
+          const want = p.get('ccy')?.split(',');
+          return ccys
+            .filter((c) => !want || want.includes(c))
+            .map((c) => ({
+              ccy: c,
+              name: c,
+              chain: `${c}-${c}`,
+              canDep: true,
+              canWd: true,
+              canInternal: true,
+              minDep: '0.00000001',
+              minWd: '0.0001',
+              maxWd: '1000000',
+              wdTickSz: '8',
+              minFee: '0',
+              maxFee: '0',
+              mainNet: true,
+              needTag: false,
+              minDepArrivalConfirm: '1',
+              minWdUnlockConfirm: '1',
+              depQuotaFixed: '',
+              usedDepQuotaFixed: '',
+              logoLink: '',
+              wdQuota: '10000000',
+              usedWdQuota: '0',
+              burningFeeRate: '',
+            }));
+        }
         case '/api/v5/asset/deposit-history':
           return this.transferList('deposit', p.get('ccy') ?? undefined).slice(0, limit);
         case '/api/v5/asset/withdrawal-history':
@@ -546,13 +594,18 @@ export class OkxAccount {
       }
     }
     if (method === 'POST') {
-      const op = { '/api/v5/trade/order': 'order', '/api/v5/trade/cancel-order': 'cancel-order', '/api/v5/trade/amend-order': 'amend-order' }[path];
+      const op = TRADE_PATHS[path];
       if (!op) return undefined;
       let a: unknown;
       try {
         a = JSON.parse(body);
       } catch {
         throw new OkxFail('50002', 'JSON syntax error', 400);
+      }
+      if (op.startsWith('batch-')) {
+        // an array of up to 20 requests, each answered in order
+        if (!Array.isArray(a) || a.length === 0 || a.length > 20 || a.some((x) => !x || typeof x !== 'object')) throw new OkxFail('50002', 'JSON syntax error', 400);
+        return (a as Json[]).map((x) => this.trade(BATCH_OPS[op] as string, x));
       }
       if (!a || typeof a !== 'object' || Array.isArray(a)) throw new OkxFail('50002', 'JSON syntax error', 400);
       return [this.trade(op, a as Json)];

@@ -104,8 +104,9 @@ export class OkxRest {
         sendJson(res, 404, { msg: 'API endpoint is inactive or unavailable.', code: '50005', data: [] });
         return;
       }
-      const failed = data.some((d) => d['sCode'] !== undefined && d['sCode'] !== '0');
-      sendJson(res, 200, { code: failed ? '1' : '0', msg: failed ? 'All operations failed' : '', data });
+      const failed = data.filter((d) => d['sCode'] !== undefined && d['sCode'] !== '0').length;
+      const code = failed === 0 ? '0' : failed === data.length ? '1' : '2';
+      sendJson(res, 200, { code, msg: code === '0' ? '' : code === '1' ? 'All operations failed' : 'Batch operation partially succeeded', data });
     } catch (err) {
       const e = err instanceof OkxFail ? err : new OkxFail('50026', 'System error.', 500);
       sendJson(res, e.status, { code: e.code, msg: e.message, data: [] });
