@@ -11,7 +11,7 @@
 const assert = require('assert');
 const { kraken, errors } = require('..');
 const { simulate } = require('../js/sim');
-const { nextEvent } = require('./support/wait');
+const { nextEvent, until } = require('./support/wait');
 const { nextItem, balancesMatch, deadPort, rejection } = require('./support/private');
 
 const SYMBOL = 'BTC/USD';
@@ -184,6 +184,21 @@ describe('kraken private: trading over the ws-auth socket, state and callbacks',
     const edited = await ex.editOrder(placed.id, SYMBOL, 'limit', 'buy', 0.02, Math.floor(bid * 0.8));
     assert.deepStrictEqual([edited.id, edited.amount], [placed.id, 0.02]);
     assert.strictEqual((await ex.cancelOrder(placed.id, SYMBOL)).status, 'canceled');
+  });
+
+  it('an order whose reply is lost with its connection is looked up by cl_ord_id over REST, not placed twice', async () => {
+    ex = client(sim);
+    ex.on('error', () => {});
+    // one order there and back: the socket is up with its token
+    await ex.cancelOrder((await ex.createOrder(SYMBOL, 'limit', 'buy', 0.001, Math.floor(bid * 0.9))).id, SYMBOL);
+    sim.faults.silence(); // the order lands, its reply is withheld
+    const pending = ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, Math.floor(bid * 0.9), { clientOrderId: 'lost-1' });
+    await until(() => sim.engine.openOrders('user').length === 1, 'the order to land');
+    sim.faults.dropConnections({ kind: 'api' });
+    sim.faults.resume();
+    const placed = await pending;
+    assert.deepStrictEqual([placed.clientOrderId, placed.status], ['lost-1', 'open']);
+    assert.strictEqual(sim.engine.openOrders('user').length, 1);
   });
 
   it('a refused token fails the private stream (AuthenticationError) and sends orders over REST', async () => {

@@ -13,10 +13,10 @@
  * editOrder does to the id, which private sockets a drop must cut, whether deposits are pushed.
  */
 const assert = require('assert');
-const { binance, kraken, okx } = require('..');
+const { binance, kraken, okx, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { nextEvent } = require('./support/wait');
-const { nextItem, balancesMatch } = require('./support/private');
+const { nextItem, balancesMatch, rejection } = require('./support/private');
 
 const ROWS = [
   {
@@ -43,6 +43,7 @@ const ROWS = [
     amendKeepsId: true,
     drop: { kind: 'api' },
     transactions: true,
+    withdraw: { address: 'sim-address', params: {} },
   },
   {
     name: 'kraken',
@@ -55,6 +56,8 @@ const ROWS = [
     amendKeepsId: true,
     drop: { kind: 'api' },
     transactions: true,
+    // Kraken withdraws to a named withdrawal key
+    withdraw: { address: undefined, params: { key: 'main' } },
   },
 ];
 
@@ -148,6 +151,25 @@ for (const row of ROWS) {
         assert.deepStrictEqual((await ex.fetchDeposits(base)).map((d) => [d.id, d.amount]), [[dep.id, 0.25]]);
         sim.faults.reset();
         await balancesMatch(ex, sim, row.assets);
+      });
+    }
+
+    if (row.withdraw) {
+      it('withdraw over REST: the withdrawal comes back, then arrives on watchWithdrawals, and the balance moves exactly', async () => {
+        assert.strictEqual(ex.has.withdraw, 'rest');
+        await balancesMatch(ex, sim, row.assets);
+        const w = ex.watchWithdrawals(base);
+        const first = w.next(); // subscribes
+        const t = await ex.withdraw(base, 0.1, row.withdraw.address, undefined, row.withdraw.params);
+        assert.deepStrictEqual([t.type, t.currency, t.amount], ['withdrawal', base, 0.1]);
+        let batch = (await first).value;
+        while (!batch.some((x) => x.id === t.id && x.status === 'ok')) batch = (await w.next()).value;
+        assert.ok(batch.every((x) => x.type === 'withdrawal' && x.currency === base));
+        const bal = await balancesMatch(ex, sim, row.assets);
+        assert.strictEqual(bal[base].total, 0.9);
+        const poor = await rejection(ex.withdraw(base, 1000, row.withdraw.address, undefined, row.withdraw.params));
+        assert.ok(poor instanceof errors.InsufficientFunds, poor.stack);
+        await w.return();
       });
     }
   });

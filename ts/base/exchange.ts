@@ -381,6 +381,24 @@ export class Exchange {
     return this.privateApi('watchMyTrades').watchMyTrades(symbol);
   }
 
+  /** New or changed deposits and withdrawals, queued; of one currency (`code`) or all. */
+  watchTransactions(code?: string): Watch<Transaction[]> {
+    return this.privateApi('watchTransactions').watchTransactions(undefined, code);
+  }
+
+  watchDeposits(code?: string): Watch<Transaction[]> {
+    return this.privateApi('watchDeposits').watchTransactions('deposit', code);
+  }
+
+  watchWithdrawals(code?: string): Watch<Transaction[]> {
+    return this.privateApi('watchWithdrawals').watchTransactions('withdrawal', code);
+  }
+
+  /** A withdrawal, over REST (`has.withdraw`); `tag` is the memo / destination tag where one applies. */
+  withdraw(code: string, amount: number, address: string, tag?: string, params?: OrderParams): Promise<Transaction> {
+    return this.call('withdraw', (api) => api.withdraw(code, amount, address, tag, params ?? {}));
+  }
+
   /** A private call: a missing private side or missing keys reject (never throw synchronously). */
   private async call<T>(what: string, fn: (api: PrivateApi) => Promise<T>): Promise<T> {
     return fn(this.privateApi(what));

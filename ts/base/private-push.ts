@@ -54,11 +54,21 @@ export class PrivatePush {
   }
 
   /** A Watch over a private channel: 'conflate' gives the latest `current()`-style value, 'queue' every batch. */
-  watch<T>(channel: PrivateChannel, symbol: string | undefined, mode: 'conflate' | 'queue', current: (() => T | undefined) | undefined): Watch<T> {
+  watch<T>(
+    channel: PrivateChannel,
+    symbol: string | undefined,
+    mode: 'conflate' | 'queue',
+    current: (() => T | undefined) | undefined,
+    select?: (payload: unknown) => T | undefined,
+  ): Watch<T> {
     const key = eventKey(channel, symbol);
     return new Watch<T>(
       (push, fail, initial) => {
-        const cb = (p: unknown): void => push(p as T);
+        // `select` narrows a payload (e.g. deposits of one currency); undefined: nothing for this reader
+        const cb = (p: unknown): void => {
+          const v = select ? select(p) : (p as T);
+          if (v !== undefined) push(v);
+        };
         this.events.add(key, cb);
         this.failures.add(fail);
         this.stream.use();

@@ -3,7 +3,8 @@
  *
  * - pull: fetchBalance, fetchOpenOrders, fetchOrders, fetchClosedOrders, fetchMyTrades, fetchOrder
  *   answer from the live private state with `ws: true` (the first call starts the stream and seeds
- *   the state from REST), from REST otherwise; deposits and withdrawals always come from REST;
+ *   the state from REST), from REST otherwise; so do fetchDeposits / fetchWithdrawals /
+ *   fetchTransactions where the adapter's stream reports them (streamsTransactions), REST elsewhere;
  * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), on('transactions', cb) (deposits and
  *   withdrawals, where the adapter's stream reports them), watchBalance (conflated),
  *   watchOrders / watchMyTrades (queued: nothing lost);
@@ -13,7 +14,7 @@
  * The adapter implements PrivateAdapter (REST snapshots, trading, stream start/stop) and feeds the
  * stream through the PrivateSink methods of this class. Kraken, OKX and Bybit plug in the same way.
  */
-import { BadRequest } from '../core/errors';
+import { BadRequest, NotSupported } from '../core/errors';
 import type { EventHub, PrivateChannel } from './events';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../core/private-adapter';
 import { PrivatePush } from './private-push';
@@ -344,6 +345,28 @@ export class PrivateApi implements PrivateSink {
 
   watchMyTrades(symbol?: string): Watch<Trade[]> {
     return this.push.watch<Trade[]>('myTrades', symbol, 'queue', undefined);
+  }
+
+  /** New or changed deposits and / or withdrawals, queued; of one currency or all. */
+  watchTransactions(type: Transaction['type'] | undefined, code: string | undefined): Watch<Transaction[]> {
+    return this.push.watch<Transaction[]>('transactions', undefined, 'queue', undefined, (p) => {
+      const list = (p as Transaction[]).filter((t) => (type === undefined || t.type === type) && (code === undefined || t.currency === code));
+      return list.length ? list : undefined;
+    });
+  }
+
+  /** A withdrawal over REST (the adapter's); merged into the live transactions when the stream runs. */
+  async withdraw(code: string, amount: number, address: string, tag: string | undefined, params: OrderParams): Promise<Transaction> {
+    const ex = this.o.exchange;
+    if (typeof code !== 'string' || code === '') throw new BadRequest('withdraw needs a currency code', { exchange: ex });
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) throw new BadRequest(`amount must be a positive number, got ${JSON.stringify(amount)}`, { exchange: ex });
+    if (!this.o.adapter.withdraw) throw new NotSupported('withdraw is not supported', { exchange: ex });
+    const t = await this.o.adapter.withdraw({ code, amount, address, tag: tag ?? undefined, params: { ...(params ?? {}) } });
+    if (this.stream.active) {
+      const c = this.state.upsertTransaction(t);
+      if (c) this.push.transactions([c]);
+    }
+    return { ...t };
   }
 
   /** Balance events start once the state holds the whole account (seeded from REST), never a partial one. */

@@ -27,6 +27,15 @@ export interface OrderRequest {
   params: OrderParams;
 }
 
+/** A withdrawal request (`withdraw(code, amount, address, tag?, params?)`). */
+export interface WithdrawRequest {
+  code: string;
+  amount: number;
+  address: string;
+  tag: string | undefined;
+  params: OrderParams;
+}
+
 /** What the re-sync after an interruption starts from. */
 export interface RecoveryHint {
   /** Orders that were open when the stream went down. */
@@ -68,6 +77,8 @@ export interface PrivateAdapter {
   cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order>;
   editOrder(id: string, req: OrderRequest): Promise<Order>;
   cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]>;
+  /** A withdrawal over REST; absent where the adapter has none (NotSupported). */
+  withdraw?(req: WithdrawRequest): Promise<Transaction>;
   /** Starts the private stream; it reports through `sink`. */
   startStream(sink: PrivateSink): void;
   stopStream(): void;

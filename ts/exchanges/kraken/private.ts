@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'crypto';
 import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
-import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
+import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
 import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
@@ -541,6 +541,25 @@ export class KrakenPrivate implements PrivateAdapter {
 
   fetchWithdrawals(code?: string): Promise<Transaction[]> {
     return this.transfers(PATHS.withdrawStatus, 'withdrawal', code);
+  }
+
+  /**
+   * POST /0/private/Withdraw: Kraken withdraws to a withdrawal key set up in the account, named by
+   * `params.key`; `address` (when given) must be that key's address. Pending until it settles.
+   */
+  async withdraw(req: WithdrawRequest): Promise<Transaction> {
+    const key = req.params['key'];
+    if (typeof key !== 'string' || key === '') {
+      throw new BadRequest('kraken withdraw needs params.key, the name of a withdrawal key set up on Kraken', { exchange: 'kraken' });
+    }
+    const q: Query = { asset: req.code, key, amount: toDecimalString(req.amount) };
+    if (req.address) q['address'] = req.address;
+    const r = await this.rest<{ refid: string }>(PATHS.withdraw, q);
+    if (!r || typeof r.refid !== 'string') throw new BadResponse('Withdraw reply has no refid', { exchange: 'kraken', raw: r });
+    const ts = Date.now();
+    const t: Transaction = { id: r.refid, timestamp: ts, datetime: new Date(ts).toISOString(), type: 'withdrawal', currency: req.code, amount: req.amount, status: 'pending', info: r };
+    if (req.address) t.address = req.address;
+    return t;
   }
 
   async recover(hint: RecoveryHint): Promise<Recovery> {

@@ -28,6 +28,7 @@ export const PATHS = {
   cancelAll: '/0/private/CancelAll',
   depositStatus: '/0/private/DepositStatus',
   withdrawStatus: '/0/private/WithdrawStatus',
+  withdraw: '/0/private/Withdraw',
   /** WebSocket API v2 (public market data; the private one on urls.wsPrivate). */
   ws: '/v2',
 };

@@ -286,5 +286,9 @@ function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
     watchBalance: 'ws',
     watchOrders: 'ws',
     watchMyTrades: 'ws',
+    watchTransactions: 'ws',
+    watchDeposits: 'ws',
+    watchWithdrawals: 'ws',
+    withdraw: 'rest',
   };
 }

@@ -91,6 +91,7 @@ const BY_CODE: Record<string, ErrorClass> = {
   '51503': OrderNotFound, // amend failed: order does not exist
   '51509': OrderNotFound, // amend failed: order already canceled
   '51510': OrderNotFound, // amend failed: order already completed
+  '58350': InsufficientFunds, // withdrawal: insufficient balance
   '51119': InsufficientFunds, // order failed: insufficient balance
   '51131': InsufficientFunds, // insufficient balance
   '51603': OrderNotFound, // Order does not exist

@@ -19,7 +19,8 @@
  * login/subscribe requests an hour per connection: one login and two subscriptions per connect.
  */
 import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
-import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
+import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
+import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
 import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
@@ -522,6 +523,20 @@ export class OkxPrivate implements PrivateAdapter {
   async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
     const list = await this.rest<OkxWithdrawalJson>('GET', PATHS.withdrawalHistory, { ccy: code, limit: Math.min(limit ?? 100, 100) });
     return list.map(parseWithdrawal).filter((t) => since === undefined || (t.timestamp ?? 0) >= since).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  /**
+   * POST /api/v5/asset/withdrawal, on chain (`dest` 4): `toAddr` is `address:tag` where a tag
+   * applies; `params.chain` names the chain (OKX's default: the main one). Pending until pushed.
+   */
+  async withdraw(req: WithdrawRequest): Promise<Transaction> {
+    const p = req.params;
+    const args: OkxArgs = { ccy: req.code, amt: toDecimalString(req.amount), dest: '4', toAddr: req.tag ? `${req.address}:${req.tag}` : req.address };
+    for (const [k, v] of Object.entries(p)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') args[k] = v;
+    const [r] = await this.rest<Json>('POST', PATHS.withdrawal, {}, args, 'withdrawal');
+    if (!r || r['wdId'] === undefined) throw new BadResponse('withdrawal reply has no wdId', { exchange: 'okx', raw: r });
+    const now = this.clock.now();
+    return parseWithdrawal({ wdId: String(r['wdId']), ccy: req.code, chain: r['chain'] as string | undefined, amt: String(r['amt'] ?? args['amt']), to: String(args['toAddr']), ts: String(now), state: '0' });
   }
 
   /** What changed while the socket was down: balances, open orders, and per symbol the recent orders and fills. */

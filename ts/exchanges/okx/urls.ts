@@ -25,6 +25,7 @@ export const PATHS = {
   fills: '/api/v5/trade/fills',
   depositHistory: '/api/v5/asset/deposit-history',
   withdrawalHistory: '/api/v5/asset/withdrawal-history',
+  withdrawal: '/api/v5/asset/withdrawal',
   /** Private socket: login, orders and account channels, order entry. */
   wsPrivate: '/ws/v5/private',
   /** Public socket: books, tickers, trades. */

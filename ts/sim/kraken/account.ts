@@ -197,6 +197,18 @@ export class KrakenAccount {
         return { count: this.cancelAll() };
       case '/0/private/AmendOrder':
         return this.amend({ order_id: p.get('txid'), order_qty: p.get('order_qty') ?? undefined, limit_price: p.get('limit_price') ?? undefined });
+      case '/0/private/Withdraw': {
+        const asset = p.get('asset') ?? '';
+        const amount = p.get('amount') ?? '';
+        if (!asset || !p.get('key') || !/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0) throw new KrakenFail('EGeneral:Invalid arguments');
+        const iso = this.isoAsset(asset);
+        try {
+          return { refid: this.withdraw(iso, amount) };
+        } catch (err) {
+          if (err instanceof EngineError && err.reason === 'INSUFFICIENT_BALANCE') throw new KrakenFail('EFunding:Insufficient funds');
+          throw err;
+        }
+      }
       case '/0/private/DepositStatus':
       case '/0/private/WithdrawStatus': {
         const kind = path.endsWith('DepositStatus') ? 'deposit' : 'withdrawal';
@@ -555,11 +567,18 @@ export class KrakenAccount {
     this.pushLedger(asset, String(amount), 'deposit', refid);
   }
 
-  withdraw(asset: string, amount: number | string): void {
+  withdraw(asset: string, amount: number | string): string {
     this.engine.withdraw(USER, asset, amount);
     const refid = `FT${randomBytes(4).toString('hex').toUpperCase()}`;
     this.transfers.push({ refid, asset, amount: String(amount), time: this.now(), kind: 'withdrawal' });
     this.pushLedger(asset, `-${amount}`, 'withdrawal', refid);
+    return refid;
+  }
+
+  /** An ISO asset name from a REST one (XXBT -> BTC, ZUSD -> USD, ETH -> ETH). */
+  private isoAsset(name: string): string {
+    for (const [iso, [v1, code]] of Object.entries(LEGACY)) if (name === code || name === v1 || name === iso) return iso;
+    return name;
   }
 
   /** Balances by ISO asset name as 8-decimal strings. */

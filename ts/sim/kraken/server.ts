@@ -78,7 +78,7 @@ export class KrakenSim extends SimServer {
       apiKey: a.apiKey,
       secret: a.secret,
       deposit: (asset, qty) => a.deposit(asset, qty),
-      withdraw: (asset, qty) => a.withdraw(asset, qty),
+      withdraw: (asset, qty) => void a.withdraw(asset, qty),
       balances: () => a.balances(),
     };
   }

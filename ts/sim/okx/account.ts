@@ -594,6 +594,7 @@ export class OkxAccount {
       }
     }
     if (method === 'POST') {
+      if (path === '/api/v5/asset/withdrawal') return [this.withdrawRequest(body)];
       const op = TRADE_PATHS[path];
       if (!op) return undefined;
       let a: unknown;
@@ -665,6 +666,30 @@ export class OkxAccount {
     this.transfers.push(t);
     this.onTransfer?.('withdrawal-info', { ...this.transferJson(t), uid: '1', subAcct: '', pTime: String(this.now()) });
     return t;
+  }
+
+  /** POST /api/v5/asset/withdrawal: on chain (dest 4) to `toAddr`; completes at once here. */
+  private withdrawRequest(body: string): Json {
+    let a: Json;
+    try {
+      a = JSON.parse(body) as Json;
+    } catch {
+      throw new OkxFail('50002', 'JSON syntax error', 400);
+    }
+    const ccy = String(a['ccy'] ?? '');
+    const amt = String(a['amt'] ?? '');
+    if (!ccy) throw new OkxFail('50014', 'Parameter ccy can not be empty.', 400);
+    if (!/^\d+(\.\d+)?$/.test(amt) || Number(amt) <= 0) throw new OkxFail('51000', 'Parameter amt error', 400);
+    if (a['dest'] !== '4' && a['dest'] !== '3') throw new OkxFail('51000', 'Parameter dest error', 400);
+    if (!a['toAddr']) throw new OkxFail('50014', 'Parameter toAddr can not be empty.', 400);
+    let t: Transfer;
+    try {
+      t = this.withdraw(ccy, amt);
+    } catch (err) {
+      if (err instanceof EngineError && err.reason === 'INSUFFICIENT_BALANCE') throw new OkxFail('58350', 'Insufficient balance.');
+      throw err;
+    }
+    return { amt: t.amt, wdId: t.id, ccy, clientId: String(a['clientId'] ?? ''), chain: String(a['chain'] ?? `${ccy}-${ccy}`) };
   }
 
   transferJson(t: Transfer): Json {
