@@ -6,8 +6,8 @@
  * the shared matching engine, deposits and withdrawals as ledger entries.
  *
  * Per protocols.md §2 "Authentication and private channels", "Order entry over WebSocket":
- * - every private request carries `token` in its params; an unknown or expired one is refused with
- *   "EAccount:Invalid permissions"-style errors (here `EGeneral:Invalid token`... see TOKEN_ERROR);
+ * - every private request carries `token` in its params; a missing, unknown or expired one is
+ *   refused (`EAPI:Invalid token`); a token held by a private subscription does not expire;
  * - replies `{"method","req_id","result":{...},"success":true,"time_in","time_out"}` or
  *   `{"method","req_id","error","success":false,...}`;
  * - `executions` updates: one record per order change, full here (Kraken may send partial ones),
