@@ -238,6 +238,13 @@ describe('okx simulator: the private socket and signed REST as a raw client sees
     })).json();
     assert.deepStrictEqual(cur.data.map((d) => d.ccy), ['BTC', 'USDT']);
   });
+
+  it("`exstream sim okx` prints the passphrase beside the keys (the client's password option)", () => {
+    const { simBanner } = require('../js/cli/sim');
+    const text = simBanner({ exchange: 'okx' }, sim);
+    assert.ok(text.includes(`  password ${sim.password}`), text);
+    assert.ok(text.includes(`    password: '${sim.password}',`), text);
+  });
 });
 
 function pickErr(m) {
