@@ -27,6 +27,8 @@ const PROTOCOL = {
     acked: (m) => m.method === 'subscribe' && m.success === true,
     stream: 'trade:BTC/USD',
     checksums: true,
+    private: true,
+    wsApi: true,
     time: ['/0/public/Time', (b) => b.result.unixtime * 1000],
   },
   okx: {
@@ -35,6 +37,8 @@ const PROTOCOL = {
     acked: (m) => m.event === 'subscribe',
     stream: 'trades:BTC-USDT',
     checksums: true,
+    private: true,
+    wsApi: true,
     time: ['/api/v5/public/time', (b) => Number(b.data[0].ts)],
   },
   bybit: {

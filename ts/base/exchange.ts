@@ -53,6 +53,10 @@ const PULL_STREAMED = [
   'fetchOrders',
   'fetchClosedOrders',
   'fetchMyTrades',
+  // where the private stream reports deposits and withdrawals (PrivateAdapter.streamsTransactions)
+  'fetchDeposits',
+  'fetchWithdrawals',
+  'fetchTransactions',
 ];
 
 /** The constructor of one exchange's class. */
@@ -252,7 +256,7 @@ export class Exchange {
   /**
    * Registers a callback; returns a function that removes it.
    * - `on('orderbook' | 'ticker' | 'trades', symbol, cb)`, `on('ohlcv', symbol, cb, { timeframe })`
-   * - `on('balance' | 'orders' | 'myTrades', [symbol,] cb)` (private)
+   * - `on('balance' | 'orders' | 'myTrades', [symbol,] cb)`, `on('transactions', cb)` (private)
    * - `on('status' | 'resync' | 'error', cb)`
    * The stream is subscribed on the first callback and unsubscribed when the last one is removed.
    */
@@ -352,10 +356,6 @@ export class Exchange {
     return this.call('fetchWithdrawals', (api) => api.fetchWithdrawals(code, since, limit));
   }
 
-  /** Sends a withdrawal (REST; `has.withdraw`). `tag` is the memo where the network has one. */
-  withdraw(code: string, amount: number, address: string, tag?: string, params?: OrderParams): Promise<Transaction> {
-    return this.call('withdraw', (api) => api.withdraw(code, amount, address, tag, params));
-  }
 
   /** Places an order over the WebSocket trading API where there is one (`has.createOrder`), REST otherwise. */
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: OrderParams): Promise<Order> {
@@ -390,6 +390,24 @@ export class Exchange {
   watchMyTrades(symbol?: string): Watch<Trade[]> {
     if (symbol !== undefined) this.store.checkIfLoaded(symbol);
     return this.privateApi('watchMyTrades').watchMyTrades(symbol);
+  }
+
+  /** New or changed deposits and withdrawals, queued; of one currency (`code`) or all. */
+  watchTransactions(code?: string): Watch<Transaction[]> {
+    return this.privateApi('watchTransactions').watchTransactions(undefined, code);
+  }
+
+  watchDeposits(code?: string): Watch<Transaction[]> {
+    return this.privateApi('watchDeposits').watchTransactions('deposit', code);
+  }
+
+  watchWithdrawals(code?: string): Watch<Transaction[]> {
+    return this.privateApi('watchWithdrawals').watchTransactions('withdrawal', code);
+  }
+
+  /** A withdrawal, over REST (`has.withdraw`); `tag` is the memo / destination tag where one applies. */
+  withdraw(code: string, amount: number, address: string, tag?: string, params?: OrderParams): Promise<Transaction> {
+    return this.call('withdraw', (api) => api.withdraw(code, amount, address, tag, params ?? {}));
   }
 
   /** A private call: a missing private side or missing keys reject (never throw synchronously). */

@@ -8,7 +8,7 @@
 import { BadRequest, BaseError } from '../core/errors';
 import { EventHub, PrivateChannel, eventKey } from './events';
 import type { PrivateStream } from './private-stream';
-import type { Balances, Order, Trade } from '../core/types';
+import type { Balances, Order, Trade, Transaction } from '../core/types';
 import { Watch } from './watch';
 
 type Cb = (payload: never) => void;
@@ -26,6 +26,9 @@ export class PrivatePush {
   on(channel: PrivateChannel, symbol: string | undefined, cb: Cb): () => void {
     if (channel === 'balance' && symbol !== undefined) {
       throw new BadRequest("on('balance', callback) takes no symbol: the balance covers every currency", { exchange: this.exchange });
+    }
+    if (channel === 'transactions' && symbol !== undefined) {
+      throw new BadRequest("on('transactions', callback) takes no symbol: deposits and withdrawals are per currency", { exchange: this.exchange });
     }
     const key = eventKey(channel, symbol);
     const existing = this.offs.get(key)?.get(cb);
@@ -51,11 +54,21 @@ export class PrivatePush {
   }
 
   /** A Watch over a private channel: 'conflate' gives the latest `current()`-style value, 'queue' every batch. */
-  watch<T>(channel: PrivateChannel, symbol: string | undefined, mode: 'conflate' | 'queue', current: (() => T | undefined) | undefined): Watch<T> {
+  watch<T>(
+    channel: PrivateChannel,
+    symbol: string | undefined,
+    mode: 'conflate' | 'queue',
+    current: (() => T | undefined) | undefined,
+    select?: (payload: unknown) => T | undefined,
+  ): Watch<T> {
     const key = eventKey(channel, symbol);
     return new Watch<T>(
       (push, fail, initial) => {
-        const cb = (p: unknown): void => push(p as T);
+        // `select` narrows a payload (e.g. deposits of one currency); undefined: nothing for this reader
+        const cb = (p: unknown): void => {
+          const v = select ? select(p) : (p as T);
+          if (v !== undefined) push(v);
+        };
         this.events.add(key, cb);
         this.failures.add(fail);
         this.stream.use();
@@ -86,6 +99,11 @@ export class PrivatePush {
   /** Emits changed orders or new trades: all symbols, then each symbol's share. */
   batch(channel: 'orders' | 'myTrades', list: Array<Order | Trade>): void {
     this.emitBySymbol(channel, list);
+  }
+
+  /** Emits new or changed deposits / withdrawals (copies). */
+  transactions(list: Transaction[]): void {
+    if (list.length > 0 && this.events.has('transactions')) this.events.emit('transactions', list.map((t) => ({ ...t })));
   }
 
   /** The subscription was refused: every iterator fails with the error. */

@@ -14,7 +14,7 @@
  * No I/O, no timers: the PrivateApi feeds it and decides what to emit.
  */
 import type { BalanceData } from '../core/private-adapter';
-import type { BalanceEntry, Balances, Order, Trade } from '../core/types';
+import type { BalanceEntry, Balances, Order, Trade, Transaction } from '../core/types';
 
 export type { BalanceData };
 
@@ -48,6 +48,8 @@ export class PrivateState {
   private readonly closedQueue = new Map<string, string[]>();
   private readonly trades = new Map<string, Trade[]>();
   private readonly tradeIds = new Map<string, Set<string>>();
+  private readonly transactions = new Map<string, Transaction>();
+  private readonly maxTransactions = 1000;
   private readonly maxClosed: number;
   private readonly maxTrades: number;
 
@@ -241,7 +243,33 @@ export class PrivateState {
     return [...out];
   }
 
+  // ---------------------------------------------------------------- deposits and withdrawals
+
+  /**
+   * Merges a deposit or withdrawal (by type and id). Returns the stored one if it is new or its
+   * status changed, undefined otherwise. A final status (ok, failed, canceled) never goes back to pending.
+   */
+  upsertTransaction(t: Transaction): Transaction | undefined {
+    const key = `${t.type}|${t.id}`;
+    const old = this.transactions.get(key);
+    if (old && (old.status === t.status || (old.status !== 'pending' && t.status === 'pending'))) return undefined;
+    const stored = { ...t };
+    this.transactions.set(key, stored);
+    if (!old && this.transactions.size > this.maxTransactions) this.transactions.delete(this.transactions.keys().next().value as string);
+    return stored;
+  }
+
+  /** Deposits and / or withdrawals, oldest first, of one currency or all. */
+  listTransactions(type: Transaction['type'] | undefined, code: string | undefined): Transaction[] {
+    const out: Transaction[] = [];
+    for (const t of this.transactions.values()) {
+      if ((type === undefined || t.type === type) && (code === undefined || t.currency === code)) out.push({ ...t });
+    }
+    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
   clear(): void {
+    this.transactions.clear();
     this.balances.clear();
     this.balanceInfo = undefined;
     this.balanceTime = undefined;

@@ -3,8 +3,10 @@
  *
  * - pull: fetchBalance, fetchOpenOrders, fetchOrders, fetchClosedOrders, fetchMyTrades, fetchOrder
  *   answer from the live private state with `ws: true` (the first call starts the stream and seeds
- *   the state from REST), from REST otherwise; deposits and withdrawals always come from REST;
- * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), watchBalance (conflated),
+ *   the state from REST), from REST otherwise; so do fetchDeposits / fetchWithdrawals /
+ *   fetchTransactions where the adapter's stream reports them (streamsTransactions), REST elsewhere;
+ * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), on('transactions', cb) (deposits and
+ *   withdrawals, where the adapter's stream reports them), watchBalance (conflated),
  *   watchOrders / watchMyTrades (queued: nothing lost);
  * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders; the adapter picks the transport
  *   (WebSocket trading API, REST when that is unreachable). Replies are merged into the state too.
@@ -46,6 +48,7 @@ export class PrivateApi implements PrivateSink {
   private openSeed: Promise<void> | undefined;
   private readonly orderSeeds = new Map<string, Promise<void>>();
   private readonly tradeSeeds = new Map<string, Promise<void>>();
+  private readonly transactionSeeds = new Map<string, Promise<void>>();
 
   constructor(o: PrivateApiOptions) {
     this.o = o;
@@ -127,26 +130,41 @@ export class PrivateApi implements PrivateSink {
     return window(this.state.listTrades(symbol), since, limit).map((t) => ({ ...t }));
   }
 
-  fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.o.adapter.fetchDeposits(code, since, limit);
+  /** True when deposits and withdrawals are answered from the live state (ws: true and a stream that reports them). */
+  private get liveTransactions(): boolean {
+    return this.o.ws && this.o.adapter.streamsTransactions === true;
   }
 
-  fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    return this.o.adapter.fetchWithdrawals(code, since, limit);
+  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    if (!this.liveTransactions) return this.o.adapter.fetchDeposits(code, since, limit);
+    await this.seedTransactions();
+    return window(this.state.listTransactions('deposit', code), since, limit);
   }
 
-  /** A withdrawal over the adapter's REST call; NotSupported where the adapter has none. */
-  withdraw(code: string, amount: number, address: string, tag?: string, params: OrderParams = {}): Promise<Transaction> {
-    const w = this.o.adapter.withdraw;
-    if (!w) return Promise.reject(new NotSupported('withdraw is not supported', { exchange: this.o.exchange }));
-    if (!(amount > 0)) return Promise.reject(new BadRequest(`withdraw amount must be positive, got ${amount}`, { exchange: this.o.exchange }));
-    if (typeof address !== 'string' || address === '') return Promise.reject(new BadRequest('withdraw needs an address', { exchange: this.o.exchange }));
-    return w.call(this.o.adapter, { code, amount, address, tag, params });
+  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    if (!this.liveTransactions) return this.o.adapter.fetchWithdrawals(code, since, limit);
+    await this.seedTransactions();
+    return window(this.state.listTransactions('withdrawal', code), since, limit);
   }
 
   async fetchTransactions(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    if (this.liveTransactions) {
+      await this.seedTransactions();
+      return window(this.state.listTransactions(undefined, code), since, limit);
+    }
     const [d, w] = await Promise.all([this.fetchDeposits(code, since), this.fetchWithdrawals(code, since)]);
     return window(d.concat(w).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)), since, limit);
+  }
+
+  /** Live transactions: the stream is live and REST history was merged once (quietly: it is not news). */
+  private async seedTransactions(): Promise<void> {
+    await this.ensureLive();
+    await this.seedOnce(this.transactionSeeds, '*', async () => {
+      const [d, w] = await Promise.all([this.o.adapter.fetchDeposits(), this.o.adapter.fetchWithdrawals()]);
+      return d.concat(w);
+    }, (list) => {
+      for (const t of list) this.state.upsertTransaction(t);
+    });
   }
 
   private async ensureLive(): Promise<void> {
@@ -221,6 +239,7 @@ export class PrivateApi implements PrivateSink {
     this.balanceSeeded = false;
     this.orderSeeds.clear();
     this.tradeSeeds.clear();
+    this.transactionSeeds.clear();
   }
 
   private async recover(): Promise<void> {
@@ -240,6 +259,7 @@ export class PrivateApi implements PrivateSink {
       if (c) changed.push(c);
     }
     this.emitOrders(changed);
+    if (r.transactions) this.push.transactions(r.transactions.map((t) => s.upsertTransaction(t)).filter((t): t is Transaction => t !== undefined));
     if (r.balance) {
       this.applySnapshot(r.balance);
       this.balanceSeed = Promise.resolve();
@@ -327,6 +347,32 @@ export class PrivateApi implements PrivateSink {
     return this.push.watch<Trade[]>('myTrades', symbol, 'queue', undefined);
   }
 
+  /** New or changed deposits and / or withdrawals, queued; of one currency or all. */
+  watchTransactions(type: Transaction['type'] | undefined, code: string | undefined): Watch<Transaction[]> {
+    return this.push.watch<Transaction[]>('transactions', undefined, 'queue', undefined, (p) => {
+      const list = (p as Transaction[]).filter((t) => (type === undefined || t.type === type) && (code === undefined || t.currency === code));
+      return list.length ? list : undefined;
+    });
+  }
+
+  /** A withdrawal over REST (the adapter's); merged into the live transactions when the stream runs. */
+  async withdraw(code: string, amount: number, address: string | undefined, tag: string | undefined, params: OrderParams): Promise<Transaction> {
+    const ex = this.o.exchange;
+    if (typeof code !== 'string' || code === '') throw new BadRequest('withdraw needs a currency code', { exchange: ex });
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) throw new BadRequest(`amount must be a positive number, got ${JSON.stringify(amount)}`, { exchange: ex });
+    // an address, or none where the exchange names a saved destination in params (Kraken's `key`)
+    if (address !== undefined && (typeof address !== 'string' || address === '')) {
+      throw new BadRequest(`withdraw: address must be a non-empty string, got ${JSON.stringify(address)}`, { exchange: ex });
+    }
+    if (!this.o.adapter.withdraw) throw new NotSupported('withdraw is not supported', { exchange: ex });
+    const t = await this.o.adapter.withdraw({ code, amount, address, tag: tag ?? undefined, params: { ...(params ?? {}) } });
+    if (this.stream.active) {
+      const c = this.state.upsertTransaction(t);
+      if (c) this.push.transactions([c]);
+    }
+    return { ...t };
+  }
+
   /** Balance events start once the state holds the whole account (seeded from REST), never a partial one. */
   private emitBalance(): void {
     if (this.balanceSeeded) this.push.balance(() => this.state.balance());
@@ -372,6 +418,12 @@ export class PrivateApi implements PrivateSink {
 
   trade(t: Trade): void {
     if (this.stream.active && this.state.addTrade(t)) this.emitTrades([t]);
+  }
+
+  transaction(t: Transaction): void {
+    if (!this.stream.active) return;
+    const c = this.state.upsertTransaction(t);
+    if (c) this.push.transactions([c]);
   }
 
   /** The exchange closed: pending pulls and iterator reads fail with `err`. */

@@ -8,7 +8,7 @@ import { CliIo, EXCHANGES, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, SIM_EXCHANGES } fr
 
 
 /** The text printed once the simulator listens. */
-export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; port: number; apiKey?: string; secret?: string }): string {
+export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; port: number; apiKey?: string; secret?: string; password?: string }): string {
   const urls = sim.urls;
   const symbols = args.symbols ?? defaultSymbols(args.exchange as SimExchange);
   const name = args.exchange;
@@ -20,6 +20,7 @@ export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; po
     `  symbols  ${symbols.join(', ')}`,
     ...Object.entries(urls).map(([k, v]) => `  ${k.padEnd(8)} ${v}`),
     ...(creds ? [`  apiKey   ${sim.apiKey}`, `  secret   ${sim.secret}`] : []),
+    ...(creds && sim.password !== undefined ? [`  password ${sim.password}`] : []),
     '',
     'Point a client at it:',
     '',
@@ -28,6 +29,7 @@ export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; po
     `    ws: true,`,
     `    urls: { ${urlList} },`,
     ...(creds ? [`    apiKey: '${sim.apiKey}',`, `    secret: '${sim.secret}',`] : []),
+    ...(creds && sim.password !== undefined ? [`    password: '${sim.password}',`] : []),
     `  });`,
     '',
     'or watch a book from another terminal:',

@@ -4,17 +4,17 @@
  */
 /** Channels that take a symbol: `on('orderbook', 'BTC/USDT', cb)`. */
 export type MarketChannel = 'orderbook' | 'ticker' | 'trades' | 'ohlcv';
-/** Private channels: all symbols, or narrowed with a symbol. */
-export type PrivateChannel = 'balance' | 'orders' | 'myTrades';
+/** Private channels: all symbols, or narrowed with a symbol ('transactions': deposits and withdrawals, never narrowed). */
+export type PrivateChannel = 'balance' | 'orders' | 'myTrades' | 'transactions';
 /** Channels about the client itself. */
 export type ClientChannel = 'status' | 'resync' | 'error';
 export type Channel = MarketChannel | PrivateChannel | ClientChannel;
 
 /** Every channel `on()` accepts. */
-export const CHANNELS: ReadonlySet<string> = new Set<string>(['orderbook', 'ticker', 'trades', 'ohlcv', 'balance', 'orders', 'myTrades', 'status', 'resync', 'error']);
+export const CHANNELS: ReadonlySet<string> = new Set<string>(['orderbook', 'ticker', 'trades', 'ohlcv', 'balance', 'orders', 'myTrades', 'transactions', 'status', 'resync', 'error']);
 
 export function isPrivateChannel(c: string): c is PrivateChannel {
-  return c === 'balance' || c === 'orders' || c === 'myTrades';
+  return c === 'balance' || c === 'orders' || c === 'myTrades' || c === 'transactions';
 }
 
 export function isMarketChannel(c: string): c is MarketChannel {

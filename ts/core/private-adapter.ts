@@ -32,7 +32,8 @@ export interface WithdrawRequest {
   /** Unified currency code. */
   code: string;
   amount: number;
-  address: string;
+  /** Absent where the exchange names a saved destination in `params` (Kraken's withdrawal `key`). */
+  address?: string;
   /** Memo / destination tag, where the network has one. */
   tag?: string;
   /** `network` (unified) or the exchange's own parameters. */
@@ -56,10 +57,18 @@ export interface Recovery {
   balance?: BalanceData;
   orders: Order[];
   trades: Trade[];
+  /** Deposits and withdrawals (adapters whose stream reports them: `streamsTransactions`). */
+  transactions?: Transaction[];
 }
 
 /** REST snapshots, trading and the stream, as one exchange provides them. */
 export interface PrivateAdapter {
+  /**
+   * The stream reports deposits and withdrawals (PrivateSink.transaction): with `ws: true`,
+   * fetchDeposits / fetchWithdrawals / fetchTransactions answer from the live state, seeded once
+   * from REST. Absent or false: they always ask REST.
+   */
+  readonly streamsTransactions?: boolean;
   fetchBalance(): Promise<BalanceData>;
   fetchOpenOrders(market: Market | undefined): Promise<Order[]>;
   fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]>;
@@ -92,4 +101,6 @@ export interface PrivateSink {
   balanceDelta(currency: string, delta: (old: BalanceEntry) => BalanceEntry, time: number | undefined, info: unknown): void;
   order(o: Order): void;
   trade(t: Trade): void;
+  /** A deposit or withdrawal, new or changed (its status moved): on('transactions') and the live state. */
+  transaction(t: Transaction): void;
 }

@@ -30,6 +30,11 @@ export interface RpcCodec {
   encode(id: number, method: string, params: Record<string, unknown> | undefined): string;
   /** The id of the request a parsed frame answers, or undefined for an unsolicited frame. */
   replyId(msg: unknown): number | undefined;
+  /**
+   * True for a text frame that is a keepalive answer and not JSON (OKX's bare `pong`): a life sign,
+   * neither a reply nor an event nor a malformed frame. Optional.
+   */
+  isKeepalive?(text: string): boolean;
 }
 
 export type RpcState = 'idle' | 'connecting' | 'preparing' | 'ready' | 'down' | 'closed';
@@ -261,6 +266,7 @@ export class WsRpc {
   }
 
   private onMessage(text: string): void {
+    if (this.opts.codec.isKeepalive?.(text)) return;
     let msg: unknown;
     try {
       msg = JSON.parse(text);

@@ -239,6 +239,7 @@ export class BybitPrivate implements PrivateAdapter {
    * withdrawal starts 'pending'; fetchWithdrawals follows it.
    */
   async withdraw(req: WithdrawRequest): Promise<Transaction> {
+    if (!req.address) throw new BadRequest('withdraw needs an address', { exchange: 'bybit' });
     const network = typeof req.params['network'] === 'string' ? req.params['network'] : req.code;
     const body: Record<string, unknown> = {
       coin: req.code,

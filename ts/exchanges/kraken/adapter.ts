@@ -17,7 +17,9 @@ import { noSequenceRule } from '../../book/sync';
 import type { BookDelta, BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { KrakenCredentials } from './auth';
+import { KrakenPrivate } from './private';
 import { checksumVerifier } from './checksum';
 import { decodeFrame } from './decode';
 import { krakenError, mapRestError } from './errors';
@@ -46,6 +48,8 @@ export interface KrakenOptions extends ExchangeOptions {
   verifyChecksums?: boolean;
   /** Streams per socket before another socket is opened (default 200). */
   streamsPerConnection?: number;
+  /** Orders over the ws-auth socket (default true); false: over REST. */
+  wsTrading?: boolean;
 }
 
 /** Kraken Spot. */
@@ -54,13 +58,14 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
   name: 'Kraken',
   urls: KRAKEN_URLS,
   timeframes: TIMEFRAMES,
-  has: () => ({ ...STREAMED_MARKET_DATA, createOrder: false, cancelOrder: false, fetchBalance: false }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
   create: (ctx) => new KrakenInstance(ctx),
 };
 
 class KrakenInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
+  private privateRest: RestClient | undefined;
   private readonly bookDepth: BookDepth;
   private readonly verifyChecksums: boolean;
   private pingId = 0;
@@ -232,7 +237,70 @@ class KrakenInstance implements AdapterInstance {
     };
   }
 
+  // ---------------------------------------------------------------- private
+
+  /** The ws-auth socket (token, executions/balances, order entry) and signed REST. */
+  privateSide(): PrivateSide {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const credentials = new KrakenCredentials(o.apiKey, o.secret);
+    if (!this.privateRest) {
+      this.privateRest = new RestClient({
+        baseUrl: ctx.urls.rest as string,
+        exchange: ctx.id,
+        timeoutMs: ctx.timeoutMs,
+        // private endpoints: a counter of 15 (starter tier) decaying 0.33 a second, most calls
+        // costing 1 (Kraken "Spot REST rate limits"); orders have their own per-pair limit
+        limiter: new RateLimiter({ capacity: 15, intervalMs: 45_000 }),
+        mapError: (status, body) => mapRestError(status, body, 'request'),
+      });
+    }
+    const adapter = new KrakenPrivate({
+      credentials,
+      rest: this.privateRest,
+      urls: ctx.urls,
+      timeoutMs: ctx.timeoutMs,
+      wsTrading: o.wsTrading !== false,
+      connection: ctx.connection({ staleTimeoutMs: 60_000, appPing: () => '{"method":"ping"}' }),
+      allMarkets: () => ctx.allMarkets(),
+      market: (symbol) => ctx.market(symbol),
+      status: (s) => ctx.status(s),
+      error: (e) => ctx.error(e),
+    });
+    return { adapter, warm: () => adapter.warm(), close: () => adapter.close() };
+  }
+
   close(): void {
     this.rest.close();
+    this.privateRest?.close();
   }
+}
+
+/** What the private side offers: state from the ws-auth channels (balances re-read from REST), orders over the socket unless turned off. */
+function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
+  const trade = wsTrading ? 'ws' : 'rest';
+  return {
+    createOrder: trade,
+    cancelOrder: trade,
+    editOrder: trade,
+    cancelAllOrders: trade,
+    fetchBalance: 'ws',
+    fetchBalances: 'ws',
+    fetchOpenOrders: 'ws',
+    fetchOrders: 'ws',
+    fetchClosedOrders: 'ws',
+    fetchMyTrades: 'ws',
+    fetchOrder: 'rest',
+    // deposits and withdrawals are pushed too: live state with ws: true
+    fetchTransactions: 'ws',
+    fetchDeposits: 'ws',
+    fetchWithdrawals: 'ws',
+    watchBalance: 'ws',
+    watchOrders: 'ws',
+    watchMyTrades: 'ws',
+    watchTransactions: 'ws',
+    watchDeposits: 'ws',
+    watchWithdrawals: 'ws',
+    withdraw: 'rest',
+  };
 }

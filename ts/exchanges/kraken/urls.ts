@@ -15,6 +15,20 @@ export const PATHS = {
   ticker: '/0/public/Ticker',
   trades: '/0/public/Trades',
   ohlc: '/0/public/OHLC',
-  /** WebSocket API v2 (public market data). */
+  // private (signed) REST
+  wsToken: '/0/private/GetWebSocketsToken',
+  balanceEx: '/0/private/BalanceEx',
+  openOrders: '/0/private/OpenOrders',
+  closedOrders: '/0/private/ClosedOrders',
+  queryOrders: '/0/private/QueryOrders',
+  tradesHistory: '/0/private/TradesHistory',
+  addOrder: '/0/private/AddOrder',
+  amendOrder: '/0/private/AmendOrder',
+  cancelOrder: '/0/private/CancelOrder',
+  cancelAll: '/0/private/CancelAll',
+  depositStatus: '/0/private/DepositStatus',
+  withdrawStatus: '/0/private/WithdrawStatus',
+  withdraw: '/0/private/Withdraw',
+  /** WebSocket API v2 (public market data; the private one on urls.wsPrivate). */
   ws: '/v2',
 };

@@ -21,7 +21,9 @@ import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade }
 import type { BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { OkxCredentials } from './auth';
+import { OkxPrivate } from './private';
 import { verifyChecksum } from './checksum';
 import { decodeFrame } from './decode';
 import { mapRestError, okxError } from './errors';
@@ -55,6 +57,8 @@ export interface OkxOptions extends ExchangeOptions {
    * 30 book channels of 50 or 400 levels per connection).
    */
   streamsPerConnection?: number;
+  /** Orders over the private socket (default true); false: over REST. */
+  wsTrading?: boolean;
 }
 
 /** OKX. */
@@ -63,13 +67,14 @@ export const okxAdapter: ExchangeAdapter<OkxOptions> = {
   name: 'OKX',
   urls: OKX_URLS,
   timeframes: TIMEFRAMES,
-  has: () => ({ ...STREAMED_MARKET_DATA, createOrder: false, cancelOrder: false, fetchBalance: false }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
   create: (ctx) => new OkxInstance(ctx),
 };
 
 class OkxInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
+  private privateRest: RestClient | undefined;
   private readonly bookChannel: BookChannel;
   private readonly verifyChecksums: boolean;
 
@@ -221,7 +226,69 @@ class OkxInstance implements AdapterInstance {
     };
   }
 
+  // ---------------------------------------------------------------- private
+
+  /** The private socket (login, orders/account channels, order entry), signed REST and the clock. */
+  privateSide(): PrivateSide {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const credentials = new OkxCredentials(o.apiKey, o.secret, o.password);
+    if (!this.privateRest) {
+      this.privateRest = new RestClient({
+        baseUrl: ctx.urls.rest as string,
+        exchange: ctx.id,
+        timeoutMs: ctx.timeoutMs,
+        // trade endpoints: 60 requests / 2 s per instrument; account/balance 10 / 2 s: take the smallest
+        limiter: new RateLimiter({ capacity: 10, intervalMs: 2000 }),
+        mapError: (status, body) => mapRestError(status, body, 'request'),
+      });
+    }
+    const adapter = new OkxPrivate({
+      credentials,
+      rest: this.privateRest,
+      urls: ctx.urls,
+      timeoutMs: ctx.timeoutMs,
+      wsTrading: o.wsTrading !== false,
+      connection: ctx.connection({ staleTimeoutMs: 30_000, appPing: () => 'ping' }),
+      marketById: (id) => ctx.marketById(id),
+      market: (symbol) => ctx.market(symbol),
+      status: (s) => ctx.status(s),
+      error: (e) => ctx.error(e),
+    });
+    return { adapter, warm: () => adapter.warm(), close: () => adapter.close() };
+  }
+
   close(): void {
     this.rest.close();
+    this.privateRest?.close();
   }
+}
+
+/** What the private side offers: streamed state, orders over the private socket unless turned off. */
+function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
+  const trade = wsTrading ? 'ws' : 'rest';
+  return {
+    createOrder: trade,
+    cancelOrder: trade,
+    editOrder: trade,
+    cancelAllOrders: trade,
+    fetchBalance: 'ws',
+    fetchBalances: 'ws',
+    fetchOpenOrders: 'ws',
+    fetchOrders: 'ws',
+    fetchClosedOrders: 'ws',
+    fetchMyTrades: 'ws',
+    fetchOrder: 'rest',
+    // deposits and withdrawals are pushed too: live state with ws: true
+    fetchTransactions: 'ws',
+    fetchDeposits: 'ws',
+    fetchWithdrawals: 'ws',
+    watchBalance: 'ws',
+    watchOrders: 'ws',
+    watchMyTrades: 'ws',
+    watchTransactions: 'ws',
+    watchDeposits: 'ws',
+    watchWithdrawals: 'ws',
+    withdraw: 'rest',
+  };
 }

@@ -86,6 +86,14 @@ const BY_CODE: Record<string, ErrorClass> = {
   '51001': BadSymbol, // Instrument ID ... doesn't exist
   '51008': InsufficientFunds,
   '51400': OrderNotFound, // cancellation failed: order does not exist
+  '51401': OrderNotFound, // cancellation failed: order already canceled
+  '51402': OrderNotFound, // cancellation failed: order already completed
+  '51503': OrderNotFound, // amend failed: order does not exist
+  '51509': OrderNotFound, // amend failed: order already canceled
+  '51510': OrderNotFound, // amend failed: order already completed
+  '58350': InsufficientFunds, // withdrawal: insufficient balance
+  '51119': InsufficientFunds, // order failed: insufficient balance
+  '51131': InsufficientFunds, // insufficient balance
   '51603': OrderNotFound, // Order does not exist
 };
 

@@ -14,6 +14,20 @@ export const PATHS = {
   tickers: '/api/v5/market/tickers',
   trades: '/api/v5/market/trades',
   candles: '/api/v5/market/candles',
+  time: '/api/v5/public/time',
+  // private (signed) REST
+  balance: '/api/v5/account/balance',
+  order: '/api/v5/trade/order',
+  cancelOrder: '/api/v5/trade/cancel-order',
+  amendOrder: '/api/v5/trade/amend-order',
+  ordersPending: '/api/v5/trade/orders-pending',
+  ordersHistory: '/api/v5/trade/orders-history',
+  fills: '/api/v5/trade/fills',
+  depositHistory: '/api/v5/asset/deposit-history',
+  withdrawalHistory: '/api/v5/asset/withdrawal-history',
+  withdrawal: '/api/v5/asset/withdrawal',
+  /** Private socket: login, orders and account channels, order entry. */
+  wsPrivate: '/ws/v5/private',
   /** Public socket: books, tickers, trades. */
   wsPublic: '/ws/v5/public',
   /** Business socket: candles. */

@@ -42,10 +42,14 @@ export interface SimAccount {
   /** HMAC key of the simulated account. */
   apiKey: string;
   secret: string;
+  /** The API key's passphrase, where the exchange has one (OKX: the client's `password` option). */
+  password?: string;
   /** An Ed25519 key of the same account (Binance session.logon); private key as PKCS#8 PEM. */
   ed25519?: { apiKey: string; privateKey: string };
   /** Credits the account and records a deposit (pushed on the exchange's private streams). */
   deposit(asset: string, amount: number | string): void;
+  /** Debits the account and records a completed withdrawal (pushed where the exchange pushes them), where supported. */
+  withdraw?(asset: string, amount: number | string): void;
   /** The account's balances as decimal strings. */
   balances(): Record<string, { free: string; locked: string }>;
 }

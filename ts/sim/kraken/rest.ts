@@ -14,6 +14,7 @@ import { periodOf, KRAKEN_INTERVALS, restCandle, restTicker, restTrade } from '.
 import type { KrakenFeed, PairFeed } from './feed';
 import { restLot, restPx, rfc1123Short } from './format';
 import { findPair, KrakenPair } from './symbols';
+import { KrakenAccount, KrakenFail } from './account';
 
 class KrakenError extends Error {
   constructor(readonly text: string, readonly status = 200) {
@@ -38,6 +39,7 @@ export class KrakenRest {
     private readonly feed: KrakenFeed,
     private readonly pairs: readonly KrakenPair[],
     private readonly faults: Faults,
+    private readonly account?: KrakenAccount,
   ) {
     this.engine = runtime.engine;
     this.routes = {
@@ -67,6 +69,10 @@ export class KrakenRest {
       sendJson(res, limited.status, { error: ['EGeneral:Too many requests'], result: {} }, headers);
       return;
     }
+    if (this.account && url.pathname.startsWith('/0/private/')) {
+      this.private(this.account, req, res, url.pathname, body);
+      return;
+    }
     const route = this.routes[url.pathname];
     if (!route || (req.method !== 'GET' && req.method !== 'POST')) {
       sendJson(res, 404, { error: ['EGeneral:Unknown method'], result: {} });
@@ -85,6 +91,23 @@ export class KrakenRest {
     const delay = url.pathname === '/0/public/Depth' ? this.faults.snapshotDelayMs : 0;
     if (delay > 0) void this.runtime.later(delay, run);
     else run();
+  }
+
+  /** Signed private endpoints: POST, form body with the nonce, API-Key / API-Sign headers. */
+  private private(account: KrakenAccount, req: IncomingMessage, res: ServerResponse, path: string, body: string): void {
+    try {
+      if (req.method !== 'POST') throw new KrakenFail('EGeneral:Invalid arguments', 405);
+      account.checkRest(path, body, req.headers);
+      const result = account.rest(path, new URLSearchParams(body));
+      if (result === undefined) {
+        sendJson(res, 404, { error: ['EGeneral:Unknown method'] });
+        return;
+      }
+      sendJson(res, 200, { error: [], result });
+    } catch (err) {
+      const e = err instanceof KrakenFail ? err : new KrakenFail('EGeneral:Internal error', 500);
+      sendJson(res, e.status, { error: [e.text] });
+    }
   }
 
   /** Pairs named by `pair` (comma-separated); all pairs when absent and `allowAll`. */

@@ -34,7 +34,7 @@ export interface KrakenPair {
 }
 
 /** ISO name -> [v1 name, legacy 4-letter asset code]. */
-const LEGACY: Record<string, [string, string]> = {
+export const LEGACY: Record<string, [string, string]> = {
   BTC: ['XBT', 'XXBT'],
   ETH: ['ETH', 'XETH'],
   DOGE: ['XDG', 'XXDG'],

@@ -45,6 +45,10 @@ export class OkxConn extends SimSocket {
   readonly subs = new Map<string, OkxSub>();
   /** Last time the subscription count went to or from zero (idle rule). */
   lastSubChange = 0;
+  /** Logged in (business socket: the funding channels). */
+  loggedIn = false;
+  /** Funding channels subscribed (deposit-info, withdrawal-info). */
+  readonly funding = new Set<string>();
 
   override subscribedTo(stream: string): boolean {
     return this.subs.has(stream);

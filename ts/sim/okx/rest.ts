@@ -13,6 +13,7 @@ import type { MatchingEngine } from '../engine';
 import type { Faults } from '../common/faults';
 import { sendJson, SimRuntime } from '../common/runtime';
 import type { InstFeed, OkxFeed } from './feed';
+import { OkxAccount, OkxFail } from './account';
 import { levelRows } from './format';
 import { barOf, BARS, candleRow, restTrade, tickerData } from './market-data';
 import type { OkxInstrument } from './symbols';
@@ -38,6 +39,7 @@ export class OkxRest {
     private readonly feed: OkxFeed,
     private readonly instruments: readonly OkxInstrument[],
     private readonly faults: Faults,
+    private readonly account?: OkxAccount,
   ) {
     this.engine = runtime.engine;
     this.routes = {
@@ -62,12 +64,16 @@ export class OkxRest {
     };
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
+  handle(req: IncomingMessage, res: ServerResponse, body = ''): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const limited = this.faults.takeRateLimit();
     if (limited) {
       const headers: Record<string, string> = limited.retryAfterSec > 0 ? { 'retry-after': String(limited.retryAfterSec) } : {};
       sendJson(res, limited.status, { msg: 'Too Many Requests', code: '50011', data: [] }, headers);
+      return;
+    }
+    if (this.account && /^\/api\/v5\/(account|trade|asset)\//.test(url.pathname)) {
+      this.private(this.account, req, res, url, body);
       return;
     }
     const route = this.routes[url.pathname];
@@ -86,6 +92,25 @@ export class OkxRest {
     const delay = url.pathname.startsWith('/api/v5/market/books') ? this.faults.snapshotDelayMs : 0;
     if (delay > 0) void this.runtime.later(delay, run);
     else run();
+  }
+
+  /** Signed endpoints (account, trade, asset): the signature covers the path and query as sent and the body. */
+  private private(account: OkxAccount, req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+    try {
+      const method = req.method ?? 'GET';
+      account.checkRest(method, req.url ?? url.pathname, method === 'GET' ? '' : body, req.headers);
+      const data = account.rest(method, url.pathname, url.searchParams, body);
+      if (!data) {
+        sendJson(res, 404, { msg: 'API endpoint is inactive or unavailable.', code: '50005', data: [] });
+        return;
+      }
+      const failed = data.filter((d) => d['sCode'] !== undefined && d['sCode'] !== '0').length;
+      const code = failed === 0 ? '0' : failed === data.length ? '1' : '2';
+      sendJson(res, 200, { code, msg: code === '0' ? '' : code === '1' ? 'All operations failed' : 'Batch operation partially succeeded', data });
+    } catch (err) {
+      const e = err instanceof OkxFail ? err : new OkxFail('50026', 'System error.', 500);
+      sendJson(res, e.status, { code: e.code, msg: e.message, data: [] });
+    }
   }
 
   private inst(p: Params): InstFeed {

@@ -17,6 +17,11 @@ import type { OkxInstrument } from './symbols';
 export const PUBLIC_PATH = '/ws/v5/public';
 export const BUSINESS_PATH = '/ws/v5/business';
 const PUBLIC_CHANNELS = ['books', 'books5', 'bbo-tbt', 'tickers', 'trades'];
+/** Business channels that need a login (OKX docs-v5 "Funding account > WebSocket"). */
+const PRIVATE_BUSINESS = ['deposit-info', 'withdrawal-info'];
+
+/** Checks a login's args: undefined when good, else [code, msg] (the simulated account). */
+export type LoginCheck = (args: unknown[] | undefined) => [string, string] | undefined;
 const ID_RE = /^[A-Za-z0-9]{1,32}$/;
 
 type Json = Record<string, unknown>;
@@ -28,6 +33,7 @@ export class OkxWs {
     private readonly feed: OkxFeed,
     private readonly instruments: readonly OkxInstrument[],
     private readonly gate: SocketGate,
+    private readonly checkLogin?: LoginCheck,
   ) {
     this.server = new SocketServer<OkxConn>((p) => p === PUBLIC_PATH || p === BUSINESS_PATH, {
       create: (ws, path, query, id) => {
@@ -47,7 +53,7 @@ export class OkxWs {
   housekeeping(now: number, ms: number): void {
     if (ms <= 0 || this.gate.silenced()) return;
     for (const c of this.server.clients) {
-      const idle = c.subs.size === 0 ? now - Math.max(c.lastSubChange, c.lastSentAt) : now - c.lastSentAt;
+      const idle = c.subs.size === 0 && c.funding.size === 0 ? now - Math.max(c.lastSubChange, c.lastSentAt) : now - c.lastSentAt;
       if (idle >= ms) c.close(4004, 'No data received in 30s.');
     }
   }
@@ -68,6 +74,13 @@ export class OkxWs {
       return;
     }
     const op = msg['op'];
+    if (op === 'login' && c.path === BUSINESS_PATH && this.checkLogin) {
+      const bad = this.checkLogin(Array.isArray(msg['args']) ? (msg['args'] as unknown[]) : undefined);
+      if (bad) return this.error(c, undefined, bad[0], bad[1]);
+      c.loggedIn = true;
+      c.send(JSON.stringify({ event: 'login', code: '0', msg: '', connId: c.id }));
+      return;
+    }
     if (op !== 'subscribe' && op !== 'unsubscribe') {
       this.error(c, id, '60019', `Invalid op: op:${String(op)}`);
       return;
@@ -78,6 +91,18 @@ export class OkxWs {
       return;
     }
     const business = c.path === BUSINESS_PATH;
+    if (business && this.checkLogin && (args as Json[]).some((a) => PRIVATE_BUSINESS.includes(a['channel'] as string))) {
+      // the funding channels: no instId, login first
+      if (!c.loggedIn) return this.error(c, id, '60011', 'Please log in');
+      if ((args as Json[]).some((a) => !PRIVATE_BUSINESS.includes(a['channel'] as string))) return this.error(c, id, '60013', 'Invalid args');
+      for (const a of args as Json[]) {
+        const arg = { channel: a['channel'] as string };
+        if (op === 'subscribe') c.funding.add(arg.channel);
+        else c.funding.delete(arg.channel);
+        c.send(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: op, arg, connId: c.id }));
+      }
+      return;
+    }
     const parsed: OkxSub[] = [];
     for (const a of args as Json[]) {
       const channel = a['channel'] as string;
@@ -110,6 +135,12 @@ export class OkxWs {
       c.send(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: op, arg, connId: c.id }));
       if (op === 'subscribe') this.feed.add(sub);
     }
+  }
+
+  /** A deposit-info / withdrawal-info push to every logged-in business connection subscribed to it. */
+  pushFunding(channel: string, data: Json): void {
+    const text = JSON.stringify({ arg: { channel, uid: '1' }, data: [data] });
+    for (const c of this.server.clients) if (c.loggedIn && c.funding.has(channel)) c.send(text);
   }
 
   private error(c: OkxConn, id: string | undefined, code: string, msg: string): void {

@@ -1,0 +1,585 @@
+/**
+ * Kraken's private side: the PrivateAdapter behind fetchBalance / createOrder / on('orders') ...
+ * (protocols.md §2 "Authentication and private channels", "Order entry over WebSocket").
+ *
+ * One socket to the ws-auth host (`urls.wsPrivate` + /v2, WsRpc) carries the private channels and
+ * order entry:
+ * - after every (re)connect a fresh token comes from REST `GetWebSocketsToken` (signed, valid for
+ *   15 minutes until a private subscription holds it), and `executions` and `balances` are
+ *   subscribed with it; a refused token or key fails the private stream and orders go over REST;
+ * - orders go out as `add_order` / `amend_order` (the order keeps its id) / `cancel_order` /
+ *   `cancel_all`, each with the token and a `req_id`; the reply only acknowledges (order_id), the
+ *   order's state comes from the `executions` update that follows (or precedes) it, from REST
+ *   (QueryOrders) when none comes in time; a request that cannot be sent over the socket goes over
+ *   REST (/0/private/AddOrder ...), one whose reply was lost is looked up by its cl_ord_id;
+ * - `executions` updates (possibly partial: merged per order) report orders and each own fill
+ *   once (trade_id); `balances` reports ledger changes but not what open orders hold, so every
+ *   balances or executions update makes the state re-read BalanceEx (one request at a time,
+ *   coalesced), which gives free / used / total exactly;
+ * - after an interruption REST tells what changed meanwhile (recover).
+ */
+import { randomUUID } from 'crypto';
+import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
+import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
+import { toDecimalString } from '../../core/decimal';
+import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
+import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
+import type { WsConnectionOptions } from '../../transport/ws-connection';
+import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import type { KrakenCredentials } from './auth';
+import { krakenError } from './errors';
+import { unifiedAsset } from './markets';
+import {
+  KrakenExecution,
+  KrakenRestOrder,
+  KrakenRestTrade,
+  parseBalanceEx,
+  parseExecutionOrder,
+  parseExecutionTrade,
+  parseRestOrder,
+  parseRestTrade,
+} from './parse-private';
+import { PATHS } from './urls';
+
+export interface KrakenPrivateContext {
+  credentials: KrakenCredentials;
+  rest: RestClient;
+  urls: Urls;
+  timeoutMs: number;
+  wsTrading: boolean;
+  connection: Omit<WsConnectionOptions, 'url'>;
+  allMarkets(): readonly Market[];
+  market(symbol: string): Market;
+  status(s: StatusEvent): void;
+  error(err: Error): void;
+}
+
+type Json = Record<string, unknown>;
+
+/** `{"method","params","req_id"}` requests; replies echo req_id. */
+const codec: RpcCodec = {
+  encode: (id, method, params) => JSON.stringify({ method, params: params ?? {}, req_id: id }),
+  replyId: (msg) => {
+    const m = msg as Json | undefined;
+    return m && typeof m === 'object' && typeof m['req_id'] === 'number' && typeof m['method'] === 'string' ? (m['req_id'] as number) : undefined;
+  },
+};
+
+const FINAL = new Set(['filled', 'canceled', 'expired']);
+const MEMORY = 2000;
+
+interface Waiter {
+  from: number;
+  pred: (e: KrakenExecution) => boolean;
+  resolve: (e: KrakenExecution | undefined) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class KrakenPrivate implements PrivateAdapter {
+  /** `balances` ledger entries of type deposit / withdrawal report them. */
+  readonly streamsTransactions = true;
+  private readonly ctx: KrakenPrivateContext;
+  private rpc: WsRpc | undefined;
+  private token: string | undefined;
+  private sink: PrivateSink | undefined;
+  private streamWanted = false;
+  private listening = false;
+  /** Per order id: every execution record seen, each merged over the one before. */
+  private readonly records = new Map<string, KrakenExecution[]>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly counts = new Map<string, number>();
+  private balanceBusy = false;
+  private balanceRetry = 0;
+  private balanceTimer: ReturnType<typeof setTimeout> | undefined;
+  private balanceDirty = false;
+
+  constructor(ctx: KrakenPrivateContext) {
+    this.ctx = ctx;
+  }
+
+  warm(): void {
+    if (this.ctx.wsTrading) this.api().start();
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  /** A signed private REST call: form body with the nonce first; unwraps `{error, result}`. */
+  private async rest<T>(path: string, params: Query = {}): Promise<T> {
+    const send = async (): Promise<T> => {
+      const nonce = this.ctx.credentials.nonce();
+      const body = encodeQuery({ nonce, ...params });
+      const env = await this.ctx.rest.request<{ error?: string[]; result?: T }>('POST', path, {
+        body,
+        headers: {
+          'API-Key': this.ctx.credentials.apiKey,
+          'API-Sign': this.ctx.credentials.sign(path, nonce, body),
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+      });
+      if (!env || typeof env !== 'object') throw new BadResponse(`${path}: reply is not a Kraken envelope`, { exchange: 'kraken', raw: env });
+      if (Array.isArray(env.error) && env.error.length > 0) throw krakenError(String(env.error[0]), path, { raw: env });
+      return env.result as T;
+    };
+    try {
+      return await send();
+    } catch (err) {
+      // a nonce that lost a race with another request of this key: once more, with a newer one
+      if (err instanceof InvalidNonce) return send();
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- the ws-auth socket
+
+  api(): WsRpc {
+    if (this.rpc) return this.rpc;
+    const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
+    const rpc = new WsRpc({
+      ...this.ctx.connection,
+      url: `${base as string}${PATHS.ws}`,
+      codec,
+      requestTimeoutMs: this.ctx.timeoutMs,
+      prepare: () => this.prepare(),
+    });
+    rpc.events.on('status', (s) => this.ctx.status(s));
+    rpc.events.on('error', (e) => this.ctx.error(e));
+    rpc.events.on('event', (m) => this.onPush(m));
+    this.rpc = rpc;
+    return rpc;
+  }
+
+  /** Every (re)connect: a fresh token, then executions and balances. */
+  private async prepare(): Promise<void> {
+    const rpc = this.api();
+    try {
+      const r = await this.rest<{ token: string; expires: number }>(PATHS.wsToken);
+      if (!r || typeof r.token !== 'string') throw new BadResponse('GetWebSocketsToken reply has no token', { exchange: 'kraken' });
+      this.token = r.token;
+      await Promise.all([
+        this.request(rpc, 'subscribe', { channel: 'executions', snap_orders: false, snap_trades: false }, true),
+        this.request(rpc, 'subscribe', { channel: 'balances', snapshot: false }, true),
+      ]);
+    } catch (err) {
+      if (err instanceof AuthenticationError) this.refuse(err);
+      throw err;
+    }
+  }
+
+  /** A request with the token; a `success: false` reply is a typed error. */
+  private async request(rpc: WsRpc, method: string, params: Json, early = false): Promise<Json> {
+    const r = (await rpc.request(method, { ...params, token: this.token }, early ? { early: true } : {})) as Json;
+    if (r['success'] === true) return (r['result'] as Json) ?? {};
+    throw krakenError(String(r['error'] ?? 'unknown error'), method, { raw: r });
+  }
+
+  private refuse(err: Error): void {
+    if (!this.streamWanted) return;
+    this.streamWanted = false;
+    this.sink?.failed(err);
+  }
+
+  startStream(sink: PrivateSink): void {
+    this.sink = sink;
+    this.streamWanted = true;
+    const rpc = this.api();
+    if (!this.listening) {
+      this.listening = true;
+      rpc.events.on('ready', () => {
+        if (this.streamWanted) this.sink?.live();
+      });
+      rpc.events.on('down', () => {
+        if (this.streamWanted) this.sink?.down();
+      });
+    }
+    rpc.start();
+    if (rpc.isReady) queueMicrotask(() => {
+      if (this.streamWanted && rpc.isReady) this.sink?.live();
+    });
+  }
+
+  stopStream(): void {
+    this.streamWanted = false;
+  }
+
+  private marketOf(symbol: string | undefined): Market | undefined {
+    if (!symbol) return undefined;
+    return this.ctx.allMarkets().find((m) => m.symbol === symbol || (m.info as { altname?: string }).altname === symbol || m.id === symbol);
+  }
+
+  private onPush(msg: unknown): void {
+    const m = msg as Json | undefined;
+    if (!m || typeof m !== 'object') return;
+    const data = m['data'];
+    if (!Array.isArray(data)) return;
+    if (m['channel'] === 'executions') {
+      for (const d of data as KrakenExecution[]) this.onExecution(d);
+      this.refreshBalance();
+    } else if (m['channel'] === 'balances') {
+      if (m['type'] === 'update') for (const d of data as Json[]) this.onLedger(d);
+      this.refreshBalance();
+    }
+  }
+
+  /** A ledger entry: deposits and withdrawals are transactions (the entry's ref_id is the funding reference). */
+  private onLedger(d: Json): void {
+    const type = d['type'];
+    if ((type !== 'deposit' && type !== 'withdrawal') || !this.streamWanted || !this.sink) return;
+    const ts = typeof d['timestamp'] === 'string' ? Date.parse(d['timestamp']) : undefined;
+    const t: Transaction = {
+      id: String(d['ref_id'] ?? d['ledger_id']),
+      timestamp: ts,
+      datetime: ts !== undefined ? new Date(ts).toISOString() : undefined,
+      type,
+      currency: unifiedAsset(String(d['asset'])),
+      amount: Math.abs(Number(d['amount'])),
+      status: 'ok',
+      info: d,
+    };
+    const fee = Number(d['fee']);
+    if (Number.isFinite(fee) && fee > 0) t.fee = { cost: fee, currency: t.currency };
+    this.sink.transaction(t);
+  }
+
+  private onExecution(d: KrakenExecution): void {
+    if (!d || typeof d.order_id !== 'string') return;
+    let list = this.records.get(d.order_id);
+    if (!list) {
+      this.records.set(d.order_id, (list = []));
+      if (this.records.size > MEMORY) {
+        const oldest = this.records.keys().next().value as string;
+        this.records.delete(oldest);
+        this.counts.delete(oldest);
+      }
+    }
+    // a partial update keeps what the order's last record said
+    const prev = list[list.length - 1];
+    const merged: KrakenExecution = { ...(prev ?? {}), ...d };
+    if (prev && d.trade_id === undefined) {
+      delete merged.trade_id;
+      delete merged.last_qty;
+      delete merged.last_price;
+      delete merged.fees;
+      delete merged.exec_id;
+    }
+    list.push(merged);
+    if (list.length > 32) list.shift();
+    const index = this.seen(d.order_id);
+    this.counts.set(d.order_id, index + 1);
+    const ws = this.waiters.get(d.order_id);
+    if (ws) {
+      for (const w of ws.slice()) {
+        if (index < w.from || !w.pred(merged)) continue;
+        clearTimeout(w.timer);
+        ws.splice(ws.indexOf(w), 1);
+        w.resolve(merged);
+      }
+      if (ws.length === 0) this.waiters.delete(d.order_id);
+    }
+    if (!this.streamWanted || !this.sink) return;
+    const market = this.marketOf(merged.symbol);
+    if (!market) return;
+    const trade = parseExecutionTrade(merged, market);
+    if (trade) this.sink.trade(trade);
+    this.sink.order(parseExecutionOrder(merged, market));
+  }
+
+  /** How many records of an order were seen so far (a waiter takes only later ones). */
+  private seen(orderId: string): number {
+    return this.counts.get(orderId) ?? 0;
+  }
+
+  /** BalanceEx again (one at a time; changes meanwhile make it run once more). */
+  private refreshBalance(): void {
+    if (!this.streamWanted) return;
+    if (this.balanceBusy) {
+      this.balanceDirty = true;
+      return;
+    }
+    this.balanceBusy = true;
+    this.balanceDirty = false;
+    const t = Date.now();
+    this.fetchBalance().then(
+      (b) => {
+        this.balanceBusy = false;
+        this.balanceRetry = 0;
+        if (this.streamWanted) this.sink?.balance({ ...b, time: t });
+        if (this.balanceDirty) this.refreshBalance();
+      },
+      (err: Error) => {
+        this.balanceBusy = false;
+        this.ctx.error(err);
+        // the state must not keep a stale balance: try again (1 s, then every 5 s) while wanted
+        this.balanceRetry = Math.min(5000, this.balanceRetry ? this.balanceRetry * 2 : 1000);
+        clearTimeout(this.balanceTimer);
+        this.balanceTimer = setTimeout(() => this.refreshBalance(), this.balanceRetry);
+      },
+    );
+  }
+
+  /** The order's record satisfying `pred` among those from index `from` on; REST when none comes in time. */
+  private async orderAfter(orderId: string, m: Market, from: number, pred: (e: KrakenExecution) => boolean): Promise<Order> {
+    const list = this.records.get(orderId) ?? [];
+    const base = this.seen(orderId) - list.length;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (i + base >= from && pred(list[i] as KrakenExecution)) return parseExecutionOrder(list[list.length - 1] as KrakenExecution, m);
+    }
+    if (this.rpc?.isReady) {
+      const hit = await new Promise<KrakenExecution | undefined>((resolve) => {
+        const w: Waiter = {
+          from,
+          pred,
+          resolve,
+          timer: setTimeout(() => {
+            const ws = this.waiters.get(orderId);
+            if (ws) ws.splice(ws.indexOf(w), 1);
+            resolve(undefined);
+          }, this.ctx.timeoutMs),
+        };
+        let ws = this.waiters.get(orderId);
+        if (!ws) this.waiters.set(orderId, (ws = []));
+        ws.push(w);
+      });
+      if (hit) {
+        const l = this.records.get(orderId) as KrakenExecution[];
+        return parseExecutionOrder(l[l.length - 1] as KrakenExecution, m);
+      }
+    }
+    return this.fetchOrder(orderId, m);
+  }
+
+  // ---------------------------------------------------------------- trading
+
+  private async route(method: string, params: Json, restPath: string, restParams: Query): Promise<Json> {
+    const rest = (): Promise<Json> => this.rest<Json>(restPath, restParams);
+    if (!this.ctx.wsTrading) return rest();
+    try {
+      const rpc = this.api();
+      await rpc.whenReady(this.ctx.timeoutMs);
+      return await this.request(rpc, method, params);
+    } catch (err) {
+      if (err instanceof RpcNotSent) return rest();
+      throw err;
+    }
+  }
+
+  private need(market: Market | undefined, what: string): Market {
+    if (!market) throw new BadRequest(`${what} needs a symbol on kraken`, { exchange: 'kraken' });
+    return market;
+  }
+
+  private altname(m: Market): string {
+    return (m.info as { altname?: string }).altname ?? m.id;
+  }
+
+  async createOrder(req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const p = req.params;
+    const cid = typeof p['clientOrderId'] === 'string' && p['clientOrderId'] !== '' ? (p['clientOrderId'] as string) : randomUUID();
+    const type = req.type.toLowerCase();
+    const tif = typeof p['timeInForce'] === 'string' ? (p['timeInForce'] as string).toLowerCase() : undefined;
+    const postOnly = p['postOnly'] === true || tif === 'po';
+    if (type !== 'limit' && type !== 'market') throw new BadRequest(`order type must be limit or market on kraken, got ${type}`, { exchange: 'kraken', symbol: m.symbol });
+    if (tif !== undefined && !['gtc', 'ioc', 'po'].includes(tif)) throw new BadRequest(`timeInForce must be GTC, IOC or PO on kraken, got ${tif}`, { exchange: 'kraken', symbol: m.symbol });
+    const qty = toDecimalString(req.amount, m.precision.amount, 'floor');
+    const price = req.price !== undefined ? toDecimalString(req.price, m.precision.price, 'round') : undefined;
+    const ws: Json = { order_type: type, side: req.side, order_qty: Number(qty), symbol: m.symbol, cl_ord_id: cid };
+    const rest: Query = { pair: this.altname(m), type: req.side, ordertype: type, volume: qty, cl_ord_id: cid };
+    if (type === 'limit') {
+      ws['limit_price'] = Number(price);
+      rest['price'] = price;
+      if (tif === 'ioc') {
+        ws['time_in_force'] = 'ioc';
+        rest['timeinforce'] = 'IOC';
+      }
+      if (postOnly) {
+        ws['post_only'] = true;
+        rest['oflags'] = 'post';
+      }
+    }
+    let r: Json;
+    try {
+      r = await this.route('add_order', ws, PATHS.addOrder, rest);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      // the connection dropped with the order in flight: did it land?
+      const [open, closed] = await Promise.all([
+        this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders, { cl_ord_id: cid }),
+        this.rest<{ closed: Record<string, KrakenRestOrder> }>(PATHS.closedOrders, { cl_ord_id: cid }),
+      ]);
+      const hit = Object.entries({ ...closed.closed, ...open.open })[0];
+      if (hit) return parseRestOrder(hit[0], hit[1], m);
+      r = await this.rest<Json>(PATHS.addOrder, rest);
+    }
+    const id = String(r['order_id'] ?? (Array.isArray(r['txid']) ? (r['txid'] as string[])[0] : ''));
+    if (!id) throw new BadResponse('add_order reply has no order id', { exchange: 'kraken', symbol: m.symbol, raw: r });
+    const taking = type === 'market' || tif === 'ioc';
+    return this.orderAfter(id, m, 0, (e) => (taking ? FINAL.has(e.order_status ?? '') : e.order_status !== undefined && e.order_status !== 'pending_new'));
+  }
+
+  async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
+    const m = this.need(market, 'cancelOrder');
+    const cid = typeof params['clientOrderId'] === 'string' ? (params['clientOrderId'] as string) : undefined;
+    const from = this.seen(id);
+    const r = await this.route(
+      'cancel_order',
+      cid ? { cl_ord_id: [cid] } : { order_id: [id] },
+      PATHS.cancelOrder,
+      cid ? { cl_ord_id: cid } : { txid: id },
+    );
+    const orderId = String(r['order_id'] ?? id);
+    return this.orderAfter(orderId, m, orderId === id ? from : 0, (e) => FINAL.has(e.order_status ?? ''));
+  }
+
+  /** amend_order: the order keeps its id (and its queue priority where Kraken keeps it). */
+  async editOrder(id: string, req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const qty = toDecimalString(req.amount, m.precision.amount, 'floor');
+    const price = req.price !== undefined ? toDecimalString(req.price, m.precision.price, 'round') : undefined;
+    const ws: Json = { order_id: id, order_qty: Number(qty) };
+    const rest: Query = { txid: id, order_qty: qty };
+    if (price !== undefined) {
+      ws['limit_price'] = Number(price);
+      rest['limit_price'] = price;
+    }
+    const from = this.seen(id);
+    await this.route('amend_order', ws, PATHS.amendOrder, rest);
+    return this.orderAfter(id, m, from, (e) => e.exec_type === 'amended' || FINAL.has(e.order_status ?? ''));
+  }
+
+  async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
+    const open = await this.fetchOpenOrders(market);
+    if (!market) {
+      const froms = open.map((o) => this.seen(o.id));
+      await this.route('cancel_all', {}, PATHS.cancelAll, {});
+      return Promise.all(open.map((o, i) => this.orderAfter(o.id, this.ctx.market(o.symbol), froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))));
+    }
+    const out: Order[] = [];
+    for (const o of open) {
+      try {
+        out.push(await this.cancelOrder(o.id, market, params));
+      } catch (err) {
+        if (!(err instanceof OrderNotFound)) throw err;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- REST snapshots
+
+  async fetchBalance(): Promise<BalanceData> {
+    return parseBalanceEx(await this.rest<Record<string, { balance: string; hold_trade?: string }>>(PATHS.balanceEx));
+  }
+
+  private ordersOf(list: Record<string, KrakenRestOrder> | undefined, market: Market | undefined): Order[] {
+    const out: Order[] = [];
+    for (const [id, o] of Object.entries(list ?? {})) {
+      const m = this.marketOf(o.descr?.pair);
+      if (!m || (market && m.symbol !== market.symbol)) continue;
+      out.push(parseRestOrder(id, o, m));
+    }
+    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  async fetchOpenOrders(market: Market | undefined): Promise<Order[]> {
+    const r = await this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders);
+    return this.ordersOf(r.open, market);
+  }
+
+  async fetchOrders(market: Market | undefined, since?: number): Promise<Order[]> {
+    const [open, closed] = await Promise.all([
+      this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders),
+      this.rest<{ closed: Record<string, KrakenRestOrder> }>(PATHS.closedOrders, since !== undefined ? { start: Math.floor(since / 1000) } : {}),
+    ]);
+    return this.ordersOf({ ...closed.closed, ...open.open }, market);
+  }
+
+  async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
+    const r = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: id });
+    const o = r[id];
+    if (!o) throw new OrderNotFound(`order ${id} not found`, { exchange: 'kraken', code: 'EOrder:Unknown order' });
+    const m = market ?? this.marketOf(o.descr.pair);
+    if (!m) throw new BadResponse(`order ${id} names an unknown pair ${o.descr.pair}`, { exchange: 'kraken' });
+    return parseRestOrder(id, o, m);
+  }
+
+  async fetchMyTrades(market: Market | undefined, since?: number): Promise<Trade[]> {
+    const r = await this.rest<{ trades: Record<string, KrakenRestTrade> }>(PATHS.tradesHistory, since !== undefined ? { start: Math.floor(since / 1000) } : {});
+    const out: Trade[] = [];
+    for (const [id, t] of Object.entries(r.trades ?? {})) {
+      const m = this.marketOf(t.pair);
+      if (!m || (market && m.symbol !== market.symbol)) continue;
+      out.push(parseRestTrade(String(t.trade_id ?? id), t, m));
+    }
+    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  private async transfers(path: string, type: 'deposit' | 'withdrawal', code?: string): Promise<Transaction[]> {
+    type Row = { refid: string; txid?: string; asset: string; amount: string; fee?: string; time: number; status: string; method?: string; info?: string };
+    const rows = await this.rest<Row[]>(path, code ? { asset: code } : {});
+    return (rows ?? []).map((r) => {
+      const ts = Math.round(r.time * 1000);
+      const t: Transaction = {
+        id: r.refid,
+        timestamp: ts,
+        datetime: new Date(ts).toISOString(),
+        type,
+        currency: unifiedAsset(r.asset),
+        amount: Number(r.amount),
+        status: r.status === 'Success' ? 'ok' : r.status === 'Failure' ? 'failed' : 'pending',
+        info: r,
+      };
+      if (r.txid) t.txid = r.txid;
+      if (r.method) t.network = r.method;
+      if (r.fee !== undefined) t.fee = { cost: Number(r.fee), currency: t.currency };
+      return t;
+    });
+  }
+
+  fetchDeposits(code?: string): Promise<Transaction[]> {
+    return this.transfers(PATHS.depositStatus, 'deposit', code);
+  }
+
+  fetchWithdrawals(code?: string): Promise<Transaction[]> {
+    return this.transfers(PATHS.withdrawStatus, 'withdrawal', code);
+  }
+
+  /**
+   * POST /0/private/Withdraw: Kraken withdraws to a withdrawal key set up in the account, named by
+   * `params.key`; `address` (when given) must be that key's address. Pending until it settles.
+   */
+  async withdraw(req: WithdrawRequest): Promise<Transaction> {
+    const key = req.params['key'];
+    if (typeof key !== 'string' || key === '') {
+      throw new BadRequest('kraken withdraw needs params.key, the name of a withdrawal key set up on Kraken', { exchange: 'kraken' });
+    }
+    const q: Query = { asset: req.code, key, amount: toDecimalString(req.amount) };
+    if (req.address) q['address'] = req.address;
+    const r = await this.rest<{ refid: string }>(PATHS.withdraw, q);
+    if (!r || typeof r.refid !== 'string') throw new BadResponse('Withdraw reply has no refid', { exchange: 'kraken', raw: r });
+    const ts = Date.now();
+    const t: Transaction = { id: r.refid, timestamp: ts, datetime: new Date(ts).toISOString(), type: 'withdrawal', currency: req.code, amount: req.amount, status: 'pending', info: r };
+    if (req.address) t.address = req.address;
+    return t;
+  }
+
+  async recover(hint: RecoveryHint): Promise<Recovery> {
+    const since = hint.since - 60_000;
+    const [balance, orders, trades, deposits, withdrawals] = await Promise.all([
+      this.fetchBalance(),
+      this.fetchOrders(undefined, since),
+      this.fetchMyTrades(undefined, since),
+      this.fetchDeposits(),
+      this.fetchWithdrawals(),
+    ]);
+    return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
+  }
+
+  async close(): Promise<void> {
+    this.streamWanted = false;
+    this.sink = undefined;
+    clearTimeout(this.balanceTimer);
+    for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
+    this.waiters.clear();
+    await this.rpc?.close();
+  }
+}

@@ -1,0 +1,587 @@
+/**
+ * OKX's private side: the PrivateAdapter behind fetchBalance / createOrder / on('orders') ...
+ * (protocols.md §3 "Login and private channels", "Order entry over WebSocket").
+ *
+ * One private socket (/ws/v5/private, WsRpc) carries both the private channels and order entry:
+ * - after every (re)connect it logs in (`op: login`, HMAC-SHA256 of timestamp + 'GET' +
+ *   '/users/self/verify', timestamp in seconds from the server's clock) and subscribes `orders`
+ *   (instType SPOT) and `account`; a refused login (60009, 60024, ...) fails the private stream and
+ *   orders go over REST while it is retried with backoff;
+ * - orders go out as `op: order` / `amend-order` / `cancel-order` (OKX's reply only acknowledges:
+ *   `sCode: "0"` and the ordId), and the order's state is taken from the `orders` channel push that
+ *   follows (or precedes) the reply, from REST when none comes in time; a request that cannot be
+ *   sent over the socket goes over REST (POST /api/v5/trade/order ...) — one whose reply was lost
+ *   with its connection is looked up by its clOrdId, never blindly sent again;
+ * - `orders` pushes report each fill once (tradeId, fillSz): own trades; `account` pushes balances;
+ * - after an interruption REST tells what changed meanwhile (recover).
+ *
+ * OKX allows 60 order requests per 2 s per instrument (shared by WebSocket and REST) and 480
+ * login/subscribe requests an hour per connection: one login and two subscriptions per connect.
+ */
+import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
+import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
+import { toDecimalString } from '../../core/decimal';
+import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
+import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest-client';
+import { ServerClock } from '../../transport/server-clock';
+import type { WsConnectionOptions } from '../../transport/ws-connection';
+import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import type { OkxCredentials } from './auth';
+import { okxError } from './errors';
+import type { RestEnvelope } from './parse';
+import {
+  OkxAccountJson,
+  OkxDepositJson,
+  OkxFillJson,
+  OkxOrderJson,
+  OkxWithdrawalJson,
+  fillOfOrderPush,
+  parseBalances,
+  parseDeposit,
+  parseFill,
+  parseOrder,
+  parseWithdrawal,
+} from './parse-private';
+import { OkxArgs, amendArgs, cancelArgs, clOrdIdOf, newClOrdId, orderArgs } from './trading';
+import { PATHS } from './urls';
+
+export interface OkxPrivateContext {
+  credentials: OkxCredentials;
+  rest: RestClient;
+  urls: Urls;
+  timeoutMs: number;
+  /** Orders over the private socket (default); false: REST only. */
+  wsTrading: boolean;
+  connection: Omit<WsConnectionOptions, 'url'>;
+  marketById(id: string): Market | undefined;
+  market(symbol: string): Market;
+  status(s: StatusEvent): void;
+  error(err: Error): void;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Frames of the private socket: `{"id","op","args"}` requests whose replies echo the id; the login
+ * request has no id (OKX's login takes none) and its answer, `{"event":"login"}` or an id-less
+ * `{"event":"error"}`, answers the login in flight. The bare text `pong` answers our `ping`.
+ */
+class OkxRpcCodec implements RpcCodec {
+  private loginId: number | undefined;
+
+  encode(id: number, method: string, params: Record<string, unknown> | undefined): string {
+    const args = (params?.['args'] as unknown[]) ?? [];
+    if (method === 'login') {
+      this.loginId = id;
+      return JSON.stringify({ op: 'login', args });
+    }
+    return JSON.stringify({ id: String(id), op: method, args });
+  }
+
+  replyId(msg: unknown): number | undefined {
+    if (!msg || typeof msg !== 'object') return undefined;
+    const m = msg as Json;
+    if (typeof m['id'] === 'string' && /^\d+$/.test(m['id'])) return Number(m['id']);
+    if ((m['event'] === 'login' || m['event'] === 'error') && this.loginId !== undefined) {
+      const id = this.loginId;
+      this.loginId = undefined;
+      return id;
+    }
+    return undefined;
+  }
+
+  isKeepalive(text: string): boolean {
+    return text === 'pong';
+  }
+}
+
+/** Order records pushed per ordId, kept briefly so a reply can find a push that came first. */
+const PUSH_MEMORY = 2000;
+const FINAL_STATES = new Set(['filled', 'canceled', 'mmp_canceled']);
+
+interface PushWaiter {
+  pred: (o: OkxOrderJson) => boolean;
+  resolve: (o: OkxOrderJson) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class OkxPrivate implements PrivateAdapter {
+  /** deposit-info / withdrawal-info on the business socket report deposits and withdrawals. */
+  readonly streamsTransactions = true;
+  readonly clock: ServerClock;
+  private readonly ctx: OkxPrivateContext;
+  private rpc: WsRpc | undefined;
+  /** The business socket (/ws/v5/business, logged in): the funding channels, while the stream is wanted. */
+  private biz: WsRpc | undefined;
+  private sink: PrivateSink | undefined;
+  private streamWanted = false;
+  private listening = false;
+  private readonly pushes = new Map<string, OkxOrderJson[]>();
+  private readonly waiters = new Map<string, PushWaiter[]>();
+  private reqSeq = 0;
+
+  constructor(ctx: OkxPrivateContext) {
+    this.ctx = ctx;
+    this.clock = new ServerClock(async () => {
+      const env = await ctx.rest.request<RestEnvelope<{ ts: string }>>('GET', PATHS.time, {});
+      const ts = Number(env?.data?.[0]?.ts);
+      if (!Number.isFinite(ts)) throw new BadResponse('public/time reply has no ts', { exchange: 'okx', raw: env });
+      return ts;
+    });
+  }
+
+  /** Opens the private socket and measures the clock ahead of the first order. */
+  warm(): void {
+    this.clock.ensure().catch((err: Error) => this.ctx.error(err));
+    if (this.ctx.wsTrading) this.api().start();
+  }
+
+  // ---------------------------------------------------------------- the private socket
+
+  api(): WsRpc {
+    if (this.rpc) return this.rpc;
+    const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
+    const rpc = new WsRpc({
+      ...this.ctx.connection,
+      url: `${base as string}${PATHS.wsPrivate}`,
+      codec: new OkxRpcCodec(),
+      requestTimeoutMs: this.ctx.timeoutMs,
+      prepare: () => this.prepare(),
+    });
+    rpc.events.on('status', (s) => this.ctx.status(s));
+    rpc.events.on('error', (e) => this.ctx.error(e));
+    rpc.events.on('event', (msg) => this.onPush(msg));
+    this.rpc = rpc;
+    return rpc;
+  }
+
+  /** After every (re)connect: login, then the `orders` and `account` channels. */
+  private async prepare(): Promise<void> {
+    const rpc = this.api();
+    await this.loginOn(rpc);
+    await Promise.all([
+      this.subscribe(rpc, { channel: 'orders', instType: 'SPOT' }),
+      this.subscribe(rpc, { channel: 'account' }),
+    ]);
+  }
+
+  /** The business socket: login, then deposit-info and withdrawal-info. */
+  private business(): WsRpc {
+    if (this.biz) return this.biz;
+    const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
+    const rpc: WsRpc = new WsRpc({
+      ...this.ctx.connection,
+      url: `${base as string}${PATHS.wsBusiness}`,
+      codec: new OkxRpcCodec(),
+      requestTimeoutMs: this.ctx.timeoutMs,
+      prepare: async () => {
+        await this.loginOn(rpc);
+        await Promise.all([this.subscribe(rpc, { channel: 'deposit-info' }), this.subscribe(rpc, { channel: 'withdrawal-info' })]);
+      },
+    });
+    rpc.events.on('status', (s) => this.ctx.status(s));
+    rpc.events.on('error', (e) => this.ctx.error(e));
+    rpc.events.on('event', (msg) => this.onPush(msg));
+    rpc.events.on('ready', () => this.maybeLive());
+    rpc.events.on('down', () => {
+      if (this.streamWanted) this.sink?.down();
+    });
+    this.biz = rpc;
+    return rpc;
+  }
+
+  /** The stream is live once both sockets are logged in and subscribed. */
+  private maybeLive(): void {
+    if (this.streamWanted && this.rpc?.isReady && this.biz?.isReady) this.sink?.live();
+  }
+
+  private async loginOn(rpc: WsRpc): Promise<void> {
+    try {
+      await this.clock.ensure();
+      await this.login(rpc);
+    } catch (err) {
+      if (err instanceof InvalidNonce) {
+        // our timestamp was out of OKX's 30 s window: measure the clock again for the retry
+        this.clock.sync().catch(() => undefined);
+      } else if (err instanceof AuthenticationError) {
+        this.refuse(err);
+      }
+      throw err;
+    }
+  }
+
+  private async login(rpc: WsRpc): Promise<void> {
+    const r = (await rpc.request('login', { args: [this.ctx.credentials.loginArgs(this.clock.now())] }, { early: true })) as Json;
+    if (r['event'] === 'login' && String(r['code'] ?? '0') === '0') return;
+    throw okxError(String(r['code'] ?? ''), String(r['msg'] ?? ''), 'login', { raw: r });
+  }
+
+  private async subscribe(rpc: WsRpc, arg: Json): Promise<void> {
+    const r = (await rpc.request('subscribe', { args: [arg] }, { early: true })) as Json;
+    if (r['event'] === 'subscribe') return;
+    throw okxError(String(r['code'] ?? ''), String(r['msg'] ?? ''), `subscribe ${String(arg['channel'])}`, { raw: r });
+  }
+
+  private refuse(err: Error): void {
+    if (!this.streamWanted) return;
+    this.streamWanted = false;
+    this.sink?.failed(err);
+  }
+
+  startStream(sink: PrivateSink): void {
+    this.sink = sink;
+    this.streamWanted = true;
+    const rpc = this.api();
+    if (!this.listening) {
+      this.listening = true;
+      rpc.events.on('ready', () => this.maybeLive());
+      rpc.events.on('down', () => {
+        if (this.streamWanted) this.sink?.down();
+      });
+    }
+    rpc.start();
+    this.business().start();
+    queueMicrotask(() => this.maybeLive());
+  }
+
+  stopStream(): void {
+    // the private socket's channels stay subscribed (order replies read them); the business one goes
+    this.streamWanted = false;
+    const biz = this.biz;
+    this.biz = undefined;
+    void biz?.close();
+  }
+
+  private onPush(msg: unknown): void {
+    if (!msg || typeof msg !== 'object') return;
+    const m = msg as Json;
+    if (m['event'] === 'notice' && String(m['code']) === '64008') {
+      this.api().reconnect(`service upgrade announced (64008): ${String(m['msg'] ?? '')}`);
+      return;
+    }
+    if (m['event'] === 'error') {
+      this.ctx.error(okxError(String(m['code'] ?? ''), String(m['msg'] ?? ''), 'private socket', { raw: m }));
+      return;
+    }
+    const arg = m['arg'] as Json | undefined;
+    const data = m['data'];
+    if (!arg || !Array.isArray(data)) return;
+    try {
+      if (arg['channel'] === 'orders') for (const d of data as OkxOrderJson[]) this.onOrderPush(d);
+      else if (arg['channel'] === 'deposit-info') {
+        for (const d of data as OkxDepositJson[]) if (this.streamWanted) this.sink?.transaction(parseDeposit(d));
+      } else if (arg['channel'] === 'withdrawal-info') {
+        for (const d of data as OkxWithdrawalJson[]) if (this.streamWanted) this.sink?.transaction(parseWithdrawal(d));
+      }
+      else if (arg['channel'] === 'account') {
+        for (const d of data as OkxAccountJson[]) if (this.streamWanted) this.sink?.balance(parseBalances(d));
+      }
+    } catch (err) {
+      this.ctx.error(new BadResponse(`malformed ${String(arg['channel'])} push ignored: ${(err as Error).message}`, { exchange: 'okx', raw: msg }));
+    }
+  }
+
+  private onOrderPush(d: OkxOrderJson): void {
+    if (!d || typeof d.ordId !== 'string') return;
+    let list = this.pushes.get(d.ordId);
+    if (!list) {
+      this.pushes.set(d.ordId, (list = []));
+      if (this.pushes.size > PUSH_MEMORY) this.pushes.delete(this.pushes.keys().next().value as string);
+    }
+    list.push(d);
+    if (list.length > 16) list.shift();
+    const ws = this.waiters.get(d.ordId);
+    if (ws) {
+      for (const w of ws.slice()) {
+        if (!w.pred(d)) continue;
+        clearTimeout(w.timer);
+        ws.splice(ws.indexOf(w), 1);
+        w.resolve(d);
+      }
+      if (ws.length === 0) this.waiters.delete(d.ordId);
+    }
+    if (!this.streamWanted || !this.sink) return;
+    const market = this.ctx.marketById(d.instId);
+    if (!market) return;
+    const trade = fillOfOrderPush(d, market);
+    if (trade) this.sink.trade(trade);
+    this.sink.order(parseOrder(d, market));
+  }
+
+  /**
+   * The order record of `ordId` satisfying `pred`: from a push already seen, or the next one; from
+   * REST when none comes within the request timeout (or the socket is not up).
+   */
+  private async orderAfter(ordId: string, m: Market, pred: (o: OkxOrderJson) => boolean): Promise<Order> {
+    const seen = this.pushes.get(ordId)?.filter(pred);
+    if (seen && seen.length) return parseOrder(this.latest(ordId, seen[seen.length - 1]), m);
+    if (this.rpc?.isReady) {
+      const hit = await new Promise<OkxOrderJson | undefined>((resolve) => {
+        const w: PushWaiter = {
+          pred,
+          resolve,
+          timer: setTimeout(() => {
+            const ws = this.waiters.get(ordId);
+            if (ws) ws.splice(ws.indexOf(w), 1);
+            resolve(undefined);
+          }, this.ctx.timeoutMs),
+        };
+        let ws = this.waiters.get(ordId);
+        if (!ws) this.waiters.set(ordId, (ws = []));
+        ws.push(w);
+      });
+      if (hit) return parseOrder(this.latest(ordId, hit), m);
+    }
+    return this.fetchOrderBy({ instId: m.id, ordId }, m);
+  }
+
+  /** The newest record known of an order (a later push may already have come). */
+  private latest(ordId: string, fallback: OkxOrderJson): OkxOrderJson {
+    const list = this.pushes.get(ordId);
+    return list && list.length ? (list[list.length - 1] as OkxOrderJson) : fallback;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /** A signed REST request; unwraps the envelope (per-order sCode of trade requests included). */
+  private async rest<T>(method: HttpMethod, path: string, query: Query, body?: OkxArgs, what = `${method} ${path}`): Promise<T[]> {
+    const send = async (): Promise<T[]> => {
+      await this.clock.ensure();
+      const qs = encodeQuery(query);
+      const text = body ? JSON.stringify(body) : '';
+      const headers = this.ctx.credentials.restHeaders(this.clock.now(), method, qs ? `${path}?${qs}` : path, text);
+      if (body) headers['Content-Type'] = 'application/json';
+      const env = await this.ctx.rest.request<RestEnvelope<T>>(method, path, { query, headers, ...(body ? { body: text } : {}) });
+      return unwrap<T>(env, what);
+    };
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof InvalidNonce)) throw err;
+      await this.clock.sync();
+      return send();
+    }
+  }
+
+  /** An order op over the private socket; rejects with RpcNotSent when the socket cannot take it now. */
+  private async wsOp(op: string, args: OkxArgs): Promise<Json> {
+    const rpc = this.api();
+    await rpc.whenReady(this.ctx.timeoutMs);
+    const r = (await rpc.request(op, { args: [args] })) as Json;
+    const data = unwrap<Json>(r as unknown as RestEnvelope<Json>, op);
+    return data[0] ?? {};
+  }
+
+  /** Over the socket unless it cannot take the request now (then REST). */
+  private async route(op: string, path: string, args: OkxArgs): Promise<Json> {
+    const rest = async (): Promise<Json> => (await this.rest<Json>('POST', path, {}, args, op))[0] ?? {};
+    if (!this.ctx.wsTrading) return rest();
+    try {
+      return await this.wsOp(op, args);
+    } catch (err) {
+      if (err instanceof RpcNotSent) return rest();
+      throw err;
+    }
+  }
+
+  private need(market: Market | undefined, what: string): Market {
+    if (!market) throw new BadRequest(`${what} needs a symbol on okx`, { exchange: 'okx' });
+    return market;
+  }
+
+  // ---------------------------------------------------------------- pub
+
+  async createOrder(req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const clOrdId = clOrdIdOf(req.params, m.symbol) ?? newClOrdId();
+    const args = orderArgs(req, clOrdId);
+    let ack: Json;
+    try {
+      ack = await this.route('order', PATHS.order, args);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      // the connection dropped with the order in flight: did it land?
+      try {
+        return await this.fetchOrderBy({ instId: m.id, clOrdId }, m);
+      } catch (e) {
+        if (!(e instanceof OrderNotFound)) throw e;
+        ack = (await this.rest<Json>('POST', PATHS.order, {}, args, 'order'))[0] ?? {};
+      }
+    }
+    const ordId = String(ack['ordId'] ?? '');
+    if (!ordId) throw new BadResponse('order reply has no ordId', { exchange: 'okx', symbol: m.symbol, raw: ack });
+    // taking orders are reported once done; resting ones once known
+    const taking = args['ordType'] === 'market' || args['ordType'] === 'ioc' || args['ordType'] === 'fok';
+    return this.orderAfter(ordId, m, (o) => !taking || FINAL_STATES.has(o.state ?? ''));
+  }
+
+  async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
+    const m = this.need(market, 'cancelOrder');
+    const args = cancelArgs(id, m, params);
+    let ack: Json;
+    try {
+      ack = await this.route('cancel-order', PATHS.cancelOrder, args);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      const o = await this.fetchOrderBy(args['ordId'] !== undefined ? { instId: m.id, ordId: id } : { instId: m.id, clOrdId: String(args['clOrdId']) }, m);
+      if (o.status !== 'open') return o;
+      ack = (await this.rest<Json>('POST', PATHS.cancelOrder, {}, args, 'cancel-order'))[0] ?? {};
+    }
+    const ordId = String(ack['ordId'] || id);
+    return this.orderAfter(ordId, m, (o) => FINAL_STATES.has(o.state ?? ''));
+  }
+
+  /** amend-order: the order keeps its id (OKX amends in place); its new state once pushed. */
+  async editOrder(id: string, req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const reqId = `exs${Date.now().toString(36)}${(++this.reqSeq).toString(36)}`;
+    const args = amendArgs(id, req, reqId);
+    const ack = await this.route('amend-order', PATHS.amendOrder, args);
+    const ordId = String(ack['ordId'] || id);
+    const o = await this.orderAfter(ordId, m, (x) => (x as unknown as Json)['reqId'] === reqId || FINAL_STATES.has(x.state ?? ''));
+    const info = o.info as Json;
+    if (info['reqId'] === reqId && info['amendResult'] !== undefined && String(info['amendResult']) !== '0') {
+      throw okxError(String(info['code'] || '51503'), String(info['msg'] || 'amend failed'), 'amend-order', { symbol: m.symbol, raw: info });
+    }
+    return o;
+  }
+
+  /** Cancels each open order of the market (OKX's batch cancel takes 20 per request). */
+  async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
+    const m = this.need(market, 'cancelAllOrders');
+    const open = await this.fetchOpenOrders(m);
+    const out: Order[] = [];
+    for (const o of open) {
+      try {
+        out.push(await this.cancelOrder(o.id, m, params));
+      } catch (err) {
+        // done meanwhile (51400-51402): nothing to cancel
+        if (!(err instanceof OrderNotFound)) throw err;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- REST snapshots
+
+  async fetchBalance(): Promise<BalanceData> {
+    const data = await this.rest<OkxAccountJson>('GET', PATHS.balance, {});
+    if (!data[0]) throw new BadResponse('account/balance reply is empty', { exchange: 'okx', raw: data });
+    return parseBalances(data[0]);
+  }
+
+  async fetchOpenOrders(market: Market | undefined): Promise<Order[]> {
+    const list = await this.rest<OkxOrderJson>('GET', PATHS.ordersPending, { instType: 'SPOT', instId: market?.id });
+    return this.orders(list, market);
+  }
+
+  private orders(list: OkxOrderJson[], market: Market | undefined): Order[] {
+    const out: Order[] = [];
+    for (const o of list) {
+      const m = market ?? this.ctx.marketById(o.instId);
+      if (m) out.push(parseOrder(o, m));
+    }
+    // newest first on the wire
+    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
+    const m = this.need(market, 'fetchOrders');
+    const [open, done] = await Promise.all([
+      this.rest<OkxOrderJson>('GET', PATHS.ordersPending, { instType: 'SPOT', instId: m.id }),
+      this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, begin: since, limit: Math.min(limit ?? 100, 100) }),
+    ]);
+    return this.orders(done.concat(open), m);
+  }
+
+  async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
+    const m = this.need(market, 'fetchOrder');
+    return this.fetchOrderBy({ instId: m.id, ordId: id }, m);
+  }
+
+  private async fetchOrderBy(query: Query, m: Market): Promise<Order> {
+    const data = await this.rest<OkxOrderJson>('GET', PATHS.order, query);
+    if (!data[0]) throw new OrderNotFound('order does not exist', { exchange: 'okx', symbol: m.symbol, code: '51603' });
+    return parseOrder(data[0], m);
+  }
+
+  async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {
+    const list = await this.rest<OkxFillJson>('GET', PATHS.fills, { instType: 'SPOT', instId: market?.id, begin: since, limit: Math.min(limit ?? 100, 100) });
+    const out: Trade[] = [];
+    for (const f of list) {
+      const m = market ?? this.ctx.marketById(f.instId);
+      if (m) out.push(parseFill(f, m));
+    }
+    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const list = await this.rest<OkxDepositJson>('GET', PATHS.depositHistory, { ccy: code, limit: Math.min(limit ?? 100, 100) });
+    return list.map(parseDeposit).filter((t) => since === undefined || (t.timestamp ?? 0) >= since).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
+    const list = await this.rest<OkxWithdrawalJson>('GET', PATHS.withdrawalHistory, { ccy: code, limit: Math.min(limit ?? 100, 100) });
+    return list.map(parseWithdrawal).filter((t) => since === undefined || (t.timestamp ?? 0) >= since).sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
+  /**
+   * POST /api/v5/asset/withdrawal, on chain (`dest` 4): `toAddr` is `address:tag` where a tag
+   * applies; `params.chain` names the chain (OKX's default: the main one). Pending until pushed.
+   */
+  async withdraw(req: WithdrawRequest): Promise<Transaction> {
+    if (!req.address) throw new BadRequest('withdraw needs an address', { exchange: 'okx' });
+    const p = req.params;
+    const args: OkxArgs = { ccy: req.code, amt: toDecimalString(req.amount), dest: '4', toAddr: req.tag ? `${req.address}:${req.tag}` : req.address };
+    for (const [k, v] of Object.entries(p)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') args[k] = v;
+    const [r] = await this.rest<Json>('POST', PATHS.withdrawal, {}, args, 'withdrawal');
+    if (!r || r['wdId'] === undefined) throw new BadResponse('withdrawal reply has no wdId', { exchange: 'okx', raw: r });
+    const now = this.clock.now();
+    return parseWithdrawal({ wdId: String(r['wdId']), ccy: req.code, chain: r['chain'] as string | undefined, amt: String(r['amt'] ?? args['amt']), to: String(args['toAddr']), ts: String(now), state: '0' });
+  }
+
+  /** What changed while the socket was down: balances, open orders, and per symbol the recent orders and fills. */
+  async recover(hint: RecoveryHint): Promise<Recovery> {
+    const [balance, open] = await Promise.all([this.fetchBalance(), this.fetchOpenOrders(undefined)]);
+    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
+    const orders: Order[] = open.slice();
+    const trades: Trade[] = [];
+    await Promise.all(
+      [...symbols].map(async (symbol) => {
+        const m = this.ctx.market(symbol);
+        const [os, ts] = await Promise.all([
+          this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, limit: 100 }),
+          this.fetchMyTrades(m),
+        ]);
+        for (const o of os) orders.push(parseOrder(o, m));
+        trades.push(...ts);
+      }),
+    );
+    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    const [deposits, withdrawals] = await Promise.all([this.fetchDeposits(), this.fetchWithdrawals()]);
+    return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
+  }
+
+  async close(): Promise<void> {
+    this.streamWanted = false;
+    this.sink = undefined;
+    for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
+    this.waiters.clear();
+    await Promise.all([this.rpc?.close(), this.biz?.close()]);
+  }
+}
+
+/**
+ * An OKX envelope's data: `code` "0" is success; "1" / "2" (all / some of a batch failed) carry the
+ * per-order `sCode` / `sMsg`; any other code is the request's own error (60013 invalid args ...).
+ */
+function unwrap<T>(env: RestEnvelope<T> | undefined, what: string): T[] {
+  if (!env || typeof env !== 'object') throw new BadResponse(`${what}: reply is not an OKX envelope`, { exchange: 'okx', raw: env });
+  const code = String(env.code);
+  const data = Array.isArray(env.data) ? env.data : [];
+  const failed = (data as unknown as Json[]).find((d) => d && d['sCode'] !== undefined && String(d['sCode']) !== '0');
+  if (failed) throw okxError(String(failed['sCode']), String(failed['sMsg'] ?? ''), what, { raw: env });
+  if (code !== '0') throw okxError(code, env.msg ?? '', what, { raw: env });
+  return data;
+}
+
