@@ -5,6 +5,7 @@ export const {
   binance,
   kraken,
   okx,
+  bitfinex,
   Exchange,
   Watch,
   OrderBook,

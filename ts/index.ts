@@ -15,6 +15,7 @@ import { ADAPTERS } from './exchanges/registry';
 export type { BinanceOptions } from './exchanges/binance';
 export type { KrakenOptions } from './exchanges/kraken';
 export type { OkxOptions } from './exchanges/okx';
+export type { BitfinexOptions } from './exchanges/bitfinex';
 export { Exchange, ExchangeClass } from './base/exchange';
 export type { ExchangeAdapter } from './exchanges/adapter';
 export { Watch } from './base/watch';
@@ -30,11 +31,12 @@ export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a
   readonly [K in keyof typeof ADAPTERS]: ExchangeClass<OptionsOf<(typeof ADAPTERS)[K]>>;
 };
 
-export const { binance, kraken, okx } = exchanges;
+export const { binance, kraken, okx, bitfinex } = exchanges;
 /** An instance of an exchange class is an Exchange. */
 export type binance = Exchange;
 export type kraken = Exchange;
 export type okx = Exchange;
+export type bitfinex = Exchange;
 
 /** Ids of the supported exchanges. */
 export const exchangeIds = Object.keys(exchanges) as (keyof typeof exchanges)[];

@@ -13,7 +13,7 @@ import { BadResponse, BaseError } from '../core/errors';
 import type { OHLCV, Ticker, Trade } from '../core/types';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import type { AdapterInstance, ConnectionOptions, FrameSink, StreamFamily } from '../exchanges/adapter';
-import { HubSocket, StreamHub } from '../transport/stream-hub';
+import { ConnectionState, HubSocket, StreamHub } from '../transport/stream-hub';
 import { EventHub, eventKey } from './events';
 import { LiveBook } from './live-book';
 import type { Topic } from './topic';
@@ -24,7 +24,7 @@ export interface StreamEngineContext {
   events: EventHub;
   topics: TopicTable;
   /** Transport options for a family's sockets (user options over the skeleton's defaults). */
-  connection(defaults: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions;
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number }): ConnectionOptions;
 }
 
 export class StreamEngine implements TopicWire {
@@ -118,13 +118,14 @@ export class StreamEngine implements TopicWire {
       {
         namesInUrl: fam.namesInUrl ? (names) => fam.namesInUrl!(names) : () => [],
         url: (names) => fam.url(names),
-        encodeSubscribe: (names, id) => fam.encodeSubscribe(names, id),
-        encodeUnsubscribe: (names, id) => fam.encodeUnsubscribe(names, id),
+        greeting: fam.greeting ? (state) => fam.greeting!(state) : undefined,
+        encodeSubscribe: (names, id, state) => fam.encodeSubscribe(names, id, state),
+        encodeUnsubscribe: (names, id, state) => fam.encodeUnsubscribe(names, id, state),
         maxStreamsPerConnection: fam.maxStreamsPerConnection,
         maxNamesPerMessage: fam.maxNamesPerMessage,
         maxMessagesPerSecond: fam.maxMessagesPerSecond,
         ackPerName: fam.ackPerName,
-        connection: this.ctx.connection({ staleTimeoutMs: fam.staleTimeoutMs, appPing: fam.appPing }),
+        connection: this.ctx.connection({ staleTimeoutMs: fam.staleTimeoutMs, appPing: fam.appPing, reconnectDelayMs: fam.reconnectDelayMs }),
       },
       {
         frame: (text, sock) => this.sink.decode(text, family, hub, sock),
@@ -179,6 +180,11 @@ class EngineSink implements FrameSink {
 
   bookNonce(stream: string): number | undefined {
     return this.engine.topicOf(stream)?.book?.book.nonce;
+  }
+
+  connection(): ConnectionState {
+    // a frame always comes from a socket; the fallback only serves a decoder called outside one
+    return this.sock?.state ?? new ConnectionState();
   }
 
   bookSnapshot(stream: string, s: BookSnapshot): void {

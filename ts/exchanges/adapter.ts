@@ -25,7 +25,7 @@ import type {
   Trade,
   Urls,
 } from '../core/types';
-import type { HubProtocol } from '../transport/stream-hub';
+import type { ConnectionState, HubProtocol } from '../transport/stream-hub';
 import type { WsConnectionOptions } from '../transport/ws-connection';
 
 /** Transport options of one socket, less its URL. */
@@ -47,7 +47,7 @@ export interface AdapterContext {
    * options over the skeleton's defaults (backoff 500 ms doubling to 30 s, forever; a client ping
    * every third of the stale window, at most every 20 s).
    */
-  connection(defaults: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions;
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number }): ConnectionOptions;
   /** The market of an exchange id, once markets are loaded. */
   marketById(id: string): Market | undefined;
   /** Every loaded market (empty before loadMarkets). */
@@ -71,6 +71,12 @@ export interface StreamFamily extends Omit<HubProtocol, 'namesInUrl' | 'connecti
   staleTimeoutMs: number;
   /** An application-level ping frame (OKX's text `ping`, Kraken's {"method":"ping"}); default: a WebSocket ping. */
   appPing?: () => string;
+  /**
+   * The first reconnect delay of a socket (ms) when the user's `reconnect.baseDelayMs` does not set
+   * one (default 500): an exchange with a connection-rate limit (Bitfinex: 20 a minute) sets it so a
+   * flapping socket never reconnects faster than the limit allows.
+   */
+  reconnectDelayMs?: number;
 }
 
 /**
@@ -82,6 +88,13 @@ export interface FrameSink {
   symbolOf(stream: string): string | undefined;
   /** The nonce of a stream's book (exchanges that number updates locally), or undefined. */
   bookNonce(stream: string): number | undefined;
+  /**
+   * The scratch state of the connection this frame came on: a fresh one after every (re)open,
+   * shared with the family's `greeting` / `encodeSubscribe` / `encodeUnsubscribe` for that socket.
+   * For protocols that route by per-connection ids (Bitfinex: chanId -> stream, and its
+   * connection-wide sequence numbers).
+   */
+  connection(): ConnectionState;
   bookSnapshot(stream: string, s: BookSnapshot): void;
   bookDelta(stream: string, d: BookDelta): void;
   ticker(stream: string, t: Ticker): void;

@@ -5,6 +5,7 @@
  * exports (docs/ADD_NEW_EXCHANGE.md).
  */
 import { binanceAdapter } from './binance';
+import { bitfinexAdapter } from './bitfinex';
 import { krakenAdapter } from './kraken';
 import { okxAdapter } from './okx';
 
@@ -12,6 +13,7 @@ export const ADAPTERS = {
   binance: binanceAdapter,
   kraken: krakenAdapter,
   okx: okxAdapter,
+  bitfinex: bitfinexAdapter,
 } as const;
 
 export type ExchangeId = keyof typeof ADAPTERS;

@@ -13,13 +13,35 @@ import { WsConnection, WsConnectionOptions } from './ws-connection';
 import { BaseError } from '../core/errors';
 import type { StatusEvent } from '../core/types';
 
+/**
+ * Scratch state of ONE connection of a hub socket: a fresh one on every (re)open, so nothing of it
+ * outlives the connection it describes. For protocols that route by ids the server hands out per
+ * connection (Bitfinex's chanId) or that number every frame of a connection (Bitfinex's sequence
+ * numbers): the encoders and the frame decoder of that socket share it.
+ */
+export class ConnectionState {
+  private value: unknown;
+
+  /** The adapter's state for this connection, created by `init` on first use. */
+  get<T>(init: () => T): T {
+    if (this.value === undefined) this.value = init();
+    return this.value as T;
+  }
+}
+
 export interface HubProtocol {
   /** Which of a socket's `names` to put in its URL (Binance can name streams there; may be none). */
   namesInUrl(names: readonly string[]): readonly string[];
   /** URL for a socket whose URL subscribes exactly `names` (the result of namesInUrl). */
   url(names: readonly string[]): string;
-  encodeSubscribe(names: readonly string[], id: number): string;
-  encodeUnsubscribe(names: readonly string[], id: number): string;
+  /**
+   * Frames sent first on every (re)open, before any subscription (Bitfinex's `conf` flags). They
+   * count against `maxMessagesPerSecond`.
+   */
+  greeting?(state: ConnectionState): readonly string[];
+  /** `state` is the socket's current {@link ConnectionState} (protocols that route by per-connection ids). */
+  encodeSubscribe(names: readonly string[], id: number, state: ConnectionState): string;
+  encodeUnsubscribe(names: readonly string[], id: number, state: ConnectionState): string;
   maxStreamsPerConnection: number;
   maxNamesPerMessage: number;
   /** Control messages allowed per second from the client. */
@@ -64,6 +86,8 @@ export class HubSocket {
   down = false;
   /** Streams the URL of the current connection attempt subscribed. */
   urlNames = new Set<string>();
+  /** This connection's scratch state (replaced on every open). */
+  state = new ConnectionState();
 
   constructor(conn: WsConnection) {
     this.conn = conn;
@@ -209,6 +233,7 @@ export class StreamHub {
 
   private onOpen(s: HubSocket): void {
     s.down = false;
+    s.state = new ConnectionState();
     s.pending.clear();
     s.toUnsubscribe.clear();
     // whatever the URL did not subscribe must be sent (again, after a reconnect); names removed
@@ -216,6 +241,11 @@ export class StreamHub {
     s.toSubscribe = new Set([...s.names].filter((n) => !s.urlNames.has(n)));
     for (const n of s.urlNames) if (!s.names.has(n)) s.toUnsubscribe.add(n);
     s.sentAt = [];
+    const greeting = this.protocol.greeting?.(s.state) ?? [];
+    for (const g of greeting) {
+      s.sentAt.push(Date.now());
+      s.conn.send(g);
+    }
     this.flush(s);
   }
 
@@ -264,7 +294,7 @@ export class StreamHub {
       const id = this.nextId++;
       s.pending.set(id, { names: batch, method: unsub ? 'unsubscribe' : 'subscribe', acks: this.protocol.ackPerName ? batch.length : 1 });
       s.sentAt.push(now);
-      s.conn.send(unsub ? this.protocol.encodeUnsubscribe(batch, id) : this.protocol.encodeSubscribe(batch, id));
+      s.conn.send(unsub ? this.protocol.encodeUnsubscribe(batch, id, s.state) : this.protocol.encodeSubscribe(batch, id, s.state));
     }
   }
 }
