@@ -9,10 +9,11 @@
  * without a symbol and watch* only ended on errors naming one: its iterator waited forever.
  */
 const assert = require('assert');
-const { binance, kraken, okx, errors } = require('..');
+const { binance, kraken, okx, bitfinex, errors } = require('..');
 const { BinanceStub } = require('./support/binance-stub');
 const { KrakenStub } = require('./support/kraken-stub');
 const { OkxStub } = require('./support/okx-stub');
+const { BitfinexStub } = require('./support/bitfinex-stub');
 const { nextEvent, sides } = require('./support/wait');
 
 function ladder(mid, n, tick, qty = (i) => i) {
@@ -97,6 +98,21 @@ const ROWS = [
         arg.channel === 'tickers' ? { code: '60018', msg: `Wrong URL or channel:tickers,instId:${arg.instId} doesn't exist.` } : undefined),
     update: (stub) => stub.book('BTC-USDT', [['29999.5', '2.5']], [['30001', '0']]),
     truth: (stub) => stub.truth('BTC-USDT'),
+    errorClass: errors.BadSymbol,
+  },
+  {
+    name: 'bitfinex',
+    start: () => BitfinexStub.start(),
+    seed: (stub) => {
+      const l = ladder(30000, 20, 1, (i) => i / 10);
+      stub.seed('tBTCUSD', [...l.bids.map(([p, q]) => [p, 1, q]), ...l.asks.map(([p, q]) => [p, 1, -q])]);
+    },
+    make: (stub, o) => new bitfinex({ ...o, urls: stub.urls }),
+    symbol: 'BTC/USD',
+    syncBook: (ex) => ex.fetchOrderBook('BTC/USD'),
+    refuseTicker: (stub) => (stub.refuse = (m) => (m.channel === 'ticker' ? { msg: 'symbol: invalid', code: 10300 } : undefined)),
+    update: (stub) => stub.book('tBTCUSD', [[29999.5, 1, 0.25], [30001, 0, -1]]),
+    truth: (stub) => stub.truth('tBTCUSD'),
     errorClass: errors.BadSymbol,
   },
 ];

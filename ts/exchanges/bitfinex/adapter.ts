@@ -93,6 +93,8 @@ class BitfinexInstance implements AdapterInstance {
       // candles 30/min, book and ticker 90/min): pace at 30 a minute with bursts of 10
       limiter: new RateLimiter({ capacity: 10, intervalMs: 20_000 }),
       mapError: (status, body) => mapRestError(status, body, 'request'),
+      // parameter errors come as HTTP 500 with ["error", CODE, "text"]
+      mapServerErrors: true,
     });
     const checksums = this.verifyChecksums;
     this.families = {
