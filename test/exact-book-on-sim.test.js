@@ -13,7 +13,7 @@
  * test/support/on-sim.js, the comparison in test/support/book.js.
  */
 const assert = require('assert');
-const { binance, kraken, okx, errors } = require('..');
+const { binance, kraken, okx, bitfinex, errors } = require('..');
 const { onSim } = require('./support/on-sim');
 const { drill, steady, title } = require('./support/fault-drills');
 const { sides, top } = require('./support/book');
@@ -30,6 +30,7 @@ const SIM = {
   okx: { seed: 42, tickMs: 10, books: 'rest-snapshot' },
   // OKX before its 2026 change: a snapshot frame first and real checksums
   okxStreamSnapshot: { seed: 42, tickMs: 10, books: 'stream-snapshot' },
+  bitfinex: { seed: 42, tickMs: 10, heartbeatMs: 200 },
 };
 
 /** What both OKX rows share (one per books mode of the simulator). */
@@ -103,6 +104,27 @@ const ROWS = [
     ...OKX_ROW,
     name: 'okx (books with a snapshot frame and checksums, before OKX\'s 2026 change)',
     sim: { id: 'okx', options: SIM.okxStreamSnapshot },
+  },
+  {
+    name: 'bitfinex',
+    sim: { id: 'bitfinex', options: SIM.bitfinex },
+    client: { Exchange: bitfinex, options: { staleTimeoutMs: 1500 } },
+    symbols: ['BTC/USD', 'ETH/USD'],
+    // P0 book of len 25: the server keeps it at 25 levels a side; the nonce is the connection's
+    // sequence number, not the engine's update id
+    book: { nonce: 'none', depth: 25 },
+    flow: { steady: 20, warmup: 5, after: 10 },
+    faults: [
+      { fault: 'corruptChecksum', resync: 'checksum' },
+      // a skipped sequence number (SEQ_ALL, one sequence per connection): a gap, before any
+      // checksum, for every book on that connection
+      { fault: 'skipSequence', resync: 'gap', connectionWide: true },
+      { fault: 'dropConnections', resync: 'reconnect' },
+      { fault: 'malformedFrame', error: errors.BadResponse },
+      { fault: 'silence', resync: 'stale' },
+    ],
+    // Bitfinex prices have 5 significant digits, no fixed tick: no price precision
+    market: { id: 'tBTCUSD', pricePrecision: undefined, rateLimits: [{ fault: { retryAfterSec: 1 } }] },
   },
 ];
 

@@ -14,6 +14,8 @@
  * A row lists its faults as entries { fault, resync?, error?, ...fault options }:
  *   { fault: 'dropConnections', filter: { kind: 'stream' }, resync: 'reconnect' }
  *   { fault: 'skipSequence', resync: 'gap' }            // Kraken: resync 'checksum'
+ *   { fault: 'skipSequence', resync: 'gap', connectionWide: true }
+ *        // Bitfinex: one sequence per connection, so a lost frame is a gap for every book on it
  *   { fault: 'corruptChecksum', resync: 'checksum' }
  *   { fault: 'malformedFrame', error: errors.BadResponse }
  *   { fault: 'silence', resync: 'stale' }
@@ -60,13 +62,16 @@ function title(f) {
   const kind = FAULTS[f.fault];
   if (!kind) throw new Error(`no fault drill '${f.fault}' (known: ${Object.keys(FAULTS).join(', ')})`);
   const says = [f.resync ? `resync '${f.resync}'` : 'no resync', f.error && `reports ${f.error.name}`].filter(Boolean);
-  return `${kind.title} (${says.join(', ')}), and stays exact`;
+  const what = f.connectionWide ? kind.title.replace('that symbol only', 'every book on that connection') : kind.title;
+  return `${what} (${says.join(', ')}), and stays exact`;
 }
 
 /** The end of every drill: the client emitted the fault's resyncs and errors, nothing else. */
 function assertOnlyTheFault(h, f, resynced) {
   const expected = f.resync ? resynced.map((s) => [s, f.resync]) : [];
-  assert.deepStrictEqual(h.resyncs.map((r) => [r.symbol, r.reason]), expected, 'the resyncs the fault calls for, and no other');
+  const got = h.resyncs.map((r) => [r.symbol, r.reason]);
+  const order = (list) => (f.connectionWide ? [...list].sort((a, b) => (a[0] < b[0] ? -1 : 1)) : list);
+  assert.deepStrictEqual(order(got), order(expected), 'the resyncs the fault calls for, and no other');
   const others = h.errs.filter((e) => !(f.error && e instanceof f.error));
   assert.deepStrictEqual(others.map(String), [], 'no error but the fault\'s');
 }
@@ -81,7 +86,7 @@ async function drill(h, f) {
     assert.ok(b.bids.length > 0 && b.asks.length > 0, `${s} synced`);
   }
   if (kind.warmup) await h.flow(h.row.flow.warmup);
-  const resync = f.resync && h.next('resync');
+  const resync = f.resync && h.next('resync', (e) => !f.connectionWide || e.symbol === h.symbol);
   const error = f.error && h.next('error');
   kind.inject(h, f);
   if (error) {
@@ -96,7 +101,7 @@ async function drill(h, f) {
   if (kind.heal) kind.heal(h, f);
   await h.flow(h.row.flow.after);
   for (const s of books) await h.exact(s);
-  assertOnlyTheFault(h, f, [h.symbol]);
+  assertOnlyTheFault(h, f, f.connectionWide ? [h.symbol, h.other] : [h.symbol]);
 }
 
 /**

@@ -9,19 +9,22 @@
  * Every simulator has the same shape (Simulator); SIMULATORS below is the one list of them.
  * Binance serves REST, market streams, the WebSocket API and user data; Kraken (REST
  * /0/public/*, WebSocket v2 /v2) and OKX (REST /api/v5/*, /ws/v5/public, /ws/v5/business) serve
- * public market data. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
+ * public market data; Bitfinex (REST /v2/*, WebSocket /ws/2) public market data with its info
+ * events (`infoEvent`). Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
  * row here.
  */
 import type { SimOptions, Simulator, SimulatorEntry } from './common/simulator';
 import { binanceSimulator } from './binance/server';
 import { krakenSimulator } from './kraken/server';
 import { okxSimulator } from './okx/server';
+import { bitfinexSimulator } from './bitfinex/server';
 
 /** The simulators, by exchange id. */
 const SIMULATORS = {
   binance: binanceSimulator,
   kraken: krakenSimulator,
   okx: okxSimulator,
+  bitfinex: bitfinexSimulator,
 };
 
 export type SimExchange = keyof typeof SIMULATORS;

@@ -205,7 +205,9 @@ class BitfinexInstance implements AdapterInstance {
     return {
       rule: bitfinexBookRule,
       keepStrings: true,
-      maxDepth: this.bookLength,
+      // no truncation: the server keeps the client's book at `len` levels itself (a level leaving
+      // the window is deleted with count 0), one level a frame — truncating after each frame would
+      // cut a level that a later frame of the same change brings back into range
       verify: this.verifyChecksums ? verifyChecksum : undefined,
     };
   }

@@ -1,0 +1,115 @@
+/**
+ * Bitfinex v2 public REST (protocols.md §6 "REST"; Bitfinex v2 docs public endpoints): platform
+ * status, conf pair list and pair info, book (P0, len 1 / 25 / 100), ticker, tickers, trades
+ * history, candles history. Replies are bare JSON arrays; errors `["error", CODE, "text"]` with
+ * HTTP 500 (10020 for a bad parameter or symbol), and for the rate-limit fault HTTP 429
+ * `["error", 11010, "ratelimit: error"]`.
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { Faults } from '../common/faults';
+import { sendJson, SimRuntime } from '../common/runtime';
+import type { Period } from '../common/tape';
+import { levelText } from './format';
+import type { BfxPair } from './symbols';
+import { BFX_TIMEFRAMES, BitfinexWs, candleText, tickerText, tradeText } from './ws';
+
+class BfxError extends Error {
+  constructor(readonly status: number, readonly code: number, msg: string) {
+    super(msg);
+  }
+}
+
+export class BitfinexRest {
+  constructor(
+    private readonly runtime: SimRuntime,
+    private readonly ws: BitfinexWs,
+    private readonly pairs: readonly BfxPair[],
+    private readonly faults: Faults,
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const limited = this.faults.takeRateLimit();
+    if (limited) {
+      const headers: Record<string, string> = limited.retryAfterSec > 0 ? { 'retry-after': String(limited.retryAfterSec) } : {};
+      sendJson(res, limited.status, ['error', 11010, 'ratelimit: error'], headers);
+      return;
+    }
+    const run = (): void => {
+      try {
+        const body = this.route(decodeURIComponent(url.pathname), url.searchParams);
+        if (typeof body === 'string') sendJson(res, 200, body);
+        else sendJson(res, 200, body);
+      } catch (err) {
+        const e = err instanceof BfxError ? err : new BfxError(500, 10000, 'unknown error');
+        sendJson(res, e.status, ['error', e.code, e.message]);
+      }
+    };
+    const delay = url.pathname.startsWith('/v2/book/') ? this.faults.snapshotDelayMs : 0;
+    if (delay > 0) void this.runtime.later(delay, run);
+    else run();
+  }
+
+  private pair(id: string): BfxPair {
+    const p = this.pairs.find((x) => x.id === id);
+    if (!p) throw new BfxError(500, 10020, 'symbol: invalid');
+    return p;
+  }
+
+  private int(p: URLSearchParams, name: string, def: number, max: number): number {
+    const raw = p.get(name);
+    if (raw === null || raw === '') return def;
+    if (!/^\d+$/.test(raw)) throw new BfxError(500, 10020, `${name}: invalid`);
+    return Math.max(1, Math.min(max, Number(raw)));
+  }
+
+  /** A reply body: JSON text, or a value to serialize. */
+  private route(path: string, q: URLSearchParams): unknown {
+    const engine = this.runtime.engine;
+    const now = this.runtime.now();
+    if (path === '/v2/platform/status') return [1];
+    if (path === '/v2/conf/pub:list:pair:exchange') return [this.pairs.map((p) => p.pair)];
+    if (path === '/v2/conf/pub:info:pair') {
+      return [this.pairs.map((p) => [p.pair, [null, null, null, p.minSize, p.maxSize, null, null, null, 0.2, 0.1]])];
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /^\/v2\/book\/([^/]+)\/([A-Z0-9]+)$/.exec(path))) {
+      const p = this.pair(m[1] as string);
+      if (m[2] !== 'P0') throw new BfxError(500, 10020, 'prec: invalid');
+      const len = Number(q.get('len') ?? 25);
+      if (![1, 25, 100].includes(len)) throw new BfxError(500, 10020, 'len: invalid');
+      const side = (s: 'bid' | 'ask'): string[] => engine.bookSide(p.id, s).depth(len).map((l) => levelText(engine, p.id, s, l));
+      return `[${[...side('bid'), ...side('ask')].join(',')}]`;
+    }
+    if ((m = /^\/v2\/ticker\/([^/]+)$/.exec(path))) {
+      const p = this.pair(m[1] as string);
+      return tickerText(engine, p.id, this.ws.tape(p.id), now);
+    }
+    if (path === '/v2/tickers') {
+      const want = (q.get('symbols') ?? 'ALL').split(',');
+      const list = want[0] === 'ALL' ? this.pairs : this.pairs.filter((p) => want.includes(p.id));
+      return `[${list.map((p) => `["${p.id}",${tickerText(engine, p.id, this.ws.tape(p.id), now).slice(1)}`).join(',')}]`;
+    }
+    if ((m = /^\/v2\/trades\/([^/]+)\/hist$/.exec(path))) {
+      const p = this.pair(m[1] as string);
+      const limit = this.int(q, 'limit', 125, 10000);
+      const start = Number(q.get('start') ?? 0);
+      let list = this.ws.tape(p.id).recent(10000).filter((t) => t.time >= start);
+      list = q.get('sort') === '1' ? list.slice(0, limit) : list.reverse().slice(0, limit);
+      const info = engine.market(p.id);
+      return `[${list.map((t) => tradeText(info, t)).join(',')}]`;
+    }
+    if ((m = /^\/v2\/candles\/trade:([^:]+):(.+)\/hist$/.exec(path))) {
+      const period = BFX_TIMEFRAMES[m[1] as string];
+      if (!period) throw new BfxError(500, 10020, 'timeframe: invalid');
+      const p = this.pair(m[2] as string);
+      const limit = this.int(q, 'limit', 100, 10000);
+      const start = Number(q.get('start') ?? 0);
+      let list = this.ws.tape(p.id).candles(period as Period, now).filter((c) => c.openTime >= start);
+      list = q.get('sort') === '1' ? list.slice(0, limit) : list.reverse().slice(0, limit);
+      const info = engine.market(p.id);
+      return `[${list.map((c) => candleText(info, c)).join(',')}]`;
+    }
+    throw new BfxError(404, 10000, 'unknown path');
+  }
+}
