@@ -223,3 +223,39 @@ describe('bitfinex simulator: the v2 protocol on the wire', function () {
     assert.deepStrictEqual((await get('/v2/platform/status')).body, [1]);
   });
 });
+
+describe('bitfinex client on its simulator: info events', function () {
+  const { bitfinex } = require('..');
+  const { onSim } = require('./support/on-sim');
+  let h;
+
+  beforeEach(async () => {
+    h = await onSim({
+      sim: { id: 'bitfinex', options: { seed: 9, tickMs: 10, heartbeatMs: 200 } },
+      client: { Exchange: bitfinex, options: { staleTimeoutMs: 1500 } },
+      symbols: ['BTC/USD', 'ETH/USD'],
+      book: { nonce: 'none', depth: 25 },
+    });
+  });
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('20051 (restart) and 20061 (maintenance over): every book resyncs (reconnect) and is exact again; 20060 is reported', async () => {
+    await h.ex.fetchOrderBook('BTC/USD');
+    await h.ex.fetchOrderBook('ETH/USD');
+    for (const code of [20051, 20061]) {
+      const both = Promise.all(['BTC/USD', 'ETH/USD'].map((s) => h.next('resync', (e) => e.reason === 'reconnect' && e.symbol === s)));
+      h.sim.infoEvent(code);
+      await both;
+      await h.flow(5);
+      await h.exact('BTC/USD');
+      await h.exact('ETH/USD');
+    }
+    const maint = h.next('error', (e) => /maintenance started/.test(e.message));
+    h.sim.infoEvent(20060);
+    assert.ok((await maint) instanceof require('..').errors.ExchangeNotAvailable);
+    assert.deepStrictEqual(h.resyncs.map((r) => r.reason), ['reconnect', 'reconnect', 'reconnect', 'reconnect']);
+  });
+});
