@@ -115,7 +115,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('has the simulated account only where the exchange has private data', () => {
-        const priv = id === 'binance';
+        const priv = id === 'binance' || id === 'bitfinex';
         for (const k of ['apiKey', 'secret']) assert.strictEqual(typeof sim[k], priv ? 'string' : 'undefined', k);
         for (const k of ['deposit', 'balances']) assert.strictEqual(typeof sim[k], priv ? 'function' : 'undefined', k);
       });
@@ -123,7 +123,7 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       it('faults it has nothing for throw, and supports() says so', () => {
         const f = sim.faults;
         assert.strictEqual(f.supports('corruptChecksum'), id !== 'binance');
-        assert.strictEqual(f.supports('rejectLogins'), id === 'binance');
+        assert.strictEqual(f.supports('rejectLogins'), id === 'binance' || id === 'bitfinex');
         assert.strictEqual(f.supports('wsApiRateLimit'), id === 'binance');
         if (!f.supports('corruptChecksum')) assert.throws(() => f.corruptChecksum(defaultSymbols(id)[0]), /has no book checksums/);
         if (!f.supports('rejectLogins')) assert.throws(() => f.rejectLogins(true), /has no logins/);

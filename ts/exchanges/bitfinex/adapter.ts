@@ -25,7 +25,9 @@ import type { BookDelta } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import type { ConnectionState } from '../../transport/stream-hub';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { BitfinexCredentials } from './auth';
+import { BitfinexPrivate } from './private';
 import { verifyChecksum } from './checksum';
 import { decodeFrame } from './decode';
 import { mapRestError } from './errors';
@@ -40,7 +42,30 @@ export interface BitfinexOptions extends ExchangeOptions {
   bookLength?: 25 | 100 | 250;
   /** Ask for and validate book checksums (default true; turning it off is for diagnostics only). */
   verifyChecksums?: boolean;
+  /**
+   * Authenticate the account socket with `dms: 4` (default false): Bitfinex cancels every order of
+   * the key when that socket drops.
+   */
+  deadManSwitch?: boolean;
 }
+
+/** What the private side offers: streamed state, orders over the account socket. */
+const PRIVATE_HAS: Record<string, 'ws' | 'rest'> = {
+  createOrder: 'ws',
+  cancelOrder: 'ws',
+  editOrder: 'ws',
+  cancelAllOrders: 'ws',
+  fetchBalance: 'ws',
+  fetchBalances: 'ws',
+  fetchOpenOrders: 'ws',
+  fetchOrders: 'ws',
+  fetchClosedOrders: 'ws',
+  fetchMyTrades: 'ws',
+  fetchOrder: 'rest',
+  fetchTransactions: 'rest',
+  fetchDeposits: 'rest',
+  fetchWithdrawals: 'rest',
+};
 
 /**
  * Book sequence rule: each book message names the sequence number of that book's previous message
@@ -65,7 +90,7 @@ export const bitfinexAdapter: ExchangeAdapter<BitfinexOptions> = {
   name: 'Bitfinex',
   urls: BITFINEX_URLS,
   timeframes: TIMEFRAMES,
-  has: () => ({ ...STREAMED_MARKET_DATA, createOrder: false, cancelOrder: false, fetchBalance: false }),
+  has: () => ({ ...STREAMED_MARKET_DATA, ...PRIVATE_HAS }),
   create: (ctx) => new BitfinexInstance(ctx),
 };
 
@@ -209,6 +234,40 @@ class BitfinexInstance implements AdapterInstance {
       // the window is deleted with count 0), one level a frame — truncating after each frame would
       // cut a level that a later frame of the same change brings back into range
       verify: this.verifyChecksums ? verifyChecksum : undefined,
+    };
+  }
+
+  privateSide(): PrivateSide {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const rest = new RestClient({
+      baseUrl: (ctx.urls.restPrivate ?? ctx.urls.rest) as string,
+      exchange: ctx.id,
+      timeoutMs: ctx.timeoutMs,
+      // authenticated endpoints: 90 requests a minute for most (order writes: 90 a minute too)
+      limiter: new RateLimiter({ capacity: 30, intervalMs: 20_000 }),
+      mapError: (status, body) => mapRestError(status, body, 'request'),
+      mapServerErrors: true,
+    });
+    const adapter = new BitfinexPrivate({
+      credentials: new BitfinexCredentials(o.apiKey as string, o.secret as string),
+      rest,
+      wsUrl: (ctx.urls.wsPrivate ?? ctx.urls.ws) as string,
+      // the account socket gets `[0,"hb"]` heartbeats; pings keep a quiet one provably alive
+      connection: ctx.connection({ staleTimeoutMs: 30_000, appPing: () => encodePing(++this.pingCid), reconnectDelayMs: 3000 }),
+      timeoutMs: ctx.timeoutMs,
+      deadManSwitch: o.deadManSwitch === true,
+      market: (symbol) => ctx.market(symbol),
+      marketById: (id) => ctx.marketById(id),
+      error: (e) => ctx.error(e),
+    });
+    return {
+      adapter,
+      warm: () => adapter.warm(),
+      close: async () => {
+        await adapter.close();
+        rest.close();
+      },
     };
   }
 

@@ -11,6 +11,8 @@ import { sendJson, SimRuntime } from '../common/runtime';
 import type { Period } from '../common/tape';
 import { levelText } from './format';
 import type { BfxPair } from './symbols';
+import { BFX_USER, BitfinexAccount } from './account';
+import type { OrderSnapshot } from '../engine';
 import { BFX_TIMEFRAMES, BitfinexWs, candleText, tickerText, tradeText } from './ws';
 
 class BfxError extends Error {
@@ -25,10 +27,15 @@ export class BitfinexRest {
     private readonly ws: BitfinexWs,
     private readonly pairs: readonly BfxPair[],
     private readonly faults: Faults,
+    private readonly account: BitfinexAccount,
   ) {}
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
+  handle(req: IncomingMessage, res: ServerResponse, body = ''): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/v2/auth/')) {
+      this.authed(req, res, url, body);
+      return;
+    }
     const limited = this.faults.takeRateLimit();
     if (limited) {
       const headers: Record<string, string> = limited.retryAfterSec > 0 ? { 'retry-after': String(limited.retryAfterSec) } : {};
@@ -48,6 +55,72 @@ export class BitfinexRest {
     const delay = url.pathname.startsWith('/v2/book/') ? this.faults.snapshotDelayMs : 0;
     if (delay > 0) void this.runtime.later(delay, run);
     else run();
+  }
+
+  /** Signed endpoints (POST, headers bfx-nonce / bfx-apikey / bfx-signature). */
+  private authed(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+    const path = decodeURIComponent(url.pathname);
+    const limited = this.faults.takeRateLimit();
+    if (limited) {
+      sendJson(res, limited.status, ['error', 11010, 'ratelimit: error']);
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 500, ['error', 10020, 'method: invalid']);
+      return;
+    }
+    const bad = this.account.checkRest(path, req.headers, body);
+    if (bad) {
+      sendJson(res, 500, ['error', bad.startsWith('nonce') ? 10114 : 10100, bad]);
+      return;
+    }
+    let b: Record<string, unknown> = {};
+    try {
+      b = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } catch {
+      sendJson(res, 500, ['error', 10020, 'body: invalid']);
+      return;
+    }
+    const a = this.account;
+    const orders = (list: readonly OrderSnapshot[]): string => `[${list.map((o) => a.orderText(o)).join(',')}]`;
+    const write = (type: string): void => {
+      const r = a.restInput(type, b);
+      if (r.ok) sendJson(res, 200, r.text);
+      else {
+        const n = JSON.parse(r.text) as unknown[];
+        sendJson(res, 500, ['error', 10001, String(n[7])]);
+      }
+    };
+    let m: RegExpExecArray | null;
+    if (path === '/v2/auth/r/wallets') {
+      sendJson(res, 200, `[${this.runtime.engine.balances(BFX_USER).map((x) => a.walletText(x.asset, x.free, x.locked)).join(',')}]`);
+    } else if ((m = /^\/v2\/auth\/r\/orders(?:\/(t[^/]+))?$/.exec(path))) {
+      const sym = m[1];
+      let list = a.openOrders().filter((o) => !sym || o.symbol === sym);
+      if (Array.isArray(b['id'])) list = list.filter((o) => (b['id'] as unknown[]).includes(a.idOf(o.orderId)));
+      sendJson(res, 200, orders(list));
+    } else if ((m = /^\/v2\/auth\/r\/orders(?:\/(t[^/]+))?\/hist$/.exec(path))) {
+      let list = a.allOrders(m[1]).filter((o) => o.status !== 'NEW' && o.status !== 'PARTIALLY_FILLED');
+      if (Array.isArray(b['id'])) list = list.filter((o) => (b['id'] as unknown[]).includes(a.idOf(o.orderId)));
+      sendJson(res, 200, orders(list.reverse().slice(0, Number(b['limit'] ?? 2500))));
+    } else if ((m = /^\/v2\/auth\/r\/trades(?:\/(t[^/]+))?\/hist$/.exec(path))) {
+      const sym = m[1];
+      const out: string[] = [];
+      for (const p of this.pairs) {
+        if (sym && p.id !== sym) continue;
+        for (const t of this.runtime.engine.myTrades(BFX_USER, p.id)) {
+          const o = this.runtime.engine.getOrder(p.id, { orderId: t.orderId }, BFX_USER);
+          if (o) out.push(a.tradeText(o, t));
+        }
+      }
+      sendJson(res, 200, `[${out.reverse().join(',')}]`);
+    } else if (/^\/v2\/auth\/r\/movements(?:\/[^/]+)?\/hist$/.test(path)) {
+      sendJson(res, 200, [...a.movements].reverse());
+    } else if (path === '/v2/auth/w/order/submit') write('on');
+    else if (path === '/v2/auth/w/order/update') write('ou');
+    else if (path === '/v2/auth/w/order/cancel') write('oc');
+    else if (path === '/v2/auth/w/order/cancel/multi') write('oc_multi');
+    else sendJson(res, 404, ['error', 10000, 'unknown path']);
   }
 
   private pair(id: string): BfxPair {

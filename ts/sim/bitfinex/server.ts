@@ -7,12 +7,15 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
 import type { SimUrls } from '../common/runtime';
-import { BaseSimOptions, SimServer, Simulator, simulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimAccount, SimServer, Simulator, simulatorEntry } from '../common/simulator';
+import { BitfinexAccount } from './account';
 import { BitfinexRest } from './rest';
 import { BfxPair, BITFINEX_DEFAULT_SYMBOLS, bfxMarketConfig, bfxPair, findPair } from './symbols';
 import { BitfinexWs } from './ws';
 
 export interface BitfinexOptions {
+  /** Bitfinex: starting balances of the simulated account (asset -> amount). */
+  balances?: Record<string, string | number>;
   /** Bitfinex: book updates go out at most this often (ms, default 50). */
   bookIntervalMs?: number;
   /** Bitfinex: `[chanId,"hb"]` interval (ms, default 15000 as Bitfinex; 0 = none). */
@@ -20,6 +23,7 @@ export interface BitfinexOptions {
 }
 
 export interface BitfinexSimOptions extends BaseSimOptions {
+  balances: Record<string, string | number>;
   bookIntervalMs: number;
   heartbeatMs: number;
 }
@@ -41,13 +45,14 @@ export class BitfinexSim extends SimServer {
   protected readonly feed: BitfinexWs;
   protected readonly sockets: SocketGroup[];
   private readonly rest: BitfinexRest;
+  private readonly accountState: BitfinexAccount;
 
   constructor(private readonly opts: BitfinexSimOptions) {
     const pairs = opts.symbols.map(bfxPair);
     super(
       {
         exchange: 'bitfinex',
-        features: { checksums: true, logins: false, wsApi: false },
+        features: { checksums: true, logins: true, wsApi: false },
         malformedSample: '[17001,[60000,1,',
         socketUrls: ['wsPrivate'],
       },
@@ -55,9 +60,11 @@ export class BitfinexSim extends SimServer {
       pairs.map((p) => ({ config: bfxMarketConfig(p), mid: p.mid })),
     );
     this.pairs = pairs;
-    this.feed = new BitfinexWs(this.runtime.engine, pairs, this.faults.gate);
+    this.accountState = new BitfinexAccount(this.runtime.engine, pairs, this.faults, () => this.runtime.now(), opts.seed);
+    for (const [asset, qty] of Object.entries(opts.balances)) this.accountState.deposit(asset, qty);
+    this.feed = new BitfinexWs(this.runtime.engine, pairs, this.faults.gate, this.accountState);
     this.sockets = [{ kind: 'stream', server: this.feed.server }];
-    this.rest = new BitfinexRest(this.runtime, this.feed, pairs, this.faults);
+    this.rest = new BitfinexRest(this.runtime, this.feed, pairs, this.faults, this.accountState);
   }
 
   override get urls(): SimUrls {
@@ -65,8 +72,13 @@ export class BitfinexSim extends SimServer {
     return { ...u, restPrivate: u.rest };
   }
 
-  protected http(req: IncomingMessage, res: ServerResponse): void {
-    this.rest.handle(req, res);
+  protected http(req: IncomingMessage, res: ServerResponse, body: string): void {
+    this.rest.handle(req, res, body);
+  }
+
+  protected override account(): SimAccount {
+    const a = this.accountState;
+    return { apiKey: a.apiKey, secret: a.secret, deposit: (asset, qty) => a.deposit(asset, qty), balances: () => a.balances() };
   }
 
   protected started(): void {
@@ -84,4 +96,4 @@ export class BitfinexSim extends SimServer {
 }
 
 export const bitfinexSimulator = simulatorEntry<BitfinexOptions>(BITFINEX_DEFAULT_SYMBOLS, (base, o) =>
-  new BitfinexSim({ ...base, bookIntervalMs: o.bookIntervalMs ?? 50, heartbeatMs: o.heartbeatMs ?? 15_000 }));
+  new BitfinexSim({ ...base, balances: o.balances ?? { BTC: 10, ETH: 100, USD: 1_000_000 }, bookIntervalMs: o.bookIntervalMs ?? 50, heartbeatMs: o.heartbeatMs ?? 15_000 }));

@@ -28,6 +28,7 @@ import { top } from '../common/runtime';
 import { SimSocket, SocketGate, SocketServer } from '../common/ws-server';
 import { amt, bookChecksum, levelText, px } from './format';
 import { BfxPair, findPair } from './symbols';
+import { BFX_USER, BitfinexAccount } from './account';
 
 const FLAG_SEQ = 65536;
 const FLAG_CS = 131072;
@@ -57,6 +58,8 @@ interface Sub {
 
 export class BfxConn extends SimSocket {
   flags = 0;
+  /** Authenticated with dms 4: its orders are cancelled when it closes. */
+  dms = false;
   seq = 0;
   readonly chans = new Map<number, Sub>();
 
@@ -105,6 +108,7 @@ export class BitfinexWs {
     private readonly engine: MatchingEngine,
     private readonly pairs: readonly BfxPair[],
     private readonly gate: SocketGate,
+    private readonly account: BitfinexAccount,
   ) {
     for (const pair of pairs) {
       this.feeds.set(pair.id, {
@@ -123,6 +127,10 @@ export class BitfinexWs {
       closed: (c) => {
         for (const s of c.chans.values()) this.remove(s);
         c.chans.clear();
+        if (this.account.conns.delete(c) && c.dms) {
+          // dead man switch (dms 4): the account's orders are cancelled when its socket goes
+          for (const o of this.account.openOrders()) this.engine.cancelOrder(BFX_USER, o.symbol, { orderId: o.orderId });
+        }
       },
     });
   }
@@ -134,6 +142,19 @@ export class BitfinexWs {
   // ------------------------------------------------------------------ control
 
   private onMessage(c: BfxConn, text: string): void {
+    if (text.startsWith('[')) {
+      // account channel inputs: [0, "on" | "ou" | "oc" | "oc_multi", null, {...}]
+      let a: unknown;
+      try {
+        a = JSON.parse(text);
+      } catch {
+        a = undefined;
+      }
+      if (Array.isArray(a) && a[0] === 0 && typeof a[1] === 'string' && a[3] !== null && typeof a[3] === 'object') {
+        this.account.input(c, a[1], a[3] as Record<string, unknown>);
+      } else c.send(JSON.stringify({ event: 'error', msg: 'invalid', code: 10000 }));
+      return;
+    }
     const m = parseObject(text);
     if (!m) {
       c.send(JSON.stringify({ event: 'error', msg: 'invalid', code: 10000 }));
@@ -165,8 +186,11 @@ export class BitfinexWs {
         return;
       }
       case 'auth':
-        // no account on this simulator yet
-        c.send(JSON.stringify({ event: 'auth', status: 'FAILED', chanId: 0, code: 10100, msg: 'apikey: invalid' }));
+        if (this.account.conns.has(c)) {
+          c.send(JSON.stringify({ event: 'auth', status: 'FAILED', chanId: 0, code: 10100, msg: 'auth: dup' }));
+          return;
+        }
+        if (this.account.auth(c, m) && m['dms'] === 4) c.dms = true;
         return;
       default:
         c.send(JSON.stringify({ event: 'error', msg: 'unknown event', code: 10000 }));
@@ -316,9 +340,12 @@ export class BitfinexWs {
     }
   }
 
-  /** `[chanId,"hb"]` on every channel of every connection. */
+  /** `[chanId,"hb"]` on every channel of every connection, `[0,"hb"]` on authenticated ones. */
   heartbeat(): void {
-    for (const c of this.server.clients) for (const s of c.chans.values()) c.data(s.chanId, '"hb"');
+    for (const c of this.server.clients) {
+      for (const s of c.chans.values()) c.data(s.chanId, '"hb"');
+      if (this.account.conns.has(c)) c.send('[0,"hb"]');
+    }
   }
 
   private settled(f: PairFeed | undefined): void {
