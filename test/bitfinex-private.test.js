@@ -126,6 +126,45 @@ describe('bitfinex private side on its simulator', function () {
     await assert.rejects(ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, bid - 100), errors.AuthenticationError);
   });
 
+  it('own trades are pushed once each (te then tu of one trade), with the fee', async () => {
+    client();
+    await ex.fetchBalance();
+    const got = [];
+    ex.on('myTrades', (list) => got.push(...list));
+    const filled = nextEvent(ex, 'orders', (list) => list.some((o) => o.status === 'closed'));
+    await ex.createOrder('BTC/USD', 'market', 'sell', 0.01);
+    await filled;
+    await until(() => got.length >= 1, 'the own trade');
+    // a later account event: anything the te/tu pair could still push has arrived by then
+    const later = nextEvent(ex, 'orders', () => true);
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 1000);
+    await later;
+    assert.strictEqual(got.length, 1);
+    assert.deepStrictEqual([got[0].side, got[0].amount, got[0].takerOrMaker, got[0].fee.currency], ['sell', 0.01, 'taker', 'USD']);
+    assert.ok(got[0].fee.cost > 0);
+    assert.deepStrictEqual((await ex.fetchMyTrades('BTC/USD')).map((t) => t.id), [got[0].id]);
+  });
+
+  it('deadManSwitch: the server cancels the key\'s orders when the account socket drops; without it they stay', async () => {
+    for (const dms of [true, false]) {
+      client({ deadManSwitch: dms });
+      await ex.fetchBalance();
+      await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 1000);
+      assert.strictEqual(sim.engine.openOrders('bfx-user').length, 1);
+      // no market socket in this test: the next 'open' is the account socket's reconnect
+      const back = nextEvent(ex, 'status', (st) => st.state === 'open');
+      sim.faults.dropConnections();
+      if (dms) await until(() => sim.engine.openOrders('bfx-user').length === 0, 'the orders cancelled by the server');
+      else {
+        await back; // the socket is back: the server has long closed the old one, the order is still there
+        assert.strictEqual(sim.engine.openOrders('bfx-user').length, 1);
+        await ex.cancelAllOrders();
+      }
+      await ex.close();
+      ex = undefined;
+    }
+  });
+
   it('after a dropped account socket the state is re-seeded from REST: a deposit made meanwhile is in the balance', async () => {
     client();
     await ex.fetchBalance();

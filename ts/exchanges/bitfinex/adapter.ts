@@ -260,6 +260,7 @@ class BitfinexInstance implements AdapterInstance {
       market: (symbol) => ctx.market(symbol),
       marketById: (id) => ctx.marketById(id),
       error: (e) => ctx.error(e),
+      status: (st) => ctx.status(st),
     });
     return {
       adapter,

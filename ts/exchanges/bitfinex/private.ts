@@ -5,7 +5,8 @@
  * One socket to the authenticated host (`urls.wsPrivate` + /ws/2) carries both: after every open
  * it sends the `auth` event (a fresh nonce each time, `dms: 4` with the `deadManSwitch` option);
  * the account channel 0 then streams wallets (`ws`/`wu`, the "exchange" wallet is the balance),
- * orders (`os`/`on`/`ou`/`oc`), own trades (`te`, `tu` of the same trade counted once) and
+ * orders (`os`/`on`/`ou`/`oc`), own trades (counted once, from `tu`, which carries the fee; `te`
+ * announces the same trade before it) and
  * notifications (`n`). Orders go out on it as `on` (with an integer `cid`), `ou` (the order keeps
  * its id), `oc`, `oc_multi`; each call resolves or rejects on its `*-req` notification (SUCCESS /
  * ERROR with the mapped ccxt error). With no authenticated socket the same requests go over signed
@@ -19,7 +20,7 @@
  */
 import { AuthenticationError, BadRequest, BadResponse, BaseError, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
-import type { Market, Order, Trade, Transaction } from '../../core/types';
+import type { Market, Order, StatusEvent, Trade, Transaction } from '../../core/types';
 import type { RestClient } from '../../transport/rest-client';
 import { WsConnection, WsConnectionOptions } from '../../transport/ws-connection';
 import { BitfinexCredentials } from './auth';
@@ -52,6 +53,7 @@ export interface BitfinexPrivateContext {
   market(symbol: string): Market;
   marketById(id: string): Market | undefined;
   error(err: Error): void;
+  status(s: StatusEvent): void;
 }
 
 interface Waiter {
@@ -93,6 +95,7 @@ export class BitfinexPrivate implements PrivateAdapter {
     });
     conn.events.on('close', () => this.onDown());
     conn.events.on('error', (e) => this.ctx.error(e));
+    conn.events.on('status', (st) => this.ctx.status(st));
     conn.connect();
   }
 
@@ -169,6 +172,9 @@ export class BitfinexPrivate implements PrivateAdapter {
         sink?.order(this.order(payload));
         return;
       case 'te':
+        // the execution, before its fee is known: the `tu` of the same trade follows with the fee,
+        // and is the one counted
+        return;
       case 'tu': {
         const t = parseMyTrade(payload);
         const key = t.id as string;
