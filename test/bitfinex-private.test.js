@@ -109,12 +109,16 @@ describe('bitfinex private side on its simulator', function () {
   });
 
   it('with no authenticated socket orders go over signed REST; a refused key fails the stream with AuthenticationError', async () => {
-    client({ ws: false });
+    // the account socket's host is unreachable: every order must go over REST
+    client({ ws: false, urls: { ...sim.urls, wsPrivate: 'ws://127.0.0.1:1' }, reconnect: { baseDelayMs: 5000, maxDelayMs: 5000 } });
     sim.pause();
     const bid = sim.book('BTC/USD').bids[0][0];
     const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, bid - 100);
     assert.strictEqual(o.status, 'open');
     assert.strictEqual(sim.engine.openOrders('bfx-user').length, 1);
+    const e = await ex.editOrder(o.id, 'BTC/USD', 'limit', 'buy', 0.01, bid - 90);
+    assert.strictEqual(e.id, o.id);
+    assert.strictEqual(sim.engine.openOrders('bfx-user')[0].price, sim.engine.market('tBTCUSD').priceToTicks(String(bid - 90)));
     const c = await ex.cancelOrder(o.id, 'BTC/USD');
     assert.strictEqual(c.status, 'canceled');
     assert.strictEqual(sim.engine.openOrders('bfx-user').length, 0);
