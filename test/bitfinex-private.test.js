@@ -116,6 +116,7 @@ describe('bitfinex private side on its simulator', function () {
     const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, bid - 100);
     assert.strictEqual(o.status, 'open');
     assert.strictEqual(sim.engine.openOrders('bfx-user').length, 1);
+    await assert.rejects(ex.createOrder('BTC/USD', 'limit', 'buy', 1000, 59000), (x) => x instanceof errors.InsufficientFunds && x.symbol === 'BTC/USD');
     const e = await ex.editOrder(o.id, 'BTC/USD', 'limit', 'buy', 0.01, bid - 90);
     assert.strictEqual(e.id, o.id);
     assert.strictEqual(sim.engine.openOrders('bfx-user')[0].price, sim.engine.market('tBTCUSD').priceToTicks(String(bid - 90)));

@@ -201,6 +201,18 @@ describe('bitfinex simulator: the v2 protocol on the wire', function () {
     const info = (await get('/v2/conf/pub:info:pair')).body[0];
     assert.deepStrictEqual(info[0][0], 'BTCUSD');
     assert.strictEqual(info[0][1][3], '0.00004');
+    // several configs at once, comma-separated: one list each, in order
+    const multi = (await get('/v2/conf/pub:info:pair,pub:info:pair:futures,pub:list:pair:exchange')).body;
+    assert.strictEqual(multi.length, 3);
+    assert.strictEqual(multi[0][0][0], 'BTCUSD');
+    assert.deepStrictEqual(multi[1], []);
+    assert.deepStrictEqual(multi[2], ['BTCUSD', 'ETHUSD']);
+    // the raw book: one [ORDER_ID, PRICE, AMOUNT] per resting order; they add up to the levels
+    const raw = (await get('/v2/book/tBTCUSD/R0?len=100')).body;
+    const bestBid = sim.book('BTC/USD').bids[0];
+    const atBest = raw.filter((r) => r[1] === bestBid[0] && r[2] > 0);
+    assert.ok(atBest.length >= 1 && atBest.every((r) => r.length === 3 && Number.isInteger(r[0])));
+    assert.ok(Math.abs(atBest.reduce((t, r) => t + r[2], 0) - bestBid[1]) < 1e-9);
     const book = (await get('/v2/book/tBTCUSD/P0?len=25')).body;
     const truth = sim.book('BTC/USD');
     assert.deepStrictEqual(book.filter((l) => l[2] > 0).map(([p, , a]) => [p, a]), truth.bids.slice(0, 25));

@@ -69,6 +69,15 @@ class ReplyLost extends BaseError {}
 
 const SEEN_TRADES = 1000;
 
+/** The same error naming the symbol (a REST reply does not say which). */
+function withSymbol(err: BaseError, symbol: string): BaseError {
+  if (err.symbol !== undefined) return err;
+  const Cls = err.constructor as new (m: string, c: ConstructorParameters<typeof BaseError>[1]) => BaseError;
+  const prefix = `${err.exchange ?? 'bitfinex'}: `;
+  const msg = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  return new Cls(msg, { exchange: err.exchange ?? 'bitfinex', symbol, code: err.code, raw: err.raw, status: err.status });
+}
+
 export class BitfinexPrivate implements PrivateAdapter {
   private conn: WsConnection | undefined;
   private authed = false;
@@ -377,7 +386,12 @@ export class BitfinexPrivate implements PrivateAdapter {
   }
 
   private async restWrite(path: string, body: Record<string, unknown>, market: Market | undefined, what: string): Promise<Order> {
-    const reply = await this.post<unknown[]>(path, body);
+    let reply: unknown[];
+    try {
+      reply = await this.post<unknown[]>(path, body);
+    } catch (err) {
+      throw market && err instanceof BaseError ? withSymbol(err, market.symbol) : err;
+    }
     const n = parseNotification(reply);
     const err = notificationError(n, what, market?.symbol);
     if (err) throw err;

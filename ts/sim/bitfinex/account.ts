@@ -46,6 +46,7 @@ export class BitfinexAccount {
     private readonly pairs: readonly BfxPair[],
     private readonly faults: Faults,
     private readonly now: () => number,
+    private readonly later: (ms: number, fn: () => void) => void,
     seed: number,
   ) {
     this.apiKey = `bfx-sim-key-${seed}`;
@@ -91,10 +92,19 @@ export class BitfinexAccount {
     this.lastNonce = nonce;
     this.conns.add(c);
     c.send(JSON.stringify({ event: 'auth', status: 'OK', chanId: 0, userId: 1, auth_id: 'sim-auth', caps: { orders: { read: 1, write: 1 }, wallets: { read: 1, write: 0 } } }));
-    const wallets = this.engine.balances(BFX_USER).map((b) => this.walletText(b.asset, b.free, b.locked));
-    c.send(`[0,"ws",[${wallets.join(',')}]]`);
-    const open = this.pairs.flatMap((p) => this.engine.openOrders(BFX_USER, p.id)).map((o) => this.orderText(o));
-    c.send(`[0,"os",[${open.join(',')}]]`);
+    // the snapshots follow the ack a moment later, as on the wire (clients subscribe their
+    // handlers once the ack is in); nothing else reaches the connection before them
+    c.queued = [];
+    this.later(10, () => {
+      const queued = c.queued ?? [];
+      c.queued = undefined;
+      const wallets = this.engine.balances(BFX_USER).map((b) => this.walletText(b.asset, b.free, b.locked));
+      const open = this.pairs.flatMap((p) => this.engine.openOrders(BFX_USER, p.id)).map((o) => this.orderText(o));
+      c.send(`[0,"os",[${open.join(',')}]]`);
+      c.send(`[0,"ws",[${wallets.join(',')}]]`);
+      // what happened meanwhile follows the snapshots, in order
+      for (const f of queued) c.send(f);
+    });
     return true;
   }
 
@@ -247,7 +257,10 @@ export class BitfinexAccount {
       this.held.push(text);
       return;
     }
-    for (const c of this.conns) c.send(text);
+    for (const c of this.conns) {
+      if (c.queued) c.queued.push(text);
+      else c.send(text);
+    }
   }
 
   private onOrder(u: OrderUpdate): void {

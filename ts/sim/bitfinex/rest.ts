@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import type { Faults } from '../common/faults';
 import { sendJson, SimRuntime } from '../common/runtime';
 import type { Period } from '../common/tape';
-import { levelText } from './format';
+import { amt, levelText, px } from './format';
 import type { BfxPair } from './symbols';
 import { BFX_USER, BitfinexAccount } from './account';
 import type { OrderSnapshot } from '../engine';
@@ -85,7 +85,12 @@ export class BitfinexRest {
     const orders = (list: readonly OrderSnapshot[]): string => `[${list.map((o) => a.orderText(o)).join(',')}]`;
     const write = (type: string): void => {
       const r = a.restInput(type, b);
-      if (r.ok) sendJson(res, 200, r.text);
+      // order/submit answers with a list of orders in NOTIFY_INFO (it takes several); the others with one
+      if (r.ok && type === 'on') {
+        const n = JSON.parse(r.text) as unknown[];
+        n[4] = [n[4]];
+        sendJson(res, 200, n);
+      } else if (r.ok) sendJson(res, 200, r.text);
       else {
         const n = JSON.parse(r.text) as unknown[];
         sendJson(res, 500, ['error', 10001, String(n[7])]);
@@ -123,6 +128,23 @@ export class BitfinexRest {
     else sendJson(res, 404, ['error', 10000, 'unknown path']);
   }
 
+  /**
+   * One config list: the exchange pairs, their info (`[PAIR, [_, _, _, MIN, MAX, ...]]`), the
+   * currencies; the other documented `pub:list:*`, `pub:info:*` and `pub:map:*` configs are empty
+   * here (no margin, futures, securities or currency metadata on this simulator).
+   */
+  private conf(key: string): unknown[] {
+    if (key === 'pub:list:pair:exchange') return this.pairs.map((p) => p.pair);
+    if (key === 'pub:info:pair') return this.pairs.map((p) => [p.pair, [null, null, null, p.minSize, p.maxSize, null, null, null, 0.2, 0.1]]);
+    if (key === 'pub:list:currency') {
+      const codes = new Set<string>();
+      for (const p of this.pairs) for (const c of p.pair.includes(':') ? p.pair.split(':') : [p.pair.slice(0, 3), p.pair.slice(3)]) codes.add(c);
+      return [...codes];
+    }
+    if (/^pub:(list|info|map|spec|fees)(:[\w:]+)?$/.test(key)) return [];
+    throw new BfxError(500, 10020, `config: invalid ${key}`);
+  }
+
   private pair(id: string): BfxPair {
     const p = this.pairs.find((x) => x.id === id);
     if (!p) throw new BfxError(500, 10020, 'symbol: invalid');
@@ -141,16 +163,32 @@ export class BitfinexRest {
     const engine = this.runtime.engine;
     const now = this.runtime.now();
     if (path === '/v2/platform/status') return [1];
-    if (path === '/v2/conf/pub:list:pair:exchange') return [this.pairs.map((p) => p.pair)];
-    if (path === '/v2/conf/pub:info:pair') {
-      return [this.pairs.map((p) => [p.pair, [null, null, null, p.minSize, p.maxSize, null, null, null, 0.2, 0.1]])];
+    if (path.startsWith('/v2/conf/')) {
+      // one config, or several comma-separated: one list each, in the order asked
+      return path.slice('/v2/conf/'.length).split(',').map((key) => this.conf(key));
     }
     let m: RegExpExecArray | null;
     if ((m = /^\/v2\/book\/([^/]+)\/([A-Z0-9]+)$/.exec(path))) {
       const p = this.pair(m[1] as string);
-      if (m[2] !== 'P0') throw new BfxError(500, 10020, 'prec: invalid');
+      if (m[2] !== 'P0' && m[2] !== 'R0') throw new BfxError(500, 10020, 'prec: invalid');
       const len = Number(q.get('len') ?? 25);
       if (![1, 25, 100].includes(len)) throw new BfxError(500, 10020, 'len: invalid');
+      if (m[2] === 'R0') {
+        // raw book: [ORDER_ID, PRICE, AMOUNT] per resting order, best prices first, `len` orders a side
+        const info = engine.market(p.id);
+        const raw = (s: 'bid' | 'ask'): string[] => {
+          const side = engine.bookSide(p.id, s);
+          const out: string[] = [];
+          for (const [price] of side.depth(len)) {
+            for (const o of side.level(price)?.orders ?? []) {
+              if (out.length >= len) break;
+              out.push(`[${o.orderId},${px(info, price)},${s === 'bid' ? '' : '-'}${amt(info, o.remaining)}]`);
+            }
+          }
+          return out;
+        };
+        return `[${[...raw('bid'), ...raw('ask')].join(',')}]`;
+      }
       const side = (s: 'bid' | 'ask'): string[] => engine.bookSide(p.id, s).depth(len).map((l) => levelText(engine, p.id, s, l));
       return `[${[...side('bid'), ...side('ask')].join(',')}]`;
     }

@@ -60,7 +60,7 @@ export class BitfinexSim extends SimServer {
       pairs.map((p) => ({ config: bfxMarketConfig(p), mid: p.mid })),
     );
     this.pairs = pairs;
-    this.accountState = new BitfinexAccount(this.runtime.engine, pairs, this.faults, () => this.runtime.now(), opts.seed);
+    this.accountState = new BitfinexAccount(this.runtime.engine, pairs, this.faults, () => this.runtime.now(), (ms, fn) => void this.runtime.later(ms, fn), opts.seed);
     for (const [asset, qty] of Object.entries(opts.balances)) this.accountState.deposit(asset, qty);
     this.feed = new BitfinexWs(this.runtime.engine, pairs, this.faults.gate, this.accountState);
     this.sockets = [{ kind: 'stream', server: this.feed.server }];

@@ -60,6 +60,8 @@ export class BfxConn extends SimSocket {
   flags = 0;
   /** Authenticated with dms 4: its orders are cancelled when it closes. */
   dms = false;
+  /** Authenticated, its account snapshots not sent yet: the account frames that wait for them. */
+  queued: string[] | undefined;
   seq = 0;
   readonly chans = new Map<number, Sub>();
 
