@@ -247,3 +247,60 @@ describe('bitfinex integration (local Bitfinex-protocol server)', function () {
     await assert.rejects(ex.fetchTicker('BTC/USD'), (e) => e instanceof errors.BadSymbol && e.code === 10020);
   });
 });
+
+describe('bitfinex connection pacing (20 connections a minute on the public host)', () => {
+  const sinon = require('sinon');
+  const { WebSocketServer } = require('ws');
+  const { once } = require('events');
+  const { WsConnection } = require('../js/transport/ws-connection');
+  const { bitfinexConnectGate } = require('../js/exchanges/bitfinex/adapter');
+
+  it('the gate gives 20 slots a host at once, the 21st only after a refill; hosts are counted apart', async () => {
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const host = 'wss://pacing-test.invalid:1';
+      for (let i = 0; i < 20; i++) await bitfinexConnectGate(host);
+      let passed = false;
+      const p = bitfinexConnectGate(host).then(() => (passed = true));
+      await bitfinexConnectGate('wss://another-host.invalid:1'); // another host: its own slots
+      await Promise.resolve();
+      assert.strictEqual(passed, false, 'the 21st waits');
+      await clock.tickAsync(3100); // 60 s / 20 per slot
+      await p;
+      assert.strictEqual(passed, true);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('a connection opens only once its gate lets it, and never after close() while it waited', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    const url = `ws://127.0.0.1:${wss.address().port}`;
+    let connections = 0;
+    wss.on('connection', () => connections++);
+    try {
+      let release;
+      const gate = () => new Promise((r) => (release = r));
+      const c = new WsConnection({ url, exchange: 'bitfinex', connectGate: gate });
+      c.connect();
+      assert.strictEqual(c.state, 'connecting');
+      const opened = nextEvent(c.events, 'open');
+      release();
+      await opened;
+      assert.strictEqual(connections, 1);
+      await c.close();
+
+      const c2 = new WsConnection({ url, exchange: 'bitfinex', connectGate: gate });
+      c2.connect();
+      await c2.close();
+      release(); // the slot comes after close(): no socket
+      await new Promise((r) => setImmediate(r));
+      assert.strictEqual(c2.state, 'closed');
+      assert.strictEqual(connections, 1);
+    } finally {
+      for (const s of wss.clients) s.terminate();
+      await new Promise((r) => wss.close(r));
+    }
+  });
+});

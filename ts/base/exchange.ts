@@ -199,7 +199,7 @@ export class Exchange {
   }
 
   /** Transport options of a socket: the user's options over the skeleton's defaults. */
-  private connection(d: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number }): ConnectionOptions {
+  private connection(d: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions {
     const stale = this.options.staleTimeoutMs ?? d.staleTimeoutMs;
     const rc = this.options.reconnect ?? {};
     return {
@@ -211,6 +211,7 @@ export class Exchange {
       staleTimeoutMs: stale,
       backoff: { baseDelayMs: rc.baseDelayMs ?? d.reconnectDelayMs ?? 500, maxDelayMs: rc.maxDelayMs ?? 30_000 },
       maxAttempts: rc.maxAttempts ?? Infinity,
+      connectGate: d.connectGate,
     };
   }
 

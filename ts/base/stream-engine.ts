@@ -24,7 +24,7 @@ export interface StreamEngineContext {
   events: EventHub;
   topics: TopicTable;
   /** Transport options for a family's sockets (user options over the skeleton's defaults). */
-  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number }): ConnectionOptions;
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions;
 }
 
 export class StreamEngine implements TopicWire {
@@ -125,7 +125,12 @@ export class StreamEngine implements TopicWire {
         maxNamesPerMessage: fam.maxNamesPerMessage,
         maxMessagesPerSecond: fam.maxMessagesPerSecond,
         ackPerName: fam.ackPerName,
-        connection: this.ctx.connection({ staleTimeoutMs: fam.staleTimeoutMs, appPing: fam.appPing, reconnectDelayMs: fam.reconnectDelayMs }),
+        connection: this.ctx.connection({
+          staleTimeoutMs: fam.staleTimeoutMs,
+          appPing: fam.appPing,
+          reconnectDelayMs: fam.reconnectDelayMs,
+          connectGate: fam.connectGate,
+        }),
       },
       {
         frame: (text, sock) => this.sink.decode(text, family, hub, sock),

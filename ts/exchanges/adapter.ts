@@ -47,7 +47,7 @@ export interface AdapterContext {
    * options over the skeleton's defaults (backoff 500 ms doubling to 30 s, forever; a client ping
    * every third of the stale window, at most every 20 s).
    */
-  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number }): ConnectionOptions;
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions;
   /** The market of an exchange id, once markets are loaded. */
   marketById(id: string): Market | undefined;
   /** Every loaded market (empty before loadMarkets). */
@@ -77,6 +77,11 @@ export interface StreamFamily extends Omit<HubProtocol, 'namesInUrl' | 'connecti
    * flapping socket never reconnects faster than the limit allows.
    */
   reconnectDelayMs?: number;
+  /**
+   * Awaited before each socket of the family opens (first connect and reconnects): a connection
+   * rate shared by every socket (Bitfinex: 20 connections a minute on its public host).
+   */
+  connectGate?: () => Promise<void>;
 }
 
 /**

@@ -14,8 +14,9 @@
  * snapshot, in place. A skipped sequence number does the same with reason 'gap' (decode.ts).
  *
  * Limits: 25 channel subscriptions per connection (another socket opens for more); 20 connections
- * a minute on the public host — a socket's reconnect backoff starts at 3 s (60 s / 20) unless the
- * `reconnect` option says otherwise, and sockets open only as channels need them (25 each).
+ * a minute on the public host — every socket of the process waits for a slot of one shared
+ * bucket per host (20, refilled over a minute), a socket's reconnect backoff starts at 3 s unless
+ * the `reconnect` option says otherwise, and sockets open only as channels need them (25 each).
  */
 import { BadResponse, BaseError } from '../../core/errors';
 import type { MarketChannel } from '../../core/channels';
@@ -84,6 +85,20 @@ export const bitfinexBookRule: SequenceRule = {
   },
 };
 
+/**
+ * "20 connections a minute" on the public host (protocols.md §6 "Limits"), per IP: one token bucket
+ * per host (host:port) for the whole process, shared by every client and socket.
+ */
+const CONNECT_PACERS = new Map<string, RateLimiter>();
+
+/** Waits for a connection slot of `url`'s host (20 a minute, a burst of 20). */
+export function bitfinexConnectGate(url: string): Promise<void> {
+  const host = new URL(url).host;
+  let pacer = CONNECT_PACERS.get(host);
+  if (!pacer) CONNECT_PACERS.set(host, (pacer = new RateLimiter({ capacity: 20, intervalMs: 60_000 })));
+  return pacer.acquire();
+}
+
 /** Bitfinex. */
 export const bitfinexAdapter: ExchangeAdapter<BitfinexOptions> = {
   id: 'bitfinex',
@@ -137,8 +152,10 @@ class BitfinexInstance implements AdapterInstance {
         // heartbeats `[chanId,"hb"]` every 15 s per channel (UNCONFIRMED interval), app pings between
         staleTimeoutMs: 30_000,
         appPing: () => encodePing(++this.pingCid),
-        // 20 connections a minute on the public host: a socket's reconnects start at 3 s (60 s / 20)
+        // 20 connections a minute on the public host: every socket waits for a slot, and a
+        // socket's reconnects start at 3 s (60 s / 20)
         reconnectDelayMs: 3000,
+        connectGate: () => bitfinexConnectGate(ctx.urls.ws as string),
       },
     };
   }

@@ -1,1 +1,1 @@
-export { bitfinexAdapter, BitfinexOptions, bitfinexBookRule } from './adapter';
+export { bitfinexAdapter, BitfinexOptions, bitfinexBookRule, bitfinexConnectGate } from './adapter';
