@@ -55,6 +55,14 @@ describe('bitfinex signing', () => {
     assert.ok(BigInt(later.next()) > seen[4999]);
   });
 
+  it('two clients of one key in a process never hand out the same or a smaller nonce', () => {
+    const a = new BitfinexCredentials('shared-key', 's');
+    const b = new BitfinexCredentials('shared-key', 's');
+    const seen = [];
+    for (let i = 0; i < 2000; i++) seen.push(BigInt((i % 2 ? a : b).authEvent().authNonce));
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `nonce ${i} grows across both clients`);
+  });
+
   it('keeps the secret out of inspect, JSON and errors', () => {
     const creds = new BitfinexCredentials('key-1', 'very-secret');
     assert.ok(!util.inspect(creds, { showHidden: true, depth: 5 }).includes('very-secret'));

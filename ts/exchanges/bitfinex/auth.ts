@@ -10,14 +10,15 @@
  *
  * Nonces must grow strictly for a key, across reconnects and processes: they are microseconds since
  * the epoch (16 digits, what the official clients send), and within a process never repeat or go
- * down even if the clock steps back or two are taken in the same microsecond. A new process starts
+ * down even if the clock steps back or two are taken in the same microsecond, also between several
+ * clients of one key in the process (they share the last nonce). A new process starts
  * from its own clock, so nonces keep growing as long as processes sharing a key do not run at the
  * same time (Bitfinex's advice: one key per process); a clock set back across a restart is the
  * one case this cannot cover, and Bitfinex then answers "nonce: small" (InvalidNonce).
  *
  * Secrets live in private class fields: never enumerable, never in util.inspect or JSON.
  */
-import { createHmac } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 import { AuthenticationError } from '../../core/errors';
 
 /** HMAC-SHA384 of `payload` with `secret`, lowercase hex. */
@@ -31,18 +32,32 @@ export function restSignaturePayload(path: string, nonce: string, body: string):
   return `/api/v2/${p}${nonce}${body}`;
 }
 
-/** Strictly increasing microsecond nonces (see the file comment). */
-export class NonceSource {
-  private last = 0;
+/** The last nonce handed out per key in this process (keyed by a hash of the API key). */
+const LAST_NONCE = new Map<string, { last: number }>();
 
-  constructor(private readonly nowMs: () => number = Date.now) {}
+/**
+ * Strictly increasing microsecond nonces (see the file comment). Sources made for the same `key`
+ * in one process (several clients with one API key) share their last value, so they never collide.
+ */
+export class NonceSource {
+  private readonly state: { last: number };
+
+  constructor(private readonly nowMs: () => number = Date.now, key?: string) {
+    if (key === undefined) this.state = { last: 0 };
+    else {
+      const id = createHash('sha256').update(key).digest('hex');
+      let st = LAST_NONCE.get(id);
+      if (!st) LAST_NONCE.set(id, (st = { last: 0 }));
+      this.state = st;
+    }
+  }
 
   next(): string {
     // ms clock * 1000 plus a sub-ms part from the high-resolution clock
     const sub = Number(process.hrtime.bigint() % 1000n);
     let n = Math.floor(this.nowMs()) * 1000 + sub;
-    if (n <= this.last) n = this.last + 1;
-    this.last = n;
+    if (n <= this.state.last) n = this.state.last + 1;
+    this.state.last = n;
     return String(n);
   }
 }
@@ -64,10 +79,11 @@ export class BitfinexCredentials {
   readonly #secret: string;
   readonly nonces: NonceSource;
 
-  constructor(apiKey: string, secret: string, nonces = new NonceSource()) {
+  constructor(apiKey: string, secret: string, nonces?: NonceSource) {
     if (typeof apiKey !== 'string' || apiKey === '' || typeof secret !== 'string' || secret === '') {
       throw new AuthenticationError('apiKey and secret must be non-empty strings', { exchange: 'bitfinex' });
     }
+    nonces ??= new NonceSource(Date.now, apiKey);
     this.#apiKey = apiKey;
     this.#secret = secret;
     this.nonces = nonces;
