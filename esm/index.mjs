@@ -7,6 +7,7 @@ export const {
   okx,
   bybit,
   coinbase,
+  bitfinex,
   Exchange,
   Watch,
   OrderBook,

@@ -36,7 +36,8 @@ function runCli(args) {
   });
 }
 
-const PRICE_ROW = /^ +(\d+\.\d+) +(\d+\.\d+) +(\d+\.\d+)(?: +[█▏▎▍▌▋▊▉]+)?$/;
+// prices with or without decimals (Bitfinex BTC/USD prices are whole numbers)
+const PRICE_ROW = /^ +(\d+(?:\.\d+)?) +(\d+\.\d+) +(\d+\.\d+)(?: +[█▏▎▍▌▋▊▉]+)?$/;
 
 function ladderRows(frame) {
   const lines = frame.split('\n');
@@ -65,7 +66,7 @@ describe('cli exstream command', function () {
     assert.ok(asks[4] > bids[0], 'best ask above best bid');
   });
 
-  for (const [exchange, symbol] of [['kraken', 'BTC/USD'], ['okx', 'BTC/USDT'], ['bybit', 'BTC/USDT'], ['coinbase', 'BTC/USD']]) {
+  for (const [exchange, symbol] of [['kraken', 'BTC/USD'], ['okx', 'BTC/USDT'], ['bybit', 'BTC/USDT'], ['coinbase', 'BTC/USD'], ['bitfinex', 'BTC/USD']]) {
     it(`watch ${exchange} ${symbol} --sim --once draws a synced (checksum- or sequence-verified) ladder`, async () => {
       const r = await runCli(['watch', exchange, symbol, '--sim', '--once', '--depth', '3']);
       assert.strictEqual(r.code, 0, `exit code 0 (stderr: ${r.stderr})`);

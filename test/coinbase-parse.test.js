@@ -120,7 +120,7 @@ function recordingSink(subscribed, pending = [7]) {
     error: (err) => calls.push(['error', err]),
     reconnect: (r) => calls.push(['reconnect', r]),
     malformed: (s, what) => calls.push(['malformed', s, what]),
-    session: () => session,
+    connection: () => ({ get: () => session }),
     lost: (detail) => calls.push(['lost', detail]),
   };
   return sink;

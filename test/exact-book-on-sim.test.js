@@ -13,7 +13,7 @@
  * test/support/on-sim.js, the comparison in test/support/book.js.
  */
 const assert = require('assert');
-const { binance, bybit, coinbase, kraken, okx, errors } = require('..');
+const { binance, bitfinex, bybit, coinbase, kraken, okx, errors } = require('..');
 const { onSim } = require('./support/on-sim');
 const { drill, steady, title } = require('./support/fault-drills');
 const { sides, top } = require('./support/book');
@@ -32,6 +32,7 @@ const SIM = {
   okxStreamSnapshot: { seed: 42, tickMs: 10, books: 'stream-snapshot' },
   bybit: { seed: 42, tickMs: 10 },
   coinbase: { seed: 42, tickMs: 10 },
+  bitfinex: { seed: 42, tickMs: 10, heartbeatMs: 200 },
 };
 
 /** What both OKX rows share (one per books mode of the simulator). */
@@ -152,6 +153,27 @@ const ROWS = [
     ],
     // the candles channel streams five-minute candles only
     market: { id: 'BTC-USD', pricePrecision: 0.01, rateLimits: [{ fault: { retryAfterSec: 1 } }], timeframe: '5m' },
+  },
+  {
+    name: 'bitfinex',
+    sim: { id: 'bitfinex', options: SIM.bitfinex },
+    client: { Exchange: bitfinex, options: { staleTimeoutMs: 1500 } },
+    symbols: ['BTC/USD', 'ETH/USD'],
+    // P0 book of len 25: the server keeps it at 25 levels a side; the nonce is the connection's
+    // sequence number, not the engine's update id
+    book: { nonce: 'none', depth: 25 },
+    flow: { steady: 20, warmup: 5, after: 10 },
+    faults: [
+      { fault: 'corruptChecksum', resync: 'checksum' },
+      // a skipped sequence number (SEQ_ALL, one sequence per connection): a gap, before any
+      // checksum, for every book on that connection
+      { fault: 'skipSequence', resync: 'gap', scope: 'connection' },
+      { fault: 'dropConnections', resync: 'reconnect' },
+      { fault: 'malformedFrame', error: errors.BadResponse },
+      { fault: 'silence', resync: 'stale' },
+    ],
+    // Bitfinex prices have 5 significant digits, no fixed tick: no price precision
+    market: { id: 'tBTCUSD', pricePrecision: undefined, rateLimits: [{ fault: { retryAfterSec: 1 } }] },
   },
 ];
 

@@ -9,12 +9,13 @@
  * without a symbol and watch* only ended on errors naming one: its iterator waited forever.
  */
 const assert = require('assert');
-const { binance, bybit, coinbase, kraken, okx, errors } = require('..');
+const { binance, bitfinex, bybit, coinbase, kraken, okx, errors } = require('..');
 const { BinanceStub } = require('./support/binance-stub');
 const { KrakenStub } = require('./support/kraken-stub');
 const { OkxStub } = require('./support/okx-stub');
 const { BybitStub } = require('./support/bybit-stub');
 const { CoinbaseStub } = require('./support/coinbase-stub');
+const { BitfinexStub } = require('./support/bitfinex-stub');
 const { nextEvent, sides } = require('./support/wait');
 
 function ladder(mid, n, tick, qty = (i) => i) {
@@ -132,6 +133,21 @@ const ROWS = [
     refuseTicker: (stub) => (stub.refuse = (channel, id) => (channel === 'ticker' ? `Failed to subscribe: product ${id} is not a valid product for ticker` : undefined)),
     update: (stub) => stub.book('BTC-USD', [['29999.5', '2.5']], [['30001', '0']]),
     truth: (stub) => stub.truth('BTC-USD'),
+    errorClass: errors.BadSymbol,
+  },
+  {
+    name: 'bitfinex',
+    start: () => BitfinexStub.start(),
+    seed: (stub) => {
+      const l = ladder(30000, 20, 1, (i) => i / 10);
+      stub.seed('tBTCUSD', [...l.bids.map(([p, q]) => [p, 1, q]), ...l.asks.map(([p, q]) => [p, 1, -q])]);
+    },
+    make: (stub, o) => new bitfinex({ ...o, urls: stub.urls }),
+    symbol: 'BTC/USD',
+    syncBook: (ex) => ex.fetchOrderBook('BTC/USD'),
+    refuseTicker: (stub) => (stub.refuse = (m) => (m.channel === 'ticker' ? { msg: 'symbol: invalid', code: 10300 } : undefined)),
+    update: (stub) => stub.book('tBTCUSD', [[29999.5, 1, 0.25], [30001, 0, -1]]),
+    truth: (stub) => stub.truth('tBTCUSD'),
     errorClass: errors.BadSymbol,
   },
 ];

@@ -60,6 +60,26 @@ const PROTOCOL = {
     private: true,
     time: ['/api/v3/brokerage/time', (b) => Number(b.epochMillis)],
   },
+  bitfinex: {
+    path: '/ws/2',
+    subscribe: { event: 'subscribe', channel: 'trades', symbol: 'tBTCUSD' },
+    acked: (m) => m.event === 'subscribed',
+    stream: 'trades:tBTCUSD',
+    checksums: true,
+    private: true,
+    // Bitfinex's REST has no time endpoint: the server's time is the `ts` of its pong
+    time: async (sim) => {
+      const { ws } = await connect(`${sim.urls.ws}/ws/2`);
+      const pong = new Promise((resolve) => ws.on('message', (d) => {
+        const m = JSON.parse(String(d));
+        if (m.event === 'pong') resolve(m.ts);
+      }));
+      ws.send(JSON.stringify({ event: 'ping', cid: 7 }));
+      const ts = await pong;
+      ws.terminate();
+      return ts;
+    },
+  },
 };
 
 /** Opens a socket; with `subscribe`, resolves once the subscription is acknowledged. */
@@ -154,8 +174,8 @@ describe('sim registry: one Simulator shape for every exchange', () => {
       });
 
       it('skewClock moves the time the server reports, reset() brings it back', async () => {
-        const [path, read] = PROTOCOL[id].time;
-        const time = async () => read(await (await fetch(sim.urls.rest + path)).json());
+        const spec = PROTOCOL[id].time;
+        const time = typeof spec === 'function' ? () => spec(sim) : async () => spec[1](await (await fetch(sim.urls.rest + spec[0])).json());
         const before = await time();
         sim.faults.skewClock(3_600_000);
         const skewed = await time();

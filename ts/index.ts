@@ -19,6 +19,7 @@ export type { KrakenOptions } from './exchanges/kraken';
 export type { OkxOptions } from './exchanges/okx';
 export type { BybitOptions } from './exchanges/bybit';
 export type { CoinbaseOptions } from './exchanges/coinbase';
+export type { BitfinexOptions } from './exchanges/bitfinex';
 export { Exchange, ExchangeClass } from './base/exchange';
 export type { ExchangeAdapter } from './exchanges/adapter';
 export { Watch } from './base/watch';
@@ -36,13 +37,14 @@ export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a
   readonly [K in keyof typeof ADAPTERS]: ExchangeClass<OptionsOf<(typeof ADAPTERS)[K]>>;
 };
 
-export const { binance, kraken, okx, bybit, coinbase } = exchanges;
+export const { binance, kraken, okx, bybit, coinbase, bitfinex } = exchanges;
 /** An instance of an exchange class is an Exchange. */
 export type binance = Exchange;
 export type kraken = Exchange;
 export type okx = Exchange;
 export type bybit = Exchange;
 export type coinbase = Exchange;
+export type bitfinex = Exchange;
 
 /** Ids of the supported exchanges. */
 export const exchangeIds = Object.keys(exchanges) as (keyof typeof exchanges)[];

@@ -208,7 +208,7 @@ export class Exchange {
   }
 
   /** Transport options of a socket: the user's options over the skeleton's defaults. */
-  private connection(d: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions {
+  private connection(d: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions {
     const stale = this.options.staleTimeoutMs ?? d.staleTimeoutMs;
     const rc = this.options.reconnect ?? {};
     return {
@@ -218,8 +218,9 @@ export class Exchange {
       pingIntervalMs: Math.max(1000, Math.min(20_000, Math.floor(stale / 3))),
       appPing: d.appPing,
       staleTimeoutMs: stale,
-      backoff: { baseDelayMs: rc.baseDelayMs ?? 500, maxDelayMs: rc.maxDelayMs ?? 30_000 },
+      backoff: { baseDelayMs: rc.baseDelayMs ?? d.reconnectDelayMs ?? 500, maxDelayMs: rc.maxDelayMs ?? 30_000 },
       maxAttempts: rc.maxAttempts ?? Infinity,
+      connectGate: d.connectGate,
     };
   }
 

@@ -15,7 +15,7 @@ import { BadResponse, BaseError } from '../core/errors';
 import type { OHLCV, Ticker, Trade } from '../core/types';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import type { AdapterInstance, ConnectionOptions, FrameSink, StreamFamily } from '../exchanges/adapter';
-import { HubSocket, StreamHub } from '../transport/stream-hub';
+import { ConnectionState, HubSocket, StreamHub } from '../transport/stream-hub';
 import { EventHub, eventKey } from './events';
 import { LiveBook } from './live-book';
 import type { Topic } from './topic';
@@ -29,7 +29,7 @@ export interface StreamEngineContext {
   events: EventHub;
   topics: TopicTable;
   /** Transport options for a family's sockets (user options over the skeleton's defaults). */
-  connection(defaults: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions;
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions;
 }
 
 export class StreamEngine implements TopicWire {
@@ -123,14 +123,20 @@ export class StreamEngine implements TopicWire {
       {
         namesInUrl: fam.namesInUrl ? (names) => fam.namesInUrl!(names) : () => [],
         url: (names) => fam.url(names),
-        encodeSubscribe: (names, id) => fam.encodeSubscribe(names, id),
-        encodeUnsubscribe: (names, id) => fam.encodeUnsubscribe(names, id),
+        greeting: fam.greeting ? (state) => fam.greeting!(state) : undefined,
+        greetingIsRequest: fam.greetingIsRequest,
+        encodeSubscribe: (names, id, state) => fam.encodeSubscribe(names, id, state),
+        encodeUnsubscribe: (names, id, state) => fam.encodeUnsubscribe(names, id, state),
         maxStreamsPerConnection: fam.maxStreamsPerConnection,
         maxNamesPerMessage: fam.maxNamesPerMessage,
         maxMessagesPerSecond: fam.maxMessagesPerSecond,
         ackPerName: fam.ackPerName,
-        openFrames: fam.openFrames ? () => fam.openFrames!() : undefined,
-        connection: this.ctx.connection({ staleTimeoutMs: fam.staleTimeoutMs, appPing: fam.appPing }),
+        connection: this.ctx.connection({
+          staleTimeoutMs: fam.staleTimeoutMs,
+          appPing: fam.appPing,
+          reconnectDelayMs: fam.reconnectDelayMs,
+          connectGate: fam.connectGate,
+        }),
       },
       {
         frame: (text, sock) => this.sink.decode(text, family, hub, sock),
@@ -191,6 +197,11 @@ class EngineSink implements FrameSink {
     return this.engine.topicOf(stream)?.book?.book.nonce;
   }
 
+  connection(): ConnectionState {
+    // a frame always comes from a socket; the fallback only serves a decoder called outside one
+    return this.sock?.state ?? new ConnectionState();
+  }
+
   bookSnapshot(stream: string, s: BookSnapshot): void {
     this.engine.topicOf(stream)?.book?.onStreamSnapshot(s);
   }
@@ -220,11 +231,6 @@ class EngineSink implements FrameSink {
 
   oldestPending(): number | undefined {
     return this.sock ? this.hub?.oldestPending(this.sock) : undefined;
-  }
-
-  session(): Record<string, unknown> {
-    // outside a decode call there is no current connection: a throwaway object
-    return this.sock ? this.sock.session : {};
   }
 
   lost(detail: string): void {

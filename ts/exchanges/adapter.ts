@@ -25,7 +25,7 @@ import type {
   Trade,
   Urls,
 } from '../core/types';
-import type { HubProtocol } from '../transport/stream-hub';
+import type { ConnectionState, HubProtocol } from '../transport/stream-hub';
 import type { WsConnectionOptions } from '../transport/ws-connection';
 
 /** Transport options of one socket, less its URL. */
@@ -47,7 +47,7 @@ export interface AdapterContext {
    * options over the skeleton's defaults (backoff 500 ms doubling to 30 s, forever; a client ping
    * every third of the stale window, at most every 20 s).
    */
-  connection(defaults: { staleTimeoutMs: number; appPing?: () => string }): ConnectionOptions;
+  connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions;
   /** The market of an exchange id, once markets are loaded. */
   marketById(id: string): Market | undefined;
   /** Every loaded market (empty before loadMarkets). */
@@ -74,12 +74,16 @@ export interface StreamFamily extends Omit<HubProtocol, 'namesInUrl' | 'connecti
   /** An application-level ping frame (OKX's text `ping`, Kraken's {"method":"ping"}); default: a WebSocket ping. */
   appPing?: () => string;
   /**
-   * Control frames sent first on every (re)connect of such a socket, before its subscriptions
-   * (Coinbase: the `heartbeats` subscription that keeps its channels open). Each is paced like a
-   * subscription and counts as one pending request without names, so `sink.oldestPending()` stays
-   * in step with exchanges that answer requests in order without echoing an id.
+   * The first reconnect delay of a socket (ms) when the user's `reconnect.baseDelayMs` does not set
+   * one (default 500): an exchange with a connection-rate limit (Bitfinex: 20 a minute) sets it so a
+   * flapping socket never reconnects faster than the limit allows.
    */
-  openFrames?: () => readonly string[];
+  reconnectDelayMs?: number;
+  /**
+   * Awaited before each socket of the family opens (first connect and reconnects): a connection
+   * rate shared by every socket (Bitfinex: 20 connections a minute on its public host).
+   */
+  connectGate?: () => Promise<void>;
 }
 
 /**
@@ -91,6 +95,13 @@ export interface FrameSink {
   symbolOf(stream: string): string | undefined;
   /** The nonce of a stream's book (exchanges that number updates locally), or undefined. */
   bookNonce(stream: string): number | undefined;
+  /**
+   * The scratch state of the connection this frame came on: a fresh one after every (re)open,
+   * shared with the family's `greeting` / `encodeSubscribe` / `encodeUnsubscribe` for that socket.
+   * For protocols that route by per-connection ids or count messages per connection (Bitfinex:
+   * chanId -> stream and its sequence numbers; Coinbase's `sequence_num`, across channels).
+   */
+  connection(): ConnectionState;
   bookSnapshot(stream: string, s: BookSnapshot): void;
   bookDelta(stream: string, d: BookDelta): void;
   ticker(stream: string, t: Ticker): void;
@@ -107,12 +118,6 @@ export interface FrameSink {
    * and error frame): `ack(sink.oldestPending()!)` / `refused(sink.oldestPending(), err)`.
    */
   oldestPending(): number | undefined;
-  /**
-   * Scratch state of the current connection of this socket, an empty object again after every
-   * (re)connect: for state a protocol scopes to a connection rather than to a stream (Coinbase's
-   * `sequence_num`, which counts every message on the connection across channels).
-   */
-  session(): Record<string, unknown>;
   /**
    * Messages of this socket were lost (a connection-wide sequence number jumped, Coinbase): every
    * book on the socket is dropped and resynced with reason 'gap' (`detail` says what jumped), since

@@ -7,6 +7,7 @@
 import { binanceAdapter } from './binance';
 import { bybitAdapter } from './bybit';
 import { coinbaseAdapter } from './coinbase';
+import { bitfinexAdapter } from './bitfinex';
 import { krakenAdapter } from './kraken';
 import { okxAdapter } from './okx';
 
@@ -16,6 +17,7 @@ export const ADAPTERS = {
   okx: okxAdapter,
   bybit: bybitAdapter,
   coinbase: coinbaseAdapter,
+  bitfinex: bitfinexAdapter,
 } as const;
 
 export type ExchangeId = keyof typeof ADAPTERS;

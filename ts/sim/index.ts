@@ -9,8 +9,9 @@
  * Every simulator has the same shape (Simulator); SIMULATORS below is the one list of them.
  * Binance serves REST, market streams, the WebSocket API and user data; Kraken (REST
  * /0/public/*, WebSocket v2 /v2) and OKX (REST /api/v5/*, /ws/v5/public, /ws/v5/business) serve
- * public market data; Bybit (REST /v5/market/*, /v5/public/spot) and Coinbase (REST
- * /api/v3/brokerage/market/*, the market-data socket) too. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
+ * public market data; Bybit (REST /v5/market/*, /v5/public/spot), Coinbase (REST
+ * /api/v3/brokerage/market/*, the market-data socket) and Bitfinex (REST /v2/*, WebSocket /ws/2,
+ * with its info events: `infoEvent`) too. Adding an exchange: its folder (a SimServer and a SimulatorEntry) and one
  * row here.
  *
  * @module exstream/sim
@@ -21,6 +22,7 @@ import { bybitSimulator } from './bybit/server';
 import { krakenSimulator } from './kraken/server';
 import { okxSimulator } from './okx/server';
 import { coinbaseSimulator } from './coinbase/server';
+import { bitfinexSimulator } from './bitfinex/server';
 
 /** The simulators, by exchange id. */
 const SIMULATORS = {
@@ -29,6 +31,7 @@ const SIMULATORS = {
   okx: okxSimulator,
   bybit: bybitSimulator,
   coinbase: coinbaseSimulator,
+  bitfinex: bitfinexSimulator,
 };
 
 export type SimExchange = keyof typeof SIMULATORS;

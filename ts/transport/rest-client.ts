@@ -62,6 +62,13 @@ export interface RestClientOptions {
   usedWeightHeader?: string;
   /** See {@link ErrorMapper}. */
   mapError?: ErrorMapper;
+  /**
+   * Consult `mapError` for 5xx replies too (default false: a 5xx is ExchangeNotAvailable). For
+   * exchanges that send their error envelope with a 5xx status (Bitfinex: HTTP 500 with
+   * `["error", 10020, "symbol: invalid"]`); a body the mapper does not recognise stays
+   * ExchangeNotAvailable.
+   */
+  mapServerErrors?: boolean;
   /** Headers sent with every request (request headers override them). */
   headers?: Record<string, string>;
 }
@@ -112,6 +119,7 @@ export class RestClient {
 
   private readonly mapError: ErrorMapper | undefined;
   private readonly usedWeightHeader: string | undefined;
+  private readonly mapServerErrors: boolean;
   private readonly defaultHeaders: Record<string, string>;
   private readonly agent: http.Agent;
   private readonly inflight = new Set<AbortController>();
@@ -124,6 +132,7 @@ export class RestClient {
     this.limiter = opts.limiter;
     this.mapError = opts.mapError;
     this.usedWeightHeader = opts.usedWeightHeader;
+    this.mapServerErrors = opts.mapServerErrors === true;
     this.defaultHeaders = { accept: 'application/json', ...opts.headers };
     this.agent = /^https:/i.test(this.baseUrl)
       ? new https.Agent({ keepAlive: true })
@@ -215,6 +224,12 @@ export class RestClient {
       const err = new RateLimitExceeded(msg, this.ctx(status, body));
       err.retryAfterMs = retryAfterMs;
       throw err;
+    }
+    if (status >= 500 && this.mapServerErrors && this.mapError) {
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+      const mapped = this.mapError(status, body, headers);
+      if (mapped) throw this.decorate(mapped, what, status, body);
     }
     if (status >= 500) {
       throw new ExchangeNotAvailable(`${what}: HTTP ${status}${this.snippet(text, url)}`, this.ctx(status, body));

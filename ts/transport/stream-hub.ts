@@ -13,13 +13,35 @@ import { WsConnection, WsConnectionOptions } from './ws-connection';
 import { BaseError } from '../core/errors';
 import type { StatusEvent } from '../core/types';
 
+/**
+ * Scratch state of ONE connection of a hub socket: a fresh one on every (re)open, so nothing of it
+ * outlives the connection it describes. For protocols that route by ids the server hands out per
+ * connection (Bitfinex's chanId) or that number every frame of a connection (Bitfinex's sequence
+ * numbers): the encoders and the frame decoder of that socket share it.
+ */
+export class ConnectionState {
+  private value: unknown;
+
+  /** The adapter's state for this connection, created by `init` on first use. */
+  get<T>(init: () => T): T {
+    if (this.value === undefined) this.value = init();
+    return this.value as T;
+  }
+}
+
 export interface HubProtocol {
   /** Which of a socket's `names` to put in its URL (Binance can name streams there; may be none). */
   namesInUrl(names: readonly string[]): readonly string[];
   /** URL for a socket whose URL subscribes exactly `names` (the result of namesInUrl). */
   url(names: readonly string[]): string;
-  encodeSubscribe(names: readonly string[], id: number): string;
-  encodeUnsubscribe(names: readonly string[], id: number): string;
+  /**
+   * Frames sent first on every (re)open, before any subscription (Bitfinex's `conf` flags,
+   * Coinbase's `heartbeats` subscribe). They count against `maxMessagesPerSecond`.
+   */
+  greeting?(state: ConnectionState): readonly string[];
+  /** `state` is the socket's current {@link ConnectionState} (protocols that route by per-connection ids). */
+  encodeSubscribe(names: readonly string[], id: number, state: ConnectionState): string;
+  encodeUnsubscribe(names: readonly string[], id: number, state: ConnectionState): string;
   maxStreamsPerConnection: number;
   maxNamesPerMessage: number;
   /** Control messages allowed per second from the client. */
@@ -27,11 +49,11 @@ export interface HubProtocol {
   /** The exchange acknowledges each name of a request separately (OKX): the request is done after the last. */
   ackPerName?: boolean;
   /**
-   * Control frames sent first on every (re)connect, before any subscription (Coinbase: subscribe to
-   * `heartbeats`, which keeps the socket's channels open). Each counts against the message rate and
-   * is a pending request of its own (no names), so replies that carry no request id stay in order.
+   * The greeting frames are requests the exchange answers like subscriptions (Coinbase's
+   * `heartbeats` subscribe): each becomes a pending request without names, so replies that carry
+   * no request id stay in order (see oldestPending).
    */
-  openFrames?(): readonly string[];
+  greetingIsRequest?: boolean;
   /** Transport options (heartbeat, stale window, backoff) for every socket. */
   connection: Omit<WsConnectionOptions, 'url'>;
 }
@@ -70,8 +92,8 @@ export class HubSocket {
   down = false;
   /** Streams the URL of the current connection attempt subscribed. */
   urlNames = new Set<string>();
-  /** Scratch state of the current connection, fresh after every (re)connect (see FrameSink.session). */
-  session: Record<string, unknown> = {};
+  /** This connection's scratch state (replaced on every open). */
+  state = new ConnectionState();
 
   constructor(conn: WsConnection) {
     this.conn = conn;
@@ -223,19 +245,19 @@ export class StreamHub {
 
   private onOpen(s: HubSocket): void {
     s.down = false;
+    s.state = new ConnectionState();
     s.pending.clear();
-    s.session = {};
     s.toUnsubscribe.clear();
     // whatever the URL did not subscribe must be sent (again, after a reconnect); names removed
     // since the URL was built must be unsubscribed
     s.toSubscribe = new Set([...s.names].filter((n) => !s.urlNames.has(n)));
     for (const n of s.urlNames) if (!s.names.has(n)) s.toUnsubscribe.add(n);
     s.sentAt = [];
-    for (const frame of this.protocol.openFrames?.() ?? []) {
-      const id = this.nextId++;
-      s.pending.set(id, { names: [], method: 'subscribe', acks: 1 });
+    const greeting = this.protocol.greeting?.(s.state) ?? [];
+    for (const g of greeting) {
+      if (this.protocol.greetingIsRequest) s.pending.set(this.nextId++, { names: [], method: 'subscribe', acks: 1 });
       s.sentAt.push(Date.now());
-      s.conn.send(frame);
+      s.conn.send(g);
     }
     this.flush(s);
   }
@@ -285,7 +307,7 @@ export class StreamHub {
       const id = this.nextId++;
       s.pending.set(id, { names: batch, method: unsub ? 'unsubscribe' : 'subscribe', acks: this.protocol.ackPerName ? batch.length : 1 });
       s.sentAt.push(now);
-      s.conn.send(unsub ? this.protocol.encodeUnsubscribe(batch, id) : this.protocol.encodeSubscribe(batch, id));
+      s.conn.send(unsub ? this.protocol.encodeUnsubscribe(batch, id, s.state) : this.protocol.encodeSubscribe(batch, id, s.state));
     }
   }
 }

@@ -65,6 +65,12 @@ export interface WsConnectionOptions {
   random?: () => number;
   /** Extra HTTP headers for the handshake (never logged). */
   headers?: Record<string, string>;
+  /**
+   * Awaited before every socket is opened (first connect and each reconnect): a connection-rate
+   * limit shared by several connections (Bitfinex: 20 connections a minute on its public host).
+   * Default: none.
+   */
+  connectGate?: () => Promise<void>;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -108,6 +114,9 @@ export class WsConnection {
   private readonly healthyAfterMs: number;
   private readonly random: () => number;
   private readonly headers: Record<string, string> | undefined;
+  private readonly connectGate: (() => Promise<void>) | undefined;
+  /** Bumped on every connection attempt that waits for the gate. */
+  private gateEpoch = 0;
 
   private _state: WsState = 'idle';
   /** The current socket; anything emitted by an older socket is ignored (compare with this). */
@@ -142,6 +151,7 @@ export class WsConnection {
     this.healthyAfterMs = opts.healthyAfterMs ?? 5000;
     this.random = opts.random ?? Math.random;
     this.headers = opts.headers;
+    this.connectGate = opts.connectGate;
   }
 
   /** Current lifecycle state. */
@@ -208,6 +218,27 @@ export class WsConnection {
 
   private openSocket(): void {
     this._state = 'connecting';
+    const gate = this.connectGate;
+    if (!gate) {
+      this.openSocketNow();
+      return;
+    }
+    const epoch = ++this.gateEpoch;
+    gate().then(
+      () => {
+        // closed, or another attempt started, while waiting for the gate
+        if (epoch !== this.gateEpoch || this.closePromise || this._state !== 'connecting') return;
+        this.openSocketNow();
+      },
+      (err: unknown) => {
+        if (epoch !== this.gateEpoch || this.closePromise) return;
+        this.emitError(new ExchangeNotAvailable(`websocket ${this.safeUrl}: connect gate failed: ${String((err as Error)?.message ?? err)}`, { exchange: this.exchange }));
+        this.openSocketNow();
+      },
+    );
+  }
+
+  private openSocketNow(): void {
     let ws: WebSocket;
     try {
       if (typeof this.urlSource === 'function') this.setUrl(this.urlSource());

@@ -132,7 +132,9 @@ class CoinbaseInstance implements AdapterInstance {
         // authenticate with a CDP API key when subscribing to any channel"); without, none
         encodeSubscribe: (names) => encodeRequest('subscribe', names, this.wsJwt()),
         encodeUnsubscribe: (names) => encodeRequest('unsubscribe', names, this.wsJwt()),
-        openFrames: () => [encodeHeartbeats(this.wsJwt())],
+        greeting: () => [encodeHeartbeats(this.wsJwt())],
+        // answered like a subscribe, in order: it is a pending request of its own
+        greetingIsRequest: true,
         maxStreamsPerConnection: per,
         // one channel per message (Coinbase); one product too, so each in-order reply names one stream
         maxNamesPerMessage: 1,

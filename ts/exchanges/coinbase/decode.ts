@@ -1,7 +1,7 @@
 /**
  * Coinbase Advanced Trade market-data frame decoder: one inbound text frame into the FrameSink
  * (protocols.md §5). Stateless but for the connection's last `sequence_num`, kept in
- * `sink.session()` (fresh on every connection).
+ * `sink.connection()` (fresh on every connection).
  *
  * - `sequence_num` counts every message of the connection, across channels: any jump means
  *   messages were lost, and since a lost one may have been any book's update, every book on the
@@ -32,7 +32,7 @@ export function decodeFrame(text: string, sink: FrameSink): void {
     return;
   }
   if (typeof m.sequence_num === 'number') {
-    const session = sink.session();
+    const session = sink.connection().get((): Record<string, unknown> => ({}));
     const last = session.seq as number | undefined;
     session.seq = m.sequence_num;
     if (last !== undefined && m.sequence_num !== last + 1) {

@@ -1,0 +1,1 @@
+export { bitfinexAdapter, BitfinexOptions, bitfinexBookRule, bitfinexConnectGate } from './adapter';
