@@ -213,6 +213,48 @@ export function restBookCopy(symbol: string, snap: BookSnapshot, limit?: number,
   return limit ? book.limit(limit) : book.snapshot();
 }
 
+/** What a private side offers, for `has`. */
+export interface PrivateOffer {
+  /** create/edit/cancel orders over the exchange's WebSocket trading API ('ws') or REST. */
+  trading: 'ws' | 'rest';
+  /** cancelAllOrders, when it differs from `trading` (Bybit's trade socket has no cancel-all). */
+  cancelAll?: 'ws' | 'rest';
+  /** Deposits and withdrawals pushed by the private stream ('ws': live state) or REST only. */
+  transactions: 'ws' | 'rest';
+  /** withdraw() over REST. */
+  withdraw: boolean;
+}
+
+/**
+ * `has` of a private side: balance, orders and own trades answered from the streamed state
+ * (seeded from REST), plus what `offer` says of trading, deposits/withdrawals and withdraw.
+ */
+export function privateCapabilities(offer: PrivateOffer): Record<string, Capability> {
+  const tx = offer.transactions;
+  const has: Record<string, Capability> = {
+    createOrder: offer.trading,
+    cancelOrder: offer.trading,
+    editOrder: offer.trading,
+    cancelAllOrders: offer.cancelAll ?? offer.trading,
+    fetchBalance: 'ws',
+    fetchBalances: 'ws',
+    fetchOpenOrders: 'ws',
+    fetchOrders: 'ws',
+    fetchClosedOrders: 'ws',
+    fetchMyTrades: 'ws',
+    fetchOrder: 'rest',
+    fetchTransactions: tx,
+    fetchDeposits: tx,
+    fetchWithdrawals: tx,
+    watchBalance: 'ws',
+    watchOrders: 'ws',
+    watchMyTrades: 'ws',
+  };
+  if (tx === 'ws') Object.assign(has, { watchTransactions: 'ws', watchDeposits: 'ws', watchWithdrawals: 'ws' });
+  if (offer.withdraw) has.withdraw = 'rest';
+  return has;
+}
+
 /** `has` of an adapter that streams every public market-data method (books, tickers, trades, candles). */
 export const STREAMED_MARKET_DATA: Readonly<Record<string, Capability>> = Object.freeze({
   loadMarkets: 'rest',

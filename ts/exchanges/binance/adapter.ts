@@ -12,7 +12,7 @@ import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, PrivateSide, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, PrivateSide, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { BinanceCredentials } from './auth';
 import { decodeFrame } from './decode';
 import { mapRestError } from './errors';
@@ -65,7 +65,7 @@ export const binanceAdapter: ExchangeAdapter<BinanceOptions> = {
   name: 'Binance',
   urls: BINANCE_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'rest', withdraw: false }) }),
   create: (ctx) => new BinanceInstance(ctx),
 };
 
@@ -227,26 +227,3 @@ class BinanceInstance implements AdapterInstance {
   }
 }
 
-/** What the private side offers: streamed state, and orders over the WebSocket API unless turned off. */
-export function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
-  const trade = wsTrading ? 'ws' : 'rest';
-  return {
-    createOrder: trade,
-    cancelOrder: trade,
-    editOrder: trade,
-    cancelAllOrders: trade,
-    fetchBalance: 'ws',
-    fetchBalances: 'ws',
-    fetchOpenOrders: 'ws',
-    fetchOrders: 'ws',
-    fetchClosedOrders: 'ws',
-    fetchMyTrades: 'ws',
-    fetchOrder: 'rest',
-    fetchTransactions: 'rest',
-    fetchDeposits: 'rest',
-    fetchWithdrawals: 'rest',
-    watchBalance: 'ws',
-    watchOrders: 'ws',
-    watchMyTrades: 'ws',
-  };
-}

@@ -19,7 +19,7 @@ import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { BybitCredentials } from './auth';
 import { BybitPrivate } from './private';
 import { decodeFrame } from './decode';
@@ -59,31 +59,6 @@ export interface BybitOptions extends ExchangeOptions {
   recvWindow?: number;
 }
 
-/** What the private side offers: streamed state, and orders over /v5/trade unless turned off. */
-export function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
-  const trade = wsTrading ? 'ws' : 'rest';
-  return {
-    createOrder: trade,
-    cancelOrder: trade,
-    editOrder: trade,
-    // Bybit's /v5/trade has no cancel-all op: REST /v5/order/cancel-all
-    cancelAllOrders: 'rest',
-    fetchBalance: 'ws',
-    fetchBalances: 'ws',
-    fetchOpenOrders: 'ws',
-    fetchOrders: 'ws',
-    fetchClosedOrders: 'ws',
-    fetchMyTrades: 'ws',
-    fetchOrder: 'rest',
-    fetchTransactions: 'rest',
-    fetchDeposits: 'rest',
-    fetchWithdrawals: 'rest',
-    withdraw: 'rest',
-    watchBalance: 'ws',
-    watchOrders: 'ws',
-    watchMyTrades: 'ws',
-  };
-}
 
 /** Bybit. */
 export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
@@ -91,7 +66,7 @@ export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
   name: 'Bybit',
   urls: BYBIT_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', cancelAll: 'rest' /* /v5/trade has no cancel-all */, transactions: 'rest', withdraw: true }) }),
   create: (ctx) => new BybitInstance(ctx),
 };
 

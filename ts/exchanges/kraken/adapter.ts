@@ -17,7 +17,7 @@ import { noSequenceRule } from '../../book/sync';
 import type { BookDelta, BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { KrakenCredentials } from './auth';
 import { KrakenPrivate } from './private';
 import { checksumVerifier } from './checksum';
@@ -58,7 +58,7 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
   name: 'Kraken',
   urls: KRAKEN_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true }) }),
   create: (ctx) => new KrakenInstance(ctx),
 };
 
@@ -261,7 +261,7 @@ class KrakenInstance implements AdapterInstance {
       urls: ctx.urls,
       timeoutMs: ctx.timeoutMs,
       wsTrading: o.wsTrading !== false,
-      connection: ctx.connection({ staleTimeoutMs: 60_000, appPing: () => '{"method":"ping"}' }),
+      connection: ctx.connection({ staleTimeoutMs: 30_000, appPing: () => '{"method":"ping"}' }),
       allMarkets: () => ctx.allMarkets(),
       market: (symbol) => ctx.market(symbol),
       status: (s) => ctx.status(s),
@@ -276,31 +276,3 @@ class KrakenInstance implements AdapterInstance {
   }
 }
 
-/** What the private side offers: state from the ws-auth channels (balances re-read from REST), orders over the socket unless turned off. */
-function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
-  const trade = wsTrading ? 'ws' : 'rest';
-  return {
-    createOrder: trade,
-    cancelOrder: trade,
-    editOrder: trade,
-    cancelAllOrders: trade,
-    fetchBalance: 'ws',
-    fetchBalances: 'ws',
-    fetchOpenOrders: 'ws',
-    fetchOrders: 'ws',
-    fetchClosedOrders: 'ws',
-    fetchMyTrades: 'ws',
-    fetchOrder: 'rest',
-    // deposits and withdrawals are pushed too: live state with ws: true
-    fetchTransactions: 'ws',
-    fetchDeposits: 'ws',
-    fetchWithdrawals: 'ws',
-    watchBalance: 'ws',
-    watchOrders: 'ws',
-    watchMyTrades: 'ws',
-    watchTransactions: 'ws',
-    watchDeposits: 'ws',
-    watchWithdrawals: 'ws',
-    withdraw: 'rest',
-  };
-}

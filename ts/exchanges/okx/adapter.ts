@@ -21,7 +21,7 @@ import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade }
 import type { BookSnapshot } from '../../book/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
-import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
+import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { OkxCredentials } from './auth';
 import { OkxPrivate } from './private';
 import { verifyChecksum } from './checksum';
@@ -67,7 +67,7 @@ export const okxAdapter: ExchangeAdapter<OkxOptions> = {
   name: 'OKX',
   urls: OKX_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateHas(o.wsTrading !== false) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true }) }),
   create: (ctx) => new OkxInstance(ctx),
 };
 
@@ -264,31 +264,3 @@ class OkxInstance implements AdapterInstance {
   }
 }
 
-/** What the private side offers: streamed state, orders over the private socket unless turned off. */
-function privateHas(wsTrading: boolean): Record<string, 'ws' | 'rest'> {
-  const trade = wsTrading ? 'ws' : 'rest';
-  return {
-    createOrder: trade,
-    cancelOrder: trade,
-    editOrder: trade,
-    cancelAllOrders: trade,
-    fetchBalance: 'ws',
-    fetchBalances: 'ws',
-    fetchOpenOrders: 'ws',
-    fetchOrders: 'ws',
-    fetchClosedOrders: 'ws',
-    fetchMyTrades: 'ws',
-    fetchOrder: 'rest',
-    // deposits and withdrawals are pushed too: live state with ws: true
-    fetchTransactions: 'ws',
-    fetchDeposits: 'ws',
-    fetchWithdrawals: 'ws',
-    watchBalance: 'ws',
-    watchOrders: 'ws',
-    watchMyTrades: 'ws',
-    watchTransactions: 'ws',
-    watchDeposits: 'ws',
-    watchWithdrawals: 'ws',
-    withdraw: 'rest',
-  };
-}
