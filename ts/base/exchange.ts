@@ -439,6 +439,7 @@ export class Exchange {
       market: (s) => this.store.of(s),
       loadMarkets: () => this.loadMarkets(),
       adapter: side.adapter,
+      transactionsPollMs: this.options.transactionsPollMs,
     });
     this.#private = { side, api };
     return this.#private;

@@ -34,10 +34,18 @@ export interface PrivateApiOptions {
   /** Markets are needed to read stream events: loaded before the stream starts. */
   loadMarkets: () => Promise<unknown>;
   adapter: PrivateAdapter;
+  /**
+   * Where the adapter's stream reports no deposits/withdrawals: REST is polled this often (ms)
+   * once someone watches them or pulls them with `ws: true` (default 60000; 0: never, REST only).
+   */
+  transactionsPollMs?: number;
 }
 
 export class PrivateApi implements PrivateSink {
   readonly state = new PrivateState();
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private polling = false;
+  private closedWith: Error | undefined;
   readonly stream: PrivateStream;
   private readonly o: PrivateApiOptions;
   private readonly push: PrivatePush;
@@ -131,8 +139,43 @@ export class PrivateApi implements PrivateSink {
   }
 
   /** True when deposits and withdrawals are answered from the live state (ws: true and a stream that reports them). */
+  /** Deposits/withdrawals are answered from live state: streamed, or polled from REST. */
   private get liveTransactions(): boolean {
-    return this.o.ws && this.o.adapter.streamsTransactions === true;
+    return this.o.ws && (this.o.adapter.streamsTransactions === true || this.pollMs > 0);
+  }
+
+  private get pollMs(): number {
+    return this.o.transactionsPollMs ?? 60_000;
+  }
+
+  /**
+   * No stream reports deposits/withdrawals: poll REST (documented interval: `transactionsPollMs`)
+   * and push what is new or changed, as a stream would. Started on first use, stopped by close().
+   */
+  private startPolling(): void {
+    if (this.o.adapter.streamsTransactions === true || this.pollMs <= 0 || this.pollTimer || this.closedWith) return;
+    const poll = (): void => {
+      if (this.polling || this.closedWith) return;
+      this.polling = true;
+      Promise.all([this.o.adapter.fetchDeposits(), this.o.adapter.fetchWithdrawals()]).then(
+        ([d, w]) => {
+          this.polling = false;
+          const changed: Transaction[] = [];
+          for (const t of d.concat(w)) {
+            const c = this.state.upsertTransaction(t);
+            if (c) changed.push(c);
+          }
+          if (changed.length) this.push.transactions(changed);
+        },
+        (err: unknown) => {
+          this.polling = false;
+          this.o.events.error(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    };
+    this.pollTimer = setInterval(poll, this.pollMs);
+    // the poll alone never keeps the process alive
+    this.pollTimer.unref?.();
   }
 
   async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
@@ -158,6 +201,7 @@ export class PrivateApi implements PrivateSink {
 
   /** Live transactions: the stream is live and REST history was merged once (quietly: it is not news). */
   private async seedTransactions(): Promise<void> {
+    this.startPolling();
     await this.ensureLive();
     await this.seedOnce(this.transactionSeeds, '*', async () => {
       const [d, w] = await Promise.all([this.o.adapter.fetchDeposits(), this.o.adapter.fetchWithdrawals()]);
@@ -328,6 +372,7 @@ export class PrivateApi implements PrivateSink {
   // ---------------------------------------------------------------- push
 
   on(channel: PrivateChannel, symbol: string | undefined, cb: (payload: never) => void): () => void {
+    if (channel === 'transactions') this.startPolling();
     return this.push.on(channel, symbol, cb);
   }
 
@@ -349,6 +394,7 @@ export class PrivateApi implements PrivateSink {
 
   /** New or changed deposits and / or withdrawals, queued; of one currency or all. */
   watchTransactions(type: Transaction['type'] | undefined, code: string | undefined): Watch<Transaction[]> {
+    this.startPolling();
     return this.push.watch<Transaction[]>('transactions', undefined, 'queue', undefined, (p) => {
       const list = (p as Transaction[]).filter((t) => (type === undefined || t.type === type) && (code === undefined || t.currency === code));
       return list.length ? list : undefined;
@@ -428,6 +474,9 @@ export class PrivateApi implements PrivateSink {
 
   /** The exchange closed: pending pulls and iterator reads fail with `err`. */
   close(err: Error): void {
+    this.closedWith = err;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
     this.stream.close(err);
     this.push.fail(err);
   }

@@ -182,6 +182,12 @@ export interface ExchangeOptions {
     /** Give up after this many attempts (default Infinity: retry forever). */
     maxAttempts?: number;
   };
+  /**
+   * Deposits and withdrawals of an exchange whose private stream does not report them are polled
+   * from REST this often (ms) once watched (`on('transactions')`, `watchDeposits`, ...) or pulled
+   * with `ws: true`; pulls then answer from that state. Default 60000; 0 turns polling off (REST only).
+   */
+  transactionsPollMs?: number;
   /** A stream with no frame for this long is declared stale and reconnected (ms). */
   staleTimeoutMs?: number;
   /**

@@ -219,7 +219,7 @@ export interface PrivateOffer {
   trading: 'ws' | 'rest';
   /** cancelAllOrders, when it differs from `trading` (Bybit's trade socket has no cancel-all). */
   cancelAll?: 'ws' | 'rest';
-  /** Deposits and withdrawals pushed by the private stream ('ws': live state) or REST only. */
+  /** Deposits and withdrawals pushed by the private stream ('ws'), or read from REST and pushed by polling it ('rest'). */
   transactions: 'ws' | 'rest';
   /** withdraw() over REST. */
   withdraw: boolean;
@@ -250,7 +250,8 @@ export function privateCapabilities(offer: PrivateOffer): Record<string, Capabil
     watchOrders: 'ws',
     watchMyTrades: 'ws',
   };
-  if (tx === 'ws') Object.assign(has, { watchTransactions: 'ws', watchDeposits: 'ws', watchWithdrawals: 'ws' });
+  // pushed from the stream ('ws'), or from REST polled at transactionsPollMs ('rest')
+  Object.assign(has, { watchTransactions: tx, watchDeposits: tx, watchWithdrawals: tx });
   if (offer.withdraw) has.withdraw = 'rest';
   return has;
 }
