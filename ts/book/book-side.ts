@@ -127,6 +127,24 @@ export class BookSide {
   }
 
   /**
+   * Apply levels whose numbers were already converted (and checked) into `nums` (price, amount
+   * pairs; see book/validate.ts convertLevels); `levels` supplies the wire strings when they are
+   * kept. Hot path: each level's strings are converted to numbers once per frame, not twice.
+   */
+  applyNumbers(nums: Float64Array, count: number, levels: readonly RawLevel[]): void {
+    if (this.priceStrs === undefined) {
+      for (let j = 0; j < count; j++) this.set(nums[2 * j]!, nums[2 * j + 1]!);
+    } else {
+      for (let j = 0; j < count; j++) {
+        const lv = levels[j];
+        const p = lv[0];
+        const a = lv[1];
+        this.set(nums[2 * j]!, nums[2 * j + 1]!, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a));
+      }
+    }
+  }
+
+  /**
    * Replace the whole side with `levels`. Fast path for input sorted best first with unique prices
    * (REST and WebSocket snapshots): one pass, then a reversal. Anything else falls back to applying
    * the levels one by one, which sorts them and lets later duplicates win.

@@ -116,6 +116,18 @@ export class OrderBook implements OrderBookView {
     }
   }
 
+  /** Apply levels converted beforehand (book/validate.ts convertLevels): see BookSide.applyNumbers. */
+  applyNumbers(side: Side, nums: Float64Array, count: number, levels: readonly RawLevel[]): void {
+    if (count === 0) return;
+    if (side === 'bids') {
+      this.sideBids.applyNumbers(nums, count, levels);
+      this.bidsCache = undefined;
+    } else {
+      this.sideAsks.applyNumbers(nums, count, levels);
+      this.asksCache = undefined;
+    }
+  }
+
   /** Apply wire levels (`[price, amount, ...]`, strings or numbers) in order. Hot path. */
   applyRaw(side: Side, levels: readonly RawLevel[]): void {
     if (levels.length === 0) return;

@@ -26,7 +26,7 @@
  */
 import type { OrderBook } from './orderbook';
 import type { BookDelta, BookSnapshot } from './types';
-import { badDelta, badSnapshot } from './validate';
+import { LevelNumbers, badIds, badSnapshot, convertLevels } from './validate';
 
 export type SequenceVerdict = 'apply' | 'stale' | 'gap';
 
@@ -172,6 +172,9 @@ export class BookSync {
   private head = 0;
   private firstAfterSnapshot = false;
   private nonce = 0;
+  /** The current delta's level numbers, converted while checked (reused: no allocation per delta). */
+  private readonly nb = new LevelNumbers();
+  private readonly na = new LevelNumbers();
 
   constructor(book: OrderBook, rule: SequenceRule, opts: BookSyncOptions = {}) {
     this.book = book;
@@ -198,7 +201,8 @@ export class BookSync {
 
   /** Feed one delta. */
   onDelta(d: BookDelta): SyncResult {
-    const bad = badDelta(d);
+    // checked and converted in one pass; the numbers are applied below if the delta applies now
+    const bad = badIds(d) ?? convertLevels('bids', d.bids, this.nb) ?? convertLevels('asks', d.asks, this.na);
     if (bad !== undefined) {
       // whatever it changed is unknown: the book (and what was buffered before it) is void
       this.toWaiting();
@@ -211,7 +215,7 @@ export class BookSync {
     }
     const v = this.rule.accept(this.nonce, d, this.firstAfterSnapshot);
     if (v === 'apply') {
-      this.apply(d);
+      this.apply(d, true);
       this.firstAfterSnapshot = false;
       if (this.verify !== undefined) {
         const bad = this.verify(this.book, d);
@@ -317,10 +321,17 @@ export class BookSync {
 
   // ---- internals ----
 
-  private apply(d: BookDelta): void {
+  /** Applies a delta; `converted`: its levels' numbers are in this.nb / this.na (checked just now). */
+  private apply(d: BookDelta, converted = false): void {
     const book = this.book;
-    book.applyRaw('bids', d.bids);
-    book.applyRaw('asks', d.asks);
+    if (converted) {
+      book.applyNumbers('bids', this.nb.nums, this.nb.count, d.bids);
+      book.applyNumbers('asks', this.na.nums, this.na.count, d.asks);
+    } else {
+      // a buffered delta (checked when it arrived): converted again now
+      book.applyRaw('bids', d.bids);
+      book.applyRaw('asks', d.asks);
+    }
     book.nonce = d.last;
     this.nonce = d.last;
     if (d.timestamp !== undefined) book.timestamp = d.timestamp;

@@ -9,6 +9,49 @@ function num(v: unknown): number {
   return typeof v === 'string' || typeof v === 'number' ? +v : NaN;
 }
 
+/**
+ * Numbers of one side's levels, converted once while they are checked: `nums[2i]` the price and
+ * `nums[2i + 1]` the amount of level i. Reused from frame to frame (no allocation per frame).
+ */
+export class LevelNumbers {
+  nums = new Float64Array(512);
+  count = 0;
+}
+
+/**
+ * Checks one side's levels and converts them into `out` in the same pass; returns why they cannot
+ * be applied, or undefined (then `out` holds every level's numbers).
+ */
+export function convertLevels(side: 'bids' | 'asks', levels: readonly RawLevel[], out: LevelNumbers): string | undefined {
+  if (!Array.isArray(levels)) return `${side} is not a list of levels`;
+  const len = levels.length;
+  if (out.nums.length < len * 2) out.nums = new Float64Array(len * 2 + 64);
+  const nums = out.nums;
+  for (let i = 0; i < len; i++) {
+    const l = levels[i] as unknown;
+    if (!Array.isArray(l)) return `${side}[${i}] is not a [price, amount] level`;
+    const a = l[0];
+    const b = l[1];
+    const p = typeof a === 'string' || typeof a === 'number' ? +a : NaN;
+    const q = typeof b === 'string' || typeof b === 'number' ? +b : NaN;
+    if (!(p > 0 && p < Infinity)) return `${side}[${i}] has price ${JSON.stringify(a)}: not a finite number > 0`;
+    if (!(q >= 0 && q < Infinity)) return `${side}[${i}] has amount ${JSON.stringify(b)}: not a finite number >= 0`;
+    nums[2 * i] = p;
+    nums[2 * i + 1] = q;
+  }
+  out.count = len;
+  return undefined;
+}
+
+/** Why a delta's ids cannot be applied, or undefined. */
+export function badIds(d: BookDelta): string | undefined {
+  if (!Number.isSafeInteger(d.first) || !Number.isSafeInteger(d.last) || d.first > d.last) {
+    return `update ids first=${d.first} last=${d.last} are not safe integers with first <= last`;
+  }
+  if (d.prev !== undefined && !Number.isSafeInteger(d.prev)) return `previous id ${d.prev} is not a safe integer`;
+  return undefined;
+}
+
 /** Why a side's levels cannot be applied, or undefined when all are sound. */
 export function badLevels(side: 'bids' | 'asks', levels: readonly RawLevel[]): string | undefined {
   if (!Array.isArray(levels)) return `${side} is not a list of levels`;
@@ -26,11 +69,7 @@ export function badLevels(side: 'bids' | 'asks', levels: readonly RawLevel[]): s
 
 /** Why a delta cannot be applied (ids or levels), or undefined. */
 export function badDelta(d: BookDelta): string | undefined {
-  if (!Number.isSafeInteger(d.first) || !Number.isSafeInteger(d.last) || d.first > d.last) {
-    return `update ids first=${d.first} last=${d.last} are not safe integers with first <= last`;
-  }
-  if (d.prev !== undefined && !Number.isSafeInteger(d.prev)) return `previous id ${d.prev} is not a safe integer`;
-  return badLevels('bids', d.bids) ?? badLevels('asks', d.asks);
+  return badIds(d) ?? badLevels('bids', d.bids) ?? badLevels('asks', d.asks);
 }
 
 /** Why a snapshot cannot be loaded, or undefined. */
