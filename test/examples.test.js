@@ -36,10 +36,12 @@ describe('examples', function () {
     runs.bot = run(['examples/bot-ws-orders.js', '--seconds', '4']);
     runs.pipeline = run(['examples/for-await-pipeline.mjs', '--seconds', '4']);
     runs.books = run(['examples/many-books.js', '--seconds', '6']);
+    runs.coinbase = run(['examples/coinbase-rest-orders.js', '--seconds', '30']);
+    runs.bitfinex = run(['examples/bitfinex-checksums.js', '--seconds', '3']);
   });
 
   it('each example is run by a test and listed in the README', () => {
-    const tested = ['callbacks-legacy.js', 'bot-ws-orders.js', 'for-await-pipeline.mjs', 'many-books.js', 'typescript-usage.ts'];
+    const tested = ['callbacks-legacy.js', 'bot-ws-orders.js', 'for-await-pipeline.mjs', 'many-books.js', 'typescript-usage.ts', 'coinbase-rest-orders.js', 'bitfinex-checksums.js'];
     const inPackageTest = ['demo.js', 'quickstart.js'];
     const files = fs.readdirSync(examplesDir).filter((f) => f !== 'tsconfig.json');
     assert.deepStrictEqual(files.sort(), [...tested, ...inPackageTest].sort());
@@ -142,6 +144,58 @@ describe('examples', function () {
     assert.match(r.stdout, /resyncs: reconnect 200 {2}connections: (open|reconnecting) 1 {2}reconnects 1/);
     assert.match(r.stdout, /^done: \d+ books, \d+ updates, resyncs: reconnect 200, reconnects 1$/m);
     assert.doesNotMatch(r.stdout, /^error /m);
+  });
+
+  it('coinbase-rest-orders.js: a REST order on the user channel no later than the reply, edited in place, canceled, balance held and freed', async () => {
+    const r = await runs.coinbase;
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    // Coinbase has no WebSocket order entry
+    assert.match(r.stdout, /^start BTC\/USD: has\.createOrder rest, has\.watchOrders ws; BTC free 10 used 0, USD free 1000000 used 0$/m);
+    const [, id, price] = r.stdout.match(/^REST reply: placed (\d+) buy 0\.0001 @ ([\d.]+) open$/m) || [];
+    assert.ok(id, r.stdout);
+    const out = r.stdout.split('\n');
+    const pushedAt = out.indexOf(`user channel: ${id} buy @ ${price} open, filled 0`);
+    assert.ok(pushedAt >= 0 && pushedAt < out.indexOf(`REST reply: placed ${id} buy 0.0001 @ ${price} open`), r.stdout);
+    const [, at, replyAt] = r.stdout.match(/^user channel had it first: at (\d+) ms, the REST reply at (\d+) ms$/m) || [];
+    assert.ok(at && Number(at) <= Number(replyAt), r.stdout);
+    // the hold of 0.0001 x price, then the edit (same id, new price, pushed), then the cancel (pushed)
+    const hold = r.stdout.match(/^resting: BTC free 10 used 0, USD free ([\d.]+) used ([\d.]+)$/m);
+    assert.ok(hold, r.stdout);
+    assert.ok(Math.abs(Number(hold[2]) - 0.0001 * Number(price)) < 0.01 && Math.abs(Number(hold[1]) + Number(hold[2]) - 1000000) < 1e-6, hold[0]);
+    const [, newPrice] = r.stdout.match(new RegExp(`^edited ${id} -> ${id} @ ([\\d.]+) \\(id kept\\)$`, 'm')) || [];
+    assert.ok(newPrice && Number(newPrice) < Number(price), r.stdout);
+    const editPushed = out.indexOf(`user channel: ${id} buy @ ${newPrice} open, filled 0`);
+    const cancelPushed = out.indexOf(`user channel: ${id} buy @ ${newPrice} canceled, filled 0`);
+    assert.ok(editPushed > pushedAt && cancelPushed > editPushed, r.stdout);
+    assert.ok(cancelPushed < out.indexOf(`canceled ${id}: canceled`), r.stdout);
+    assert.match(r.stdout, /^open orders now: 0; BTC free 10 used 0, USD free 1000000 used 0$/m);
+    assert.match(r.stdout, /^closed cleanly: 3 order events, 0 errors$/m);
+  });
+
+  it('bitfinex-checksums.js: a corrupt checksum then a lost frame resync the book (checksum, then gap), which ends equal to the simulator\'s', async () => {
+    const r = await runs.bitfinex;
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^synced BTC\/USD: 25 bids, 25 asks$/m);
+    assert.match(r.stdout, /^t=[\d.]+s BTC\/USD bid [\d.]+ @ [\d.]+ {2}ask [\d.]+ @ [\d.]+ {2}updates [1-9]\d* {2}resyncs: /m);
+    // each fault is followed by its own resync, in order, and the book is whole again after each
+    const out = r.stdout.split('\n');
+    const at = (re) => out.findIndex((l) => re.test(l));
+    const steps = [
+      /^fault: corruptChecksum\(BTC\/USD\)$/,
+      /^resync BTC\/USD checksum: checksum mismatch/,
+      /^after checksum: BTC\/USD synced again, bid [\d.]+ ask [\d.]+$/,
+      /^fault: skipSequence\(BTC\/USD\)$/,
+      /^resync BTC\/USD gap: sequence number \d+ skipped/,
+      /^after gap: BTC\/USD synced again, bid [\d.]+ ask [\d.]+$/,
+    ].map(at);
+    assert.ok(steps.every((i, k) => i >= 0 && (k === 0 || i > steps[k - 1])), `${steps}\n${r.stdout}`);
+    assert.strictEqual(lines(r.stdout, /^resync /).length, 2, r.stdout);
+    // ends exact: after the simulator's flow stopped, the client's top equals the server's
+    const [, bid, ask, tbid, task] = r.stdout.match(/^exact: top 25 levels a side equal the simulator's \(bid ([\d.]+) ask ([\d.]+), truth bid ([\d.]+) ask ([\d.]+)\)$/m) || [];
+    assert.ok(bid, r.stdout);
+    assert.deepStrictEqual([bid, ask], [tbid, task]);
+    assert.ok(Number(bid) < Number(ask));
+    assert.match(r.stdout, /^done: [1-9]\d* updates, resyncs: checksum 1, gap 1, errors 0$/m);
   });
 
   describe('typescript-usage.ts', () => {
