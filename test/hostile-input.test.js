@@ -294,3 +294,47 @@ describe('binance snapshot depth follows the weight budget', function () {
     assert.ok(depths.every((d) => d === 1000));
   });
 });
+
+describe('a timed-out order is reconciled by its client order id, never placed twice (binance)', function () {
+  let sim;
+  let ex;
+
+  afterEach(async () => {
+    await ex?.close();
+    await sim?.close();
+    ex = sim = undefined;
+  });
+
+  async function start(wsTrading) {
+    const { simulate } = require('../js/sim');
+    sim = await simulate('binance', { seed: 4, symbols: ['BTC/USDT'] });
+    ex = new binance({ urls: sim.urls, apiKey: sim.apiKey, secret: sim.secret, wsTrading, timeoutMs: 300 });
+    ex.on('error', () => {});
+    await ex.loadMarkets();
+    return sim.book('BTC/USDT').bids[0][0];
+  }
+
+  it('REST (wsTrading: false): the reply comes after timeoutMs, the order landed: createOrder resolves with it, one order on the exchange', async () => {
+    const bid = await start(false);
+    sim.faults.delayOrderReplies(800);
+    const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, Math.floor(bid * 0.9), { clientOrderId: 'late-1' });
+    assert.strictEqual(o.clientOrderId, 'late-1');
+    assert.strictEqual(o.status, 'open');
+    sim.faults.reset();
+    const open = await ex.fetchOpenOrders('BTC/USDT');
+    assert.deepStrictEqual(open.map((x) => x.clientOrderId), ['late-1']);
+  });
+
+  it('the order did not land: RequestTimeout says so and carries the client order id', async () => {
+    await start(false);
+    sim.faults.delayOrderReplies(800);
+    // a price outside the filters: the exchange refuses it (slowly), so nothing is placed
+    const err = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 0.000001, { clientOrderId: 'never-1' }).then(
+      () => assert.fail('resolved'),
+      (e) => e,
+    );
+    assert.ok(err instanceof errors.RequestTimeout, `${err.name}: ${err.message}`);
+    assert.strictEqual(err.clientOrderId, 'never-1');
+    assert.match(err.message, /never-1.*not placed/);
+  });
+});

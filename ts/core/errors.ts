@@ -17,6 +17,8 @@ export interface ErrorContext {
   status?: number;
   /** Underlying error, if any. */
   cause?: unknown;
+  /** The client order id of the order a failed or unconfirmed create concerns. */
+  clientOrderId?: string;
 }
 
 /** Root of every error exstream throws or emits. */
@@ -26,6 +28,8 @@ export class BaseError extends Error {
   readonly raw?: unknown;
   readonly code?: string | number;
   readonly status?: number;
+  /** The client order id of the order a failed or unconfirmed create concerns (look it up by this). */
+  readonly clientOrderId?: string;
   override readonly cause?: unknown;
 
   constructor(message: string, ctx: ErrorContext = {}) {
@@ -37,6 +41,7 @@ export class BaseError extends Error {
     this.raw = ctx.raw;
     this.code = ctx.code;
     this.status = ctx.status;
+    if (ctx.clientOrderId !== undefined) this.clientOrderId = ctx.clientOrderId;
     if (ctx.cause !== undefined) this.cause = ctx.cause;
   }
 }

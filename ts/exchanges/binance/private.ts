@@ -91,6 +91,23 @@ export class BinancePrivate implements PrivateAdapter {
     try {
       return await this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.place', p), req.market), rest);
     } catch (err) {
+      if (err instanceof RequestTimeout) {
+        // no reply in time, over the WebSocket API or REST: the order may still have landed. Look
+        // it up by its client order id; never send it again (a late original would make two)
+        let found: Order;
+        try {
+          found = await this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market);
+        } catch (e) {
+          const gone = e instanceof OrderNotFound;
+          throw new RequestTimeout(
+            gone
+              ? `order ${cid} got no reply in time and the exchange does not have it: not placed`
+              : `order ${cid} got no reply in time and could not be looked up (${(e as Error).message}): look it up by its client order id`,
+            { exchange: 'binance', symbol: req.market.symbol, clientOrderId: cid, cause: err },
+          );
+        }
+        return found;
+      }
       if (!(err instanceof RpcReplyLost)) throw err;
       // the connection dropped with the order in flight: did it land?
       try {

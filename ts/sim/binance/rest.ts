@@ -173,12 +173,16 @@ export class RestApi {
         headers['x-mbx-order-count-10s'] = String(s);
         headers['x-mbx-order-count-1d'] = String(d);
       }
-      const delay = url.pathname === '/api/v3/depth' ? this.ctx.faults.snapshotDelayMs : 0;
+      const delay =
+        url.pathname === '/api/v3/depth' ? this.ctx.faults.snapshotDelayMs : route.orders ? this.ctx.faults.orderReplyDelayMs : 0;
       if (delay > 0) this.ctx.later(delay, () => send(200, result));
       else send(200, result);
     } catch (err) {
       const be = err instanceof BinanceError ? err : E.internal(err instanceof Error ? err.message : String(err));
-      send(be.status, be.body());
+      // a refused order's reply is as late as an accepted one's under delayOrderReplies
+      const late = route.orders ? this.ctx.faults.orderReplyDelayMs : 0;
+      if (late > 0) this.ctx.later(late, () => send(be.status, be.body()));
+      else send(be.status, be.body());
     }
   }
 

@@ -83,6 +83,8 @@ export class Faults {
   readonly withheld = { pongs: 0, frames: 0 };
   /** Delay (ms) of REST order book replies (see delaySnapshots()). */
   snapshotDelayMs = 0;
+  /** Delay (ms) of REST order replies, the order itself taking effect at once (see delayOrderReplies()). */
+  orderReplyDelayMs = 0;
   /** The server's clock minus the machine's (ms): see skewClock(). */
   clockSkewMs = 0;
   /** Logins are refused (see rejectLogins()). */
@@ -210,6 +212,14 @@ export class Faults {
     this.snapshotDelayMs = Math.max(0, ms);
   }
 
+  /**
+   * Order requests over REST take effect when they arrive but their replies go out `ms` later
+   * (0 turns it off): a client whose timeout is shorter sees a timed-out order that did land.
+   */
+  delayOrderReplies(ms: number): void {
+    this.orderReplyDelayMs = Math.max(0, ms);
+  }
+
   /** Consumes one pending rate-limit refusal of the REST API (or the WebSocket API), if any. */
   takeRateLimit(api: 'rest' | 'wsApi' = 'rest'): { status: number; retryAfterSec: number } | undefined {
     const r = this.pendingLimits[api];
@@ -223,6 +233,7 @@ export class Faults {
     this.resume();
     this.loginsRejected = false;
     this.snapshotDelayMs = 0;
+    this.orderReplyDelayMs = 0;
     this.skewClock(0);
     delete this.pendingLimits.rest;
     delete this.pendingLimits.wsApi;
