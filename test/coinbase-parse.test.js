@@ -1,11 +1,11 @@
 'use strict';
 /**
  * Coinbase Advanced Trade parsers and frame decoder against the documented example messages.
- * There is no real Advanced Trade capture in ../shared/fixtures (COINBASE.ws.28.0 is the legacy
+ * There is no real Advanced Trade capture among the project's recorded captures (COINBASE.ws.28.0 is the legacy
  * Exchange feed, a different protocol), so the inputs are the example messages of Coinbase's
  * "Advanced Trade WebSocket Channels" page (docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/
  * websocket/websocket-channels; the l2_data, heartbeats and subscriptions examples are quoted in
- * ../shared/protocols.md §5) and of the REST reference (product_book, candles).
+ * the protocol brief, Coinbase §5) and of the REST reference (product_book, candles).
  */
 const assert = require('assert');
 const { decodeFrame } = require('../js/exchanges/coinbase/decode');

@@ -28,46 +28,36 @@ function ladder(mid, n, tick, qty = (i) => i) {
   return { bids, asks };
 }
 
+/** Both Binance rows: the same stub and book, combined or raw streams. */
+const BINANCE_ROW = {
+  start: () => BinanceStub.start(),
+  seed: (stub) => {
+    const l = ladder(100, 20, 1);
+    stub.seed('BTCUSDT', l.bids, l.asks);
+  },
+  symbol: 'BTC/USDT',
+  async syncBook(ex, stub) {
+    const p = ex.fetchOrderBook('BTC/USDT');
+    await stub.subscribed('btcusdt@depth@100ms');
+    stub.depth('BTCUSDT', [[90.5, 2]], []);
+    return p;
+  },
+  refuseTicker: (stub) => (stub.refuseStreams = /@ticker$/),
+  update: (stub) => stub.depth('BTCUSDT', [[99.5, 7]], [[100.5, 0]]),
+  truth: (stub) => stub.truth('BTCUSDT'),
+  errorClass: errors.BadRequest,
+};
+
 const ROWS = [
   {
+    ...BINANCE_ROW,
     name: 'binance (combined streams: the ticker goes out as a SUBSCRIBE on the open socket)',
-    start: () => BinanceStub.start(),
-    seed: (stub) => {
-      const l = ladder(100, 20, 1);
-      stub.seed('BTCUSDT', l.bids, l.asks);
-    },
     make: (stub, o) => new binance({ ...o, urls: stub.urls }),
-    symbol: 'BTC/USDT',
-    async syncBook(ex, stub) {
-      const p = ex.fetchOrderBook('BTC/USDT');
-      await stub.subscribed('btcusdt@depth@100ms');
-      stub.depth('BTCUSDT', [[90.5, 2]], []);
-      return p;
-    },
-    refuseTicker: (stub) => (stub.refuseStreams = /@ticker$/),
-    update: (stub) => stub.depth('BTCUSDT', [[99.5, 7]], [[100.5, 0]]),
-    truth: (stub) => stub.truth('BTCUSDT'),
-    errorClass: errors.BadRequest,
   },
   {
+    ...BINANCE_ROW,
     name: 'binance (raw streams: every stream is a SUBSCRIBE)',
-    start: () => BinanceStub.start(),
-    seed: (stub) => {
-      const l = ladder(100, 20, 1);
-      stub.seed('BTCUSDT', l.bids, l.asks);
-    },
     make: (stub, o) => new binance({ ...o, urls: stub.urls, rawStreams: true }),
-    symbol: 'BTC/USDT',
-    async syncBook(ex, stub) {
-      const p = ex.fetchOrderBook('BTC/USDT');
-      await stub.subscribed('btcusdt@depth@100ms');
-      stub.depth('BTCUSDT', [[90.5, 2]], []);
-      return p;
-    },
-    refuseTicker: (stub) => (stub.refuseStreams = /@ticker$/),
-    update: (stub) => stub.depth('BTCUSDT', [[99.5, 7]], [[100.5, 0]]),
-    truth: (stub) => stub.truth('BTCUSDT'),
-    errorClass: errors.BadRequest,
   },
   {
     name: 'kraken',

@@ -1,7 +1,7 @@
 /**
  * The simulated Bitfinex exchange pairs: unified symbol <-> trading symbol (`BTC/USD` <-> `tBTCUSD`,
  * `TESTBTC/TESTUSD` <-> `tTESTBTC:TESTUSD`; USDT is Bitfinex's `UST`), after
- * /v2/conf/pub:list:pair:exchange (the capture ../shared/fixtures/cryptofeed/BITFINEX.0). Bitfinex
+ * /v2/conf/pub:list:pair:exchange (the capture the cryptofeed capture BITFINEX.0). Bitfinex
  * prices have 5 significant digits and amounts 8 decimals: ticks are chosen so the simulated mid
  * prices keep 5 significant digits. Mid prices are arbitrary round numbers.
  */

@@ -9,7 +9,7 @@
  *   (docs.kraken.com "Spot Websockets (v2) Book Checksum", "Maintaining the book").
  * - 'window' (OKX books, 400 levels): every level leaving the window is sent with size 0 and every
  *   level entering it with its size, so the client's book is always exactly the top `depth`
- *   (as the OKX capture ../shared/fixtures/cryptofeed/OKX.ws.1.0 shows for levels ~400 deep).
+ *   (as the OKX capture the cryptofeed capture OKX.ws.1.0 shows for levels ~400 deep).
  */
 import type { MatchingEngine } from '../engine';
 

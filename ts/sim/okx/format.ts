@@ -2,7 +2,7 @@
  * OKX number rendering and the books checksum.
  *
  * OKX prints decimals as strings without trailing zeros (`"30244"`, `"0.08"`; capture
- * ../shared/fixtures/cryptofeed/OKX.ws.1.0). Book levels are `[px, sz, "0", orderCount]`, a deleted
+ * the cryptofeed capture OKX.ws.1.0). Book levels are `[px, sz, "0", orderCount]`, a deleted
  * level `[px, "0", "0", "0"]`.
  *
  * Checksum (OKX docs-v5 "Order book channel" > Checksum; protocols.md §3 and the §7 vectors): the

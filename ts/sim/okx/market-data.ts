@@ -1,6 +1,6 @@
 /**
  * OKX market data payloads shared by REST and WebSocket (protocols.md §3; OKX docs-v5 market data
- * pages; field lists checked against ../shared/fixtures/cryptofeed/OKX.ws.1.0): tickers, trades,
+ * pages; field lists checked against the cryptofeed capture OKX.ws.1.0): tickers, trades,
  * candles `[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]`, and the candle bars with their
  * alignment (Hong Kong time for 6H and longer, UTC for the `utc` variants; weeks from Monday).
  */

@@ -1,7 +1,7 @@
 /**
  * The simulated OKX SPOT instrument catalog: unified symbol <-> instId (`BTC/USDT` <-> `BTC-USDT`)
  * and trading rules after GET /api/v5/public/instruments?instType=SPOT (the capture
- * ../shared/fixtures/cryptofeed/OKX.0: BTC-USDT tickSz 0.1, lotSz 0.00000001, minSz 0.00001;
+ * the cryptofeed capture OKX.0: BTC-USDT tickSz 0.1, lotSz 0.00000001, minSz 0.00001;
  * ETH-USDT tickSz 0.01, lotSz 0.000001, minSz 0.001). Mid prices are arbitrary round numbers.
  */
 import type { MarketConfig } from '../engine';
