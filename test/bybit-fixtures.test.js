@@ -11,9 +11,9 @@
  */
 const assert = require('assert');
 const { OrderBook } = require('../js/book/orderbook');
-const { BookSync } = require('../js/book/sync');
+const { BookSync, notCrossed } = require('../js/book/sync');
 const { decodeFrame } = require('../js/exchanges/bybit/decode');
-const { bookRule, verifyNotCrossed } = require('../js/exchanges/bybit/parse');
+const { bookRule } = require('../js/exchanges/bybit/parse');
 const { parseMarkets } = require('../js/exchanges/bybit/markets');
 const { errors } = require('..');
 const { readFixture } = require('./support/fixtures');
@@ -85,7 +85,7 @@ describe('bybit fixtures: orderbook.500.XRPUSDT (nautilus_trader capture)', () =
   it('rebuilds the book through the adapter: equal to the replay at every u, never a resync', () => {
     const stream = 'orderbook.500.XRPUSDT';
     const book = new OrderBook('XRP/USDT');
-    const sync = new BookSync(book, bookRule(), { verify: verifyNotCrossed, maxDepth: 500 });
+    const sync = new BookSync(book, bookRule(), { verify: notCrossed, maxDepth: 500 });
     const results = [];
     const { sink, out } = recordingSink(
       { [stream]: 'XRP/USDT' },
@@ -121,7 +121,7 @@ describe('bybit book rules (documented, beyond the capture)', () => {
 
   function harness(strict = true) {
     const book = new OrderBook('BTC/USDT');
-    const sync = new BookSync(book, bookRule(strict), { verify: verifyNotCrossed, maxDepth: 50 });
+    const sync = new BookSync(book, bookRule(strict), { verify: notCrossed, maxDepth: 50 });
     const results = [];
     const { sink, out } = recordingSink(
       { [stream]: 'BTC/USDT' },
@@ -184,7 +184,7 @@ describe('bybit book rules (documented, beyond the capture)', () => {
     const h = harness();
     h.feed(frame('snapshot', 100, [['99', '1']], [['101', '1']]));
     h.feed(frame('delta', 101, [['101', '2']], []));
-    assert.strictEqual(h.last().kind, 'checksum');
+    assert.strictEqual(h.last().kind, 'crossed');
     assert.match(h.last().detail, /crossed book: best bid 101 >= best ask 101/);
     assert.strictEqual(h.sync.state, 'waiting');
   });

@@ -141,7 +141,7 @@ describe('bybit integration (local Bybit-protocol server)', function () {
     // a bid above the best ask, as a corrupted feed would leave it
     stub.book('BTCUSDT', [['30002', '1']], []);
     const e = await resync;
-    assert.strictEqual(e.reason, 'checksum');
+    assert.strictEqual(e.reason, 'crossed');
     assert.match(e.detail, /crossed book: best bid 30002 >= best ask 30001/);
     assert.strictEqual(emitted, 0, 'the crossed book was never emitted');
     // the server's book is repaired; the fresh snapshot after the resubscribe is uncrossed

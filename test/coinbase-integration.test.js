@@ -141,6 +141,7 @@ describe('coinbase integration (local Coinbase-protocol server)', function () {
     stub.rawL2('BTC-USD', { type: 'update', product_id: 'BTC-USD', updates: [{ side: 'bid', event_time: new Date().toISOString(), price_level: '30005', new_quantity: '1' }] });
     await until(() => resyncs.length === 1, 'resync');
     assert.strictEqual(resyncs[0].symbol, 'BTC/USD');
+    assert.strictEqual(resyncs[0].reason, 'crossed');
     assert.match(resyncs[0].detail, /crossed/);
     assert.strictEqual(emitted, 0, 'the crossed book was never emitted');
     const book = await ex.fetchOrderBook('BTC/USD');

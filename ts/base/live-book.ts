@@ -14,7 +14,7 @@
  * stream-snapshot book does.
  */
 import { OrderBook } from '../book/orderbook';
-import { BookSync, SequenceRule } from '../book/sync';
+import { BookSync, Mismatch, SequenceRule } from '../book/sync';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import { backoffDelay } from '../transport/backoff';
 import { BadResponse, BaseError, RequestTimeout } from '../core/errors';
@@ -44,7 +44,7 @@ export interface LiveBookOptions {
   keepStrings?: boolean;
   /** Keep only this many levels a side (Kraken: the subscribed depth). */
   maxDepth?: number;
-  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
+  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | Mismatch | undefined;
 }
 
 interface Waiter {
@@ -116,7 +116,8 @@ export class LiveBook {
         this.resync('gap', r.detail, nonce);
         return;
       case 'checksum':
-        this.resync('checksum', r.detail, nonce);
+      case 'crossed':
+        this.resync(r.kind, r.detail, nonce);
         return;
       case 'invalid':
         this.opts.onError(
@@ -209,7 +210,7 @@ export class LiveBook {
     this.fail(new BaseError('closed', { exchange: this.opts.exchange, symbol: this.opts.symbol }));
   }
 
-  private resync(reason: 'gap' | 'checksum' | 'invalid', detail: string, nonce: number | undefined): void {
+  private resync(reason: 'gap' | 'checksum' | 'crossed' | 'invalid', detail: string, nonce: number | undefined): void {
     this.opts.onResync({ symbol: this.opts.symbol, reason, detail, nonce });
     this.generation++;
     this.fetchAttempt = 0;
@@ -328,6 +329,7 @@ export class LiveBook {
       case 'invalid':
       case 'gap':
       case 'checksum':
+      case 'crossed':
         if (r.kind === 'invalid') {
           this.opts.onError(
             new BadResponse(`order book snapshot rejected: ${r.detail}`, { exchange: this.opts.exchange, symbol: this.opts.symbol, raw: s }),

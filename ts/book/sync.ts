@@ -129,6 +129,8 @@ export type SyncResult =
   | { kind: 'stale' }
   | { kind: 'gap'; detail: string }
   | { kind: 'checksum'; detail: string }
+  /** The book's best bid reached its best ask (an integrity check that needs no checksum). */
+  | { kind: 'crossed'; detail: string }
   /** The delta or snapshot failed validation (book/validate.ts): nothing of it was applied. */
   | { kind: 'invalid'; detail: string }
   | { kind: 'synced'; applied: number }
@@ -142,14 +144,37 @@ export interface BookSyncOptions {
   /**
    * Integrity check run after the snapshot is loaded and after every applied delta; returns a
    * mismatch description, or undefined when the book is right. A mismatch clears the book and the
-   * buffer, moves to 'waiting' and returns { kind: 'checksum' }.
+   * buffer, moves to 'waiting' and returns { kind: 'checksum' } for a string, or the mismatch's own
+   * kind ({ kind: 'crossed' }) for a {@link Mismatch} object.
    */
-  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
+  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | Mismatch | undefined;
   /**
    * Truncate each side to this many levels after every snapshot and applied delta, before
    * `verify` (Kraken: the server sends no deletions for levels that fall out of the subscribed depth).
    */
   maxDepth?: number;
+}
+
+/** A failed integrity check that is not a checksum (a crossed book). */
+export interface Mismatch {
+  kind: 'crossed';
+  detail: string;
+}
+
+/** The SyncResult for what `verify` returned. */
+function mismatch(bad: string | Mismatch): SyncResult {
+  return typeof bad === 'string' ? { kind: 'checksum', detail: bad } : { kind: bad.kind, detail: bad.detail };
+}
+
+/**
+ * A ready `verify` for exchanges without a checksum: a book whose best bid is at or above its best
+ * ask cannot be the exchange's book, so it is never served (Bybit, Coinbase).
+ */
+export function notCrossed(book: OrderBook): Mismatch | undefined {
+  const bid = book.priceAt('bids', 0);
+  const ask = book.priceAt('asks', 0);
+  if (bid === undefined || ask === undefined || bid < ask) return undefined;
+  return { kind: 'crossed', detail: `crossed book: best bid ${bid} >= best ask ${ask}` };
 }
 
 // Shared, frozen results for the frequent cases: no allocation per delta.
@@ -221,7 +246,7 @@ export class BookSync {
         const bad = this.verify(this.book, d);
         if (bad !== undefined) {
           this.toWaiting();
-          return { kind: 'checksum', detail: bad };
+          return mismatch(bad);
         }
       }
       return APPLIED;
@@ -281,7 +306,7 @@ export class BookSync {
       const bad = this.verify(book, s);
       if (bad !== undefined) {
         this.toWaiting();
-        return { kind: 'checksum', detail: bad };
+        return mismatch(bad);
       }
     }
 
@@ -303,7 +328,7 @@ export class BookSync {
         const bad = this.verify(book, d);
         if (bad !== undefined) {
           this.toWaiting();
-          return { kind: 'checksum', detail: bad };
+          return mismatch(bad);
         }
       }
     }

@@ -210,7 +210,12 @@ export interface StatusEvent {
 /** Emitted on 'resync' whenever a book is thrown away and rebuilt. */
 export interface ResyncEvent {
   symbol: string;
-  reason: 'gap' | 'checksum' | 'reconnect' | 'stale' | 'invalid' | 'relay';
+  /**
+   * Why: 'gap' (a lost update), 'checksum' (the exchange's checksum disagreed), 'crossed' (best bid
+   * reached best ask: an exchange without a checksum), 'invalid' (a frame failed validation),
+   * 'reconnect', 'stale' (the stream went quiet), 'relay' (scale-out consumer reloaded).
+   */
+  reason: 'gap' | 'checksum' | 'crossed' | 'reconnect' | 'stale' | 'invalid' | 'relay';
   /** Human-readable detail, e.g. "expected U=101, got U=103". */
   detail?: string;
   /** Book nonce before the resync. */

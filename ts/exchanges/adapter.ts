@@ -8,7 +8,7 @@
  * reports typed events to a {@link FrameSink}, the book's sequence rule or checksum, the REST calls
  * and the exchange's limits. docs/ADD_NEW_EXCHANGE.md walks through writing one.
  */
-import type { SequenceRule } from '../book/sync';
+import type { Mismatch, SequenceRule } from '../book/sync';
 import { OrderBook } from '../book/orderbook';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import type { MarketChannel } from '../core/channels';
@@ -152,8 +152,11 @@ export interface BookSpec {
   keepStrings?: boolean;
   /** Keep only this many levels a side (the subscribed depth). */
   maxDepth?: number;
-  /** Integrity check after every change; returns a mismatch description. */
-  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined;
+  /**
+   * Integrity check after every change: a string is a checksum mismatch (resync reason 'checksum'),
+   * a {@link Mismatch} names its own reason ('crossed': use `notCrossed` from book/sync).
+   */
+  verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | Mismatch | undefined;
 }
 
 /** The private side of an exchange: REST snapshots, trading and its private stream. */

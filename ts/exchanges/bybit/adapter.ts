@@ -7,8 +7,7 @@
  * What is checked: each delta's `u` follows the previous one by exactly 1 (documented as "in
  * general continuous", and so in the real capture) — a lost update or an out-of-order `u` is a
  * resync with reason 'gap' naming it; and the book must not be crossed (best bid >= best ask), a
- * cheap check that catches a corrupted book — a resync with reason 'checksum' (the skeleton's
- * reason for a failed integrity check) whose detail says "crossed book". Either way the book is
+ * cheap check that catches a corrupted book — a resync with reason 'crossed'. Either way the book is
  * dropped (never served or emitted) and the topic is resubscribed for a fresh snapshot.
  *
  * Liveness: Bybit cuts a connection with no ping and no data after 10 minutes and recommends a
@@ -17,6 +16,7 @@
 import { BadResponse, BaseError } from '../../core/errors';
 import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
+import { notCrossed } from '../../book/sync';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
@@ -37,7 +37,6 @@ import {
   parseRestKline,
   parseRestTrade,
   parseTicker,
-  verifyNotCrossed,
 } from './parse';
 import { BOOK_DEPTHS, BookDepth, encodePing, encodeRequest, streamName } from './streams';
 import { BYBIT_URLS, CATEGORY, PATHS } from './urls';
@@ -211,7 +210,7 @@ class BybitInstance implements AdapterInstance {
       rule: bookRule(this.strict),
       // levels beyond the subscribed depth are not the topic's
       maxDepth: this.bookDepth,
-      verify: verifyNotCrossed,
+      verify: notCrossed,
     };
   }
 

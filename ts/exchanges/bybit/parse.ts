@@ -95,13 +95,6 @@ export function bookRule(strict = true): SequenceRule {
   };
 }
 
-/** The cheap integrity check: a crossed book (best bid >= best ask) is never served. */
-export function verifyNotCrossed(book: OrderBook): string | undefined {
-  const bid = book.bestBid();
-  const ask = book.bestAsk();
-  if (bid && ask && bid[0] >= ask[0]) return `crossed book: best bid ${bid[0]} >= best ask ${ask[0]}`;
-  return undefined;
-}
 
 // ------------------------------------------------------------------ tickers
 

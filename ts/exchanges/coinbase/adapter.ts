@@ -19,7 +19,7 @@ import { BadResponse, BaseError, NotSupported } from '../../core/errors';
 import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import type { OrderBook } from '../../book/orderbook';
-import { noSequenceRule } from '../../book/sync';
+import { noSequenceRule, notCrossed } from '../../book/sync';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily } from '../adapter';
@@ -89,12 +89,6 @@ const PRIVATE_HAS: Record<string, 'ws' | 'rest'> = {
   watchMyTrades: 'ws',
 };
 
-/** A book whose best bid is at or above its best ask cannot be the exchange's. */
-export function crossed(book: OrderBook): string | undefined {
-  const bid = book.bestBid();
-  const ask = book.bestAsk();
-  return bid && ask && bid[0] >= ask[0] ? `crossed book: best bid ${bid[0]} >= best ask ${ask[0]}` : undefined;
-}
 
 class CoinbaseInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
@@ -290,7 +284,7 @@ class CoinbaseInstance implements AdapterInstance {
   }
 
   book(): BookSpec {
-    return { rule: noSequenceRule, verify: (b) => crossed(b) };
+    return { rule: noSequenceRule, verify: notCrossed };
   }
 
   /** The private side: JWT-signed REST and the user channel. */
