@@ -125,7 +125,20 @@ describe('EventHub', () => {
     hub.emit('k', 1);
     assert.deepStrictEqual(got, [1]);
     assert.strictEqual(errors.length, 1);
-    assert.match(errors[0].message, /^test: a 'k' callback threw: bad callback/);
+    assert.match(errors[0].message, /^test: a callback on 'k' threw: bad callback/);
+  });
+
+  it('names the channel, symbol and timeframe of a throwing callback as the user wrote them', () => {
+    const hub = new EventHub('binance');
+    const errors = [];
+    hub.add('error', (e) => errors.push(e));
+    hub.add('ohlcv|BTC/USDT|1m', () => {
+      throw new Error('oops');
+    });
+    hub.emit('ohlcv|BTC/USDT|1m', []);
+    assert.strictEqual(errors[0].message, "binance BTC/USDT: a callback on 'ohlcv' (1m) threw: oops");
+    assert.strictEqual(errors[0].symbol, 'BTC/USDT');
+    assert.ok(!errors[0].message.includes('|'), 'no internal event key in the message');
   });
 
   it('remove finds the wrapped callback; count tracks listeners', () => {

@@ -73,8 +73,13 @@ export class EventHub {
       process.emitWarning(`exstream: an 'error' callback threw: ${String(err)}`);
       return;
     }
-    const e = new BaseError(`a '${key}' callback threw: ${err instanceof Error ? err.message : String(err)}`, {
+    // the key is internal ("orderbook|BTC/USDT|1m"): say it as the user wrote the `on` call
+    const [channel, symbol, timeframe] = key.split('|');
+    // (the symbol goes in the error's prefix: "binance BTC/USDT: an 'orderbook' callback threw: ...")
+    const what = timeframe === undefined ? '' : ` (${timeframe})`;
+    const e = new BaseError(`a callback on '${channel}'${what} threw: ${err instanceof Error ? err.message : String(err)}`, {
       exchange: this.exchange,
+      symbol,
       cause: err,
     });
     this.error(e);
