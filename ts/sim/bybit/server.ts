@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
-import { BaseSimOptions, SimAccount, SimServer, simulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimAccount, SimServer, Simulator, simulatorEntry } from '../common/simulator';
 import { BybitAccount, USER_ACCOUNT } from './account';
 import { BybitPrivateWs } from './private-ws';
 import { BybitFeed } from './feed';
@@ -63,6 +63,11 @@ export class BybitSim extends SimServer {
 
   protected override account(): SimAccount {
     return { apiKey: this.user.apiKey, secret: this.user.secret, deposit: (asset, qty) => this.user.deposit(asset, qty), balances: () => this.user.balances() };
+  }
+
+  /** The public face, plus `bookTopics()`: the orderbook topics clients subscribe now (which depth they chose). */
+  override simulator(): Simulator & { bookTopics(): string[] } {
+    return { ...super.simulator(), bookTopics: () => this.feed.bookTopics() };
   }
 
   protected started(): void {
