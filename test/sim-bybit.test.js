@@ -224,6 +224,35 @@ describe('bybit simulator (raw protocol)', function () {
     }
   });
 
+  it('/v5/trade batches (Bybit docs websocket/trade "Batch"): data.list and retExtInfo.list per order, at most 10 spot orders; duplicate orderLinkId 170141', async () => {
+    const crypto = require('crypto');
+    const expires = Date.now() + 10_000;
+    const trade = await WsClient.connect(`${sim.urls.wsPrivate}/v5/trade`);
+    try {
+      trade.send({ op: 'auth', args: [sim.apiKey, expires, crypto.createHmac('sha256', sim.secret).update(`GET/realtime${expires}`).digest('hex')] });
+      assert.strictEqual((await trade.next((m) => m.op === 'auth')).retCode, 0);
+      const header = () => ({ 'X-BAPI-TIMESTAMP': String(Date.now()), 'X-BAPI-RECV-WINDOW': '8000' });
+      const item = (link, qty = '0.001') => ({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty, price: '1000', timeInForce: 'GTC', orderLinkId: link });
+      trade.send({ reqId: 'b1', header: header(), op: 'order.create-batch', args: [{ category: 'spot', request: [item('k1'), item('k2', '150'), item('k1')] }] });
+      const ack = await trade.next((m) => m.reqId === 'b1');
+      assert.deepStrictEqual([ack.retCode, ack.op], [0, 'order.create-batch']);
+      assert.deepStrictEqual(ack.retExtInfo.list.map((x) => x.code), [0, 170131, 170141], 'ok, insufficient balance, duplicate orderLinkId');
+      assert.deepStrictEqual(ack.data.list.map((x) => [x.category, x.symbol, x.orderLinkId, x.orderId !== '']), [['spot', 'BTCUSDT', 'k1', true], ['spot', 'BTCUSDT', 'k2', false], ['spot', 'BTCUSDT', 'k1', false]]);
+      const id = ack.data.list[0].orderId;
+      trade.send({ reqId: 'b2', header: header(), op: 'order.amend-batch', args: [{ category: 'spot', request: [{ symbol: 'BTCUSDT', orderId: id, price: '1001' }, { symbol: 'BTCUSDT', orderId: 'nope', price: '1001' }] }] });
+      const am = await trade.next((m) => m.reqId === 'b2');
+      assert.deepStrictEqual([am.data.list.map((x) => x.orderId), am.retExtInfo.list.map((x) => x.code)], [[id, ''], [0, 170213]]);
+      trade.send({ reqId: 'b3', header: header(), op: 'order.create-batch', args: [{ category: 'spot', request: Array.from({ length: 11 }, (_, i) => item(`m${i}`)) }] });
+      assert.strictEqual((await trade.next((m) => m.reqId === 'b3')).retCode, 10001, 'eleven spot orders in one batch are refused');
+      trade.send({ reqId: 'b4', header: header(), op: 'order.cancel-batch', args: [{ category: 'spot', request: [{ symbol: 'BTCUSDT', orderId: id }] }] });
+      const cx = await trade.next((m) => m.reqId === 'b4');
+      assert.deepStrictEqual([cx.data.list[0].orderId, cx.retExtInfo.list[0].code], [id, 0]);
+      assert.deepStrictEqual(sim.engine.openOrders('user', 'BTCUSDT'), []);
+    } finally {
+      trade.close();
+    }
+  });
+
   it('tickers, publicTrade and kline pushes', async () => {
     await open();
     c.send({ req_id: '1', op: 'subscribe', args: ['tickers.BTCUSDT', 'publicTrade.BTCUSDT', 'kline.1.BTCUSDT'] });

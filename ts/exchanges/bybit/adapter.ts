@@ -69,7 +69,17 @@ export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
   name: 'Bybit',
   urls: BYBIT_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', cancelAll: 'rest' /* /v5/trade has no cancel-all */, transactions: 'rest', withdraw: true }) }),
+  has: (o) => {
+    const trading = o.wsTrading !== false ? 'ws' : 'rest';
+    return {
+      ...STREAMED_MARKET_DATA,
+      ...privateCapabilities({ trading, cancelAll: 'rest' /* /v5/trade has no cancel-all */, transactions: 'rest', withdraw: true }),
+      // order.{create,amend,cancel}-batch on /v5/trade, /v5/order/*-batch over REST
+      createOrders: trading,
+      editOrders: trading,
+      cancelOrders: trading,
+    };
+  },
   create: (ctx) => new BybitInstance(ctx),
 };
 

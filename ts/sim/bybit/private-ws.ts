@@ -8,7 +8,9 @@
  *   `{"req_id","op":"pong","args":["<ms>"],"conn_id"}`.
  * - `/v5/trade`: the same auth answered `{"retCode":0,"retMsg":"OK","op":"auth","connId"}`; then
  *   `{"reqId","header":{"X-BAPI-TIMESTAMP","X-BAPI-RECV-WINDOW"},"op":"order.create"|"order.amend"|
- *   "order.cancel","args":[{...}]}` answered `{"reqId","retCode","retMsg","op","data":{"orderId",
+ *   "order.cancel","args":[{...}]}` (and `order.create-batch` / `order.amend-batch` /
+ *   `order.cancel-batch` with args `[{"category":"spot","request":[..up to 10..]}]`, answered with
+ *   `data.list` and `retExtInfo.list`, one entry per order) answered `{"reqId","retCode","retMsg","op","data":{"orderId",
  *   "orderLinkId"},"retExtInfo":{},"header":{..},"connId"}`; a reqId seen before on the connection
  *   gets 20006, an op it does not know 10404, a request before auth 10003-like refusal, the
  *   rate-limit fault retCode 10006.
@@ -123,7 +125,7 @@ export class BybitPrivateWs {
     }
     const reqId = typeof m['reqId'] === 'string' ? m['reqId'] : '';
     const now = this.now();
-    const reply = (retCode: number, retMsg: string, data: Json = {}): void =>
+    const reply = (retCode: number, retMsg: string, data: Json = {}, retExtInfo: Json = {}): void =>
       void c.send(
         JSON.stringify({
           reqId,
@@ -131,7 +133,7 @@ export class BybitPrivateWs {
           retMsg,
           op,
           data,
-          retExtInfo: {},
+          retExtInfo,
           header: { 'X-Bapi-Limit': '20', 'X-Bapi-Limit-Status': '19', 'X-Bapi-Limit-Reset-Timestamp': String(now), Traceid: `sim${now}`, Timenow: String(now) },
           connId: c.id,
         }),
@@ -155,6 +157,13 @@ export class BybitPrivateWs {
           return reply(0, 'OK', this.account.amend(arg));
         case 'order.cancel':
           return reply(0, 'OK', this.account.cancel(arg));
+        // batches: args [{category, request: [..]}]; data.list and retExtInfo.list, one entry per order
+        case 'order.create-batch':
+        case 'order.amend-batch':
+        case 'order.cancel-batch': {
+          const { list, ext } = this.account.batch(op.slice('order.'.length, -'-batch'.length) as 'create' | 'amend' | 'cancel', arg);
+          return reply(0, 'OK', { list }, { list: ext });
+        }
         default:
           return reply(10404, `op ${op} not found`);
       }

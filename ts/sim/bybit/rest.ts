@@ -139,6 +139,13 @@ export class BybitRest {
       case 'POST /v5/order/cancel':
         spot();
         return a.cancel(body);
+      case 'POST /v5/order/create-batch':
+      case 'POST /v5/order/amend-batch':
+      case 'POST /v5/order/cancel-batch': {
+        const kind = path.slice('/v5/order/'.length, -'-batch'.length) as 'create' | 'amend' | 'cancel';
+        const { list, ext } = a.batch(kind, body);
+        return new WithExtInfo({ list }, { list: ext });
+      }
       case 'POST /v5/order/cancel-all':
         spot();
         return { list: a.cancelAll(body), success: '1' };
@@ -183,8 +190,16 @@ export class BybitRest {
   }
 
   private handleSigned(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string, now: number): void {
-    const env = (retCode: number, retMsg: string, result: unknown = {}): void =>
-      sendJson(res, 200, { retCode, retMsg, result, retExtInfo: {}, time: this.runtime.now() });
+    // delayOrderReplies: an order request takes effect now, its reply (accepted or refused) goes out later
+    const late = req.method === 'POST' && url.pathname.startsWith('/v5/order/') ? this.faults.orderReplyDelayMs : 0;
+    const env = (retCode: number, retMsg: string, result: unknown = {}): void => {
+      if (late > 0) void this.runtime.later(late, () => reply(retCode, retMsg, result));
+      else reply(retCode, retMsg, result);
+    };
+    const reply = (retCode: number, retMsg: string, result: unknown): void =>
+      result instanceof WithExtInfo
+        ? sendJson(res, 200, { retCode, retMsg, result: result.result, retExtInfo: result.retExtInfo, time: this.runtime.now() })
+        : sendJson(res, 200, { retCode, retMsg, result, retExtInfo: {}, time: this.runtime.now() });
     const limited = this.faults.takeRateLimit();
     if (limited) return env(10006, 'Too many visits!');
     const method = req.method ?? 'GET';
@@ -227,6 +242,14 @@ export class BybitRest {
     if (!/^\d+$/.test(raw)) throw new BybitError(10001, `params error: ${name} invalid`);
     return Math.max(min, Math.min(max, Number(raw)));
   }
+}
+
+/** A result whose envelope carries a `retExtInfo` of its own (batch ops: one code per order). */
+class WithExtInfo {
+  constructor(
+    readonly result: unknown,
+    readonly retExtInfo: unknown,
+  ) {}
 }
 
 function instrumentInfo(i: BybitInstrument): Record<string, unknown> {
