@@ -272,3 +272,52 @@ describe('bybit simulator (raw protocol)', function () {
     assert.strictEqual(k.data[0].end, k.data[0].start + 59999);
   });
 });
+
+describe('bybit simulator: the idle cut (docs v5/ws/connect)', function () {
+  const { maxActiveTimeMs } = require('../js/sim/bybit/idle');
+  let sim;
+  const clients = [];
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await sim?.close();
+    sim = undefined;
+  });
+
+  const connect = async (path) => {
+    const c = await WsClient.connect(`${sim.urls.ws}${path}`);
+    clients.push(c);
+    return c;
+  };
+
+  it('max_active_time: 30s to 600s, in seconds or minutes; anything else is not applied', () => {
+    const q = (v) => new URLSearchParams(v === undefined ? '' : `max_active_time=${v}`);
+    assert.deepStrictEqual(['30s', '45s', '1m', '2m', '600s', '10m'].map((v) => maxActiveTimeMs(q(v))), [30_000, 45_000, 60_000, 120_000, 600_000, 600_000]);
+    assert.deepStrictEqual([undefined, '29s', '11m', '601s', '1h', 'x', '-30s', ''].map((v) => maxActiveTimeMs(q(v))), Array(8).fill(undefined));
+  });
+
+  it('the default cut is 10 minutes', () => {
+    assert.strictEqual(require('../js/sim/bybit/idle').IDLE_CUT_MS, 600_000);
+  });
+
+  it('a connection sent nothing for the idle time is cut; one that pings is kept; max_active_time replaces it on /v5/private', async () => {
+    sim = await simulate('bybit', { port: 0, seed: 7, idleMs: 400 });
+    const silent = await connect('/v5/public/spot');
+    const pinging = await connect('/v5/public/spot');
+    const privDefault = await connect('/v5/private');
+    const privLong = await connect('/v5/private?max_active_time=30s');
+    // the pinging client pings every 100 ms: each pong is a frame sent, so it is never idle
+    const timer = setInterval(() => pinging.send({ op: 'ping' }), 100);
+    try {
+      const cut = await silent.closed;
+      assert.strictEqual(cut.code, 1000);
+      await privDefault.closed;
+      // keep pinging until well past the idle time of the silent one: 12 pongs = 1.2 s > 3 idle windows
+      await pinging.wait(() => (pinging.msgs.filter((m) => m.op === 'ping' && m.ret_msg === 'pong').length >= 12 ? true : undefined), '12 pongs');
+    } finally {
+      clearInterval(timer);
+    }
+    assert.strictEqual(pinging.ws.readyState, 1, 'the pinging connection is open');
+    assert.strictEqual(privLong.ws.readyState, 1, 'max_active_time=30s: not cut after 400 ms');
+  });
+});
