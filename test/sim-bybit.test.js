@@ -111,6 +111,17 @@ describe('bybit simulator (raw protocol)', function () {
     assert.strictEqual(placed.body.result.orderLinkId, 'raw-1');
     const info = await fetchJson(`${sim.urls.rest}/v5/account/info`, { headers: headers(Date.now(), '') });
     assert.strictEqual(info.body.retCode, 0);
+    // fee rates and a deposit address, read by ccxt's fetchTradingFee / fetchDepositAddress
+    const fq = 'category=spot&symbol=BTCUSDT';
+    const fee = await fetchJson(`${sim.urls.rest}/v5/account/fee-rate?${fq}`, { headers: headers(Date.now(), fq) });
+    assert.deepStrictEqual(fee.body.result.list, [{ symbol: 'BTCUSDT', takerFeeRate: '0.001', makerFeeRate: '0.001' }]);
+    const aq = 'coin=USDT';
+    const addr = await fetchJson(`${sim.urls.rest}/v5/asset/deposit/query-address?${aq}`, { headers: headers(Date.now(), aq) });
+    assert.deepStrictEqual([addr.body.retCode, addr.body.result.coin, addr.body.result.chains[0].chain, typeof addr.body.result.chains[0].addressDeposit], [0, 'USDT', 'USDT', 'string']);
+    // batch over REST: result.list and retExtInfo.list, one entry per order
+    const bbody = JSON.stringify({ category: 'spot', request: [{ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', orderLinkId: 'raw-2' }, { symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', orderLinkId: 'raw-1' }] });
+    const batch = await fetchJson(`${sim.urls.rest}/v5/order/create-batch`, { method: 'POST', body: bbody, headers: { 'content-type': 'application/json', ...headers(Date.now(), bbody) } });
+    assert.deepStrictEqual([batch.body.retCode, batch.body.result.list.map((x) => x.orderLinkId), batch.body.retExtInfo.list.map((x) => x.code)], [0, ['raw-2', 'raw-1'], [0, 170141]]);
     // categories the simulator does not trade answer an empty list, as a client that loads every category expects
     const linear = await fetchJson(`${sim.urls.rest}/v5/market/instruments-info?category=linear`);
     assert.deepStrictEqual([linear.body.retCode, linear.body.result.list], [0, []]);
@@ -188,6 +199,9 @@ describe('bybit simulator (raw protocol)', function () {
       const pong = await priv.next((m) => m.op === 'pong');
       assert.strictEqual(pong.req_id, 'p1');
 
+      // req_id echoed when it is a number too (ccxt sends numbers)
+      priv.send({ req_id: 77, op: 'ping' });
+      assert.strictEqual((await priv.next((m) => m.op === 'pong' && m.req_id === '77')).req_id, '77');
       trade.send({ reqId: 't0', op: 'auth', args: authArgs() });
       const tAuth = await trade.next((m) => m.op === 'auth');
       assert.deepStrictEqual([tAuth.retCode, tAuth.retMsg], [0, 'OK']);
@@ -207,6 +221,9 @@ describe('bybit simulator (raw protocol)', function () {
       assert.deepStrictEqual([amended.data[0].orderId, amended.data[0].orderStatus], [id, 'New'], 'the amend keeps the id and is no cancel');
       trade.send({ reqId: 't2', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
       assert.strictEqual((await trade.collect((m) => m.reqId === 't2', 2))[1].retCode, 20006);
+      // no reqId: none in the reply ("If it is not passed, then it is not returned")
+      trade.send({ header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: 'none' }] });
+      assert.ok(!('reqId' in (await trade.next((m) => m.op === 'order.cancel' && m.retCode === 170213))));
       trade.send({ reqId: 't3', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
       assert.strictEqual((await trade.next((m) => m.reqId === 't3')).retCode, 0);
       await priv.next((m) => m.topic === 'order' && m.data[0].orderStatus === 'Cancelled');

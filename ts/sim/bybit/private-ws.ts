@@ -82,7 +82,8 @@ export class BybitPrivateWs {
   private onPrivate(c: PrivConn, text: string): void {
     const m = parseObject(text);
     if (!m) return;
-    const reqId = typeof m['req_id'] === 'string' ? { req_id: m['req_id'] } : {};
+    // req_id echoed when given (ccxt sends a number; the public stream echoes it the same way)
+    const reqId = typeof m['req_id'] === 'string' || typeof m['req_id'] === 'number' ? { req_id: String(m['req_id']) } : {};
     const op = m['op'];
     if (op === 'ping') {
       c.send(JSON.stringify({ ...reqId, op: 'pong', args: [String(this.now())], conn_id: c.id }));
@@ -123,12 +124,13 @@ export class BybitPrivateWs {
       c.send(JSON.stringify({ ...(typeof m['reqId'] === 'string' ? { reqId: m['reqId'] } : {}), retCode: c.authed ? 0 : 10004, retMsg: bad ?? 'OK', op: 'auth', connId: c.id }));
       return;
     }
-    const reqId = typeof m['reqId'] === 'string' ? m['reqId'] : '';
+    // "If it is not passed, then it is not returned in the response"
+    const reqId = typeof m['reqId'] === 'string' || typeof m['reqId'] === 'number' ? String(m['reqId']) : '';
     const now = this.now();
     const reply = (retCode: number, retMsg: string, data: Json = {}, retExtInfo: Json = {}): void =>
       void c.send(
         JSON.stringify({
-          reqId,
+          ...(reqId ? { reqId } : {}),
           retCode,
           retMsg,
           op,

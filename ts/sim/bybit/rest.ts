@@ -108,6 +108,20 @@ export class BybitRest {
       case 'GET /v5/execution/list':
         spot();
         return { list: a.executionList(q), nextPageCursor: '', category: 'spot' };
+      // the simulated account's fees: 0.1% maker and taker on every symbol (docs v5 account/fee-rate)
+      case 'GET /v5/account/fee-rate':
+        spot();
+        return {
+          category: 'spot',
+          list: this.instruments.filter((i) => !q.get('symbol') || i.id === q.get('symbol')).map((i) => ({ symbol: i.id, takerFeeRate: '0.001', makerFeeRate: '0.001' })),
+        };
+      // one simulated address per coin, its chain named as the coin (docs v5 asset/deposit/master-deposit-addr)
+      case 'GET /v5/asset/deposit/query-address': {
+        const coin = q.get('coin') ?? '';
+        if (!this.instruments.some((i) => i.base === coin || i.quote === coin)) throw new BybitError(131002, 'Parameter error: coin');
+        const chain = q.get('chainType');
+        return { coin, chains: chain && chain !== coin ? [] : [{ chainType: coin, addressDeposit: `sim-${coin.toLowerCase()}-address`, tagDeposit: '', chain: coin, batchReleaseLimit: '-1', contractAddress: '' }] };
+      }
       case 'GET /v5/asset/deposit/query-record':
         return { rows: a.deposits.filter((d) => !q.get('coin') || d['coin'] === q.get('coin')), nextPageCursor: '' };
       case 'GET /v5/asset/withdraw/query-record':
