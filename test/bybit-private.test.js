@@ -20,35 +20,52 @@ const SYMBOL = 'BTC/USDT';
 const hmac = (secret, s) => crypto.createHmac('sha256', secret).update(s).digest('hex');
 
 describe('bybit signatures (Bybit v5 guide "Authentication")', () => {
-  it("Bybit's published signing example: hex(HMAC_SHA256(secret, param_str)), lowercase", () => {
-    // Bybit's official API docs ("Authentication" > "How to sign", the legacy REST API):
-    //   secret 't7T0YlFnYXk0Fx3JswQsDrViLg1Gh3DUU5Mr',
-    //   param_str 'api_key=B2Rou0PLPpGqcU0Vu2&leverage=100&symbol=BTCUSD&timestamp=1542434791000',
-    //   sign = 670e3e4aa32b243f2dedf1dafcec2fd17a440e71b05681550416507de591d908.
-    // v5 signs a different payload with the same primitive (the payload is checked below); no
-    // v5 example with its output signature was found in Bybit's docs.
+  it("Bybit's published signing examples with their output: hex(HMAC_SHA256(secret, payload)), lowercase", () => {
+    // The only published examples that give the secret and the resulting signature (so that the
+    // output can be reproduced) are Bybit's legacy ones; v5 signs a different payload with the same
+    // primitive, HMAC-SHA256 as lowercase hex (the payload is checked against the v5 guide below).
+    // 1. Bybit's legacy API docs, "Authentication" > "How to sign":
+    //    secret 't7T0YlFnYXk0Fx3JswQsDrViLg1Gh3DUU5Mr',
+    //    param_str 'api_key=B2Rou0PLPpGqcU0Vu2&leverage=100&symbol=BTCUSD&timestamp=1542434791000',
+    //    sign 670e3e4aa32b243f2dedf1dafcec2fd17a440e71b05681550416507de591d908.
     assert.strictEqual(
       hmacHex('t7T0YlFnYXk0Fx3JswQsDrViLg1Gh3DUU5Mr', 'api_key=B2Rou0PLPpGqcU0Vu2&leverage=100&symbol=BTCUSD&timestamp=1542434791000'),
       '670e3e4aa32b243f2dedf1dafcec2fd17a440e71b05681550416507de591d908',
     );
+    // 2. github.com/bybit-exchange/api-usage-examples, legacy_demo/api_demo/Encryption.cs (Main):
+    //    the same secret, an order's param string, and the signature printed in its comment.
+    assert.strictEqual(
+      hmacHex(
+        't7T0YlFnYXk0Fx3JswQsDrViLg1Gh3DUU5Mr',
+        'api_key=B2Rou0PLPpGqcU0Vu2&side=Buy&symbol=BTCUSD&qty=100&price=3001.5&time_in_force=GoodTillCancel&order_type=Limit&reduce_only=true&timestamp=1542434791000',
+      ),
+      '52a6a6fc4da6d395baa8daccd21eb903eb47c19c03112cc2c80b005f2d181aef',
+    );
   });
 
-  it('REST: timestamp + api_key + recv_window + queryString | jsonBody, lowercase hex HMAC-SHA256', () => {
-    // the inputs of the v5 guide's GET example: timestamp 1658384314791, recv_window 5000,
-    // query "category=option&symbol=BTC-29JUL22-25000-C"; the payload is their plain concatenation
+  it('REST: the v5 guide\'s strings to sign, exactly; the signature is HMAC-SHA256 of them (computed here with node:crypto)', () => {
+    // bybit-exchange.github.io/docs/v5/guide, "Create A Request" > "An example for how to generate
+    // plain text to encrypt": the guide gives the inputs, the resulting string to sign, and a
+    // resulting signature (GET 410e0f38..., POST f0da7197...) but not the secret it used, so those
+    // signatures cannot be reproduced: the payload is compared with the guide's string, and the
+    // signature with an independent node:crypto HMAC of it.
+    const get = restPayload('1658384314791', 'XXXXXXXXXX', '5000', 'category=option&symbol=BTC-29JUL22-25000-C');
+    assert.strictEqual(get, '1658384314791XXXXXXXXXX5000category=option&symbol=BTC-29JUL22-25000-C');
+    const post = restPayload(1658385579423, 'XXXXXXXXXX', 5000, '{"category": "option"}');
+    assert.strictEqual(post, '1658385579423XXXXXXXXXX5000{"category": "option"}');
     const c = new BybitCredentials('XXXXXXXXXX', 'YYYYYYYYYY');
-    const q = 'category=option&symbol=BTC-29JUL22-25000-C';
-    assert.strictEqual(restPayload(1658384314791, 'XXXXXXXXXX', 5000, q), '1658384314791XXXXXXXXXX5000category=option&symbol=BTC-29JUL22-25000-C');
-    const h = c.restHeaders(1658384314791, 5000, q);
+    const h = c.restHeaders(1658384314791, 5000, 'category=option&symbol=BTC-29JUL22-25000-C');
     assert.deepStrictEqual(Object.keys(h), ['X-BAPI-API-KEY', 'X-BAPI-TIMESTAMP', 'X-BAPI-RECV-WINDOW', 'X-BAPI-SIGN']);
-    assert.strictEqual(h['X-BAPI-SIGN'], hmac('YYYYYYYYYY', '1658384314791XXXXXXXXXX5000category=option&symbol=BTC-29JUL22-25000-C'));
+    assert.deepStrictEqual([h['X-BAPI-API-KEY'], h['X-BAPI-TIMESTAMP'], h['X-BAPI-RECV-WINDOW']], ['XXXXXXXXXX', '1658384314791', '5000']);
+    assert.strictEqual(h['X-BAPI-SIGN'], hmac('YYYYYYYYYY', get));
     assert.match(h['X-BAPI-SIGN'], /^[0-9a-f]{64}$/);
-    // POST: the JSON body as sent
-    const body = '{"category":"option","symbol":"BTC-29JUL22-25000-C","orderType":"Limit"}';
-    assert.strictEqual(c.restHeaders(1658384314791, 5000, body)['X-BAPI-SIGN'], hmac('YYYYYYYYYY', `1658384314791XXXXXXXXXX5000${body}`));
+    assert.strictEqual(c.restHeaders(1658385579423, 5000, '{"category": "option"}')['X-BAPI-SIGN'], hmac('YYYYYYYYYY', post));
   });
 
   it('WebSocket auth: args [apiKey, expires, hex HMAC-SHA256("GET/realtime" + expires)]; the secret never shows', () => {
+    // docs v5/ws/connect "Authentication": signature = hex(HMAC-SHA256(api_secret, f"GET/realtime{expires}")),
+    // sent as {"op":"auth","args":[api_key, expires, signature]}; the page's example frame
+    // (1662350400000) shows no output for a known secret, so the HMAC is node:crypto's here
     const c = new BybitCredentials('key', 'secret');
     assert.strictEqual(wsAuthPayload(1662350400000), 'GET/realtime1662350400000');
     assert.deepStrictEqual(c.wsAuthArgs(1662350400000), ['key', 1662350400000, hmac('secret', 'GET/realtime1662350400000')]);

@@ -13,7 +13,7 @@
  * editOrder does to the id, which private sockets a drop must cut, whether deposits are pushed.
  */
 const assert = require('assert');
-const { binance, kraken, okx, errors } = require('..');
+const { binance, bybit, kraken, okx, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { nextEvent } = require('./support/wait');
 const { nextItem, balancesMatch, rejection } = require('./support/private');
@@ -58,6 +58,21 @@ const ROWS = [
     transactions: true,
     // Kraken withdraws to a named withdrawal key
     withdraw: { address: undefined, params: { key: 'main' } },
+  },
+  {
+    name: 'bybit',
+    sim: { id: 'bybit', options: { balances: { USDT: 10000, BTC: 1 } } },
+    // Bybit's private stream has no deposits or withdrawals: they are polled over REST (fast here)
+    client: (sim, o) => new bybit({ apiKey: sim.apiKey, secret: sim.secret, transactionsPollMs: 200, ...o }),
+    symbol: 'BTC/USDT',
+    engineId: 'BTCUSDT',
+    assets: ['USDT', 'BTC'],
+    tick: 0.01,
+    // order.amend keeps the order id
+    amendKeepsId: true,
+    drop: { kind: 'api' },
+    transactions: false,
+    withdraw: { address: 'sim-address', params: {} },
   },
 ];
 

@@ -111,6 +111,17 @@ describe('bybit simulator (raw protocol)', function () {
     assert.strictEqual(placed.body.result.orderLinkId, 'raw-1');
     const info = await fetchJson(`${sim.urls.rest}/v5/account/info`, { headers: headers(Date.now(), '') });
     assert.strictEqual(info.body.retCode, 0);
+    // fee rates and a deposit address, read by ccxt's fetchTradingFee / fetchDepositAddress
+    const fq = 'category=spot&symbol=BTCUSDT';
+    const fee = await fetchJson(`${sim.urls.rest}/v5/account/fee-rate?${fq}`, { headers: headers(Date.now(), fq) });
+    assert.deepStrictEqual(fee.body.result.list, [{ symbol: 'BTCUSDT', takerFeeRate: '0.001', makerFeeRate: '0.001' }]);
+    const aq = 'coin=USDT';
+    const addr = await fetchJson(`${sim.urls.rest}/v5/asset/deposit/query-address?${aq}`, { headers: headers(Date.now(), aq) });
+    assert.deepStrictEqual([addr.body.retCode, addr.body.result.coin, addr.body.result.chains[0].chain, typeof addr.body.result.chains[0].addressDeposit], [0, 'USDT', 'USDT', 'string']);
+    // batch over REST: result.list and retExtInfo.list, one entry per order
+    const bbody = JSON.stringify({ category: 'spot', request: [{ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', orderLinkId: 'raw-2' }, { symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', orderLinkId: 'raw-1' }] });
+    const batch = await fetchJson(`${sim.urls.rest}/v5/order/create-batch`, { method: 'POST', body: bbody, headers: { 'content-type': 'application/json', ...headers(Date.now(), bbody) } });
+    assert.deepStrictEqual([batch.body.retCode, batch.body.result.list.map((x) => x.orderLinkId), batch.body.retExtInfo.list.map((x) => x.code)], [0, ['raw-2', 'raw-1'], [0, 170141]]);
     // categories the simulator does not trade answer an empty list, as a client that loads every category expects
     const linear = await fetchJson(`${sim.urls.rest}/v5/market/instruments-info?category=linear`);
     assert.deepStrictEqual([linear.body.retCode, linear.body.result.list], [0, []]);
@@ -188,6 +199,9 @@ describe('bybit simulator (raw protocol)', function () {
       const pong = await priv.next((m) => m.op === 'pong');
       assert.strictEqual(pong.req_id, 'p1');
 
+      // req_id echoed when it is a number too (ccxt sends numbers)
+      priv.send({ req_id: 77, op: 'ping' });
+      assert.strictEqual((await priv.next((m) => m.op === 'pong' && m.req_id === '77')).req_id, '77');
       trade.send({ reqId: 't0', op: 'auth', args: authArgs() });
       const tAuth = await trade.next((m) => m.op === 'auth');
       assert.deepStrictEqual([tAuth.retCode, tAuth.retMsg], [0, 'OK']);
@@ -207,6 +221,9 @@ describe('bybit simulator (raw protocol)', function () {
       assert.deepStrictEqual([amended.data[0].orderId, amended.data[0].orderStatus], [id, 'New'], 'the amend keeps the id and is no cancel');
       trade.send({ reqId: 't2', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
       assert.strictEqual((await trade.collect((m) => m.reqId === 't2', 2))[1].retCode, 20006);
+      // no reqId: none in the reply ("If it is not passed, then it is not returned")
+      trade.send({ header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: 'none' }] });
+      assert.ok(!('reqId' in (await trade.next((m) => m.op === 'order.cancel' && m.retCode === 170213))));
       trade.send({ reqId: 't3', header: header(), op: 'order.cancel', args: [{ category: 'spot', symbol: 'BTCUSDT', orderId: id }] });
       assert.strictEqual((await trade.next((m) => m.reqId === 't3')).retCode, 0);
       await priv.next((m) => m.topic === 'order' && m.data[0].orderStatus === 'Cancelled');
@@ -220,6 +237,35 @@ describe('bybit simulator (raw protocol)', function () {
       refused.close();
     } finally {
       priv.close();
+      trade.close();
+    }
+  });
+
+  it('/v5/trade batches (Bybit docs websocket/trade "Batch"): data.list and retExtInfo.list per order, at most 10 spot orders; duplicate orderLinkId 170141', async () => {
+    const crypto = require('crypto');
+    const expires = Date.now() + 10_000;
+    const trade = await WsClient.connect(`${sim.urls.wsPrivate}/v5/trade`);
+    try {
+      trade.send({ op: 'auth', args: [sim.apiKey, expires, crypto.createHmac('sha256', sim.secret).update(`GET/realtime${expires}`).digest('hex')] });
+      assert.strictEqual((await trade.next((m) => m.op === 'auth')).retCode, 0);
+      const header = () => ({ 'X-BAPI-TIMESTAMP': String(Date.now()), 'X-BAPI-RECV-WINDOW': '8000' });
+      const item = (link, qty = '0.001') => ({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty, price: '1000', timeInForce: 'GTC', orderLinkId: link });
+      trade.send({ reqId: 'b1', header: header(), op: 'order.create-batch', args: [{ category: 'spot', request: [item('k1'), item('k2', '150'), item('k1')] }] });
+      const ack = await trade.next((m) => m.reqId === 'b1');
+      assert.deepStrictEqual([ack.retCode, ack.op], [0, 'order.create-batch']);
+      assert.deepStrictEqual(ack.retExtInfo.list.map((x) => x.code), [0, 170131, 170141], 'ok, insufficient balance, duplicate orderLinkId');
+      assert.deepStrictEqual(ack.data.list.map((x) => [x.category, x.symbol, x.orderLinkId, x.orderId !== '']), [['spot', 'BTCUSDT', 'k1', true], ['spot', 'BTCUSDT', 'k2', false], ['spot', 'BTCUSDT', 'k1', false]]);
+      const id = ack.data.list[0].orderId;
+      trade.send({ reqId: 'b2', header: header(), op: 'order.amend-batch', args: [{ category: 'spot', request: [{ symbol: 'BTCUSDT', orderId: id, price: '1001' }, { symbol: 'BTCUSDT', orderId: 'nope', price: '1001' }] }] });
+      const am = await trade.next((m) => m.reqId === 'b2');
+      assert.deepStrictEqual([am.data.list.map((x) => x.orderId), am.retExtInfo.list.map((x) => x.code)], [[id, ''], [0, 170213]]);
+      trade.send({ reqId: 'b3', header: header(), op: 'order.create-batch', args: [{ category: 'spot', request: Array.from({ length: 11 }, (_, i) => item(`m${i}`)) }] });
+      assert.strictEqual((await trade.next((m) => m.reqId === 'b3')).retCode, 10001, 'eleven spot orders in one batch are refused');
+      trade.send({ reqId: 'b4', header: header(), op: 'order.cancel-batch', args: [{ category: 'spot', request: [{ symbol: 'BTCUSDT', orderId: id }] }] });
+      const cx = await trade.next((m) => m.reqId === 'b4');
+      assert.deepStrictEqual([cx.data.list[0].orderId, cx.retExtInfo.list[0].code], [id, 0]);
+      assert.deepStrictEqual(sim.engine.openOrders('user', 'BTCUSDT'), []);
+    } finally {
       trade.close();
     }
   });
@@ -241,5 +287,54 @@ describe('bybit simulator (raw protocol)', function () {
     assert.strictEqual(k.data[0].interval, '1');
     assert.strictEqual(k.data[0].start % 60000, 0);
     assert.strictEqual(k.data[0].end, k.data[0].start + 59999);
+  });
+});
+
+describe('bybit simulator: the idle cut (docs v5/ws/connect)', function () {
+  const { maxActiveTimeMs } = require('../js/sim/bybit/idle');
+  let sim;
+  const clients = [];
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await sim?.close();
+    sim = undefined;
+  });
+
+  const connect = async (path) => {
+    const c = await WsClient.connect(`${sim.urls.ws}${path}`);
+    clients.push(c);
+    return c;
+  };
+
+  it('max_active_time: 30s to 600s, in seconds or minutes; anything else is not applied', () => {
+    const q = (v) => new URLSearchParams(v === undefined ? '' : `max_active_time=${v}`);
+    assert.deepStrictEqual(['30s', '45s', '1m', '2m', '600s', '10m'].map((v) => maxActiveTimeMs(q(v))), [30_000, 45_000, 60_000, 120_000, 600_000, 600_000]);
+    assert.deepStrictEqual([undefined, '29s', '11m', '601s', '1h', 'x', '-30s', ''].map((v) => maxActiveTimeMs(q(v))), Array(8).fill(undefined));
+  });
+
+  it('the default cut is 10 minutes', () => {
+    assert.strictEqual(require('../js/sim/bybit/idle').IDLE_CUT_MS, 600_000);
+  });
+
+  it('a connection sent nothing for the idle time is cut; one that pings is kept; max_active_time replaces it on /v5/private', async () => {
+    sim = await simulate('bybit', { port: 0, seed: 7, idleMs: 400 });
+    const silent = await connect('/v5/public/spot');
+    const pinging = await connect('/v5/public/spot');
+    const privDefault = await connect('/v5/private');
+    const privLong = await connect('/v5/private?max_active_time=30s');
+    // the pinging client pings every 100 ms: each pong is a frame sent, so it is never idle
+    const timer = setInterval(() => pinging.send({ op: 'ping' }), 100);
+    try {
+      const cut = await silent.closed;
+      assert.strictEqual(cut.code, 1000);
+      await privDefault.closed;
+      // keep pinging until well past the idle time of the silent one: 12 pongs = 1.2 s > 3 idle windows
+      await pinging.wait(() => (pinging.msgs.filter((m) => m.op === 'ping' && m.ret_msg === 'pong').length >= 12 ? true : undefined), '12 pongs');
+    } finally {
+      clearInterval(timer);
+    }
+    assert.strictEqual(pinging.ws.readyState, 1, 'the pinging connection is open');
+    assert.strictEqual(privLong.ws.readyState, 1, 'max_active_time=30s: not cut after 400 ms');
   });
 });

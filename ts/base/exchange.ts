@@ -34,7 +34,7 @@ import { PullApi } from './pull-api';
 import { Callback, PushApi } from './push-api';
 import { StreamEngine } from './stream-engine';
 import { TopicTable } from './topics';
-import { PrivateApi } from './trading';
+import { BatchOrder, PrivateApi } from './trading';
 import type { Watch } from './watch';
 
 export { mergeCandle } from './topics';
@@ -374,6 +374,25 @@ export class Exchange {
 
   cancelAllOrders(symbol?: string, params?: OrderParams): Promise<Order[]> {
     return this.call('cancelAllOrders', (api) => api.cancelAllOrders(symbol, params));
+  }
+
+  /**
+   * Several orders in one request where the exchange has batch ops (`has.createOrders`): one entry
+   * per order, in order; an order the exchange refused is an entry with status 'rejected' and its
+   * typed `error`, the others stand.
+   */
+  createOrders(orders: BatchOrder[], params?: OrderParams): Promise<Order[]> {
+    return this.call('createOrders', (api) => api.createOrders(orders, params));
+  }
+
+  /** Several orders amended in one request (`has.editOrders`): entries `{ id, symbol, type, side, amount?, price? }`. */
+  editOrders(orders: BatchOrder[], params?: OrderParams): Promise<Order[]> {
+    return this.call('editOrders', (api) => api.editOrders(orders, params));
+  }
+
+  /** Several orders cancelled in one request (`has.cancelOrders`). */
+  cancelOrders(ids: string[], symbol?: string, params?: OrderParams): Promise<Order[]> {
+    return this.call('cancelOrders', (api) => api.cancelOrders(ids, symbol, params));
   }
 
   /** The balance after every change (conflated: a slow reader gets the latest). */

@@ -3,6 +3,7 @@
  * subscribes and waits for the stream's state (a book: synced), later calls answer from memory;
  * otherwise, and where no stream covers the request, REST.
  */
+import type { LiveBook } from './live-book';
 import { BadRequest, BaseError } from '../core/errors';
 import type { Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../core/types';
 import type { OrderBook } from '../book/orderbook';
@@ -30,7 +31,7 @@ export class PullApi {
     checkLimit(this.p.id, 'fetchOrderBook', limit);
     const market = await this.p.markets.of(symbol);
     if (!this.p.ws) return this.p.inst.restOrderBook(market, limit);
-    const book = await this.readyBook(symbol);
+    const book = await this.readyBook(symbol, limit);
     return limit ? book.limit(limit) : book.snapshot();
   }
 
@@ -114,8 +115,8 @@ export class PullApi {
   }
 
   /** Retains the book topic and waits (up to timeoutMs) until it is synced. */
-  private async readyBook(symbol: string): Promise<OrderBook> {
-    const t = this.p.topics.acquire('orderbook', symbol, undefined, true);
+  private async readyBook(symbol: string, limit?: number): Promise<OrderBook> {
+    const t = this.p.topics.acquire('orderbook', symbol, undefined, true, limit);
     if (t.error) throw t.error;
     if (!t.book) {
       // created when the topic starts, once markets are loaded (already the case here): wait a tick
@@ -123,7 +124,16 @@ export class PullApi {
       if (t.error) throw t.error;
       if (!t.book) throw new BaseError('order book stream did not start', { exchange: this.p.id, symbol });
     }
-    await t.book.whenReady(this.p.timeoutMs);
-    return t.book.book;
+    for (;;) {
+      const lb: LiveBook = t.book;
+      try {
+        await lb.whenReady(this.p.timeoutMs);
+      } catch (err) {
+        // the book moved to a deeper stream (a user with a larger limit) while we waited: wait for that one
+        if (t.book !== lb && t.book && !t.error) continue;
+        throw err;
+      }
+      if (t.book === lb || !t.book) return lb.book;
+    }
   }
 }

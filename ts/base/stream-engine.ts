@@ -55,12 +55,12 @@ export class StreamEngine implements TopicWire {
   start(topic: Topic): void {
     const market = topic.market;
     if (!market) throw new BaseError('topic started without a market', { exchange: this.ctx.exchange, symbol: topic.symbol });
-    const name = this.inst.streamName(topic.kind, market, topic.timeframe);
+    const name = this.inst.streamName(topic.kind, market, topic.timeframe, this.depthOf(topic));
     topic.stream = name;
     this.byStream.set(name, topic);
     const hub = this.hub(this.inst.familyOf(name));
     if (topic.kind === 'orderbook') {
-      const spec = this.inst.book(market);
+      const spec = this.inst.book(market, name);
       const key = eventKey('orderbook', topic.symbol);
       const events = this.ctx.events;
       topic.book = new LiveBook({
@@ -80,6 +80,27 @@ export class StreamEngine implements TopicWire {
     }
     hub.add(name);
     topic.book?.started();
+  }
+
+  /** The book depth a topic's users need (adapters with several depths), undefined otherwise. */
+  private depthOf(topic: Topic): number | undefined {
+    const pick = this.inst.bookDepthFor;
+    if (topic.kind !== 'orderbook' || !pick) return undefined;
+    let depth = 0;
+    for (const limit of topic.limits.size ? topic.limits : [undefined]) depth = Math.max(depth, pick.call(this.inst, limit));
+    return depth;
+  }
+
+  /** A user needs more levels than the book's stream has: the book starts over on the deeper stream. */
+  limitsChanged(topic: Topic): void {
+    const market = topic.market;
+    if (!market || topic.stream === undefined) return;
+    const name = this.inst.streamName(topic.kind, market, topic.timeframe, this.depthOf(topic));
+    if (name === topic.stream) return;
+    const old = topic.book;
+    this.stop(topic);
+    this.start(topic);
+    old?.close();
   }
 
   stop(topic: Topic): void {

@@ -39,6 +39,8 @@ export class Topic {
   hasData = false;
   /** Adapter bookkeeping (e.g. stream name). */
   stream: string | undefined;
+  /** Book topics: the `limit` each acquire gave (undefined: none), for exchanges whose stream depth follows it. */
+  readonly limits = new Set<number | undefined>();
 
   /** Told when the topic fails for good (watch iterators end with the error). */
   readonly failListeners = new Set<(err: Error) => void>();

@@ -22,6 +22,8 @@ export interface TopicWire {
   start(topic: Topic): void;
   /** Stop the wire subscription of a topic. */
   stop(topic: Topic): void;
+  /** A started book topic got a user with a new `limit`: move it to a deeper stream if that needs one. */
+  limitsChanged?(topic: Topic): void;
 }
 
 export class TopicTable {
@@ -39,8 +41,8 @@ export class TopicTable {
     return this.all.get(Topic.key(kind, symbol, timeframe));
   }
 
-  /** Finds or creates a topic and adds a user (or retains it for pull). */
-  acquire(kind: MarketChannel, symbol: string, timeframe: string | undefined, retain: boolean): Topic {
+  /** Finds or creates a topic and adds a user (or retains it for pull); `limit`: the levels a book user wants. */
+  acquire(kind: MarketChannel, symbol: string, timeframe: string | undefined, retain: boolean, limit?: number): Topic {
     if (this.closed) throw new BaseError('exchange is closed', { exchange: this.exchange });
     this.markets.checkIfLoaded(symbol);
     const key = Topic.key(kind, symbol, timeframe);
@@ -62,6 +64,10 @@ export class TopicTable {
         },
         (err: Error) => this.fail(topic, err),
       );
+    }
+    if (kind === 'orderbook' && !t.limits.has(limit)) {
+      t.limits.add(limit);
+      if (t.started) this.wire?.limitsChanged?.(t);
     }
     if (retain) t.retained = true;
     else t.refs++;

@@ -25,6 +25,17 @@ import type { Watch } from './watch';
 
 export type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../core/private-adapter';
 
+/** One order of createOrders / editOrders, as ccxt takes them (`id` for editOrders). */
+export interface BatchOrder {
+  id?: string;
+  symbol: string;
+  type: string;
+  side: string;
+  amount?: number;
+  price?: number;
+  params?: OrderParams;
+}
+
 export interface PrivateApiOptions {
   exchange: string;
   events: EventHub;
@@ -341,6 +352,51 @@ export class PrivateApi implements PrivateSink {
     return list.map((o) => this.noted(o));
   }
 
+  /** Several orders in one request where the exchange has batch ops; refused entries come back 'rejected' with their error. */
+  async createOrders(orders: BatchOrder[], params: OrderParams = {}): Promise<Order[]> {
+    const batch = this.batchOf('createOrders', orders);
+    const reqs = await Promise.all(batch.map((o) => this.orderRequest(o.symbol, o.type, o.side, o.amount as number, o.price, { ...params, ...(o.params ?? {}) })));
+    return this.notedAll(await batchOp(this.o.adapter, 'createOrders', this.o.exchange)(reqs));
+  }
+
+  /** Several orders amended in one request (each keeps its id where the exchange amends in place). */
+  async editOrders(orders: BatchOrder[], params: OrderParams = {}): Promise<Order[]> {
+    const batch = this.batchOf('editOrders', orders);
+    const reqs = await Promise.all(
+      batch.map(async (o) => {
+        if (o.id === undefined || o.id === null || o.id === '') throw new BadRequest('editOrders needs an id for every order', { exchange: this.o.exchange, symbol: o.symbol });
+        let amt = o.amount;
+        if (amt === undefined) {
+          const known = this.state.order(String(o.id), o.symbol);
+          if (!known) throw new BadRequest('editOrders needs the amount (the order is not in the private state)', { exchange: this.o.exchange, symbol: o.symbol });
+          amt = known.remaining;
+        }
+        return { ...(await this.orderRequest(o.symbol, o.type, o.side, amt, o.price, { ...params, ...(o.params ?? {}) })), id: String(o.id) };
+      }),
+    );
+    return this.notedAll(await batchOp(this.o.adapter, 'editOrders', this.o.exchange)(reqs));
+  }
+
+  /** Several orders of one symbol cancelled in one request. */
+  async cancelOrders(ids: string[], symbol?: string, params: OrderParams = {}): Promise<Order[]> {
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => id === undefined || id === null || id === '')) {
+      throw new BadRequest('cancelOrders needs a non-empty list of order ids', { exchange: this.o.exchange, symbol });
+    }
+    const market = await this.marketOrNone(symbol);
+    return this.notedAll(await batchOp(this.o.adapter, 'cancelOrders', this.o.exchange)(ids.map(String), market, params));
+  }
+
+  private batchOf(what: string, orders: BatchOrder[]): BatchOrder[] {
+    batchOp(this.o.adapter, what as 'createOrders', this.o.exchange);
+    if (!Array.isArray(orders) || orders.length === 0) throw new BadRequest(`${what} needs a non-empty list of orders`, { exchange: this.o.exchange });
+    return orders;
+  }
+
+  /** Batch replies: accepted orders merged into the state; refused entries returned as they are. */
+  private notedAll(list: Order[]): Order[] {
+    return list.map((o) => (o.error ? { ...o } : this.noted(o)));
+  }
+
   private async orderRequest(symbol: string, type: string, side: string, amount: number, price: number | undefined, params: OrderParams): Promise<OrderRequest> {
     const ex = this.o.exchange;
     if (side !== 'buy' && side !== 'sell') throw new BadRequest(`side must be 'buy' or 'sell', got ${JSON.stringify(side)}`, { exchange: ex, symbol });
@@ -483,6 +539,13 @@ export class PrivateApi implements PrivateSink {
 }
 
 /** A balance snapshot as a ccxt-shaped Balances object. */
+/** The adapter's batch op bound to it, or NotSupported. */
+function batchOp<K extends 'createOrders' | 'editOrders' | 'cancelOrders'>(adapter: PrivateAdapter, what: K, exchange: string): NonNullable<PrivateAdapter[K]> {
+  const fn = adapter[what];
+  if (typeof fn !== 'function') throw new NotSupported(`${what} is not supported`, { exchange });
+  return (fn as (...a: unknown[]) => unknown).bind(adapter) as NonNullable<PrivateAdapter[K]>;
+}
+
 export function balancesOf(data: BalanceData): Balances {
   const s = new PrivateState();
   s.applyBalances(data, 'snapshot');

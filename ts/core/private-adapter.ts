@@ -27,6 +27,11 @@ export interface OrderRequest {
   params: OrderParams;
 }
 
+/** One order of an editOrders batch: the order `id` and its new price / amount. */
+export interface EditRequest extends OrderRequest {
+  id: string;
+}
+
 /** A withdrawal as `withdraw(code, amount, address, tag?, params?)` asks for it. */
 export interface WithdrawRequest {
   /** Unified currency code. */
@@ -81,6 +86,14 @@ export interface PrivateAdapter {
   cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order>;
   editOrder(id: string, req: OrderRequest): Promise<Order>;
   cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]>;
+  /**
+   * Batch order ops, where the exchange has them (optional: without them the batch methods reject
+   * with NotSupported). One entry per order, in the request's order; an order the exchange refused
+   * is an entry with status 'rejected' and its typed `error` (the rest of the batch stands).
+   */
+  createOrders?(reqs: OrderRequest[]): Promise<Order[]>;
+  editOrders?(reqs: EditRequest[]): Promise<Order[]>;
+  cancelOrders?(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]>;
   /** Sends a withdrawal (optional: an adapter without it makes `withdraw` reject with NotSupported). */
   withdraw?(req: WithdrawRequest): Promise<Transaction>;
   /** Starts the private stream; it reports through `sink`. */

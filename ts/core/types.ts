@@ -133,6 +133,8 @@ export interface Order {
   status: OrderStatus;
   fee?: { cost: number; currency: string };
   trades?: Trade[];
+  /** An entry of a batch op (createOrders ...) that the exchange refused: status 'rejected', the typed error. */
+  error?: Error;
   info: unknown;
 }
 

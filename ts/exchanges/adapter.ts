@@ -177,15 +177,25 @@ export interface AdapterInstance {
   restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]>;
   restOHLCV(market: Market, timeframe: string, since?: number, limit?: number): Promise<OHLCV[]>;
 
-  /** The stream name of a topic (also the routing key frames are decoded to). */
-  streamName(kind: MarketChannel, market: Market, timeframe?: string): string;
+  /**
+   * The stream name of a topic (also the routing key frames are decoded to). For a book, `depth` is
+   * the largest {@link bookDepthFor} of its users' limits (undefined when the adapter has no bookDepthFor).
+   */
+  streamName(kind: MarketChannel, market: Market, timeframe?: string, depth?: number): string;
+  /**
+   * Optional: the depth of the book stream that serves a user's `limit` (undefined: the user gave
+   * none) — for exchanges with several book depths (Bybit orderbook.50/200/1000). The engine
+   * subscribes the largest depth any user of the book needs and moves the book to a deeper stream
+   * when a later user needs more.
+   */
+  bookDepthFor?(limit: number | undefined): number;
   /** The socket family a stream travels on (a key of `families`). */
   familyOf(stream: string): string;
   readonly families: Readonly<Record<string, StreamFamily>>;
   /** Decodes one inbound text frame of a family's socket. May throw: the frame is then reported as malformed. */
   decode(text: string, sink: FrameSink, family: string): void;
-  /** How a market's book is kept. */
-  book(market: Market): BookSpec;
+  /** How a market's book is kept (`stream`: the book's stream name, which may say its depth). */
+  book(market: Market, stream: string): BookSpec;
 
   /** The private side; throws AuthenticationError without credentials, NotSupported where none exists. */
   privateSide?(): PrivateSide;

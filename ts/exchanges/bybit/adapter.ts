@@ -38,12 +38,16 @@ import {
   parseRestTrade,
   parseTicker,
 } from './parse';
-import { BOOK_DEPTHS, BookDepth, encodePing, encodeRequest, streamName } from './streams';
+import { BOOK_DEPTHS, BookDepth, depthFor, depthOfStream, encodePing, encodeRequest, streamName } from './streams';
 import { BYBIT_URLS, CATEGORY, PATHS } from './urls';
 
 /** Extra options understood by the Bybit adapter. */
 export interface BybitOptions extends ExchangeOptions {
-  /** Depth of streamed books: 50, 200 (default) or 1000 levels a side. */
+  /**
+   * Depth of streamed books: 50, 200 or 1000 levels a side, whatever limit is asked. Unset: the
+   * smallest depth that covers the caller's `limit` (watchOrderBook / fetchOrderBook), 200 when
+   * the caller gives none.
+   */
   bookDepth?: BookDepth;
   /**
    * Require each book delta's `u` to be the previous `u` + 1 (default true). False keeps only the
@@ -65,24 +69,33 @@ export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
   name: 'Bybit',
   urls: BYBIT_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', cancelAll: 'rest' /* /v5/trade has no cancel-all */, transactions: 'rest', withdraw: true }) }),
+  has: (o) => {
+    const trading = o.wsTrading !== false ? 'ws' : 'rest';
+    return {
+      ...STREAMED_MARKET_DATA,
+      ...privateCapabilities({ trading, cancelAll: 'rest' /* /v5/trade has no cancel-all */, transactions: 'rest', withdraw: true }),
+      // order.{create,amend,cancel}-batch on /v5/trade, /v5/order/*-batch over REST
+      createOrders: trading,
+      editOrders: trading,
+      cancelOrders: trading,
+    };
+  },
   create: (ctx) => new BybitInstance(ctx),
 };
 
 class BybitInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
-  private readonly bookDepth: BookDepth;
+  private readonly fixedDepth: BookDepth | undefined;
   private readonly strict: boolean;
   private pings = 0;
 
   constructor(private readonly ctx: AdapterContext & { readonly options: BybitOptions }) {
     const o = ctx.options;
-    const depth = o.bookDepth ?? 200;
-    if (!(BOOK_DEPTHS as readonly number[]).includes(depth)) {
-      throw new BaseError(`bookDepth must be one of ${BOOK_DEPTHS.join(', ')}, got ${String(depth)}`, { exchange: 'bybit' });
+    if (o.bookDepth !== undefined && !(BOOK_DEPTHS as readonly number[]).includes(o.bookDepth)) {
+      throw new BaseError(`bookDepth must be one of ${BOOK_DEPTHS.join(', ')}, got ${String(o.bookDepth)}`, { exchange: 'bybit' });
     }
-    this.bookDepth = depth;
+    this.fixedDepth = o.bookDepth;
     this.strict = o.strictUpdateIds !== false;
     this.rest = new RestClient({
       baseUrl: ctx.urls.rest as string,
@@ -193,8 +206,13 @@ class BybitInstance implements AdapterInstance {
 
   // ---------------------------------------------------------------- streams
 
-  streamName(kind: MarketChannel, market: Market, timeframe?: string): string {
-    return streamName(kind, market.id, this.bookDepth, timeframe);
+  streamName(kind: MarketChannel, market: Market, timeframe?: string, depth?: number): string {
+    return streamName(kind, market.id, (depth ?? this.bookDepthFor(undefined)) as BookDepth, timeframe);
+  }
+
+  /** The `bookDepth` option, else the smallest documented depth covering `limit` (200 unsaid). */
+  bookDepthFor(limit: number | undefined): BookDepth {
+    return this.fixedDepth ?? depthFor(limit);
   }
 
   familyOf(): string {
@@ -205,11 +223,11 @@ class BybitInstance implements AdapterInstance {
     decodeFrame(text, sink);
   }
 
-  book(): BookSpec {
+  book(_market: Market, stream: string): BookSpec {
     return {
       rule: bookRule(this.strict),
       // levels beyond the subscribed depth are not the topic's
-      maxDepth: this.bookDepth,
+      maxDepth: depthOfStream(stream),
       verify: notCrossed,
     };
   }

@@ -15,8 +15,8 @@
  *   unreachable (or `wsTrading: false`) the same requests go over REST; a create whose reply was
  *   lost with its socket is looked up by its orderLinkId before anything is sent again.
  */
-import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound, RequestTimeout } from '../../core/errors';
-import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
+import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, InvalidNonce, OrderNotFound, RequestTimeout } from '../../core/errors';
+import type { BalanceData, EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
@@ -39,6 +39,9 @@ export const PRIVATE_PATHS = {
   amend: '/v5/order/amend',
   cancel: '/v5/order/cancel',
   cancelAll: '/v5/order/cancel-all',
+  createBatch: '/v5/order/create-batch',
+  amendBatch: '/v5/order/amend-batch',
+  cancelBatch: '/v5/order/cancel-batch',
   deposits: '/v5/asset/deposit/query-record',
   withdrawals: '/v5/asset/withdraw/query-record',
   withdraw: '/v5/asset/withdraw/create',
@@ -102,8 +105,27 @@ interface TradeAck {
   retCode: number;
   retMsg?: string;
   op?: string;
-  data?: { orderId?: string; orderLinkId?: string };
+  data?: { orderId?: string; orderLinkId?: string; list?: unknown };
+  retExtInfo?: { list?: unknown };
 }
+
+interface Envelope<T> {
+  retCode?: number;
+  retMsg?: string;
+  result?: T;
+  retExtInfo?: { list?: unknown };
+}
+
+/** One order's entry of a batch reply: `result.list[i]` (ids) with `retExtInfo.list[i]` (its code). */
+interface BatchEntry {
+  orderId: string;
+  orderLinkId: string;
+  code: number;
+  msg: string;
+}
+
+/** Spot batch ops take at most 10 orders a request (docs v5 "Batch Place Order", websocket/trade "Batch"). */
+export const SPOT_BATCH_MAX = 10;
 
 export class BybitPrivate implements PrivateAdapter {
   readonly clock: ServerClock;
@@ -136,9 +158,14 @@ export class BybitPrivate implements PrivateAdapter {
 
   /** A signed REST call: GET parameters in the query, POST in a JSON body; unwraps `result`. */
   async signed<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown>, symbol?: string): Promise<T> {
-    const attempt = async (): Promise<T> => {
+    return (await this.signedEnvelope<T>(method, path, params, symbol)).result as T;
+  }
+
+  /** A signed REST call's whole envelope (batch ops read `retExtInfo` beside `result`), retCode 0. */
+  async signedEnvelope<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown>, symbol?: string): Promise<Envelope<T>> {
+    const attempt = async (): Promise<Envelope<T>> => {
       const ts = this.clock.now();
-      let env: { retCode?: number; retMsg?: string; result?: T } | undefined;
+      let env: Envelope<T> | undefined;
       if (method === 'GET') {
         const query = params as Query;
         const qs = encodeQuery(query);
@@ -152,7 +179,7 @@ export class BybitPrivate implements PrivateAdapter {
       }
       if (!env || typeof env.retCode !== 'number') throw new BadResponse(`${method} ${path}: reply is not a Bybit envelope`, { exchange: 'bybit', symbol, raw: env });
       if (env.retCode !== 0) throw bybitError(env.retCode, env.retMsg ?? '', `${method} ${path}`, { symbol, raw: env });
-      return env.result as T;
+      return env;
     };
     await this.clock.ensure();
     try {
@@ -333,15 +360,20 @@ export class BybitPrivate implements PrivateAdapter {
 
   /** One order op over /v5/trade: the ack's `data`, or the mapped retCode error. */
   private async wsOp(op: string, arg: Record<string, unknown>, symbol: string): Promise<{ orderId?: string; orderLinkId?: string }> {
+    return (await this.wsRequest(op, arg, symbol)).data ?? {};
+  }
+
+  /** One request over /v5/trade: the whole ack (retCode 0), or the mapped retCode error. */
+  private async wsRequest(op: string, arg: Record<string, unknown>, symbol: string | undefined): Promise<TradeAck> {
     const rpc = this.trade();
     await rpc.whenReady(this.ctx.timeoutMs);
     await this.clock.ensure();
-    const attempt = async (): Promise<{ orderId?: string; orderLinkId?: string }> => {
+    const attempt = async (): Promise<TradeAck> => {
       const header = { 'X-BAPI-TIMESTAMP': String(this.clock.now()), 'X-BAPI-RECV-WINDOW': String(this.ctx.recvWindow) };
       const r = (await rpc.request(op, { header, args: [arg] })) as TradeAck;
       if (!r || typeof r.retCode !== 'number') throw new BadResponse(`${op}: reply is not a Bybit ack`, { exchange: 'bybit', symbol, raw: r });
       if (r.retCode !== 0) throw bybitError(r.retCode, r.retMsg ?? '', op, { symbol, raw: r });
-      return r.data ?? {};
+      return r;
     };
     try {
       return await attempt();
@@ -359,11 +391,11 @@ export class BybitPrivate implements PrivateAdapter {
     return `xs${Date.now().toString(36)}${(++this.linkSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   }
 
-  async createOrder(req: OrderRequest): Promise<Order> {
+  /** The order.create / create-batch fields of an order (category added by the caller). */
+  private createArg(req: OrderRequest): { arg: Record<string, unknown>; linkId: string } {
     const m = req.market;
     const linkId = typeof req.params['clientOrderId'] === 'string' ? req.params['clientOrderId'] : this.newLinkId();
     const arg: Record<string, unknown> = {
-      category: CATEGORY,
       symbol: m.id,
       side: req.side === 'buy' ? 'Buy' : 'Sell',
       orderType: req.type === 'market' ? 'Market' : 'Limit',
@@ -378,14 +410,26 @@ export class BybitPrivate implements PrivateAdapter {
       // spot market orders: qty in the base coin
       arg['marketUnit'] = 'baseCoin';
     }
-    const accepted = (id: string | undefined): Order => ({
-      ...pendingOrder(req, id ?? '', linkId),
-    });
-    const rest = async (): Promise<Order> => accepted((await this.signed<{ orderId?: string }>('POST', PRIVATE_PATHS.create, arg, m.symbol)).orderId);
+    return { arg, linkId };
+  }
+
+  async createOrder(req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const { arg: fields, linkId } = this.createArg(req);
+    const arg: Record<string, unknown> = { category: CATEGORY, ...fields };
+    const accepted = (id: string | undefined): Order => pendingOrder(req, id ?? '', linkId);
+    const rest = (): Promise<Order> => this.restCreate(arg, m, linkId, accepted);
+    let overWs = true;
     try {
-      return await this.route(async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId), rest);
+      return await this.route(
+        async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId),
+        () => {
+          overWs = false;
+          return rest();
+        },
+      );
     } catch (err) {
-      if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
+      if (!overWs || (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout))) throw err;
       // the trade socket dropped with the order in flight: did it land? (looked up by orderLinkId)
       try {
         return await this.findOrder({ orderLinkId: linkId }, m);
@@ -394,6 +438,159 @@ export class BybitPrivate implements PrivateAdapter {
         throw e;
       }
     }
+  }
+
+  /**
+   * POST /v5/order/create, safe to repeat: when no reply comes (timeout, connection lost) the same
+   * request goes once more with the same orderLinkId. Bybit never takes a second order with one
+   * (retCode 170141 "Duplicate clientOrderId", 110072 on the unified codes): that refusal means the
+   * first one landed, and the order is looked up by its orderLinkId instead of being reported as
+   * an error.
+   */
+  private async restCreate(arg: Record<string, unknown>, m: Market, linkId: string, accepted: (id: string | undefined) => Order): Promise<Order> {
+    const send = async (): Promise<Order> => accepted((await this.signed<{ orderId?: string }>('POST', PRIVATE_PATHS.create, arg, m.symbol)).orderId);
+    const landed = (): Promise<Order> => this.findOrder({ orderLinkId: linkId }, m);
+    try {
+      return await send();
+    } catch (err) {
+      if (isDuplicateLinkId(err)) return landed();
+      if (!(err instanceof RequestTimeout) && !(err instanceof ExchangeNotAvailable)) throw err;
+    }
+    try {
+      return await send();
+    } catch (err) {
+      if (isDuplicateLinkId(err)) return landed();
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- batch ops
+
+  /**
+   * One batch op, `order.{create,amend,cancel}-batch` over /v5/trade (REST /v5/order/*-batch when
+   * the trade socket cannot take it): `{category, request}`; the reply's `list` and
+   * `retExtInfo.list` give one entry per order, in order.
+   */
+  private async batch(kind: 'create' | 'amend' | 'cancel', items: Array<Record<string, unknown>>, symbol: string | undefined): Promise<BatchEntry[]> {
+    const body = { category: CATEGORY, request: items };
+    const path = PRIVATE_PATHS[`${kind}Batch`];
+    const entries = (list: unknown, ext: unknown, raw: unknown): BatchEntry[] => batchEntries(list, ext, items.length, `${kind} batch`, raw);
+    return this.route(
+      async () => {
+        const r = await this.wsRequest(`order.${kind}-batch`, body, symbol);
+        return entries(r.data?.list, r.retExtInfo?.list, r);
+      },
+      async () => {
+        const env = await this.signedEnvelope<{ list?: unknown }>('POST', path, body, symbol);
+        return entries(env.result?.list, env.retExtInfo?.list, env);
+      },
+    );
+  }
+
+  /**
+   * createOrders: `order.create-batch` (REST create-batch as the fallback), at most 10 spot orders
+   * a request, so larger lists go in several. Each accepted entry is the order as accepted (the
+   * order topic brings its state); a refused one is 'rejected' with its mapped error. A batch
+   * whose reply is lost with its socket is looked up order by order by orderLinkId; what did not
+   * land is sent again over REST (same orderLinkIds: never twice).
+   */
+  async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
+    const made = reqs.map((req) => ({ req, ...this.createArg(req) }));
+    const out: Order[] = [];
+    for (const part of chunks(made, SPOT_BATCH_MAX)) {
+      const items = part.map((x) => x.arg);
+      const symbol = sameSymbol(part.map((x) => x.req.market));
+      let list: BatchEntry[];
+      try {
+        list = await this.batch('create', items, symbol);
+      } catch (err) {
+        if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
+        out.push(...(await this.createLost(part)));
+        continue;
+      }
+      part.forEach((x, i) => {
+        const e = list[i] as BatchEntry;
+        out.push(e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : rejectedOrder(x.req, e, 'order.create-batch'));
+      });
+    }
+    return out;
+  }
+
+  /** A create batch with no reply: each order looked up by orderLinkId, the missing ones sent (again) over REST. */
+  private async createLost(part: Array<{ req: OrderRequest; arg: Record<string, unknown>; linkId: string }>): Promise<Order[]> {
+    const found = await Promise.all(part.map((x) => this.findOrder({ orderLinkId: x.linkId }, x.req.market).catch((e: Error) => (e instanceof OrderNotFound ? undefined : Promise.reject(e)))));
+    const missing = part.filter((_, i) => found[i] === undefined);
+    const sent = new Map<string, Order>();
+    if (missing.length > 0) {
+      const env = await this.signedEnvelope<{ list?: unknown }>('POST', PRIVATE_PATHS.createBatch, { category: CATEGORY, request: missing.map((x) => x.arg) });
+      const list = batchEntries(env.result?.list, env.retExtInfo?.list, missing.length, 'create batch', env);
+      for (const [i, x] of missing.entries()) {
+        const e = list[i] as BatchEntry;
+        sent.set(x.linkId, e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : isDuplicateCode(e.code) ? await this.findOrder({ orderLinkId: x.linkId }, x.req.market) : rejectedOrder(x.req, e, 'order.create-batch'));
+      }
+    }
+    return part.map((x, i) => found[i] ?? (sent.get(x.linkId) as Order));
+  }
+
+  /** editOrders: `order.amend-batch` (REST amend-batch), 10 a request; accepted ones read back, keeping their ids. */
+  async editOrders(reqs: EditRequest[]): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const part of chunks(reqs, SPOT_BATCH_MAX)) {
+      const items = part.map((r) => {
+        const item: Record<string, unknown> = { symbol: r.market.id, orderId: r.id };
+        if (r.price !== undefined) item['price'] = String(r.price);
+        if (r.amount !== undefined) item['qty'] = String(r.amount);
+        return item;
+      });
+      const list = await this.batch('amend', items, sameSymbol(part.map((r) => r.market)));
+      const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
+      const read = await this.readBack(ok.map((r) => ({ id: r.id, market: r.market })));
+      part.forEach((r, i) => {
+        const e = list[i] as BatchEntry;
+        out.push(e.code === 0 ? (read.get(r.id) as Order) : rejectedOrder(r, { ...e, orderId: r.id }, 'order.amend-batch'));
+      });
+    }
+    return out;
+  }
+
+  /** cancelOrders: `order.cancel-batch` (REST cancel-batch) of one symbol's orders, 10 a request. */
+  async cancelOrders(ids: string[], market: Market | undefined): Promise<Order[]> {
+    if (!market) throw new BadRequest('cancelOrders needs a symbol on bybit', { exchange: 'bybit' });
+    const out: Order[] = [];
+    for (const part of chunks(ids, SPOT_BATCH_MAX)) {
+      const list = await this.batch('cancel', part.map((orderId) => ({ symbol: market.id, orderId })), market.symbol);
+      const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
+      const read = await this.readBack(ok.map((id) => ({ id, market })));
+      part.forEach((id, i) => {
+        const e = list[i] as BatchEntry;
+        if (e.code !== 0) {
+          out.push(rejectedOrder({ market, type: '', side: undefined, amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
+          return;
+        }
+        const o = read.get(id) as Order;
+        // the ack means "accepted": an order still open now is on its way out
+        out.push(o.status === 'open' ? { ...o, status: 'canceled', remaining: 0 } : o);
+      });
+    }
+    return out;
+  }
+
+  /** Orders by id after a batch: one open-orders and one history page per symbol, then one by one for any not on them. */
+  private async readBack(refs: Array<{ id: string; market: Market }>): Promise<Map<string, Order>> {
+    const out = new Map<string, Order>();
+    const bySymbol = new Map<string, Market>();
+    for (const r of refs) bySymbol.set(r.market.symbol, r.market);
+    await Promise.all(
+      [...bySymbol.values()].map(async (m) => {
+        const [open, past] = await Promise.all([
+          this.signed<{ list?: OrderJson[] }>('GET', PRIVATE_PATHS.realtime, { category: CATEGORY, symbol: m.id, limit: 50 }, m.symbol),
+          this.signed<{ list?: OrderJson[] }>('GET', PRIVATE_PATHS.history, { category: CATEGORY, symbol: m.id, limit: 50 }, m.symbol),
+        ]);
+        for (const o of [...this.orders(past.list, m), ...this.orders(open.list, m)]) out.set(o.id, o);
+      }),
+    );
+    await Promise.all(refs.filter((r) => !out.has(r.id)).map(async (r) => out.set(r.id, await this.findOrder({ orderId: r.id }, r.market))));
+    return out;
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
@@ -560,6 +757,61 @@ function pendingOrder(req: OrderRequest, id: string, linkId: string): Order {
     status: 'open',
     info: { orderId: id, orderLinkId: linkId },
   };
+}
+
+/** 170141 "Duplicate clientOrderId" (spot), 110072 "OrderLinkedID is duplicate" (unified): an order with this orderLinkId exists. */
+function isDuplicateCode(code: number): boolean {
+  return code === 170141 || code === 110072;
+}
+
+function isDuplicateLinkId(err: unknown): boolean {
+  return err instanceof BaseError && isDuplicateCode(Number(err.code));
+}
+
+/** The per-order entries of a batch reply, checked: one list entry and one code per order sent. */
+function batchEntries(list: unknown, ext: unknown, n: number, what: string, raw: unknown): BatchEntry[] {
+  if (!Array.isArray(list) || !Array.isArray(ext) || list.length !== n || ext.length !== n) {
+    throw new BadResponse(`${what}: reply does not hold one entry per order (${n} sent)`, { exchange: 'bybit', raw });
+  }
+  return list.map((x: Record<string, unknown>, i) => {
+    const c = ext[i] as Record<string, unknown>;
+    if (typeof c?.['code'] !== 'number') throw new BadResponse(`${what}: retExtInfo entry ${i} has no code`, { exchange: 'bybit', raw });
+    return { orderId: String(x?.['orderId'] ?? ''), orderLinkId: String(x?.['orderLinkId'] ?? ''), code: c['code'], msg: String(c['msg'] ?? '') };
+  });
+}
+
+/** An order a batch refused: status 'rejected', the retCode's typed error. */
+function rejectedOrder(req: { market: Market; type: string; side: 'buy' | 'sell' | undefined; amount: number; price: number | undefined }, e: BatchEntry, op: string): Order {
+  return {
+    id: e.orderId,
+    clientOrderId: e.orderLinkId || undefined,
+    symbol: req.market.symbol,
+    timestamp: undefined,
+    datetime: undefined,
+    type: req.type,
+    // a refused cancel says nothing of the order's side
+    side: req.side as 'buy' | 'sell',
+    price: req.price,
+    amount: req.amount,
+    filled: 0,
+    remaining: 0,
+    cost: 0,
+    status: 'rejected',
+    error: bybitError(e.code, e.msg, op, { symbol: req.market.symbol }),
+    info: { orderId: e.orderId, orderLinkId: e.orderLinkId, code: e.code, msg: e.msg },
+  };
+}
+
+function chunks<T>(list: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
+  return out;
+}
+
+/** The symbol of a batch when all its orders share one (for error texts). */
+function sameSymbol(markets: Market[]): string | undefined {
+  const first = markets[0]?.symbol;
+  return markets.every((m) => m.symbol === first) ? first : undefined;
 }
 
 function transaction(x: Record<string, string>, type: 'deposit' | 'withdrawal'): Transaction {

@@ -12,6 +12,22 @@ import { TIMEFRAME_INTERVALS } from './parse';
 export const BOOK_DEPTHS = [50, 200, 1000] as const;
 export type BookDepth = (typeof BOOK_DEPTHS)[number];
 
+/**
+ * The smallest depth whose book holds `limit` levels a side; 200 when no limit is given (a middle
+ * ground: 50 is often too shallow to be a ladder, 1000 pushes five times slower); 1000 for any
+ * limit beyond it (the deepest Bybit streams).
+ */
+export function depthFor(limit: number | undefined): BookDepth {
+  if (limit === undefined) return 200;
+  return BOOK_DEPTHS.find((d) => d >= limit) ?? 1000;
+}
+
+/** The depth of an `orderbook.{depth}.{symbol}` stream name. */
+export function depthOfStream(name: string): BookDepth | undefined {
+  const d = Number(name.split('.')[1]);
+  return (BOOK_DEPTHS as readonly number[]).includes(d) ? (d as BookDepth) : undefined;
+}
+
 export function streamName(kind: MarketChannel, symbolId: string, depth: BookDepth, timeframe?: string): string {
   switch (kind) {
     case 'orderbook':

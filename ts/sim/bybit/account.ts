@@ -329,6 +329,36 @@ export class BybitAccount {
     return { orderId: r.id, orderLinkId: r.linkId };
   }
 
+  /**
+   * A batch op (POST /v5/order/{create,amend,cancel}-batch, `order.{create,amend,cancel}-batch` on
+   * /v5/trade): `{category, request: [..]}`, at most 10 spot orders a request. Each order is done
+   * on its own: `list` and `retExtInfo.list` hold one entry per order in the request's order (a
+   * refused one with empty ids and its retCode / retMsg), the others stand.
+   */
+  batch(kind: 'create' | 'amend' | 'cancel', arg: Json): { list: Json[]; ext: Array<{ code: number; msg: string }> } {
+    if (arg['category'] !== 'spot') throw new BybitRefusal(10001, 'params error: category');
+    const items = arg['request'];
+    if (!Array.isArray(items) || items.length === 0) throw new BybitRefusal(10001, 'params error: request is empty');
+    // "10 orders (spot) can be placed per request"
+    if (items.length > 10) throw new BybitRefusal(10001, 'params error: a spot batch holds at most 10 orders');
+    const list: Json[] = [];
+    const ext: Array<{ code: number; msg: string }> = [];
+    for (const raw of items) {
+      const item = (raw && typeof raw === 'object' ? raw : {}) as Json;
+      const symbol = typeof item['symbol'] === 'string' ? item['symbol'] : '';
+      try {
+        const done = this[kind]({ ...item, category: 'spot' });
+        list.push({ category: 'spot', symbol, orderId: done.orderId, orderLinkId: done.orderLinkId, ...(kind === 'create' ? { createAt: String(this.now()) } : {}) });
+        ext.push({ code: 0, msg: 'OK' });
+      } catch (err) {
+        const e = err instanceof BybitRefusal ? err : new BybitRefusal(10016, 'Internal server error.');
+        list.push({ category: 'spot', symbol, orderId: '', orderLinkId: typeof item['orderLinkId'] === 'string' ? item['orderLinkId'] : '', ...(kind === 'create' ? { createAt: '' } : {}) });
+        ext.push({ code: e.retCode, msg: e.message });
+      }
+    }
+    return { list, ext };
+  }
+
   cancelAll(arg: Json): Json[] {
     const out: Json[] = [];
     for (const r of this.records.values()) {

@@ -89,6 +89,13 @@ export class BybitFeed {
     });
   }
 
+  /** The book topics some connection subscribes now (`orderbook.{depth}.{symbol}`), sorted. */
+  bookTopics(): string[] {
+    const out = new Set<string>();
+    for (const m of this.markets.values()) for (const g of m.books.values()) for (const s of g.subs) out.add(s.topic);
+    return [...out].sort();
+  }
+
   market(id: string): MarketFeed {
     return this.markets.get(id) as MarketFeed;
   }

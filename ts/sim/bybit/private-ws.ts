@@ -8,7 +8,9 @@
  *   `{"req_id","op":"pong","args":["<ms>"],"conn_id"}`.
  * - `/v5/trade`: the same auth answered `{"retCode":0,"retMsg":"OK","op":"auth","connId"}`; then
  *   `{"reqId","header":{"X-BAPI-TIMESTAMP","X-BAPI-RECV-WINDOW"},"op":"order.create"|"order.amend"|
- *   "order.cancel","args":[{...}]}` answered `{"reqId","retCode","retMsg","op","data":{"orderId",
+ *   "order.cancel","args":[{...}]}` (and `order.create-batch` / `order.amend-batch` /
+ *   `order.cancel-batch` with args `[{"category":"spot","request":[..up to 10..]}]`, answered with
+ *   `data.list` and `retExtInfo.list`, one entry per order) answered `{"reqId","retCode","retMsg","op","data":{"orderId",
  *   "orderLinkId"},"retExtInfo":{},"header":{..},"connId"}`; a reqId seen before on the connection
  *   gets 20006, an op it does not know 10404, a request before auth 10003-like refusal, the
  *   rate-limit fault retCode 10006.
@@ -80,7 +82,8 @@ export class BybitPrivateWs {
   private onPrivate(c: PrivConn, text: string): void {
     const m = parseObject(text);
     if (!m) return;
-    const reqId = typeof m['req_id'] === 'string' ? { req_id: m['req_id'] } : {};
+    // req_id echoed when given (ccxt sends a number; the public stream echoes it the same way)
+    const reqId = typeof m['req_id'] === 'string' || typeof m['req_id'] === 'number' ? { req_id: String(m['req_id']) } : {};
     const op = m['op'];
     if (op === 'ping') {
       c.send(JSON.stringify({ ...reqId, op: 'pong', args: [String(this.now())], conn_id: c.id }));
@@ -121,17 +124,18 @@ export class BybitPrivateWs {
       c.send(JSON.stringify({ ...(typeof m['reqId'] === 'string' ? { reqId: m['reqId'] } : {}), retCode: c.authed ? 0 : 10004, retMsg: bad ?? 'OK', op: 'auth', connId: c.id }));
       return;
     }
-    const reqId = typeof m['reqId'] === 'string' ? m['reqId'] : '';
+    // "If it is not passed, then it is not returned in the response"
+    const reqId = typeof m['reqId'] === 'string' || typeof m['reqId'] === 'number' ? String(m['reqId']) : '';
     const now = this.now();
-    const reply = (retCode: number, retMsg: string, data: Json = {}): void =>
+    const reply = (retCode: number, retMsg: string, data: Json = {}, retExtInfo: Json = {}): void =>
       void c.send(
         JSON.stringify({
-          reqId,
+          ...(reqId ? { reqId } : {}),
           retCode,
           retMsg,
           op,
           data,
-          retExtInfo: {},
+          retExtInfo,
           header: { 'X-Bapi-Limit': '20', 'X-Bapi-Limit-Status': '19', 'X-Bapi-Limit-Reset-Timestamp': String(now), Traceid: `sim${now}`, Timenow: String(now) },
           connId: c.id,
         }),
@@ -155,6 +159,13 @@ export class BybitPrivateWs {
           return reply(0, 'OK', this.account.amend(arg));
         case 'order.cancel':
           return reply(0, 'OK', this.account.cancel(arg));
+        // batches: args [{category, request: [..]}]; data.list and retExtInfo.list, one entry per order
+        case 'order.create-batch':
+        case 'order.amend-batch':
+        case 'order.cancel-batch': {
+          const { list, ext } = this.account.batch(op.slice('order.'.length, -'-batch'.length) as 'create' | 'amend' | 'cancel', arg);
+          return reply(0, 'OK', { list }, { list: ext });
+        }
         default:
           return reply(10404, `op ${op} not found`);
       }

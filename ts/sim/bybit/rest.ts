@@ -108,6 +108,20 @@ export class BybitRest {
       case 'GET /v5/execution/list':
         spot();
         return { list: a.executionList(q), nextPageCursor: '', category: 'spot' };
+      // the simulated account's fees: 0.1% maker and taker on every symbol (docs v5 account/fee-rate)
+      case 'GET /v5/account/fee-rate':
+        spot();
+        return {
+          category: 'spot',
+          list: this.instruments.filter((i) => !q.get('symbol') || i.id === q.get('symbol')).map((i) => ({ symbol: i.id, takerFeeRate: '0.001', makerFeeRate: '0.001' })),
+        };
+      // one simulated address per coin, its chain named as the coin (docs v5 asset/deposit/master-deposit-addr)
+      case 'GET /v5/asset/deposit/query-address': {
+        const coin = q.get('coin') ?? '';
+        if (!this.instruments.some((i) => i.base === coin || i.quote === coin)) throw new BybitError(131002, 'Parameter error: coin');
+        const chain = q.get('chainType');
+        return { coin, chains: chain && chain !== coin ? [] : [{ chainType: coin, addressDeposit: `sim-${coin.toLowerCase()}-address`, tagDeposit: '', chain: coin, batchReleaseLimit: '-1', contractAddress: '' }] };
+      }
       case 'GET /v5/asset/deposit/query-record':
         return { rows: a.deposits.filter((d) => !q.get('coin') || d['coin'] === q.get('coin')), nextPageCursor: '' };
       case 'GET /v5/asset/withdraw/query-record':
@@ -139,6 +153,13 @@ export class BybitRest {
       case 'POST /v5/order/cancel':
         spot();
         return a.cancel(body);
+      case 'POST /v5/order/create-batch':
+      case 'POST /v5/order/amend-batch':
+      case 'POST /v5/order/cancel-batch': {
+        const kind = path.slice('/v5/order/'.length, -'-batch'.length) as 'create' | 'amend' | 'cancel';
+        const { list, ext } = a.batch(kind, body);
+        return new WithExtInfo({ list }, { list: ext });
+      }
       case 'POST /v5/order/cancel-all':
         spot();
         return { list: a.cancelAll(body), success: '1' };
@@ -183,8 +204,16 @@ export class BybitRest {
   }
 
   private handleSigned(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string, now: number): void {
-    const env = (retCode: number, retMsg: string, result: unknown = {}): void =>
-      sendJson(res, 200, { retCode, retMsg, result, retExtInfo: {}, time: this.runtime.now() });
+    // delayOrderReplies: an order request takes effect now, its reply (accepted or refused) goes out later
+    const late = req.method === 'POST' && url.pathname.startsWith('/v5/order/') ? this.faults.orderReplyDelayMs : 0;
+    const env = (retCode: number, retMsg: string, result: unknown = {}): void => {
+      if (late > 0) void this.runtime.later(late, () => reply(retCode, retMsg, result));
+      else reply(retCode, retMsg, result);
+    };
+    const reply = (retCode: number, retMsg: string, result: unknown): void =>
+      result instanceof WithExtInfo
+        ? sendJson(res, 200, { retCode, retMsg, result: result.result, retExtInfo: result.retExtInfo, time: this.runtime.now() })
+        : sendJson(res, 200, { retCode, retMsg, result, retExtInfo: {}, time: this.runtime.now() });
     const limited = this.faults.takeRateLimit();
     if (limited) return env(10006, 'Too many visits!');
     const method = req.method ?? 'GET';
@@ -227,6 +256,14 @@ export class BybitRest {
     if (!/^\d+$/.test(raw)) throw new BybitError(10001, `params error: ${name} invalid`);
     return Math.max(min, Math.min(max, Number(raw)));
   }
+}
+
+/** A result whose envelope carries a `retExtInfo` of its own (batch ops: one code per order). */
+class WithExtInfo {
+  constructor(
+    readonly result: unknown,
+    readonly retExtInfo: unknown,
+  ) {}
 }
 
 function instrumentInfo(i: BybitInstrument): Record<string, unknown> {
