@@ -131,26 +131,40 @@ describe('coinbase simulator (protocol level)', function () {
     assert.ok(!c.msgs.some((m) => m.channel === 'subscriptions'));
   });
 
-  it('connection rules: no subscribe within the window closes; no heartbeats and no data closes; too many messages close', async () => {
+  it('connection rules: no subscribe within the window closes; without heartbeats a quiet channel closes (the connection and busy channels stay); too many messages close', async () => {
     sim = await simulate('coinbase', { port: 0, seed: 1, firstSubscribeMs: 300, idleMs: 1500, maxMessagesPerSecond: 8 });
     const lazy = await clients.connect(sim.urls.ws);
     const closed = await lazy.closed;
     assert.strictEqual(closed.code, 1008);
 
-    // subscribed to a channel that sends nothing after its ack (an unsubscribed-to product's
-    // candles before any trade would do; here: status), no heartbeats
+    // Coinbase: "Most channels close within 60-90 seconds if no updates are sent. Subscribe to
+    // heartbeats to keep all subscriptions open." With no flow (paused), level2 sends its snapshot
+    // and then nothing: after idleMs it closes; status never sends anything and closes too.
     sim.pause();
     const quiet = await clients.connect(sim.urls.ws);
+    quiet.send({ type: 'subscribe', channel: 'level2', product_ids: ['BTC-USD'] });
     quiet.send({ type: 'subscribe', channel: 'status' });
-    await quiet.next((m) => m.channel === 'subscriptions');
-    const idle = await quiet.closed;
-    assert.strictEqual(idle.code, 1000);
-
-    // with heartbeats the same quiet connection stays open past the idle window
+    await quiet.collect((m) => m.channel === 'subscriptions', 2);
+    // with heartbeats the same quiet channel stays open past the idle window
     const kept = await clients.connect(sim.urls.ws);
     kept.send({ type: 'subscribe', channel: 'heartbeats' });
-    await kept.collect((m) => m.channel === 'heartbeats', 2);
-    assert.strictEqual(kept.ws.readyState, 1, 'still open');
+    kept.send({ type: 'subscribe', channel: 'level2', product_ids: ['BTC-USD'] });
+    await kept.collect((m) => m.channel === 'subscriptions', 2);
+    // the kept connection's heartbeats are the clock: four of them span more than idleMs + one check
+    await kept.collect((m) => m.channel === 'heartbeats', 4);
+    assert.strictEqual(quiet.ws.readyState, 1, 'the connection itself stays open');
+    quiet.send({ type: 'subscribe', channel: 'heartbeats' });
+    const acks = await quiet.collect((m) => m.channel === 'subscriptions', 3);
+    assert.deepStrictEqual(acks[2].events[0].subscriptions, { heartbeats: ['heartbeats'] }, 'level2 and status were closed');
+    kept.send({ type: 'subscribe', channel: 'market_trades', product_ids: ['ETH-USD'] });
+    const keptAcks = await kept.collect((m) => m.channel === 'subscriptions', 3);
+    assert.deepStrictEqual(keptAcks[2].events[0].subscriptions, { heartbeats: ['heartbeats'], level2: ['BTC-USD'], market_trades: ['ETH-USD'] });
+    // the closed level2 sends no more updates; the kept one does
+    const quietL2 = quiet.msgs.filter((m) => m.channel === 'l2_data').length;
+    sim.resume();
+    await kept.next((m) => m.channel === 'l2_data' && m.events[0].type === 'update');
+    await kept.collect((m) => m.channel === 'heartbeats', 6);
+    assert.strictEqual(quiet.msgs.filter((m) => m.channel === 'l2_data').length, quietL2);
 
     const loud = await clients.connect(sim.urls.ws);
     for (let i = 0; i < 9; i++) loud.send({ type: 'subscribe', channel: 'heartbeats' });
