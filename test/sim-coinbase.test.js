@@ -276,7 +276,7 @@ describe('coinbase simulator (protocol level)', function () {
     const get = (token) => fetchJson(`${base}${B}/transaction_summary`, { headers: { authorization: `Bearer ${token}` } });
     const ok = await get(jwt({ iss: 'coinbase-cloud', aud: ['retail_rest_api_proxy'], uri: `GET api.coinbase.com${B}/transaction_summary` }));
     assert.strictEqual(ok.status, 200);
-    assert.deepStrictEqual([ok.body.fee_tier.maker_fee_rate, ok.body.fee_tier.taker_fee_rate], ['0', '0'], 'the simulated account trades without fees');
+    assert.deepStrictEqual([ok.body.fee_tier.pricing_tier, ok.body.fee_tier.maker_fee_rate, ok.body.fee_tier.taker_fee_rate], ['Intro 1', '0.006', '0.012'], 'the default tier the simulated account trades at');
     assert.strictEqual((await get(jwt({ iss: 'cdp', uri: `GET ${base}${B}/transaction_summary` }))).status, 200, 'a uri that keeps the scheme');
     const wrongPath = await get(jwt({ iss: 'cdp', uri: `GET api.coinbase.com${B}/accounts` }));
     assert.deepStrictEqual([wrongPath.status, wrongPath.body.error], [401, 'UNAUTHENTICATED']);

@@ -9,8 +9,11 @@
  *   a repeated client_order_id returns the order it placed (never a second order);
  * - the `user` channel: the open orders first (batches of 50, a shorter batch ends them), then
  *   every change of an order, pushed before the REST reply of the request that caused it.
- * Simplifications: order ids are the engine's numbers as strings; the account trades without fees;
- * GTD orders are kept until canceled.
+ * Fees: the documented default tier, Intro 1 (under $1K of 30-day volume): 0.60% maker, 1.20%
+ * taker (help.coinbase.com "Advanced Trade fees"), charged in the quote currency on every fill
+ * (`commission` of /fills, `total_fees` of orders, the tier in /transaction_summary).
+ * GTD orders (limit_limit_gtd) expire at their `end_time`: status EXPIRED.
+ * Simplification: order ids are the engine's numbers as strings.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, verify } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
@@ -25,6 +28,8 @@ import type { CoinbaseProduct } from './symbols';
 
 const B = '/api/v3/brokerage';
 const ACCOUNT = 'user';
+/** Intro 1, the default Advanced Trade fee tier: parts per million of a fill's notional. */
+export const FEE_TIER = { name: 'Intro 1', makerPpm: 6000, takerPpm: 12000, maker: '0.006', taker: '0.012' };
 
 type Json = Record<string, unknown>;
 
@@ -40,6 +45,10 @@ interface ExtOrder {
   created: number;
   /** Engine orders behind it (an edit replaces the engine order), the current one last. */
   engineIds: number[];
+  /** GTD: when it expires (ms). */
+  endTime?: number;
+  /** A GTD order past its end_time (its engine order was canceled for it). */
+  expired?: boolean;
 }
 
 const b64u = (s: string): Buffer => Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
@@ -61,6 +70,10 @@ export class CoinbaseAccountSim implements SimAccount {
   private readonly skip = new Set<string>();
   /** The order whose engine order is being placed right now (its first events name no known id). */
   private placing: ExtOrder | undefined;
+  /** `${tradeId}-${engine orderId}` -> the fee of that own fill (10^-16 quote units). */
+  private readonly fees = new Map<string, bigint>();
+  /** Runs a function later on the server's timers (GTD expiries). */
+  private schedule: (ms: number, fn: () => void) => void = (ms, fn) => void setTimeout(fn, ms).unref();
 
   constructor(
     private readonly engine: MatchingEngine,
@@ -82,12 +95,15 @@ export class CoinbaseAccountSim implements SimAccount {
       this.secret = privateKey.export({ type: 'sec1', format: 'pem' }) as string;
       this.apiKey = `organizations/00000000-0000-4000-8000-000000000000/apiKeys/${Math.random().toString(16).slice(2, 10)}-sim`;
     }
+    // fees are charged here, in the quote currency as Coinbase does (the engine would take a
+    // buyer's fee out of the base it receives)
     engine.addAccount(ACCOUNT, { makerFeePpm: 0, takerFeePpm: 0 });
     engine.deposit(ACCOUNT, 'USD', '1000000');
     const bases = new Set(products.map((p) => p.base));
     for (const b of bases) engine.deposit(ACCOUNT, b, b === 'BTC' ? '10' : '1000');
     engine.on('order', (u) => {
       if (u.order.account !== ACCOUNT) return;
+      if (u.execType === 'TRADE' && u.fill) this.charge(u.order.symbol, u.order.orderId, u.fill);
       if (u.execType === 'CANCELED' && this.replacing.has(u.order.orderId)) return;
       let ext = this.byEngineId.get(u.order.orderId);
       const p = this.placing;
@@ -101,9 +117,34 @@ export class CoinbaseAccountSim implements SimAccount {
     });
   }
 
-  /** The connections of the market-data socket server (the user channel rides on it). */
-  attach(conns: () => Iterable<CoinbaseConn>): void {
+  /** The connections of the market-data socket server (the user channel rides on it), and the server's timers. */
+  attach(conns: () => Iterable<CoinbaseConn>, schedule?: (ms: number, fn: () => void) => void): void {
     this.conns = conns;
+    if (schedule) this.schedule = schedule;
+  }
+
+  /** The fee of an own fill, taken from the quote balance. */
+  private charge(symbol: string, orderId: number, fill: { tradeId: number; quote: bigint; isMaker: boolean }): void {
+    const fee = (fill.quote * BigInt(fill.isMaker ? FEE_TIER.makerPpm : FEE_TIER.takerPpm)) / 1_000_000n;
+    this.fees.set(`${fill.tradeId}-${orderId}`, fee);
+    if (fee <= 0n) return;
+    try {
+      this.engine.withdraw(ACCOUNT, this.engine.market(symbol).quote, dec(fee));
+    } catch {
+      // a balance too small for the fee: the fill stands (the simulator does not hold fees)
+    }
+  }
+
+  private feeOf(t: OwnTrade): bigint {
+    return this.fees.get(`${t.tradeId}-${t.orderId}`) ?? 0n;
+  }
+
+  /** A GTD order reached its end_time: its engine order is canceled and it reports EXPIRED. */
+  private expire(ext: ExtOrder): void {
+    const cur = this.current(ext);
+    if (!cur || !this.engine.isOpen(ext.productId, cur.orderId)) return;
+    ext.expired = true;
+    this.engine.cancelOrder(ACCOUNT, ext.productId, { orderId: cur.orderId });
   }
 
   /** Credits the account and records a completed deposit (listed by /v2/accounts/{id}/deposits). */
@@ -250,12 +291,12 @@ export class CoinbaseAccountSim implements SimAccount {
     return { pagination: { ending_before: null, starting_after: null, limit: 25, order: 'desc', previous_uri: null, next_uri: null }, data };
   }
 
-  /** `GET /transaction_summary`: the fee tier (the simulated account trades without fees). */
+  /** `GET /transaction_summary`: the fee tier (Intro 1). */
   private summary(): Json {
     return {
       total_volume: 0,
       total_fees: 0,
-      fee_tier: { pricing_tier: 'Sim', usd_from: '0', usd_to: '', taker_fee_rate: '0', maker_fee_rate: '0', aop_from: '', aop_to: '' },
+      fee_tier: { pricing_tier: FEE_TIER.name, usd_from: '0', usd_to: '1000', taker_fee_rate: FEE_TIER.taker, maker_fee_rate: FEE_TIER.maker, aop_from: '', aop_to: '' },
       margin_rate: null,
       goods_and_services_tax: null,
       advanced_trade_only_volume: 0,
@@ -319,8 +360,14 @@ export class CoinbaseAccountSim implements SimAccount {
       req.price = String(c['limit_price']);
       req.quantity = String(c['base_size']);
     }
+    let endTime: number | undefined;
+    if (key === 'limit_limit_gtd') {
+      endTime = typeof c['end_time'] === 'string' ? Date.parse(c['end_time']) : NaN;
+      if (!Number.isFinite(endTime)) return fail('INVALID_ARGUMENT', 'limit_limit_gtd needs end_time (RFC 3339)');
+      if (endTime <= this.now()) return fail('INVALID_END_TIME', 'end_time must be in the future');
+    }
     // the record exists before the engine runs, so the user channel can push the order's first event
-    const ext: ExtOrder = { id: '', productId: prod.productId, side, cid, config: cfg, type: req.type === 'MARKET' ? 'MARKET' : 'LIMIT', tif, postOnly, created: this.now(), engineIds: [] };
+    const ext: ExtOrder = { id: '', productId: prod.productId, side, cid, config: cfg, type: req.type === 'MARKET' ? 'MARKET' : 'LIMIT', tif, postOnly, created: this.now(), engineIds: [], endTime };
     this.placing = ext;
     try {
       const r = this.engine.placeOrder(req);
@@ -334,6 +381,7 @@ export class CoinbaseAccountSim implements SimAccount {
     }
     this.orders.set(ext.id, ext);
     this.byCid.set(cid, ext);
+    if (endTime !== undefined) this.schedule(Math.max(0, endTime - this.now()), () => this.expire(ext));
     return { success: true, success_response: { order_id: ext.id, product_id: ext.productId, side, client_order_id: cid }, order_configuration: cfg };
   }
 
@@ -406,17 +454,24 @@ export class CoinbaseAccountSim implements SimAccount {
   }
 
   /** The state of an order across its engine orders. */
-  private state(ext: ExtOrder): { status: string; filled: number; leaves: number; value: bigint; fills: number; last: number | undefined; size: number; filledSteps: number; leavesSteps: number } {
+  private state(ext: ExtOrder): { status: string; filled: number; leaves: number; value: bigint; fees: bigint; fills: number; last: number | undefined; size: number; filledSteps: number; leavesSteps: number } {
     const cur = this.current(ext);
     const info = this.engine.market(ext.productId);
     const trades = this.ownTrades(ext);
     const filled = this.filledSteps(ext);
     let value = 0n;
-    for (const t of trades) value += t.quote;
+    let fees = 0n;
+    for (const t of trades) {
+      value += t.quote;
+      fees += this.feeOf(t);
+    }
     const open = cur !== undefined && this.engine.isOpen(ext.productId, cur.orderId);
-    const status = !cur ? 'FAILED' : open ? 'OPEN' : cur.status === 'FILLED' ? 'FILLED' : cur.status === 'CANCELED' ? 'CANCELLED' : cur.status === 'EXPIRED' ? (filled > 0 ? 'CANCELLED' : 'EXPIRED') : cur.status === 'REJECTED' ? 'FAILED' : 'OPEN';
+    const status = !cur ? 'FAILED' : open ? 'OPEN' : cur.status === 'FILLED' ? 'FILLED' : ext.expired ? 'EXPIRED' : cur.status === 'CANCELED' ? 'CANCELLED' : cur.status === 'EXPIRED' ? (filled > 0 ? 'CANCELLED' : 'EXPIRED') : cur.status === 'REJECTED' ? 'FAILED' : 'OPEN';
     const leaves = open && cur ? cur.origQty - cur.executedQty : 0;
-    return { status, filled: info.qtyNumber(filled), leaves: info.qtyNumber(leaves), value, fills: trades.length, last: trades[trades.length - 1]?.time, size: info.qtyNumber(filled + leaves), filledSteps: filled, leavesSteps: leaves };
+    const base = Number((Object.values(ext.config)[0] ?? {})['base_size']);
+    // the size asked for (an order sized in quote: what filled plus what is left)
+    const size = Number.isFinite(base) && base > 0 ? base : info.qtyNumber(filled + leaves);
+    return { status, filled: info.qtyNumber(filled), leaves: info.qtyNumber(leaves), value, fees, fills: trades.length, last: trades[trades.length - 1]?.time, size, filledSteps: filled, leavesSteps: leaves };
   }
 
   private restOrder(ext: ExtOrder): Json {
@@ -440,7 +495,8 @@ export class CoinbaseAccountSim implements SimAccount {
       filled_value: dec(s.value),
       pending_cancel: false,
       size_in_quote: false,
-      total_fees: '0',
+      total_fees: dec(s.fees),
+      total_value_after_fees: dec(ext.side === 'BUY' ? s.value + s.fees : s.value - s.fees),
       order_type: ext.type,
       reject_reason: '',
       settled: s.status !== 'OPEN',
@@ -484,7 +540,7 @@ export class CoinbaseAccountSim implements SimAccount {
           trade_type: 'FILL',
           price: px(info, t.price),
           size: sz(info, t.qty),
-          commission: '0',
+          commission: dec(this.feeOf(t)),
           product_id: ext.productId,
           sequence_timestamp: new Date(t.time).toISOString(),
           liquidity_indicator: t.isMaker ? 'MAKER' : 'TAKER',
@@ -527,11 +583,11 @@ export class CoinbaseAccountSim implements SimAccount {
       retail_portfolio_id: 'sim',
       status: s.status,
       time_in_force: ext.tif,
-      total_fees: '0',
-      total_value_after_fees: dec(s.value),
+      total_fees: dec(s.fees),
+      // a buyer pays the fees on top, a seller receives the value less them
+      total_value_after_fees: dec(ext.side === 'BUY' ? s.value + s.fees : s.value - s.fees),
       trigger_status: 'INVALID_ORDER_TYPE',
-      creation_time_precise: new Date(ext.created).toISOString(),
-      base_size: sz(info, s.filledSteps + s.leavesSteps),
+      ...(ext.endTime !== undefined ? { end_time: new Date(ext.endTime).toISOString() } : {}),
     };
   }
 
@@ -541,7 +597,7 @@ export class CoinbaseAccountSim implements SimAccount {
     const events = [{ type, orders: [this.wsOrder(ext)] }];
     for (const c of this.conns()) {
       if (!c.subs.has('user')) continue;
-      if (lost) c.lose();
+      if (lost) c.lose('user');
       else c.emit('user', events, this.now());
     }
   }
