@@ -289,9 +289,25 @@ describe('coinbase private parsers: user channel orders, REST orders, fills, acc
     assert.strictEqual(o.timestamp, Date.parse('2024-06-21T18:29:04.381Z'));
     const open = parseWsOrder({ ...WS_ORDER, status: 'OPEN', cumulative_quantity: '0.004', leaves_quantity: '0.006', post_only: 'true' }, market);
     assert.deepStrictEqual([open.status, open.amount, open.filled, open.remaining, open.postOnly], ['open', 0.01, 0.004, 0.006, true]);
-    for (const [s, u] of [['PENDING', 'open'], ['CANCEL_QUEUED', 'open'], ['CANCELLED', 'canceled'], ['EXPIRED', 'expired'], ['FAILED', 'rejected']]) {
+    // statuses as ccxt's coinbase maps them: EXPIRED (GTD past end_time) and FAILED are canceled
+    for (const [s, u] of [['PENDING', 'open'], ['CANCEL_QUEUED', 'open'], ['CANCELLED', 'canceled'], ['EXPIRED', 'canceled'], ['FAILED', 'canceled']]) {
       assert.strictEqual(parseWsOrder({ ...WS_ORDER, status: s }, market).status, u, s);
     }
+  });
+
+  it('a finished user channel order keeps the size it had while it worked: amount is the order\'s, remaining amount - filled (as ccxt shapes it)', () => {
+    // a 0.01 order, 0.004 filled, then canceled: the channel reports leaves 0 once it is done
+    const canceled = { ...WS_ORDER, status: 'CANCELLED', cumulative_quantity: '0.004', leaves_quantity: '0', filled_value: '200', number_of_fills: '1' };
+    const o = parseWsOrder(canceled, market, 0.01);
+    assert.deepStrictEqual([o.status, o.amount, o.filled, o.remaining], ['canceled', 0.01, 0.004, 0.006]);
+    // a size never seen (no knownAmount): what filled, never less
+    assert.deepStrictEqual([parseWsOrder(canceled, market).amount, parseWsOrder(canceled, market).remaining], [0.004, 0]);
+    // a GTD order expired unfilled
+    const expired = parseWsOrder({ ...WS_ORDER, status: 'EXPIRED', time_in_force: 'GOOD_UNTIL_DATE_TIME', cumulative_quantity: '0', leaves_quantity: '0', filled_value: '0' }, market, 0.01);
+    assert.deepStrictEqual([expired.status, expired.timeInForce, expired.amount, expired.filled, expired.remaining], ['canceled', 'GTD', 0.01, 0, 0.01]);
+    // filled: the size is what filled whatever was known
+    const filled = parseWsOrder(WS_ORDER, market, 0.01);
+    assert.deepStrictEqual([filled.status, filled.amount, filled.filled, filled.remaining], ['closed', 0.01, 0.01, 0]);
   });
 
   it('a REST order from its order_configuration; a fill with its liquidity; accounts add up per currency', () => {

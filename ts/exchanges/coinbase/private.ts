@@ -95,6 +95,11 @@ export class CoinbasePrivate implements PrivateAdapter {
   private lastSeq: number | undefined;
   /** order id -> number of fills / cumulative quantity last seen on the user channel. */
   private readonly fillsSeen = new Map<string, string>();
+  /**
+   * order id -> its size while it works (the user channel names none: a finished order reports
+   * leaves_quantity 0, so a canceled order's size is what was seen before). Dropped when it ends.
+   */
+  private readonly sizes = new Map<string, number>();
   private snapshotDone = false;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   /** live() was reported for the current connection. */
@@ -390,17 +395,28 @@ export class CoinbasePrivate implements PrivateAdapter {
     const m = o && typeof o.product_id === 'string' ? this.marketOf(o.product_id) : undefined;
     if (!sink || !m) return;
     let order: Order;
+    const id = String(o.order_id);
     try {
-      order = parseWsOrder(o, m);
+      order = parseWsOrder(o, m, this.sizes.get(id));
     } catch (err) {
       this.ctx.error(new BadResponse(`malformed user order ignored: ${(err as Error).message}`, { exchange: 'coinbase', raw: o }));
       return;
     }
+    const known = this.sizes.has(id);
+    if (order.status === 'open') this.sizes.set(id, order.amount);
+    else this.sizes.delete(id);
     const key = `${o.number_of_fills ?? ''}|${o.cumulative_quantity}`;
     const before = this.fillsSeen.get(order.id);
     this.fillsSeen.set(order.id, key);
     const filledMore = order.filled > 0 && before !== key && (before === undefined ? this.snapshotDone : true);
-    sink.order(order);
+    if (order.status === 'canceled' && !known) {
+      // ended before this client saw it work (placed elsewhere, or an IOC / market order): the
+      // channel does not say how big it was; REST does (order_configuration)
+      void this.fetchOrder(order.id, m).then(
+        (full) => this.sink?.order(full),
+        (err: Error) => this.ctx.error(err),
+      );
+    } else sink.order(order);
     if (filledMore) void this.confirmFills(order, m);
   }
 
