@@ -284,5 +284,16 @@ describe('coinbase simulator (protocol level)', function () {
     assert.strictEqual(wrongMethod.status, 401);
     const wrongIss = await get(jwt({ iss: 'someone', uri: `GET api.coinbase.com${B}/transaction_summary` }));
     assert.match(wrongIss.body.message, /iss/);
+
+    // App API v2 accounts (ccxt's default fetchBalance): the whole balance per wallet, ids = v3 uuids
+    const v2 = await fetchJson(`${base}/v2/accounts?limit=250`, { headers: { authorization: `Bearer ${jwt({ iss: 'cdp', uri: 'GET api.coinbase.com/v2/accounts' })}` } });
+    assert.strictEqual(v2.status, 200);
+    const usd = v2.body.data.find((a) => a.currency.code === 'USD');
+    assert.deepStrictEqual([usd.id, usd.type, usd.resource, usd.balance], ['sim-USD', 'fiat', 'account', { amount: '1000000', currency: 'USD' }]);
+    const v3 = await fetchJson(`${base}${B}/accounts`, { headers: { authorization: `Bearer ${jwt({ iss: 'cdp', uri: `GET api.coinbase.com${B}/accounts` })}` } });
+    assert.deepStrictEqual(v2.body.data.map((a) => a.id).sort(), v3.body.accounts.map((a) => a.uuid).sort());
+    const one = await fetchJson(`${base}/v2/accounts/sim-BTC`, { headers: { authorization: `Bearer ${jwt({ iss: 'cdp', uri: 'GET api.coinbase.com/v2/accounts/sim-BTC' })}` } });
+    assert.deepStrictEqual([one.body.data.currency.code, one.body.data.balance.amount], ['BTC', '10']);
+    assert.strictEqual((await fetchJson(`${base}/v2/accounts`)).status, 401, 'a JWT is required');
   });
 });

@@ -269,8 +269,14 @@ export class CoinbasePrivate implements PrivateAdapter {
   }
 
   /**
-   * Deposits or withdrawals from the Coinbase App API (v2: Advanced Trade has none), per account:
-   * the account uuids of `/accounts` (one per currency) are the v2 account ids.
+   * Deposits or withdrawals from the Coinbase App API (v2), per account: the Advanced Trade API
+   * (v3, /api/v3/brokerage) documents no deposit or withdrawal history (its REST reference and
+   * Coinbase's own SDK coinbase-advanced-py list accounts, orders, fills, products, fees,
+   * portfolios, convert and payment methods only), while the App API documents "List Deposits
+   * GET /v2/accounts/:account_id/deposits" and "List Withdrawals GET
+   * /v2/accounts/:account_id/withdrawals", CDP key scope `view`, signed with the same JWT
+   * (docs.cdp.coinbase.com/coinbase-app/transfer-apis/deposit-fiat and withdraw-fiat). The
+   * account uuids of v3 `/accounts` (one per currency) are the v2 account ids.
    */
   private async transfers(kind: 'deposits' | 'withdrawals', code?: string, since?: number, limit?: number): Promise<Transaction[]> {
     const accounts = (await this.fetchBalance()).info as AccountJson[];

@@ -204,7 +204,7 @@ export class CoinbaseAccountSim implements SimAccount {
   handle(req: IncomingMessage, res: ServerResponse, body: string, url: URL, rateLimit: () => { status: number; retryAfterSec: number } | undefined): boolean {
     const path = url.pathname;
     const isPrivate =
-      path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary` || path.startsWith('/v2/accounts/');
+      path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary` || path === '/v2/accounts' || path.startsWith('/v2/accounts/');
     if (!isPrivate) return false;
     const limited = rateLimit();
     if (limited) {
@@ -232,7 +232,12 @@ export class CoinbaseAccountSim implements SimAccount {
     try {
       if (req.method === 'GET' && path === `${B}/accounts`) sendJson(res, 200, this.accounts());
       else if (req.method === 'GET' && path === `${B}/transaction_summary`) sendJson(res, 200, this.summary());
-      else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+\/(deposits|withdrawals)$/.test(path)) sendJson(res, 200, this.transferList(path));
+      else if (req.method === 'GET' && path === '/v2/accounts') sendJson(res, 200, { pagination: { ending_before: null, starting_after: null, previous_ending_before: null, next_starting_after: null, limit: 250, order: 'desc', previous_uri: null, next_uri: null }, data: this.appAccounts() });
+      else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+$/.test(path)) {
+        const a = this.appAccounts().find((x) => x['id'] === decodeURIComponent(path.slice('/v2/accounts/'.length)));
+        if (a) sendJson(res, 200, { data: a });
+        else sendJson(res, 404, { errors: [{ id: 'not_found', message: 'Not found' }] });
+      } else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+\/(deposits|withdrawals)$/.test(path)) sendJson(res, 200, this.transferList(path));
       else if (req.method === 'POST' && path === `${B}/orders`) sendJson(res, 200, this.place(json));
       else if (req.method === 'POST' && path === `${B}/orders/batch_cancel`) sendJson(res, 200, this.cancel(json));
       else if (req.method === 'POST' && path === `${B}/orders/edit`) sendJson(res, 200, this.edit(json));
@@ -263,6 +268,30 @@ export class CoinbaseAccountSim implements SimAccount {
       hold: { value: dec(b.locked), currency: b.asset },
     }));
     return { accounts, has_next: false, cursor: '', size: accounts.length };
+  }
+
+  /**
+   * Coinbase App API v2 accounts (docs.cdp.coinbase.com/coinbase-app/track-apis/accounts: List
+   * Accounts `GET /v2/accounts`, Show Account `GET /v2/accounts/:account_id`), which third-party
+   * clients read for balances: one wallet per asset, the id the same as the v3 account's uuid,
+   * `balance` the whole amount (free and held).
+   */
+  private appAccounts(): Json[] {
+    const fiat = new Set(['USD', 'EUR', 'GBP']);
+    return this.engine.balances(ACCOUNT).map((b) => ({
+      id: `sim-${b.asset}`,
+      name: `${b.asset} Wallet`,
+      primary: false,
+      type: fiat.has(b.asset) ? 'fiat' : 'wallet',
+      currency: { code: b.asset, name: b.asset, type: fiat.has(b.asset) ? 'fiat' : 'crypto' },
+      balance: { amount: dec(b.free + b.locked), currency: b.asset },
+      created_at: '2024-01-01T00:00:00Z',
+      updated_at: new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+      resource: 'account',
+      resource_path: `/v2/accounts/sim-${b.asset}`,
+      allow_deposits: true,
+      allow_withdrawals: true,
+    }));
   }
 
   /** Coinbase App API v2 deposits / withdrawals of one account (`sim-<ASSET>`): deposit() records; no withdrawals. */
