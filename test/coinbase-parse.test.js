@@ -205,6 +205,19 @@ describe('coinbase parsers and decoder: the documented example messages', () => 
     assert.match(err.message, /SUBSCRIBE request 7: Failed to subscribe: GIBBERISH-USD is not a valid product/);
   });
 
+  it('the error frame as Coinbase sends it (undocumented: {"type":"error","message":"failure to subscribe"}, no product, no channel) refuses the oldest pending request; an empty level2 snapshot is an empty book', () => {
+    const sink = recordingSink(['level2:ETH-USD'], [3]);
+    decodeFrame('{"type":"error","message":"failure to subscribe"}', sink);
+    const [kind, id, err] = sink.calls[0];
+    assert.deepStrictEqual([kind, id], ['refused', 3]);
+    assert.ok(err instanceof errors.BadRequest, err.name);
+    assert.match(err.message, /SUBSCRIBE request 3: failure to subscribe/);
+    // a product with nothing on the book: the snapshot has no updates, and that is a (synced) empty book
+    decodeFrame(JSON.stringify({ channel: 'l2_data', client_id: '', timestamp: '2023-02-09T20:32:50.714964855Z', sequence_num: 0, events: [{ type: 'snapshot', product_id: 'ETH-USD', updates: [] }] }), sink);
+    const [k2, stream, snap] = sink.calls[1];
+    assert.deepStrictEqual([k2, stream, snap.bids, snap.asks, snap.nonce], ['bookSnapshot', 'level2:ETH-USD', [], [], 0]);
+  });
+
   it('a bad level2 event is reported malformed, never applied; a non-JSON frame throws', () => {
     const sink = recordingSink(['level2:BTC-USD']);
     const bad = { ...L2_SNAPSHOT, events: [{ type: 'update', product_id: 'BTC-USD', updates: [{ side: 'bid', price_level: 'x', new_quantity: '1' }] }] };

@@ -41,6 +41,24 @@ async function replyLosingProxy(target) {
   return { url: `http://127.0.0.1:${server.address().port}`, lost: () => lost, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
+/** An HTTP proxy in front of the simulator whose `rewrite(method, url, body)` may replace a JSON reply body. */
+async function rewritingProxy(target, rewrite) {
+  const server = http.createServer((req, res) => {
+    const up = http.request(target + req.url, { method: req.method, headers: req.headers }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(r.statusCode, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(rewrite(req.method, req.url, body) ?? body));
+      });
+    });
+    req.pipe(up);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
 function pick(b, assets) {
   const out = {};
   for (const a of assets) out[a] = { free: b[a]?.free ?? 0, used: b[a]?.used ?? 0 };
@@ -319,6 +337,30 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
       assert.deepStrictEqual([o.clientOrderId, o.status, o.amount], ['cb-lost-1', 'open', 0.1]);
       const open = await rest.fetchOpenOrders('BTC/USD');
       assert.deepStrictEqual(open.map((x) => [x.id, x.clientOrderId]), [[o.id, 'cb-lost-1']], 'exactly one order');
+    } finally {
+      await rest.close();
+      await proxy.close();
+    }
+  });
+
+  it('Create Order replies as Coinbase documents them: a known client_order_id returns its order whatever `success` says; new_order_failure_reason names the failure', async () => {
+    const low = sim.book('BTC/USD').bids.slice(-1)[0][0] - 10;
+    let mode = 'duplicate';
+    const proxy = await rewritingProxy(sim.urls.rest, (method, url, body) => {
+      if (method !== 'POST' || url !== '/api/v3/brokerage/orders') return undefined;
+      // "If the ID provided is not unique, the order fails to be created and the order
+      // corresponding to that ID is returned": the same order's success_response, success false
+      if (mode === 'duplicate') return { ...body, success: false };
+      return { success: false, failure_reason: 'UNKNOWN_FAILURE_REASON', error_response: { error: 'UNKNOWN_FAILURE_REASON', message: 'Insufficient balance in source account', error_details: '', new_order_failure_reason: 'INSUFFICIENT_FUND' } };
+    });
+    const rest = new coinbase({ urls: { ...sim.urls, rest: proxy.url }, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });
+    try {
+      const first = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-dup-1' });
+      const again = await rest.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-dup-1' });
+      assert.deepStrictEqual([again.id, again.clientOrderId, again.status], [first.id, 'cb-dup-1', 'open']);
+      assert.strictEqual((await rest.fetchOpenOrders('BTC/USD')).length, 1);
+      mode = 'failure';
+      await assert.rejects(rest.createOrder('BTC/USD', 'limit', 'buy', 0.1, low), (e) => e instanceof errors.InsufficientFunds && e.code === 'INSUFFICIENT_FUND' && /Insufficient balance/.test(e.message));
     } finally {
       await rest.close();
       await proxy.close();

@@ -154,9 +154,14 @@ export class CoinbasePrivate implements PrivateAdapter {
       if (found) return found;
       reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);
     }
-    if (!reply.success || !reply.success_response) {
+    // a client_order_id Coinbase has seen: "the order fails to be created and the order
+    // corresponding to that ID is returned" (Create Order reference): its id, whatever `success` says
+    const seen = reply.success_response?.order_id !== undefined && (reply.success_response.client_order_id ?? cid) === cid;
+    if (!seen || !reply.success_response) {
       const e = reply.error_response ?? {};
-      const code = e.preview_failure_reason && e.preview_failure_reason !== 'UNKNOWN_PREVIEW_FAILURE_REASON' ? e.preview_failure_reason : (e.error ?? reply.failure_reason);
+      const preview = e.preview_failure_reason && e.preview_failure_reason !== 'UNKNOWN_PREVIEW_FAILURE_REASON' ? e.preview_failure_reason : undefined;
+      const placing = e.new_order_failure_reason && e.new_order_failure_reason !== 'UNKNOWN_FAILURE_REASON' ? e.new_order_failure_reason : undefined;
+      const code = preview ?? placing ?? e.error ?? reply.failure_reason;
       const Cls = orderErrorClass(code);
       throw new Cls(`POST orders: ${[code, e.message ?? e.error_details].filter(Boolean).join(': ')}`, { exchange: 'coinbase', symbol: req.market.symbol, code, raw: reply });
     }
@@ -184,10 +189,12 @@ export class CoinbasePrivate implements PrivateAdapter {
 
   async editOrder(id: string, req: OrderRequest): Promise<Order> {
     if (req.price === undefined) throw new BadRequest('editOrder needs the new price', { exchange: 'coinbase', symbol: req.market.symbol });
-    type Reply = { success: boolean; errors?: { edit_failure_reason?: string; preview_failure_reason?: string }[] };
+    // Edit Order's reply: success, errors[] (edit_failure_reason, preview_failure_reason), and in
+    // Coinbase's SDK (coinbase-advanced-py EditOrderResponse) also error_response
+    type Reply = { success: boolean; errors?: { edit_failure_reason?: string; preview_failure_reason?: string }[]; error_response?: { error_details?: string; edit_order_failure_reason?: string } };
     const r = await this.call<Reply>('POST', PRIVATE_PATHS.edit, undefined, { order_id: id, price: String(req.price), size: String(req.amount) }, req.market.symbol);
     if (!r.success) {
-      const why = r.errors?.[0]?.edit_failure_reason ?? r.errors?.[0]?.preview_failure_reason;
+      const why = r.errors?.[0]?.edit_failure_reason ?? r.errors?.[0]?.preview_failure_reason ?? r.error_response?.edit_order_failure_reason;
       const Cls = orderErrorClass(why === 'ORDER_NOT_FOUND' ? 'ORDER_NOT_FOUND' : why);
       throw new Cls(`edit ${id}: ${why ?? 'failed'}`, { exchange: 'coinbase', symbol: req.market.symbol, code: why, raw: r });
     }

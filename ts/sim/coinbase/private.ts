@@ -6,7 +6,9 @@
  * request's method and path; any host), and over the engine:
  * - REST `GET /accounts`, `POST /orders`, `POST /orders/batch_cancel`, `POST /orders/edit`,
  *   `GET /orders/historical/batch`, `GET /orders/historical/{id}`, `GET /orders/historical/fills`;
- *   a repeated client_order_id returns the order it placed (never a second order);
+ *   a repeated client_order_id returns the order it placed (never a second order): Create Order's
+ *   reference, client_order_id: "If the ID provided is not unique, the order fails to be created
+ *   and the order corresponding to that ID is returned" (as success, with that order's id);
  * - the `user` channel: the open orders first (batches of 50, a shorter batch ends them), then
  *   every change of an order, pushed before the REST reply of the request that caused it.
  * Fees: the documented default tier, Intro 1 (under $1K of 30-day volume): 0.60% maker, 1.20%
