@@ -259,6 +259,12 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
   it('failures are typed: insufficient funds, post-only that would take, a refused JWT', async () => {
     const truth = sim.book('BTC/USD');
     await assert.rejects(ex.createOrder('BTC/USD', 'limit', 'buy', 1000, truth.bids[0][0]), (e) => e instanceof errors.InsufficientFunds && e.code === 'INSUFFICIENT_FUND' && e.symbol === 'BTC/USD');
+    // the refusal as Coinbase words it: error, preview_failure_reason with its PREVIEW_ prefix
+    const refused = await ex.createOrder('BTC/USD', 'limit', 'buy', 1000, truth.bids[0][0]).catch((e) => e);
+    assert.deepStrictEqual(
+      [refused.raw.success, refused.raw.error_response.error, refused.raw.error_response.preview_failure_reason, refused.raw.error_response.message],
+      [false, 'INSUFFICIENT_FUND', 'PREVIEW_INSUFFICIENT_FUND', 'Insufficient balance in source account'],
+    );
     await assert.rejects(
       ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, truth.asks[0][0] + 1, { postOnly: true }),
       (e) => e instanceof errors.InvalidOrder && e.code === 'INVALID_LIMIT_PRICE_POST_ONLY',

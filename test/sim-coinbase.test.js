@@ -204,9 +204,14 @@ describe('coinbase simulator (protocol level)', function () {
 
     const time = await fetchJson(`${base}${B}/time`);
     assert.ok(Math.abs(Number(time.body.epochMillis) - Date.now()) < 60_000);
+    const v2time = await fetchJson(`${base}/v2/time`);
+    assert.ok(Math.abs(v2time.body.data.epoch * 1000 - Date.now()) < 60_000);
+    assert.match(v2time.body.data.iso, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
     const missing = await fetchJson(`${base}${B}/market/products/NOPE-USD`);
     assert.deepStrictEqual([missing.status, missing.body.error, missing.body.message], [404, 'NOT_FOUND', 'ProductID is invalid']);
+    // the documented error schema (grpc.gateway.runtime.Error: error, code, message, details)
+    assert.deepStrictEqual([missing.body.code, missing.body.details], [5, []]);
 
     sim.faults.rateLimit({ retryAfterSec: 1 });
     const limited = await fetchJson(`${base}${B}/market/products`);

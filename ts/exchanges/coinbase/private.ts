@@ -159,9 +159,10 @@ export class CoinbasePrivate implements PrivateAdapter {
     const seen = reply.success_response?.order_id !== undefined && (reply.success_response.client_order_id ?? cid) === cid;
     if (!seen || !reply.success_response) {
       const e = reply.error_response ?? {};
-      const preview = e.preview_failure_reason && e.preview_failure_reason !== 'UNKNOWN_PREVIEW_FAILURE_REASON' ? e.preview_failure_reason : undefined;
-      const placing = e.new_order_failure_reason && e.new_order_failure_reason !== 'UNKNOWN_FAILURE_REASON' ? e.new_order_failure_reason : undefined;
-      const code = preview ?? placing ?? e.error ?? reply.failure_reason;
+      // the most specific reason: error ("INSUFFICIENT_FUND"), new_order_failure_reason, then
+      // preview_failure_reason without its PREVIEW_ prefix; UNKNOWN_* say nothing
+      const known = (v: string | undefined): string | undefined => (v && !v.startsWith('UNKNOWN_') ? v : undefined);
+      const code = known(e.error) ?? known(e.new_order_failure_reason) ?? known(e.preview_failure_reason?.replace(/^PREVIEW_/, '')) ?? e.error ?? reply.failure_reason;
       const Cls = orderErrorClass(code);
       throw new Cls(`POST orders: ${[code, e.message ?? e.error_details].filter(Boolean).join(': ')}`, { exchange: 'coinbase', symbol: req.market.symbol, code, raw: reply });
     }

@@ -27,6 +27,7 @@ import type { SimAccount } from '../common/simulator';
 import type { CoinbaseConn } from './feed';
 import { px, sz } from './feed';
 import type { CoinbaseProduct } from './symbols';
+import { errorBody } from './rest';
 
 const B = '/api/v3/brokerage';
 const ACCOUNT = 'user';
@@ -211,14 +212,14 @@ export class CoinbaseAccountSim implements SimAccount {
     const limited = rateLimit();
     if (limited) {
       const headers: Record<string, string> = limited.retryAfterSec > 0 ? { 'retry-after': String(limited.retryAfterSec) } : {};
-      sendJson(res, limited.status, { error: 'RATE_LIMIT_EXCEEDED', error_details: 'Too many requests', message: 'Too many requests' }, headers);
+      sendJson(res, limited.status, errorBody('RATE_LIMIT_EXCEEDED', 'Too many requests'), headers);
       return true;
     }
     const auth = req.headers['authorization'];
     const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
     const why = this.checkJwt(token, `${req.method ?? 'GET'} ${req.headers.host ?? ''}${path}`);
     if (why) {
-      sendJson(res, 401, { error: 'UNAUTHENTICATED', error_details: why, message: why });
+      sendJson(res, 401, errorBody('UNAUTHENTICATED', why));
       return true;
     }
     let json: Json = {};
@@ -226,7 +227,7 @@ export class CoinbaseAccountSim implements SimAccount {
       try {
         json = JSON.parse(body || '{}') as Json;
       } catch {
-        sendJson(res, 400, { error: 'INVALID_ARGUMENT', error_details: 'body is not JSON', message: 'body is not JSON' });
+        sendJson(res, 400, errorBody('INVALID_ARGUMENT', 'body is not JSON'));
         return true;
       }
     }
@@ -247,12 +248,12 @@ export class CoinbaseAccountSim implements SimAccount {
       else if (req.method === 'GET' && path === `${B}/orders/historical/fills`) sendJson(res, 200, this.fills(q));
       else if (req.method === 'GET' && path.startsWith(`${B}/orders/historical/`)) {
         const ext = this.orders.get(decodeURIComponent(path.slice(`${B}/orders/historical/`.length)));
-        if (!ext) sendJson(res, 404, { error: 'NOT_FOUND', error_details: 'order not found', message: 'order not found' });
+        if (!ext) sendJson(res, 404, errorBody('NOT_FOUND', 'order not found'));
         else sendJson(res, 200, { order: this.restOrder(ext) });
-      } else sendJson(res, 404, { error: 'NOT_FOUND', error_details: 'Not Found', message: 'Not Found' });
+      } else sendJson(res, 404, errorBody('NOT_FOUND', 'Not Found'));
     } catch (err) {
       const msg = (err as Error).message;
-      sendJson(res, 400, { error: 'INVALID_ARGUMENT', error_details: msg, message: msg });
+      sendJson(res, 400, errorBody('INVALID_ARGUMENT', msg));
     }
     return true;
   }
@@ -344,9 +345,19 @@ export class CoinbaseAccountSim implements SimAccount {
   private place(b: Json): Json {
     const cid = b['client_order_id'];
     const cfg = b['order_configuration'] as Record<string, Record<string, unknown>> | undefined;
+    // a refusal as Coinbase words it: {"error":"INSUFFICIENT_FUND","message":"Insufficient balance
+    // in source account","error_details":"","preview_failure_reason":"PREVIEW_INSUFFICIENT_FUND"}
+    // (the PreviewFailureReason values carry the PREVIEW_ prefix; NewOrderFailureReason does not)
     const fail = (error: string, message: string): Json => ({
       success: false,
-      error_response: { error, message, error_details: message, preview_failure_reason: error },
+      failure_reason: 'UNKNOWN_FAILURE_REASON',
+      error_response: {
+        error,
+        message: error === 'INSUFFICIENT_FUND' ? 'Insufficient balance in source account' : message,
+        error_details: error === 'INSUFFICIENT_FUND' ? '' : message,
+        preview_failure_reason: `PREVIEW_${error}`,
+        new_order_failure_reason: error,
+      },
       order_configuration: cfg,
     });
     if (typeof cid !== 'string' || cid === '') return fail('INVALID_ARGUMENT', 'client_order_id is required');
