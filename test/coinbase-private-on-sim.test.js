@@ -139,13 +139,17 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
   it('fills carry the Intro 1 fee (0.60% maker, 1.20% taker, in the quote currency) into myTrades and the balance; a canceled partly filled order is pushed with its own size', async () => {
     const before = await ex.fetchBalance();
     const truth = sim.book('BTC/USD');
-    const price = Math.round((truth.bids[0][0] + 0.01) * 100) / 100;
+    // one tick above the best bid when there is room (the first bid sellers hit), else at the best
+    // bid, behind what rests there (the sell below sweeps that first)
+    const inside = Math.round((truth.bids[0][0] + 0.01) * 100) / 100;
+    const price = inside < truth.asks[0][0] ? inside : truth.bids[0][0];
+    const ahead = price === inside ? 0 : truth.bids[0][1];
     const finished = [];
     ex.on('orders', (list) => finished.push(...list.filter((o) => o.status !== 'open')));
     const order = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.5, price, { clientOrderId: 'cb-fee-1' });
     const trades = [];
     ex.on('myTrades', (list) => trades.push(...list));
-    sim.engine.placeOrder({ account: 'flow', symbol: 'BTC-USD', side: 'SELL', type: 'MARKET', quantity: '0.3' });
+    sim.engine.placeOrder({ account: 'flow', symbol: 'BTC-USD', side: 'SELL', type: 'MARKET', quantity: (0.3 + ahead).toFixed(8) });
     await until(() => trades.reduce((n, t) => n + t.amount, 0) >= 0.3 - 1e-12, 'own trades for 0.3');
     for (const t of trades) {
       assert.strictEqual(t.takerOrMaker, 'maker');
