@@ -143,6 +143,41 @@ describe('cli exstream command', function () {
     assert.deepStrictEqual(await closed, { code: 0, signal: null });
   });
 
+  it('sim coinbase prints a client snippet that runs as written: its CDP key (a multi-line PEM) signs JWTs the simulator accepts', async () => {
+    const child = spawn(process.execPath, [BIN, 'sim', 'coinbase', '--port', '0', '--seed', '3'], { env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const closed = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    await new Promise((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (d) => {
+        stdout += d;
+        if (stdout.includes('Ctrl-C to stop')) resolve();
+      });
+      child.on('close', () => reject(new Error(`sim exited early: ${stderr}`)));
+    });
+    const { coinbase } = require('..');
+    try {
+      // the snippet, run as printed, with require('exstream') giving a constructor that keeps its options
+      const snippet = stdout.slice(stdout.indexOf("  const { coinbase } = require('exstream');"), stdout.indexOf('  });') + 5);
+      let options;
+      const vm = require('vm');
+      vm.runInNewContext(`${snippet}\n`, { require: () => ({ coinbase: class { constructor(o) { options = o; } } }) });
+      assert.match(options.secret, /^-----BEGIN EC PRIVATE KEY-----\n[\s\S]+\n-----END EC PRIVATE KEY-----\n$/);
+      assert.match(options.apiKey, /^organizations\/.+\/apiKeys\/.+/);
+      const ex = new coinbase({ ...options, timeoutMs: 5000 });
+      try {
+        const b = await ex.fetchBalance();
+        assert.strictEqual(b.USD.free, 1000000);
+      } finally {
+        await ex.close();
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.deepStrictEqual(await closed, { code: 0, signal: null });
+  });
+
   it('the live ladder draws on the alternate screen, throttled, and restores the terminal on q', async () => {
     const out = new EventEmitter();
     Object.assign(out, { isTTY: true, columns: 90, rows: 20, frames: 0, text: '' });

@@ -124,5 +124,47 @@ describe('coinbase auth: JWTs as Coinbase documents them', () => {
       }
     });
   });
-});
 
+  describe("tokens made by Coinbase's Python SDK (coinbase-advanced-py) match ours byte for byte", () => {
+    // Made once by running coinbase/coinbase-advanced-py 1.8.4 (the `coinbase-advanced-py` package,
+    // Apache-2.0): jwt_generator.build_rest_jwt(format_jwt_uri('GET', '/api/v3/brokerage/accounts'),
+    // key, secret) and build_ws_jwt(key, secret), with its clock fixed at 1764680000.25 and its
+    // nonce (secrets.token_hex) fixed, with the SDK's own published test keys (tests/constants.py:
+    // TEST_API_KEY, TEST_API_SECRET (P-256), TEST_ED25519_API_SECRET (Coinbase's base64 form)).
+    const KEY = 'organizations/test-organization/apiKeys/test-api-key';
+    const EC_PEM = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIKwf3Uox30cRWzRBOPoPOH5p0Gpb0Dt8zUKXUEM5fMkGoAoGCCqGSM49\nAwEHoUQDQgAEbAtpLlSZYVOwYICz+uEyxcS29vRIujiES/gQ1DC7FV4zK4JuYE9v\nqDyGZQYjdXHLM7I6f/QnnOITL+dXYWBHRA==\n-----END EC PRIVATE KEY-----\n';
+    const ED_RAW = 'k0BUni0p0vZG1BdpVjS6ogBJ7kxm630AJ2dN+tuputDOKsRAwgyrpEQLeBtS1znTmzPX6Xr2eOWpzx6nW8knkA==';
+    const NBF = 1764680000;
+    const NONCE = '5e1f0c3b9a7d42e6b8c1f0a9d3e7b2c4';
+    const URI = 'GET api.coinbase.com/api/v3/brokerage/accounts';
+    const PY = {
+      "es256_rest": "eyJhbGciOiJFUzI1NiIsImtpZCI6Im9yZ2FuaXphdGlvbnMvdGVzdC1vcmdhbml6YXRpb24vYXBpS2V5cy90ZXN0LWFwaS1rZXkiLCJub25jZSI6IjVlMWYwYzNiOWE3ZDQyZTZiOGMxZjBhOWQzZTdiMmM0IiwidHlwIjoiSldUIn0.eyJzdWIiOiJvcmdhbml6YXRpb25zL3Rlc3Qtb3JnYW5pemF0aW9uL2FwaUtleXMvdGVzdC1hcGkta2V5IiwiaXNzIjoiY2RwIiwibmJmIjoxNzY0NjgwMDAwLCJleHAiOjE3NjQ2ODAxMjAsInVyaSI6IkdFVCBhcGkuY29pbmJhc2UuY29tL2FwaS92My9icm9rZXJhZ2UvYWNjb3VudHMifQ.YyuVxI1s7xA2JxWZNAu2F90hPe4zcGv9OunpgXXWhNQh9nRkmX8B0hyORBLVDmGX098YmJTrshed9wRifOO1dg",
+      "es256_ws": "eyJhbGciOiJFUzI1NiIsImtpZCI6Im9yZ2FuaXphdGlvbnMvdGVzdC1vcmdhbml6YXRpb24vYXBpS2V5cy90ZXN0LWFwaS1rZXkiLCJub25jZSI6IjVlMWYwYzNiOWE3ZDQyZTZiOGMxZjBhOWQzZTdiMmM0IiwidHlwIjoiSldUIn0.eyJzdWIiOiJvcmdhbml6YXRpb25zL3Rlc3Qtb3JnYW5pemF0aW9uL2FwaUtleXMvdGVzdC1hcGkta2V5IiwiaXNzIjoiY2RwIiwibmJmIjoxNzY0NjgwMDAwLCJleHAiOjE3NjQ2ODAxMjB9.88A5sDrT4wtGtqqvvEs0qORVHa6lVZMrUYJRNDd70xKK2y6FFIkiI9-4CbW1mkD3W9lZPKYlwcrnIjvaZIBJ_w",
+      "ed25519_rest": "eyJhbGciOiJFZERTQSIsImtpZCI6Im9yZ2FuaXphdGlvbnMvdGVzdC1vcmdhbml6YXRpb24vYXBpS2V5cy90ZXN0LWFwaS1rZXkiLCJub25jZSI6IjVlMWYwYzNiOWE3ZDQyZTZiOGMxZjBhOWQzZTdiMmM0IiwidHlwIjoiSldUIn0.eyJzdWIiOiJvcmdhbml6YXRpb25zL3Rlc3Qtb3JnYW5pemF0aW9uL2FwaUtleXMvdGVzdC1hcGkta2V5IiwiaXNzIjoiY2RwIiwibmJmIjoxNzY0NjgwMDAwLCJleHAiOjE3NjQ2ODAxMjAsInVyaSI6IkdFVCBhcGkuY29pbmJhc2UuY29tL2FwaS92My9icm9rZXJhZ2UvYWNjb3VudHMifQ.1sjMPtmMAq4wAY1VkPV9BwKfbIs0jQoixzMPRuZEPn6LSf24DjzP2BOTpDPESgyN0jZo34-AR5DPRpeTDMJGDg",
+      "ed25519_ws": "eyJhbGciOiJFZERTQSIsImtpZCI6Im9yZ2FuaXphdGlvbnMvdGVzdC1vcmdhbml6YXRpb24vYXBpS2V5cy90ZXN0LWFwaS1rZXkiLCJub25jZSI6IjVlMWYwYzNiOWE3ZDQyZTZiOGMxZjBhOWQzZTdiMmM0IiwidHlwIjoiSldUIn0.eyJzdWIiOiJvcmdhbml6YXRpb25zL3Rlc3Qtb3JnYW5pemF0aW9uL2FwaUtleXMvdGVzdC1hcGkta2V5IiwiaXNzIjoiY2RwIiwibmJmIjoxNzY0NjgwMDAwLCJleHAiOjE3NjQ2ODAxMjB9.iNJ7BvJU7LQwVo979FYhuUw3gOneVs4UpeKMFNj0rY5MkWFnChxvYmhInYDRwwbgGKSYt_5Md2dcMioiEFZZAQ"
+    };
+
+    it('Ed25519 (deterministic signatures): the adapter makes exactly the SDK\'s REST and WebSocket tokens', () => {
+      const creds = new CoinbaseCredentials(KEY, ED_RAW);
+      assert.strictEqual(restUri('GET', 'https://api.coinbase.com', '/api/v3/brokerage/accounts'), URI);
+      assert.strictEqual(creds.jwt(URI, NBF, NONCE), PY.ed25519_rest);
+      assert.strictEqual(creds.jwt(undefined, NBF, NONCE), PY.ed25519_ws);
+      assert.deepStrictEqual(part(PY.ed25519_rest, 0), { alg: 'EdDSA', kid: KEY, nonce: NONCE, typ: 'JWT' });
+      assert.deepStrictEqual(part(PY.ed25519_rest, 1), { sub: KEY, iss: 'cdp', nbf: NBF, exp: NBF + 120, uri: URI });
+      assert.deepStrictEqual(part(PY.ed25519_ws, 1), { sub: KEY, iss: 'cdp', nbf: NBF, exp: NBF + 120 });
+    });
+
+    it('ES256 (randomized signatures): the same signed bytes (header.claims) as the SDK; both verify with the key', () => {
+      const creds = new CoinbaseCredentials(KEY, EC_PEM);
+      const pub = createPublicKey(EC_PEM);
+      for (const [theirs, ours] of [
+        [PY.es256_rest, creds.jwt(URI, NBF, NONCE)],
+        [PY.es256_ws, creds.jwt(undefined, NBF, NONCE)],
+      ]) {
+        assert.strictEqual(ours.split('.').slice(0, 2).join('.'), theirs.split('.').slice(0, 2).join('.'));
+        assert.ok(verifies(theirs, pub, 'ES256'), "the SDK's token verifies");
+        assert.ok(verifies(ours, pub, 'ES256'), 'ours verifies');
+      }
+    });
+  });
+});

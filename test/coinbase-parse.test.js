@@ -205,6 +205,19 @@ describe('coinbase parsers and decoder: the documented example messages', () => 
     assert.match(err.message, /SUBSCRIBE request 7: Failed to subscribe: GIBBERISH-USD is not a valid product/);
   });
 
+  it('the error frame as Coinbase sends it (undocumented: {"type":"error","message":"failure to subscribe"}, no product, no channel) refuses the oldest pending request; an empty level2 snapshot is an empty book', () => {
+    const sink = recordingSink(['level2:ETH-USD'], [3]);
+    decodeFrame('{"type":"error","message":"failure to subscribe"}', sink);
+    const [kind, id, err] = sink.calls[0];
+    assert.deepStrictEqual([kind, id], ['refused', 3]);
+    assert.ok(err instanceof errors.BadRequest, err.name);
+    assert.match(err.message, /SUBSCRIBE request 3: failure to subscribe/);
+    // a product with nothing on the book: the snapshot has no updates, and that is a (synced) empty book
+    decodeFrame(JSON.stringify({ channel: 'l2_data', client_id: '', timestamp: '2023-02-09T20:32:50.714964855Z', sequence_num: 0, events: [{ type: 'snapshot', product_id: 'ETH-USD', updates: [] }] }), sink);
+    const [k2, stream, snap] = sink.calls[1];
+    assert.deepStrictEqual([k2, stream, snap.bids, snap.asks, snap.nonce], ['bookSnapshot', 'level2:ETH-USD', [], [], 0]);
+  });
+
   it('a bad level2 event is reported malformed, never applied; a non-JSON frame throws', () => {
     const sink = recordingSink(['level2:BTC-USD']);
     const bad = { ...L2_SNAPSHOT, events: [{ type: 'update', product_id: 'BTC-USD', updates: [{ side: 'bid', price_level: 'x', new_quantity: '1' }] }] };
@@ -289,9 +302,25 @@ describe('coinbase private parsers: user channel orders, REST orders, fills, acc
     assert.strictEqual(o.timestamp, Date.parse('2024-06-21T18:29:04.381Z'));
     const open = parseWsOrder({ ...WS_ORDER, status: 'OPEN', cumulative_quantity: '0.004', leaves_quantity: '0.006', post_only: 'true' }, market);
     assert.deepStrictEqual([open.status, open.amount, open.filled, open.remaining, open.postOnly], ['open', 0.01, 0.004, 0.006, true]);
-    for (const [s, u] of [['PENDING', 'open'], ['CANCEL_QUEUED', 'open'], ['CANCELLED', 'canceled'], ['EXPIRED', 'expired'], ['FAILED', 'rejected']]) {
+    // statuses as ccxt's coinbase maps them: EXPIRED (GTD past end_time) and FAILED are canceled
+    for (const [s, u] of [['PENDING', 'open'], ['CANCEL_QUEUED', 'open'], ['CANCELLED', 'canceled'], ['EXPIRED', 'canceled'], ['FAILED', 'canceled']]) {
       assert.strictEqual(parseWsOrder({ ...WS_ORDER, status: s }, market).status, u, s);
     }
+  });
+
+  it('a finished user channel order keeps the size it had while it worked: amount is the order\'s, remaining amount - filled (as ccxt shapes it)', () => {
+    // a 0.01 order, 0.004 filled, then canceled: the channel reports leaves 0 once it is done
+    const canceled = { ...WS_ORDER, status: 'CANCELLED', cumulative_quantity: '0.004', leaves_quantity: '0', filled_value: '200', number_of_fills: '1' };
+    const o = parseWsOrder(canceled, market, 0.01);
+    assert.deepStrictEqual([o.status, o.amount, o.filled, o.remaining], ['canceled', 0.01, 0.004, 0.006]);
+    // a size never seen (no knownAmount): what filled, never less
+    assert.deepStrictEqual([parseWsOrder(canceled, market).amount, parseWsOrder(canceled, market).remaining], [0.004, 0]);
+    // a GTD order expired unfilled
+    const expired = parseWsOrder({ ...WS_ORDER, status: 'EXPIRED', time_in_force: 'GOOD_UNTIL_DATE_TIME', cumulative_quantity: '0', leaves_quantity: '0', filled_value: '0' }, market, 0.01);
+    assert.deepStrictEqual([expired.status, expired.timeInForce, expired.amount, expired.filled, expired.remaining], ['canceled', 'GTD', 0.01, 0, 0.01]);
+    // filled: the size is what filled whatever was known
+    const filled = parseWsOrder(WS_ORDER, market, 0.01);
+    assert.deepStrictEqual([filled.status, filled.amount, filled.filled, filled.remaining], ['closed', 0.01, 0.01, 0]);
   });
 
   it('a REST order from its order_configuration; a fill with its liquidity; accounts add up per currency', () => {

@@ -41,6 +41,24 @@ async function replyLosingProxy(target) {
   return { url: `http://127.0.0.1:${server.address().port}`, lost: () => lost, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
+/** An HTTP proxy in front of the simulator whose `rewrite(method, url, body)` may replace a JSON reply body. */
+async function rewritingProxy(target, rewrite) {
+  const server = http.createServer((req, res) => {
+    const up = http.request(target + req.url, { method: req.method, headers: req.headers }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(r.statusCode, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(rewrite(req.method, req.url, body) ?? body));
+      });
+    });
+    req.pipe(up);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
 function pick(b, assets) {
   const out = {};
   for (const a of assets) out[a] = { free: b[a]?.free ?? 0, used: b[a]?.used ?? 0 };
@@ -118,6 +136,105 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
     assert.deepStrictEqual(errs, []);
   });
 
+  it('fills carry the Intro 1 fee (0.60% maker, 1.20% taker, in the quote currency) into myTrades and the balance; a canceled partly filled order is pushed with its own size', async () => {
+    const before = await ex.fetchBalance();
+    const truth = sim.book('BTC/USD');
+    // one tick above the best bid when there is room (the first bid sellers hit), else at the best
+    // bid, behind what rests there (the sell below sweeps that first)
+    const inside = Math.round((truth.bids[0][0] + 0.01) * 100) / 100;
+    const price = inside < truth.asks[0][0] ? inside : truth.bids[0][0];
+    const ahead = price === inside ? 0 : truth.bids[0][1];
+    const finished = [];
+    ex.on('orders', (list) => finished.push(...list.filter((o) => o.status !== 'open')));
+    const order = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.5, price, { clientOrderId: 'cb-fee-1' });
+    const trades = [];
+    ex.on('myTrades', (list) => trades.push(...list));
+    sim.engine.placeOrder({ account: 'flow', symbol: 'BTC-USD', side: 'SELL', type: 'MARKET', quantity: (0.3 + ahead).toFixed(8) });
+    await until(() => trades.reduce((n, t) => n + t.amount, 0) >= 0.3 - 1e-12, 'own trades for 0.3');
+    for (const t of trades) {
+      assert.strictEqual(t.takerOrMaker, 'maker');
+      assert.strictEqual(t.fee.currency, 'USD');
+      assert.ok(Math.abs(t.fee.cost - t.price * t.amount * 0.006) < 1e-9, `maker fee 0.6% of ${t.cost}: ${t.fee.cost}`);
+    }
+    const made = trades.slice();
+    const makerFees = made.reduce((n, t) => n + t.fee.cost, 0);
+
+    const canceled = await ex.cancelOrder(order.id, 'BTC/USD');
+    await until(() => finished.some((o) => o.id === order.id), 'the cancel pushed on the user channel');
+    const pushed = finished.find((o) => o.id === order.id);
+    for (const o of [pushed, canceled]) {
+      assert.deepStrictEqual([o.status, o.amount, o.filled], ['canceled', 0.5, 0.3]);
+      assert.ok(Math.abs(o.remaining - 0.2) < 1e-12, `remaining ${o.remaining}`);
+      assert.ok(Math.abs(o.fee.cost - makerFees) < 1e-9, 'the order\'s total_fees');
+    }
+    assert.strictEqual(pushed.info.status, 'CANCELLED');
+
+    // a market buy takes: 1.2%
+    const mkt = await ex.createOrder('BTC/USD', 'market', 'buy', 0.01);
+    await until(async () => (await ex.fetchMyTrades('BTC/USD')).some((t) => t.order === mkt.id), 'the market fill');
+    const taken = (await ex.fetchMyTrades('BTC/USD')).filter((t) => t.order === mkt.id);
+    for (const t of taken) {
+      assert.strictEqual(t.takerOrMaker, 'taker');
+      assert.ok(Math.abs(t.fee.cost - t.price * t.amount * 0.012) < 1e-9, `taker fee 1.2%: ${t.fee.cost}`);
+    }
+    const takerFees = taken.reduce((n, t) => n + t.fee.cost, 0);
+    const spent = made.reduce((n, t) => n + t.price * t.amount, 0) + taken.reduce((n, t) => n + t.price * t.amount, 0);
+    // the balance: what was paid plus the fees, read from /accounts after each fill
+    await until(async () => JSON.stringify(pick(await ex.fetchBalance(), ['USD', 'BTC'])) === JSON.stringify(simPick(sim, ['USD', 'BTC'])), 'balance equal to the simulator\'s');
+    const after = await ex.fetchBalance();
+    assert.ok(Math.abs(before.USD.total - after.USD.total - (spent + makerFees + takerFees)) < 1e-6, `USD paid ${before.USD.total - after.USD.total}`);
+    assert.ok(Math.abs(after.BTC.total - before.BTC.total - 0.31) < 1e-12, 'the fee is not taken out of the base bought');
+    assert.deepStrictEqual(errs, []);
+  });
+
+  it('a GTD order expires at its end_time: the user channel says EXPIRED, unified canceled (as ccxt maps it) with its size', async () => {
+    await ex.fetchOpenOrders();
+    const low = sim.book('BTC/USD').bids.slice(-1)[0][0] - 100;
+    const endTime = Date.now() + 1500;
+    const ended = nextEvent(ex, 'orders', (list) => list.some((o) => o.clientOrderId === 'cb-gtd-1' && o.status !== 'open'));
+    const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.2, low, { timeInForce: 'GTD', endTime, clientOrderId: 'cb-gtd-1' });
+    assert.deepStrictEqual([o.status, o.timeInForce, o.amount], ['open', 'GTD', 0.2]);
+    const list = await ended;
+    const pushed = list.find((x) => x.id === o.id);
+    assert.ok(Date.now() >= endTime - 5, 'not before its end_time');
+    assert.deepStrictEqual([pushed.status, pushed.info.status, pushed.amount, pushed.filled, pushed.remaining], ['canceled', 'EXPIRED', 0.2, 0, 0.2]);
+    const rest = await ex.fetchOrder(o.id, 'BTC/USD');
+    assert.deepStrictEqual([rest.status, rest.info.status, rest.amount, rest.remaining], ['canceled', 'EXPIRED', 0.2, 0.2]);
+    assert.deepStrictEqual(await ex.fetchOpenOrders('BTC/USD'), []);
+    // an end_time already past is refused
+    await assert.rejects(ex.createOrder('BTC/USD', 'limit', 'buy', 0.2, low, { timeInForce: 'GTD', endTime: Date.now() - 1000 }), errors.InvalidOrder);
+  });
+
+  it('quiet channels stay open: the client subscribes heartbeats on both sockets, so a book and the user channel outlive the idle window', async () => {
+    const quiet = await simulate('coinbase', { port: 0, seed: 21, tickMs: 10, idleMs: 1500 });
+    quiet.pause();
+    const qex = new coinbase({ ws: true, urls: quiet.urls, apiKey: quiet.apiKey, secret: quiet.secret, timeoutMs: 5000 });
+    const { wsClients } = require('./support/ws-client');
+    const clock = wsClients();
+    try {
+      await qex.fetchOrderBook('BTC/USD');
+      await qex.fetchOpenOrders();
+      // nothing moves: no level2 update, no order event; a heartbeat connection is the clock
+      const c = await clock.connect(quiet.urls.ws);
+      c.send({ type: 'subscribe', channel: 'heartbeats' });
+      await c.collect((m) => m.channel === 'heartbeats', 4);
+      // past the idle window both channels still deliver
+      const updated = nextEvent(qex, 'orderbook', () => true, 'BTC/USD');
+      quiet.resume();
+      await updated;
+      quiet.pause();
+      await until(async () => JSON.stringify((await qex.fetchOrderBook('BTC/USD')).bids.slice(0, 10)) === JSON.stringify(quiet.book('BTC/USD').bids.slice(0, 10)), 'the book equal to the simulator\'s');
+      const seen = [];
+      qex.on('orders', (list) => seen.push(...list.map((x) => x.id)));
+      const o = await qex.createOrder('BTC/USD', 'limit', 'buy', 0.1, quiet.book('BTC/USD').bids.slice(-1)[0][0] - 10);
+      assert.ok(seen.includes(o.id), 'the user channel still pushes');
+    } finally {
+      clock.closeAll();
+      await qex.close();
+      await quiet.close();
+    }
+  });
+
   it('cancel, edit and cancel all; a repeated client order id returns the same order', async () => {
     const truth = sim.book('BTC/USD');
     const low = truth.bids[truth.bids.length - 1][0] - 100;
@@ -146,6 +263,12 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
   it('failures are typed: insufficient funds, post-only that would take, a refused JWT', async () => {
     const truth = sim.book('BTC/USD');
     await assert.rejects(ex.createOrder('BTC/USD', 'limit', 'buy', 1000, truth.bids[0][0]), (e) => e instanceof errors.InsufficientFunds && e.code === 'INSUFFICIENT_FUND' && e.symbol === 'BTC/USD');
+    // the refusal as Coinbase words it: error, preview_failure_reason with its PREVIEW_ prefix
+    const refused = await ex.createOrder('BTC/USD', 'limit', 'buy', 1000, truth.bids[0][0]).catch((e) => e);
+    assert.deepStrictEqual(
+      [refused.raw.success, refused.raw.error_response.error, refused.raw.error_response.preview_failure_reason, refused.raw.error_response.message],
+      [false, 'INSUFFICIENT_FUND', 'PREVIEW_INSUFFICIENT_FUND', 'Insufficient balance in source account'],
+    );
     await assert.rejects(
       ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, truth.asks[0][0] + 1, { postOnly: true }),
       (e) => e instanceof errors.InvalidOrder && e.code === 'INVALID_LIMIT_PRICE_POST_ONLY',
@@ -224,6 +347,30 @@ describe('coinbase private side on its simulator (REST orders, the user channel,
       assert.deepStrictEqual([o.clientOrderId, o.status, o.amount], ['cb-lost-1', 'open', 0.1]);
       const open = await rest.fetchOpenOrders('BTC/USD');
       assert.deepStrictEqual(open.map((x) => [x.id, x.clientOrderId]), [[o.id, 'cb-lost-1']], 'exactly one order');
+    } finally {
+      await rest.close();
+      await proxy.close();
+    }
+  });
+
+  it('Create Order replies as Coinbase documents them: a known client_order_id returns its order whatever `success` says; new_order_failure_reason names the failure', async () => {
+    const low = sim.book('BTC/USD').bids.slice(-1)[0][0] - 10;
+    let mode = 'duplicate';
+    const proxy = await rewritingProxy(sim.urls.rest, (method, url, body) => {
+      if (method !== 'POST' || url !== '/api/v3/brokerage/orders') return undefined;
+      // "If the ID provided is not unique, the order fails to be created and the order
+      // corresponding to that ID is returned": the same order's success_response, success false
+      if (mode === 'duplicate') return { ...body, success: false };
+      return { success: false, failure_reason: 'UNKNOWN_FAILURE_REASON', error_response: { error: 'UNKNOWN_FAILURE_REASON', message: 'Insufficient balance in source account', error_details: '', new_order_failure_reason: 'INSUFFICIENT_FUND' } };
+    });
+    const rest = new coinbase({ urls: { ...sim.urls, rest: proxy.url }, apiKey: sim.apiKey, secret: sim.secret, timeoutMs: 5000 });
+    try {
+      const first = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-dup-1' });
+      const again = await rest.createOrder('BTC/USD', 'limit', 'buy', 0.1, low, { clientOrderId: 'cb-dup-1' });
+      assert.deepStrictEqual([again.id, again.clientOrderId, again.status], [first.id, 'cb-dup-1', 'open']);
+      assert.strictEqual((await rest.fetchOpenOrders('BTC/USD')).length, 1);
+      mode = 'failure';
+      await assert.rejects(rest.createOrder('BTC/USD', 'limit', 'buy', 0.1, low), (e) => e instanceof errors.InsufficientFunds && e.code === 'INSUFFICIENT_FUND' && /Insufficient balance/.test(e.message));
     } finally {
       await rest.close();
       await proxy.close();

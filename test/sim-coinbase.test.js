@@ -131,26 +131,40 @@ describe('coinbase simulator (protocol level)', function () {
     assert.ok(!c.msgs.some((m) => m.channel === 'subscriptions'));
   });
 
-  it('connection rules: no subscribe within the window closes; no heartbeats and no data closes; too many messages close', async () => {
+  it('connection rules: no subscribe within the window closes; without heartbeats a quiet channel closes (the connection and busy channels stay); too many messages close', async () => {
     sim = await simulate('coinbase', { port: 0, seed: 1, firstSubscribeMs: 300, idleMs: 1500, maxMessagesPerSecond: 8 });
     const lazy = await clients.connect(sim.urls.ws);
     const closed = await lazy.closed;
     assert.strictEqual(closed.code, 1008);
 
-    // subscribed to a channel that sends nothing after its ack (an unsubscribed-to product's
-    // candles before any trade would do; here: status), no heartbeats
+    // Coinbase: "Most channels close within 60-90 seconds if no updates are sent. Subscribe to
+    // heartbeats to keep all subscriptions open." With no flow (paused), level2 sends its snapshot
+    // and then nothing: after idleMs it closes; status never sends anything and closes too.
     sim.pause();
     const quiet = await clients.connect(sim.urls.ws);
+    quiet.send({ type: 'subscribe', channel: 'level2', product_ids: ['BTC-USD'] });
     quiet.send({ type: 'subscribe', channel: 'status' });
-    await quiet.next((m) => m.channel === 'subscriptions');
-    const idle = await quiet.closed;
-    assert.strictEqual(idle.code, 1000);
-
-    // with heartbeats the same quiet connection stays open past the idle window
+    await quiet.collect((m) => m.channel === 'subscriptions', 2);
+    // with heartbeats the same quiet channel stays open past the idle window
     const kept = await clients.connect(sim.urls.ws);
     kept.send({ type: 'subscribe', channel: 'heartbeats' });
-    await kept.collect((m) => m.channel === 'heartbeats', 2);
-    assert.strictEqual(kept.ws.readyState, 1, 'still open');
+    kept.send({ type: 'subscribe', channel: 'level2', product_ids: ['BTC-USD'] });
+    await kept.collect((m) => m.channel === 'subscriptions', 2);
+    // the kept connection's heartbeats are the clock: four of them span more than idleMs + one check
+    await kept.collect((m) => m.channel === 'heartbeats', 4);
+    assert.strictEqual(quiet.ws.readyState, 1, 'the connection itself stays open');
+    quiet.send({ type: 'subscribe', channel: 'heartbeats' });
+    const acks = await quiet.collect((m) => m.channel === 'subscriptions', 3);
+    assert.deepStrictEqual(acks[2].events[0].subscriptions, { heartbeats: ['heartbeats'] }, 'level2 and status were closed');
+    kept.send({ type: 'subscribe', channel: 'market_trades', product_ids: ['ETH-USD'] });
+    const keptAcks = await kept.collect((m) => m.channel === 'subscriptions', 3);
+    assert.deepStrictEqual(keptAcks[2].events[0].subscriptions, { heartbeats: ['heartbeats'], level2: ['BTC-USD'], market_trades: ['ETH-USD'] });
+    // the closed level2 sends no more updates; the kept one does
+    const quietL2 = quiet.msgs.filter((m) => m.channel === 'l2_data').length;
+    sim.resume();
+    await kept.next((m) => m.channel === 'l2_data' && m.events[0].type === 'update');
+    await kept.collect((m) => m.channel === 'heartbeats', 6);
+    assert.strictEqual(quiet.msgs.filter((m) => m.channel === 'l2_data').length, quietL2);
 
     const loud = await clients.connect(sim.urls.ws);
     for (let i = 0; i < 9; i++) loud.send({ type: 'subscribe', channel: 'heartbeats' });
@@ -190,9 +204,14 @@ describe('coinbase simulator (protocol level)', function () {
 
     const time = await fetchJson(`${base}${B}/time`);
     assert.ok(Math.abs(Number(time.body.epochMillis) - Date.now()) < 60_000);
+    const v2time = await fetchJson(`${base}/v2/time`);
+    assert.ok(Math.abs(v2time.body.data.epoch * 1000 - Date.now()) < 60_000);
+    assert.match(v2time.body.data.iso, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
     const missing = await fetchJson(`${base}${B}/market/products/NOPE-USD`);
     assert.deepStrictEqual([missing.status, missing.body.error, missing.body.message], [404, 'NOT_FOUND', 'ProductID is invalid']);
+    // the documented error schema (grpc.gateway.runtime.Error: error, code, message, details)
+    assert.deepStrictEqual([missing.body.code, missing.body.details], [5, []]);
 
     sim.faults.rateLimit({ retryAfterSec: 1 });
     const limited = await fetchJson(`${base}${B}/market/products`);
@@ -262,7 +281,7 @@ describe('coinbase simulator (protocol level)', function () {
     const get = (token) => fetchJson(`${base}${B}/transaction_summary`, { headers: { authorization: `Bearer ${token}` } });
     const ok = await get(jwt({ iss: 'coinbase-cloud', aud: ['retail_rest_api_proxy'], uri: `GET api.coinbase.com${B}/transaction_summary` }));
     assert.strictEqual(ok.status, 200);
-    assert.deepStrictEqual([ok.body.fee_tier.maker_fee_rate, ok.body.fee_tier.taker_fee_rate], ['0', '0'], 'the simulated account trades without fees');
+    assert.deepStrictEqual([ok.body.fee_tier.pricing_tier, ok.body.fee_tier.maker_fee_rate, ok.body.fee_tier.taker_fee_rate], ['Intro 1', '0.006', '0.012'], 'the default tier the simulated account trades at');
     assert.strictEqual((await get(jwt({ iss: 'cdp', uri: `GET ${base}${B}/transaction_summary` }))).status, 200, 'a uri that keeps the scheme');
     const wrongPath = await get(jwt({ iss: 'cdp', uri: `GET api.coinbase.com${B}/accounts` }));
     assert.deepStrictEqual([wrongPath.status, wrongPath.body.error], [401, 'UNAUTHENTICATED']);
@@ -270,5 +289,16 @@ describe('coinbase simulator (protocol level)', function () {
     assert.strictEqual(wrongMethod.status, 401);
     const wrongIss = await get(jwt({ iss: 'someone', uri: `GET api.coinbase.com${B}/transaction_summary` }));
     assert.match(wrongIss.body.message, /iss/);
+
+    // App API v2 accounts (ccxt's default fetchBalance): the whole balance per wallet, ids = v3 uuids
+    const v2 = await fetchJson(`${base}/v2/accounts?limit=250`, { headers: { authorization: `Bearer ${jwt({ iss: 'cdp', uri: 'GET api.coinbase.com/v2/accounts' })}` } });
+    assert.strictEqual(v2.status, 200);
+    const usd = v2.body.data.find((a) => a.currency.code === 'USD');
+    assert.deepStrictEqual([usd.id, usd.type, usd.resource, usd.balance], ['sim-USD', 'fiat', 'account', { amount: '1000000', currency: 'USD' }]);
+    const v3 = await fetchJson(`${base}${B}/accounts`, { headers: { authorization: `Bearer ${jwt({ iss: 'cdp', uri: `GET api.coinbase.com${B}/accounts` })}` } });
+    assert.deepStrictEqual(v2.body.data.map((a) => a.id).sort(), v3.body.accounts.map((a) => a.uuid).sort());
+    const one = await fetchJson(`${base}/v2/accounts/sim-BTC`, { headers: { authorization: `Bearer ${jwt({ iss: 'cdp', uri: 'GET api.coinbase.com/v2/accounts/sim-BTC' })}` } });
+    assert.deepStrictEqual([one.body.data.currency.code, one.body.data.balance.amount], ['BTC', '10']);
+    assert.strictEqual((await fetchJson(`${base}/v2/accounts`)).status, 401, 'a JWT is required');
   });
 });

@@ -8,6 +8,11 @@ import { CliIo, EXCHANGES, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, SIM_EXCHANGES } fr
 
 
 /** The text printed once the simulator listens. */
+/** A single-quoted JavaScript string literal of `s` (newlines and quotes escaped). */
+function jsString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
 export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; port: number; apiKey?: string; secret?: string; password?: string }): string {
   const urls = sim.urls;
   const symbols = args.symbols ?? defaultSymbols(args.exchange as SimExchange);
@@ -28,7 +33,8 @@ export function simBanner(args: SimArgs, sim: { urls: Record<string, string>; po
     `  const ex = new ${name}({`,
     `    ws: true,`,
     `    urls: { ${urlList} },`,
-    ...(creds ? [`    apiKey: '${sim.apiKey}',`, `    secret: '${sim.secret}',`] : []),
+    // quoted as JavaScript strings: a PEM secret (Coinbase) spans lines
+    ...(creds ? [`    apiKey: ${jsString(sim.apiKey as string)},`, `    secret: ${jsString(sim.secret as string)},`] : []),
     ...(creds && sim.password !== undefined ? [`    password: '${sim.password}',`] : []),
     `  });`,
     '',

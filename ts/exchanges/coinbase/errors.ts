@@ -2,9 +2,18 @@
  * Coinbase Advanced Trade errors -> exstream error classes (protocols.md §5).
  *
  * REST: a failed call answers an HTTP status and `{"error":"NOT_FOUND","error_details":"...",
- * "message":"..."}` (the body shape is UNCONFIRMED in the docs; the status is what we trust most).
- * WebSocket: `{"type":"error","message":"..."}` (shape UNCONFIRMED; `{"channel":"error",...}` is
- * accepted too). Messages always name the request they answer.
+ * "message":"..."}`; the Create Order reply's `error_response` has the same `error`, `message`,
+ * `error_details` plus `preview_failure_reason` / `new_order_failure_reason` (the fields of
+ * Coinbase's own SDK, coinbase-advanced-py, CreateOrderError). The HTTP status is what we trust
+ * most.
+ * WebSocket: the error frame is not in Coinbase's docs (neither the channel pages nor the
+ * AsyncAPI reference show one). What Coinbase sends, as recorded by third-party clients' test
+ * data, is `{"type":"error","message":"failure to subscribe"}`: no channel, no product, no
+ * request id. So an error frame refuses the oldest request still waiting for its reply, and its
+ * class comes from its text. That replies come in request order is an assumption the docs
+ * neither state nor contradict (a connection's requests are answered one by one);
+ * `{"channel":"error",...}` and a `reason` field (the older Exchange feed's) are accepted too.
+ * Messages always name the request they answer.
  */
 import {
   AuthenticationError,

@@ -37,17 +37,18 @@ export function parseAccounts(list: AccountJson[], info: unknown): BalanceData {
   return { balances, info };
 }
 
-/** Coinbase order status -> unified. */
+/**
+ * Coinbase order status -> unified, as ccxt's coinbase maps it (so the two agree on the same
+ * order): FILLED closed; CANCELLED, EXPIRED (a GTD order past its end_time) and FAILED canceled.
+ */
 export function orderStatus(s: string | undefined): OrderStatus {
   switch (s) {
     case 'FILLED':
       return 'closed';
     case 'CANCELLED':
-      return 'canceled';
     case 'EXPIRED':
-      return 'expired';
     case 'FAILED':
-      return 'rejected';
+      return 'canceled';
     default:
       // PENDING, QUEUED, OPEN, CANCEL_QUEUED, EDIT_QUEUED: still working
       return 'open';
@@ -149,13 +150,21 @@ export interface WsOrder {
   creation_time?: string;
 }
 
-export function parseWsOrder(o: WsOrder, m: Market): Order {
+/**
+ * A user channel order. The channel carries no order size: a working order's is what is filled
+ * plus what is left (`cumulative_quantity` + `leaves_quantity`); a finished one reports leaves 0,
+ * so its size is `knownAmount` (what the caller saw while it worked, or from REST) when given,
+ * else what filled (right for FILLED). `remaining` is amount - filled, as ccxt shapes it (a
+ * canceled order's unfilled part).
+ */
+export function parseWsOrder(o: WsOrder, m: Market, knownAmount?: number): Order {
   const filled = n0(o.cumulative_quantity);
   const leaves = n0(o.leaves_quantity);
   const ts = parseTime(o.creation_time);
   const avg = num(o.avg_price);
   const status = orderStatus(o.status);
   const fees = num(o.total_fees);
+  const amount = status === 'open' ? filled + leaves : Math.max(knownAmount ?? 0, filled + leaves);
   return {
     id: String(o.order_id),
     clientOrderId: o.client_order_id || undefined,
@@ -163,16 +172,14 @@ export function parseWsOrder(o: WsOrder, m: Market): Order {
     timestamp: ts,
     datetime: iso(ts),
     type: (o.order_type ?? 'limit').toLowerCase(),
-    timeInForce: o.time_in_force === 'GOOD_UNTIL_CANCELLED' ? 'GTC' : o.time_in_force === 'IMMEDIATE_OR_CANCEL' ? 'IOC' : o.time_in_force === 'FILL_OR_KILL' ? 'FOK' : o.time_in_force,
+    timeInForce: o.time_in_force === 'GOOD_UNTIL_CANCELLED' ? 'GTC' : o.time_in_force === 'IMMEDIATE_OR_CANCEL' ? 'IOC' : o.time_in_force === 'FILL_OR_KILL' ? 'FOK' : o.time_in_force === 'GOOD_UNTIL_DATE_TIME' ? 'GTD' : o.time_in_force,
     postOnly: o.post_only === true || o.post_only === 'true',
     side: o.order_side === 'SELL' ? 'sell' : 'buy',
     price: num(o.limit_price) || undefined,
     average: avg && filled ? avg : undefined,
-    // a working order's size is what is filled plus what is left; a finished one's is what filled
-    // (Coinbase reports leaves 0 once an order is done, whatever was asked for)
-    amount: status === 'open' ? filled + leaves : Math.max(filled + leaves, filled),
+    amount,
     filled,
-    remaining: status === 'open' ? leaves : 0,
+    remaining: Math.max(0, amount - filled),
     cost: num(o.filled_value) ?? (avg ?? 0) * filled,
     status,
     fee: fees !== undefined ? { cost: fees, currency: m.quote } : undefined,

@@ -95,6 +95,11 @@ export class CoinbasePrivate implements PrivateAdapter {
   private lastSeq: number | undefined;
   /** order id -> number of fills / cumulative quantity last seen on the user channel. */
   private readonly fillsSeen = new Map<string, string>();
+  /**
+   * order id -> its size while it works (the user channel names none: a finished order reports
+   * leaves_quantity 0, so a canceled order's size is what was seen before). Dropped when it ends.
+   */
+  private readonly sizes = new Map<string, number>();
   private snapshotDone = false;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   /** live() was reported for the current connection. */
@@ -149,9 +154,15 @@ export class CoinbasePrivate implements PrivateAdapter {
       if (found) return found;
       reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);
     }
-    if (!reply.success || !reply.success_response) {
+    // a client_order_id Coinbase has seen: "the order fails to be created and the order
+    // corresponding to that ID is returned" (Create Order reference): its id, whatever `success` says
+    const seen = reply.success_response?.order_id !== undefined && (reply.success_response.client_order_id ?? cid) === cid;
+    if (!seen || !reply.success_response) {
       const e = reply.error_response ?? {};
-      const code = e.preview_failure_reason && e.preview_failure_reason !== 'UNKNOWN_PREVIEW_FAILURE_REASON' ? e.preview_failure_reason : (e.error ?? reply.failure_reason);
+      // the most specific reason: error ("INSUFFICIENT_FUND"), new_order_failure_reason, then
+      // preview_failure_reason without its PREVIEW_ prefix; UNKNOWN_* say nothing
+      const known = (v: string | undefined): string | undefined => (v && !v.startsWith('UNKNOWN_') ? v : undefined);
+      const code = known(e.error) ?? known(e.new_order_failure_reason) ?? known(e.preview_failure_reason?.replace(/^PREVIEW_/, '')) ?? e.error ?? reply.failure_reason;
       const Cls = orderErrorClass(code);
       throw new Cls(`POST orders: ${[code, e.message ?? e.error_details].filter(Boolean).join(': ')}`, { exchange: 'coinbase', symbol: req.market.symbol, code, raw: reply });
     }
@@ -179,10 +190,12 @@ export class CoinbasePrivate implements PrivateAdapter {
 
   async editOrder(id: string, req: OrderRequest): Promise<Order> {
     if (req.price === undefined) throw new BadRequest('editOrder needs the new price', { exchange: 'coinbase', symbol: req.market.symbol });
-    type Reply = { success: boolean; errors?: { edit_failure_reason?: string; preview_failure_reason?: string }[] };
+    // Edit Order's reply: success, errors[] (edit_failure_reason, preview_failure_reason), and in
+    // Coinbase's SDK (coinbase-advanced-py EditOrderResponse) also error_response
+    type Reply = { success: boolean; errors?: { edit_failure_reason?: string; preview_failure_reason?: string }[]; error_response?: { error_details?: string; edit_order_failure_reason?: string } };
     const r = await this.call<Reply>('POST', PRIVATE_PATHS.edit, undefined, { order_id: id, price: String(req.price), size: String(req.amount) }, req.market.symbol);
     if (!r.success) {
-      const why = r.errors?.[0]?.edit_failure_reason ?? r.errors?.[0]?.preview_failure_reason;
+      const why = r.errors?.[0]?.edit_failure_reason ?? r.errors?.[0]?.preview_failure_reason ?? r.error_response?.edit_order_failure_reason;
       const Cls = orderErrorClass(why === 'ORDER_NOT_FOUND' ? 'ORDER_NOT_FOUND' : why);
       throw new Cls(`edit ${id}: ${why ?? 'failed'}`, { exchange: 'coinbase', symbol: req.market.symbol, code: why, raw: r });
     }
@@ -264,8 +277,14 @@ export class CoinbasePrivate implements PrivateAdapter {
   }
 
   /**
-   * Deposits or withdrawals from the Coinbase App API (v2: Advanced Trade has none), per account:
-   * the account uuids of `/accounts` (one per currency) are the v2 account ids.
+   * Deposits or withdrawals from the Coinbase App API (v2), per account: the Advanced Trade API
+   * (v3, /api/v3/brokerage) documents no deposit or withdrawal history (its REST reference and
+   * Coinbase's own SDK coinbase-advanced-py list accounts, orders, fills, products, fees,
+   * portfolios, convert and payment methods only), while the App API documents "List Deposits
+   * GET /v2/accounts/:account_id/deposits" and "List Withdrawals GET
+   * /v2/accounts/:account_id/withdrawals", CDP key scope `view`, signed with the same JWT
+   * (docs.cdp.coinbase.com/coinbase-app/transfer-apis/deposit-fiat and withdraw-fiat). The
+   * account uuids of v3 `/accounts` (one per currency) are the v2 account ids.
    */
   private async transfers(kind: 'deposits' | 'withdrawals', code?: string, since?: number, limit?: number): Promise<Transaction[]> {
     const accounts = (await this.fetchBalance()).info as AccountJson[];
@@ -390,17 +409,28 @@ export class CoinbasePrivate implements PrivateAdapter {
     const m = o && typeof o.product_id === 'string' ? this.marketOf(o.product_id) : undefined;
     if (!sink || !m) return;
     let order: Order;
+    const id = String(o.order_id);
     try {
-      order = parseWsOrder(o, m);
+      order = parseWsOrder(o, m, this.sizes.get(id));
     } catch (err) {
       this.ctx.error(new BadResponse(`malformed user order ignored: ${(err as Error).message}`, { exchange: 'coinbase', raw: o }));
       return;
     }
+    const known = this.sizes.has(id);
+    if (order.status === 'open') this.sizes.set(id, order.amount);
+    else this.sizes.delete(id);
     const key = `${o.number_of_fills ?? ''}|${o.cumulative_quantity}`;
     const before = this.fillsSeen.get(order.id);
     this.fillsSeen.set(order.id, key);
     const filledMore = order.filled > 0 && before !== key && (before === undefined ? this.snapshotDone : true);
-    sink.order(order);
+    if (order.status === 'canceled' && !known) {
+      // ended before this client saw it work (placed elsewhere, or an IOC / market order): the
+      // channel does not say how big it was; REST does (order_configuration)
+      void this.fetchOrder(order.id, m).then(
+        (full) => this.sink?.order(full),
+        (err: Error) => this.ctx.error(err),
+      );
+    } else sink.order(order);
     if (filledMore) void this.confirmFills(order, m);
   }
 

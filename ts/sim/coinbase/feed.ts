@@ -13,8 +13,12 @@
  * - `ticker` (after trades or a best bid/ask change), `market_trades` (side = the maker's),
  *   `candles` (the running five-minute candle after trades);
  * - connection rules: the first subscribe within `firstSubscribeMs` (5 s) or the connection is
- *   closed; with no `heartbeats` subscription a connection that was sent nothing for `idleMs`
- *   (60 s; Coinbase closes such channels after 60-90 s) is closed.
+ *   closed; with no `heartbeats` subscription, a channel of a connection that sent nothing for
+ *   `idleMs` (60 s) is closed: its subscription ends (it leaves the next `subscriptions` list and
+ *   sends nothing more) while the connection and its other channels stay. Coinbase: "Most channels
+ *   close within 60-90 seconds if no updates are sent. Subscribe to heartbeats to keep all
+ *   subscriptions open" (docs.cdp.coinbase.com, Advanced Trade WebSocket Channels). The docs name
+ *   no message for it, so none is sent.
  */
 import { EngineTrade, MarketInfo, MatchingEngine } from '../engine';
 import { BookWindow, TickLevel } from '../common/book-window';
@@ -41,6 +45,8 @@ export class CoinbaseConn extends SimSocket {
   readonly subs = new Map<string, Set<string>>();
   subscribed = false;
   heartbeatCounter = 0;
+  /** Subscribe channel -> when it last sent a message (or was subscribed): its idle clock. */
+  readonly channelActiveAt = new Map<string, number>();
 
   override subscribedTo(stream: string): boolean {
     const i = stream.indexOf(':');
@@ -49,13 +55,21 @@ export class CoinbaseConn extends SimSocket {
 
   /** Sends one message of a channel with the connection's next sequence_num (used even when withheld). */
   emit(channel: string, events: unknown[], now: number): void {
+    this.touch(channel);
     const seq = this.seq++;
     this.send(`{"channel":${JSON.stringify(channel)},"client_id":"","timestamp":"${rfc3339(now, 9)}","sequence_num":${seq},"events":${JSON.stringify(events)}}`);
   }
 
-  /** A message that never reaches the client: its sequence_num is spent. */
-  lose(): void {
+  /** A message that never reaches the client: its sequence_num is spent (the channel was not idle). */
+  lose(channel?: string): void {
+    if (channel !== undefined) this.touch(channel);
     this.seq++;
+  }
+
+  /** The channel of a frame (`l2_data` is level2's) sent something now. */
+  private touch(frameChannel: string): void {
+    const ch = frameChannel === 'l2_data' ? 'level2' : frameChannel;
+    if (this.subs.has(ch)) this.channelActiveAt.set(ch, Date.now());
   }
 
   has(channel: string, productId: string): boolean {
@@ -155,8 +169,16 @@ export class CoinbaseFeed {
       }
       if (c.subs.has('heartbeats')) {
         c.emit('heartbeats', [{ current_time: `${new Date(this.now()).toISOString().replace('T', ' ').replace('Z', '')} +0000 UTC`, heartbeat_counter: ++c.heartbeatCounter }], this.now());
-      } else if (this.opts.idleMs > 0 && !this.gate.silenced() && now - c.lastSentAt >= this.opts.idleMs) {
-        c.close(1000, 'channel closed: no updates');
+      } else if (this.opts.idleMs > 0 && !this.gate.silenced()) {
+        // no heartbeats: each channel quiet for idleMs closes on its own (the connection stays)
+        let closed = false;
+        for (const ch of [...c.subs.keys()]) {
+          if (now - (c.channelActiveAt.get(ch) ?? c.connectedAt) < this.opts.idleMs) continue;
+          c.subs.delete(ch);
+          c.channelActiveAt.delete(ch);
+          closed = true;
+        }
+        if (closed) this.release();
       }
     }
   }
@@ -183,14 +205,21 @@ export class CoinbaseFeed {
     if (type === 'subscribe') {
       c.subscribed = true;
       const set = c.subs.get(channel) ?? new Set<string>();
+      // a subscribe (re)starts the channel's idle clock
+      c.channelActiveAt.set(channel, Date.now());
       if (channel === 'heartbeats' || channel === 'user') set.add(channel);
       for (const id of ids) set.add(id);
       c.subs.set(channel, set);
-    } else if (ids.length === 0) c.subs.delete(channel);
-    else {
+    } else if (ids.length === 0) {
+      c.subs.delete(channel);
+      c.channelActiveAt.delete(channel);
+    } else {
       const set = c.subs.get(channel);
       for (const id of ids) set?.delete(id);
-      if (set && set.size === 0) c.subs.delete(channel);
+      if (set && set.size === 0) {
+        c.subs.delete(channel);
+        c.channelActiveAt.delete(channel);
+      }
     }
     const subscriptions: Record<string, string[]> = {};
     for (const [ch, set] of c.subs) subscriptions[ch] = [...set];
@@ -313,7 +342,7 @@ export class CoinbaseFeed {
           if (f.skipPending) {
             // lost on the way: every subscriber's sequence_num jumps over it
             f.skipPending = false;
-            for (const c of subs) c.lose();
+            for (const c of subs) c.lose('l2_data');
           } else {
             const time = rfc3339(now, 6);
             const events = [{ type: 'update', product_id: id, updates: [...this.levels(f, 'bid', ch.bids, time), ...this.levels(f, 'offer', ch.asks, time)] }];

@@ -6,11 +6,16 @@
  * request's method and path; any host), and over the engine:
  * - REST `GET /accounts`, `POST /orders`, `POST /orders/batch_cancel`, `POST /orders/edit`,
  *   `GET /orders/historical/batch`, `GET /orders/historical/{id}`, `GET /orders/historical/fills`;
- *   a repeated client_order_id returns the order it placed (never a second order);
+ *   a repeated client_order_id returns the order it placed (never a second order): Create Order's
+ *   reference, client_order_id: "If the ID provided is not unique, the order fails to be created
+ *   and the order corresponding to that ID is returned" (as success, with that order's id);
  * - the `user` channel: the open orders first (batches of 50, a shorter batch ends them), then
  *   every change of an order, pushed before the REST reply of the request that caused it.
- * Simplifications: order ids are the engine's numbers as strings; the account trades without fees;
- * GTD orders are kept until canceled.
+ * Fees: the documented default tier, Intro 1 (under $1K of 30-day volume): 0.60% maker, 1.20%
+ * taker (help.coinbase.com "Advanced Trade fees"), charged in the quote currency on every fill
+ * (`commission` of /fills, `total_fees` of orders, the tier in /transaction_summary).
+ * GTD orders (limit_limit_gtd) expire at their `end_time`: status EXPIRED.
+ * Simplification: order ids are the engine's numbers as strings.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, verify } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
@@ -22,9 +27,12 @@ import type { SimAccount } from '../common/simulator';
 import type { CoinbaseConn } from './feed';
 import { px, sz } from './feed';
 import type { CoinbaseProduct } from './symbols';
+import { errorBody } from './rest';
 
 const B = '/api/v3/brokerage';
 const ACCOUNT = 'user';
+/** Intro 1, the default Advanced Trade fee tier: parts per million of a fill's notional. */
+export const FEE_TIER = { name: 'Intro 1', makerPpm: 6000, takerPpm: 12000, maker: '0.006', taker: '0.012' };
 
 type Json = Record<string, unknown>;
 
@@ -40,6 +48,10 @@ interface ExtOrder {
   created: number;
   /** Engine orders behind it (an edit replaces the engine order), the current one last. */
   engineIds: number[];
+  /** GTD: when it expires (ms). */
+  endTime?: number;
+  /** A GTD order past its end_time (its engine order was canceled for it). */
+  expired?: boolean;
 }
 
 const b64u = (s: string): Buffer => Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
@@ -61,6 +73,10 @@ export class CoinbaseAccountSim implements SimAccount {
   private readonly skip = new Set<string>();
   /** The order whose engine order is being placed right now (its first events name no known id). */
   private placing: ExtOrder | undefined;
+  /** `${tradeId}-${engine orderId}` -> the fee of that own fill (10^-16 quote units). */
+  private readonly fees = new Map<string, bigint>();
+  /** Runs a function later on the server's timers (GTD expiries). */
+  private schedule: (ms: number, fn: () => void) => void = (ms, fn) => void setTimeout(fn, ms).unref();
 
   constructor(
     private readonly engine: MatchingEngine,
@@ -82,12 +98,15 @@ export class CoinbaseAccountSim implements SimAccount {
       this.secret = privateKey.export({ type: 'sec1', format: 'pem' }) as string;
       this.apiKey = `organizations/00000000-0000-4000-8000-000000000000/apiKeys/${Math.random().toString(16).slice(2, 10)}-sim`;
     }
+    // fees are charged here, in the quote currency as Coinbase does (the engine would take a
+    // buyer's fee out of the base it receives)
     engine.addAccount(ACCOUNT, { makerFeePpm: 0, takerFeePpm: 0 });
     engine.deposit(ACCOUNT, 'USD', '1000000');
     const bases = new Set(products.map((p) => p.base));
     for (const b of bases) engine.deposit(ACCOUNT, b, b === 'BTC' ? '10' : '1000');
     engine.on('order', (u) => {
       if (u.order.account !== ACCOUNT) return;
+      if (u.execType === 'TRADE' && u.fill) this.charge(u.order.symbol, u.order.orderId, u.fill);
       if (u.execType === 'CANCELED' && this.replacing.has(u.order.orderId)) return;
       let ext = this.byEngineId.get(u.order.orderId);
       const p = this.placing;
@@ -101,9 +120,34 @@ export class CoinbaseAccountSim implements SimAccount {
     });
   }
 
-  /** The connections of the market-data socket server (the user channel rides on it). */
-  attach(conns: () => Iterable<CoinbaseConn>): void {
+  /** The connections of the market-data socket server (the user channel rides on it), and the server's timers. */
+  attach(conns: () => Iterable<CoinbaseConn>, schedule?: (ms: number, fn: () => void) => void): void {
     this.conns = conns;
+    if (schedule) this.schedule = schedule;
+  }
+
+  /** The fee of an own fill, taken from the quote balance. */
+  private charge(symbol: string, orderId: number, fill: { tradeId: number; quote: bigint; isMaker: boolean }): void {
+    const fee = (fill.quote * BigInt(fill.isMaker ? FEE_TIER.makerPpm : FEE_TIER.takerPpm)) / 1_000_000n;
+    this.fees.set(`${fill.tradeId}-${orderId}`, fee);
+    if (fee <= 0n) return;
+    try {
+      this.engine.withdraw(ACCOUNT, this.engine.market(symbol).quote, dec(fee));
+    } catch {
+      // a balance too small for the fee: the fill stands (the simulator does not hold fees)
+    }
+  }
+
+  private feeOf(t: OwnTrade): bigint {
+    return this.fees.get(`${t.tradeId}-${t.orderId}`) ?? 0n;
+  }
+
+  /** A GTD order reached its end_time: its engine order is canceled and it reports EXPIRED. */
+  private expire(ext: ExtOrder): void {
+    const cur = this.current(ext);
+    if (!cur || !this.engine.isOpen(ext.productId, cur.orderId)) return;
+    ext.expired = true;
+    this.engine.cancelOrder(ACCOUNT, ext.productId, { orderId: cur.orderId });
   }
 
   /** Credits the account and records a completed deposit (listed by /v2/accounts/{id}/deposits). */
@@ -163,19 +207,19 @@ export class CoinbaseAccountSim implements SimAccount {
   handle(req: IncomingMessage, res: ServerResponse, body: string, url: URL, rateLimit: () => { status: number; retryAfterSec: number } | undefined): boolean {
     const path = url.pathname;
     const isPrivate =
-      path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary` || path.startsWith('/v2/accounts/');
+      path === `${B}/accounts` || path.startsWith(`${B}/accounts/`) || path === `${B}/orders` || path.startsWith(`${B}/orders/`) || path === `${B}/transaction_summary` || path === '/v2/accounts' || path.startsWith('/v2/accounts/');
     if (!isPrivate) return false;
     const limited = rateLimit();
     if (limited) {
       const headers: Record<string, string> = limited.retryAfterSec > 0 ? { 'retry-after': String(limited.retryAfterSec) } : {};
-      sendJson(res, limited.status, { error: 'RATE_LIMIT_EXCEEDED', error_details: 'Too many requests', message: 'Too many requests' }, headers);
+      sendJson(res, limited.status, errorBody('RATE_LIMIT_EXCEEDED', 'Too many requests'), headers);
       return true;
     }
     const auth = req.headers['authorization'];
     const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
     const why = this.checkJwt(token, `${req.method ?? 'GET'} ${req.headers.host ?? ''}${path}`);
     if (why) {
-      sendJson(res, 401, { error: 'UNAUTHENTICATED', error_details: why, message: why });
+      sendJson(res, 401, errorBody('UNAUTHENTICATED', why));
       return true;
     }
     let json: Json = {};
@@ -183,7 +227,7 @@ export class CoinbaseAccountSim implements SimAccount {
       try {
         json = JSON.parse(body || '{}') as Json;
       } catch {
-        sendJson(res, 400, { error: 'INVALID_ARGUMENT', error_details: 'body is not JSON', message: 'body is not JSON' });
+        sendJson(res, 400, errorBody('INVALID_ARGUMENT', 'body is not JSON'));
         return true;
       }
     }
@@ -191,7 +235,12 @@ export class CoinbaseAccountSim implements SimAccount {
     try {
       if (req.method === 'GET' && path === `${B}/accounts`) sendJson(res, 200, this.accounts());
       else if (req.method === 'GET' && path === `${B}/transaction_summary`) sendJson(res, 200, this.summary());
-      else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+\/(deposits|withdrawals)$/.test(path)) sendJson(res, 200, this.transferList(path));
+      else if (req.method === 'GET' && path === '/v2/accounts') sendJson(res, 200, { pagination: { ending_before: null, starting_after: null, previous_ending_before: null, next_starting_after: null, limit: 250, order: 'desc', previous_uri: null, next_uri: null }, data: this.appAccounts() });
+      else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+$/.test(path)) {
+        const a = this.appAccounts().find((x) => x['id'] === decodeURIComponent(path.slice('/v2/accounts/'.length)));
+        if (a) sendJson(res, 200, { data: a });
+        else sendJson(res, 404, { errors: [{ id: 'not_found', message: 'Not found' }] });
+      } else if (req.method === 'GET' && /^\/v2\/accounts\/[^/]+\/(deposits|withdrawals)$/.test(path)) sendJson(res, 200, this.transferList(path));
       else if (req.method === 'POST' && path === `${B}/orders`) sendJson(res, 200, this.place(json));
       else if (req.method === 'POST' && path === `${B}/orders/batch_cancel`) sendJson(res, 200, this.cancel(json));
       else if (req.method === 'POST' && path === `${B}/orders/edit`) sendJson(res, 200, this.edit(json));
@@ -199,12 +248,12 @@ export class CoinbaseAccountSim implements SimAccount {
       else if (req.method === 'GET' && path === `${B}/orders/historical/fills`) sendJson(res, 200, this.fills(q));
       else if (req.method === 'GET' && path.startsWith(`${B}/orders/historical/`)) {
         const ext = this.orders.get(decodeURIComponent(path.slice(`${B}/orders/historical/`.length)));
-        if (!ext) sendJson(res, 404, { error: 'NOT_FOUND', error_details: 'order not found', message: 'order not found' });
+        if (!ext) sendJson(res, 404, errorBody('NOT_FOUND', 'order not found'));
         else sendJson(res, 200, { order: this.restOrder(ext) });
-      } else sendJson(res, 404, { error: 'NOT_FOUND', error_details: 'Not Found', message: 'Not Found' });
+      } else sendJson(res, 404, errorBody('NOT_FOUND', 'Not Found'));
     } catch (err) {
       const msg = (err as Error).message;
-      sendJson(res, 400, { error: 'INVALID_ARGUMENT', error_details: msg, message: msg });
+      sendJson(res, 400, errorBody('INVALID_ARGUMENT', msg));
     }
     return true;
   }
@@ -222,6 +271,30 @@ export class CoinbaseAccountSim implements SimAccount {
       hold: { value: dec(b.locked), currency: b.asset },
     }));
     return { accounts, has_next: false, cursor: '', size: accounts.length };
+  }
+
+  /**
+   * Coinbase App API v2 accounts (docs.cdp.coinbase.com/coinbase-app/track-apis/accounts: List
+   * Accounts `GET /v2/accounts`, Show Account `GET /v2/accounts/:account_id`), which third-party
+   * clients read for balances: one wallet per asset, the id the same as the v3 account's uuid,
+   * `balance` the whole amount (free and held).
+   */
+  private appAccounts(): Json[] {
+    const fiat = new Set(['USD', 'EUR', 'GBP']);
+    return this.engine.balances(ACCOUNT).map((b) => ({
+      id: `sim-${b.asset}`,
+      name: `${b.asset} Wallet`,
+      primary: false,
+      type: fiat.has(b.asset) ? 'fiat' : 'wallet',
+      currency: { code: b.asset, name: b.asset, type: fiat.has(b.asset) ? 'fiat' : 'crypto' },
+      balance: { amount: dec(b.free + b.locked), currency: b.asset },
+      created_at: '2024-01-01T00:00:00Z',
+      updated_at: new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+      resource: 'account',
+      resource_path: `/v2/accounts/sim-${b.asset}`,
+      allow_deposits: true,
+      allow_withdrawals: true,
+    }));
   }
 
   /** Coinbase App API v2 deposits / withdrawals of one account (`sim-<ASSET>`): deposit() records; no withdrawals. */
@@ -250,12 +323,12 @@ export class CoinbaseAccountSim implements SimAccount {
     return { pagination: { ending_before: null, starting_after: null, limit: 25, order: 'desc', previous_uri: null, next_uri: null }, data };
   }
 
-  /** `GET /transaction_summary`: the fee tier (the simulated account trades without fees). */
+  /** `GET /transaction_summary`: the fee tier (Intro 1). */
   private summary(): Json {
     return {
       total_volume: 0,
       total_fees: 0,
-      fee_tier: { pricing_tier: 'Sim', usd_from: '0', usd_to: '', taker_fee_rate: '0', maker_fee_rate: '0', aop_from: '', aop_to: '' },
+      fee_tier: { pricing_tier: FEE_TIER.name, usd_from: '0', usd_to: '1000', taker_fee_rate: FEE_TIER.taker, maker_fee_rate: FEE_TIER.maker, aop_from: '', aop_to: '' },
       margin_rate: null,
       goods_and_services_tax: null,
       advanced_trade_only_volume: 0,
@@ -272,9 +345,19 @@ export class CoinbaseAccountSim implements SimAccount {
   private place(b: Json): Json {
     const cid = b['client_order_id'];
     const cfg = b['order_configuration'] as Record<string, Record<string, unknown>> | undefined;
+    // a refusal as Coinbase words it: {"error":"INSUFFICIENT_FUND","message":"Insufficient balance
+    // in source account","error_details":"","preview_failure_reason":"PREVIEW_INSUFFICIENT_FUND"}
+    // (the PreviewFailureReason values carry the PREVIEW_ prefix; NewOrderFailureReason does not)
     const fail = (error: string, message: string): Json => ({
       success: false,
-      error_response: { error, message, error_details: message, preview_failure_reason: error },
+      failure_reason: 'UNKNOWN_FAILURE_REASON',
+      error_response: {
+        error,
+        message: error === 'INSUFFICIENT_FUND' ? 'Insufficient balance in source account' : message,
+        error_details: error === 'INSUFFICIENT_FUND' ? '' : message,
+        preview_failure_reason: `PREVIEW_${error}`,
+        new_order_failure_reason: error,
+      },
       order_configuration: cfg,
     });
     if (typeof cid !== 'string' || cid === '') return fail('INVALID_ARGUMENT', 'client_order_id is required');
@@ -319,8 +402,14 @@ export class CoinbaseAccountSim implements SimAccount {
       req.price = String(c['limit_price']);
       req.quantity = String(c['base_size']);
     }
+    let endTime: number | undefined;
+    if (key === 'limit_limit_gtd') {
+      endTime = typeof c['end_time'] === 'string' ? Date.parse(c['end_time']) : NaN;
+      if (!Number.isFinite(endTime)) return fail('INVALID_ARGUMENT', 'limit_limit_gtd needs end_time (RFC 3339)');
+      if (endTime <= this.now()) return fail('INVALID_END_TIME', 'end_time must be in the future');
+    }
     // the record exists before the engine runs, so the user channel can push the order's first event
-    const ext: ExtOrder = { id: '', productId: prod.productId, side, cid, config: cfg, type: req.type === 'MARKET' ? 'MARKET' : 'LIMIT', tif, postOnly, created: this.now(), engineIds: [] };
+    const ext: ExtOrder = { id: '', productId: prod.productId, side, cid, config: cfg, type: req.type === 'MARKET' ? 'MARKET' : 'LIMIT', tif, postOnly, created: this.now(), engineIds: [], endTime };
     this.placing = ext;
     try {
       const r = this.engine.placeOrder(req);
@@ -334,6 +423,7 @@ export class CoinbaseAccountSim implements SimAccount {
     }
     this.orders.set(ext.id, ext);
     this.byCid.set(cid, ext);
+    if (endTime !== undefined) this.schedule(Math.max(0, endTime - this.now()), () => this.expire(ext));
     return { success: true, success_response: { order_id: ext.id, product_id: ext.productId, side, client_order_id: cid }, order_configuration: cfg };
   }
 
@@ -406,17 +496,24 @@ export class CoinbaseAccountSim implements SimAccount {
   }
 
   /** The state of an order across its engine orders. */
-  private state(ext: ExtOrder): { status: string; filled: number; leaves: number; value: bigint; fills: number; last: number | undefined; size: number; filledSteps: number; leavesSteps: number } {
+  private state(ext: ExtOrder): { status: string; filled: number; leaves: number; value: bigint; fees: bigint; fills: number; last: number | undefined; size: number; filledSteps: number; leavesSteps: number } {
     const cur = this.current(ext);
     const info = this.engine.market(ext.productId);
     const trades = this.ownTrades(ext);
     const filled = this.filledSteps(ext);
     let value = 0n;
-    for (const t of trades) value += t.quote;
+    let fees = 0n;
+    for (const t of trades) {
+      value += t.quote;
+      fees += this.feeOf(t);
+    }
     const open = cur !== undefined && this.engine.isOpen(ext.productId, cur.orderId);
-    const status = !cur ? 'FAILED' : open ? 'OPEN' : cur.status === 'FILLED' ? 'FILLED' : cur.status === 'CANCELED' ? 'CANCELLED' : cur.status === 'EXPIRED' ? (filled > 0 ? 'CANCELLED' : 'EXPIRED') : cur.status === 'REJECTED' ? 'FAILED' : 'OPEN';
+    const status = !cur ? 'FAILED' : open ? 'OPEN' : cur.status === 'FILLED' ? 'FILLED' : ext.expired ? 'EXPIRED' : cur.status === 'CANCELED' ? 'CANCELLED' : cur.status === 'EXPIRED' ? (filled > 0 ? 'CANCELLED' : 'EXPIRED') : cur.status === 'REJECTED' ? 'FAILED' : 'OPEN';
     const leaves = open && cur ? cur.origQty - cur.executedQty : 0;
-    return { status, filled: info.qtyNumber(filled), leaves: info.qtyNumber(leaves), value, fills: trades.length, last: trades[trades.length - 1]?.time, size: info.qtyNumber(filled + leaves), filledSteps: filled, leavesSteps: leaves };
+    const base = Number((Object.values(ext.config)[0] ?? {})['base_size']);
+    // the size asked for (an order sized in quote: what filled plus what is left)
+    const size = Number.isFinite(base) && base > 0 ? base : info.qtyNumber(filled + leaves);
+    return { status, filled: info.qtyNumber(filled), leaves: info.qtyNumber(leaves), value, fees, fills: trades.length, last: trades[trades.length - 1]?.time, size, filledSteps: filled, leavesSteps: leaves };
   }
 
   private restOrder(ext: ExtOrder): Json {
@@ -440,7 +537,8 @@ export class CoinbaseAccountSim implements SimAccount {
       filled_value: dec(s.value),
       pending_cancel: false,
       size_in_quote: false,
-      total_fees: '0',
+      total_fees: dec(s.fees),
+      total_value_after_fees: dec(ext.side === 'BUY' ? s.value + s.fees : s.value - s.fees),
       order_type: ext.type,
       reject_reason: '',
       settled: s.status !== 'OPEN',
@@ -484,7 +582,7 @@ export class CoinbaseAccountSim implements SimAccount {
           trade_type: 'FILL',
           price: px(info, t.price),
           size: sz(info, t.qty),
-          commission: '0',
+          commission: dec(this.feeOf(t)),
           product_id: ext.productId,
           sequence_timestamp: new Date(t.time).toISOString(),
           liquidity_indicator: t.isMaker ? 'MAKER' : 'TAKER',
@@ -527,11 +625,11 @@ export class CoinbaseAccountSim implements SimAccount {
       retail_portfolio_id: 'sim',
       status: s.status,
       time_in_force: ext.tif,
-      total_fees: '0',
-      total_value_after_fees: dec(s.value),
+      total_fees: dec(s.fees),
+      // a buyer pays the fees on top, a seller receives the value less them
+      total_value_after_fees: dec(ext.side === 'BUY' ? s.value + s.fees : s.value - s.fees),
       trigger_status: 'INVALID_ORDER_TYPE',
-      creation_time_precise: new Date(ext.created).toISOString(),
-      base_size: sz(info, s.filledSteps + s.leavesSteps),
+      ...(ext.endTime !== undefined ? { end_time: new Date(ext.endTime).toISOString() } : {}),
     };
   }
 
@@ -541,7 +639,7 @@ export class CoinbaseAccountSim implements SimAccount {
     const events = [{ type, orders: [this.wsOrder(ext)] }];
     for (const c of this.conns()) {
       if (!c.subs.has('user')) continue;
-      if (lost) c.lose();
+      if (lost) c.lose('user');
       else c.emit('user', events, this.now());
     }
   }

@@ -2,7 +2,7 @@
  * Coinbase Advanced Trade public REST (protocols.md §5 "REST"): /api/v3/brokerage/time,
  * /market/products, /market/products/{id}, /market/product_book, /market/products/{id}/ticker,
  * /market/products/{id}/candles. Errors answer an HTTP status with
- * `{"error":"..","error_details":"..","message":".."}`: 404 NOT_FOUND for an unknown product or
+ * `{"error":"..","code":n,"message":"..","details":[],"error_details":".."}` (errorBody): 404 NOT_FOUND for an unknown product or
  * route, 400 INVALID_ARGUMENT for a bad parameter, 429 for the rate-limit fault.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
@@ -23,6 +23,18 @@ class RestError extends Error {
 }
 
 const invalid = (msg: string): RestError => new RestError(400, 'INVALID_ARGUMENT', msg);
+
+/** gRPC status codes of the error names the simulator uses (google.rpc.Code). */
+const GRPC_CODE: Record<string, number> = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, RATE_LIMIT_EXCEEDED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };
+
+/**
+ * A REST error body. Coinbase documents every endpoint's error reply as grpc.gateway.runtime.Error
+ * (`error`, `code`, `message`, `details`: the Advanced Trade OpenAPI reference); replies seen in
+ * the wild and Coinbase's SDK also carry `error_details`, which clients read: both are sent.
+ */
+export function errorBody(error: string, message: string): Record<string, unknown> {
+  return { error, code: GRPC_CODE[error] ?? 2, message, error_details: message, details: [] };
+}
 
 /** REST candle granularities. */
 export const GRANULARITIES: Record<string, Period> = {
@@ -50,7 +62,7 @@ export class CoinbaseRest {
     const limited = this.faults.takeRateLimit();
     if (limited) {
       const headers: Record<string, string> = limited.retryAfterSec > 0 ? { 'retry-after': String(limited.retryAfterSec) } : {};
-      sendJson(res, limited.status, { error: 'RATE_LIMIT_EXCEEDED', error_details: 'Too many requests', message: 'Too many requests' }, headers);
+      sendJson(res, limited.status, errorBody('RATE_LIMIT_EXCEEDED', 'Too many requests'), headers);
       return;
     }
     const run = (): void => {
@@ -59,7 +71,7 @@ export class CoinbaseRest {
         sendJson(res, 200, this.route(url.pathname, url.searchParams, this.runtime.now()));
       } catch (err) {
         const e = err instanceof RestError ? err : new RestError(500, 'INTERNAL', (err as Error).message);
-        sendJson(res, e.status, { error: e.code, error_details: e.message, message: e.message });
+        sendJson(res, e.status, errorBody(e.code, e.message));
       }
     };
     // the book is read when the reply goes out
@@ -75,6 +87,8 @@ export class CoinbaseRest {
       return { data: this.cryptos().map((code, i) => ({ code, name: code, color: '#000000', sort_index: 100 + i, exponent: 8, type: 'crypto', address_regex: '', asset_id: `sim-${code}` })) };
     }
     if (path === '/v2/exchange-rates') return { data: { currency: p.get('currency') ?? 'USD', rates: this.rates(p.get('currency') ?? 'USD') } };
+    // App API Get Current Time (docs.cdp.coinbase.com/coinbase-app/track-apis/time; ccxt's fetchTime)
+    if (path === '/v2/time') return { data: { iso: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'), epoch: Math.floor(now / 1000) } };
     if (path === `${B}/time`) return { iso: new Date(now).toISOString(), epochSeconds: String(Math.floor(now / 1000)), epochMillis: String(now) };
     if (path === `${B}/market/products`) {
       const type = p.get('product_type');

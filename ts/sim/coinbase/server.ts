@@ -19,7 +19,7 @@ import { COINBASE_DEFAULT_SYMBOLS, CoinbaseProduct, coinbaseMarketConfig, coinba
 export interface CoinbaseOptions {
   /** Coinbase: close a connection that sent no subscribe this long after connecting (ms, default 5000). */
   firstSubscribeMs?: number;
-  /** Coinbase: with no heartbeats subscription, close a connection sent nothing this long (ms, default 60000; 0 = never). */
+  /** Coinbase: with no heartbeats subscription, close a channel (its subscription; the connection stays) that sent nothing this long (ms, default 60000; 0 = never). */
   idleMs?: number;
   /** Coinbase: client messages a second per connection before it is closed (default 8; 0 = unlimited). */
   maxMessagesPerSecond?: number;
@@ -54,7 +54,7 @@ export class CoinbaseSim extends SimServer {
     this.sockets = [{ kind: 'stream', server: this.feed.server }];
     this.rest = new CoinbaseRest(rt, this.feed, products, this.faults);
     this.user = new CoinbaseAccountSim(rt.engine, products, this.faults, () => rt.now(), opts.cdpKey);
-    this.user.attach(() => this.feed.server.clients);
+    this.user.attach(() => this.feed.server.clients, (ms, fn) => void rt.later(ms, fn));
     this.feed.user = this.user;
   }
 
