@@ -83,9 +83,13 @@ describe('okx simulator: books behaviours', function () {
     const c = await raw();
     c.subscribe();
     await c.until(() => c.books.length >= 2);
+    // the market stands still while the REST book is read, so its depth can be compared with the truth's
+    sim.pause();
+    sim.flush();
     const snap = await restBook(sim);
     assert.strictEqual(typeof snap.seqId, 'number');
     assert.strictEqual(snap.bids.length, Math.min(400, sim.book('BTC/USDT').bids.length));
+    sim.resume();
     const from = c.books.length;
     await c.until(() => c.books.length >= from + 5);
     sim.pause();
