@@ -142,12 +142,25 @@ export class LiveBook {
     this.handleSnapshot(s);
   }
 
-  /** The stream was interrupted (reconnect or stale): forget the book until it is rebuilt. */
-  interrupt(reason: 'reconnect' | 'stale'): void {
+  /**
+   * The stream was interrupted (reconnect, stale, or paused for the exchange's maintenance): forget
+   * the book until it is rebuilt.
+   */
+  interrupt(reason: 'reconnect' | 'stale' | 'maintenance', detail = 'stream interrupted'): void {
     if (this.closed) return;
     const nonce = this.book.nonce;
     this.reset();
-    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail: 'stream interrupted' });
+    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail });
+    this.armFallback();
+  }
+
+  /**
+   * The book is subscribed again for another depth (StreamEngine.deepen): not served until the new
+   * stream's snapshot rebuilds it. Nothing was wrong with it: no resync event.
+   */
+  restart(): void {
+    if (this.closed) return;
+    this.reset();
     this.armFallback();
   }
 

@@ -30,7 +30,7 @@ export class PullApi {
     checkLimit(this.p.id, 'fetchOrderBook', limit);
     const market = await this.p.markets.of(symbol);
     if (!this.p.ws) return this.p.inst.restOrderBook(market, limit);
-    const book = await this.readyBook(symbol);
+    const book = await this.readyBook(symbol, limit);
     return limit ? book.limit(limit) : book.snapshot();
   }
 
@@ -114,8 +114,8 @@ export class PullApi {
   }
 
   /** Retains the book topic and waits (up to timeoutMs) until it is synced. */
-  private async readyBook(symbol: string): Promise<OrderBook> {
-    const t = this.p.topics.acquire('orderbook', symbol, undefined, true);
+  private async readyBook(symbol: string, limit?: number): Promise<OrderBook> {
+    const t = this.p.topics.acquire('orderbook', symbol, undefined, true, limit);
     if (t.error) throw t.error;
     if (!t.book) {
       // created when the topic starts, once markets are loaded (already the case here): wait a tick

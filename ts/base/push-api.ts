@@ -121,7 +121,7 @@ export class PushApi {
       const lb = t.book;
       if (!lb || !lb.ready) return undefined;
       return limit ? lb.book.limit(limit) : lb.book;
-    });
+    }, undefined, limit);
   }
 
   /** Updates of several books; each value is the book that changed. */
@@ -131,7 +131,7 @@ export class PushApi {
       const lb = t.book;
       if (!lb || !lb.ready) return undefined;
       return limit ? lb.book.limit(limit) : lb.book;
-    });
+    }, undefined, limit);
   }
 
   watchTicker(symbol: string): Watch<Ticker> {
@@ -182,6 +182,8 @@ export class PushApi {
     mode: 'conflate' | 'queue',
     current: ((t: Topic) => T | undefined) | undefined,
     conflateKey?: (v: T) => string,
+    /** Books: the levels a side the caller wants (its `limit`). */
+    depth?: number,
   ): Watch<T> {
     for (const s of symbols) this.p.markets.checkIfLoaded(s);
     const retained: Topic[] = [];
@@ -192,7 +194,7 @@ export class PushApi {
         // errors (a malformed frame, a snapshot retry) do not: the stream heals itself
         const onFail = (err: Error) => fail(err);
         for (const s of symbols) {
-          const topic = this.p.topics.acquire(kind, s, timeframe, false);
+          const topic = this.p.topics.acquire(kind, s, timeframe, false, depth);
           const key = eventKey(kind, s, timeframe);
           const cb = current
             ? () => {
@@ -229,7 +231,7 @@ export class PushApi {
           ),
         retain: () => {
           // ccxt-style `await watchX()` in a loop: keep the stream between awaits
-          for (const s of symbols) retained.push(this.p.topics.acquire(kind, s, timeframe, true));
+          for (const s of symbols) retained.push(this.p.topics.acquire(kind, s, timeframe, true, depth));
         },
       },
     );

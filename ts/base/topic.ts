@@ -39,6 +39,11 @@ export class Topic {
   hasData = false;
   /** Adapter bookkeeping (e.g. stream name). */
   stream: string | undefined;
+  /**
+   * Books: the most levels a side any user asked for (the `limit` of watchOrderBook /
+   * fetchOrderBook); undefined while none gave one. Only grows while the topic lives.
+   */
+  depth: number | undefined;
 
   /** Told when the topic fails for good (watch iterators end with the error). */
   readonly failListeners = new Set<(err: Error) => void>();

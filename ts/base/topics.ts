@@ -22,6 +22,8 @@ export interface TopicWire {
   start(topic: Topic): void;
   /** Stop the wire subscription of a topic. */
   stop(topic: Topic): void;
+  /** A started book topic's `depth` grew (a user asked for more levels than it was started with). */
+  deepen?(topic: Topic): void;
 }
 
 export class TopicTable {
@@ -39,8 +41,11 @@ export class TopicTable {
     return this.all.get(Topic.key(kind, symbol, timeframe));
   }
 
-  /** Finds or creates a topic and adds a user (or retains it for pull). */
-  acquire(kind: MarketChannel, symbol: string, timeframe: string | undefined, retain: boolean): Topic {
+  /**
+   * Finds or creates a topic and adds a user (or retains it for pull). `depth`: the levels a side
+   * this user wants of a book (its `limit`), which the topic's depth grows to cover.
+   */
+  acquire(kind: MarketChannel, symbol: string, timeframe: string | undefined, retain: boolean, depth?: number): Topic {
     if (this.closed) throw new BaseError('exchange is closed', { exchange: this.exchange });
     this.markets.checkIfLoaded(symbol);
     const key = Topic.key(kind, symbol, timeframe);
@@ -62,6 +67,16 @@ export class TopicTable {
         },
         (err: Error) => this.fail(topic, err),
       );
+    }
+    if (depth !== undefined && (t.depth === undefined || depth > t.depth)) {
+      t.depth = depth;
+      if (t.started) {
+        try {
+          this.wire?.deepen?.(t);
+        } catch (err) {
+          this.events.error(err as Error);
+        }
+      }
     }
     if (retain) t.retained = true;
     else t.refs++;
