@@ -83,9 +83,13 @@ export class BitfinexAccount {
     };
     if (this.faults.loginsRejected) return fail(10100, 'apikey: invalid');
     const payload = m['authPayload'];
-    const nonce = m['authNonce'];
+    // authNonce: "An ever increasing numeric string but should not exceed the MAX_SAFE_INTEGER"
+    // (docs ws-auth); the docs' own example and the official clients send a number
+    const raw = m['authNonce'];
+    const nonce = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (m['apiKey'] !== this.apiKey) return fail(10100, 'apikey: invalid');
-    if (typeof payload !== 'string' || typeof nonce !== 'number' || payload !== `AUTH${nonce}`) return fail(10100, 'apikey: digest invalid');
+    // the payload is "AUTH" + nonce (docs, bitfinex-api-py); bitfinex-api-node signs "AUTH" + nonce + nonce
+    if (typeof payload !== 'string' || !Number.isSafeInteger(nonce) || !payload.startsWith(`AUTH${nonce}`)) return fail(10100, 'apikey: digest invalid');
     const sig = createHmac('sha384', this.secret).update(payload).digest('hex');
     if (m['authSig'] !== sig) return fail(10100, 'apikey: digest invalid');
     if (nonce <= this.lastNonce) return fail(10114, 'nonce: small');

@@ -19,7 +19,8 @@
  * Faults: skipSequence loses the next book frame of a market (a sequence number is skipped),
  * corruptChecksum garbles the next `cs`, and the info codes 20051 / 20060 / 20061 (restart,
  * maintenance start and end). Between 20060 and 20061 the server is in maintenance: the books keep
- * moving but no channel data goes out (heartbeats and pongs do), so a client that does not
+ * moving but no channel update goes out (heartbeats, pongs and the snapshot of a channel subscribed
+ * meanwhile do), so a client that does not
  * subscribe again after 20061 holds a book the server has left behind; new connections are
  * greeted with `platform.status` 0, REST /v2/platform/status answers [0], and every request a
  * client sends meanwhile is recorded (`maintenanceRequests`) — Bitfinex asks clients to "pause any
