@@ -236,8 +236,15 @@ export class BitfinexAccount {
     return this.pairs.flatMap((p) => this.engine.openOrders(BFX_USER, p.id));
   }
 
+  /**
+   * Every order of the account, once per Bitfinex id: an order updated by `ou` (a cancel-replace in
+   * the engine) is one order on Bitfinex — only its latest engine order is listed.
+   */
   allOrders(symbol?: string): OrderSnapshot[] {
-    return this.pairs.filter((p) => !symbol || p.id === symbol).flatMap((p) => this.engine.allOrders(BFX_USER, p.id));
+    return this.pairs
+      .filter((p) => !symbol || p.id === symbol)
+      .flatMap((p) => this.engine.allOrders(BFX_USER, p.id))
+      .filter((o) => (this.engineId.get(this.idOf(o.orderId)) ?? o.orderId) === o.orderId);
   }
 
   private findOpen(bfxId: number): OrderSnapshot | undefined {
