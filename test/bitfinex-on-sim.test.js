@@ -121,6 +121,18 @@ describe('bitfinex client on its simulator: maintenance (info 20060 / 20061) and
     off();
   });
 
+  it('a book asked for while maintenance outlasts the request fails with ExchangeNotAvailable naming the maintenance', async () => {
+    h = await onSim({ ...ROW, client: { ...ROW.client, options: { ...ROW.client.options, timeoutMs: 400 } } });
+    await h.ex.fetchOrderBook('BTC/USD');
+    const paused = h.next('resync', (e) => e.reason === 'maintenance');
+    h.sim.infoEvent(20060);
+    await paused;
+    await assert.rejects(h.ex.fetchOrderBook('BTC/USD'), (e) => e instanceof errors.ExchangeNotAvailable && e.symbol === 'BTC/USD' && /maintenance started \(info 20060\)/.test(e.message));
+    h.sim.infoEvent(20061);
+    await exactAt(h, 'BTC/USD', 25);
+    assert.deepStrictEqual(h.errs, []);
+  });
+
   it('20051 reconnects: every book resyncs (reconnect) and ends exact', async () => {
     h = await onSim(ROW);
     await h.ex.fetchOrderBook('BTC/USD');
