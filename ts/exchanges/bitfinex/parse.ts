@@ -39,6 +39,24 @@ export function wireString(n: number): string {
   return BigInt(Math.round(n)).toString();
 }
 
+/** `n` as a plain decimal string with exactly the digits of `String(n)` (`5e-7` -> `0.0000005`). */
+export function plainDecimal(n: number): string {
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const neg = s.startsWith('-');
+  const mant = s.slice(neg ? 1 : 0, e);
+  const exp = Number(s.slice(e + 1));
+  const [intPart, frac = ''] = mant.split('.');
+  const digits = intPart + frac;
+  const point = intPart.length + exp;
+  let out: string;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return neg ? `-${out}` : out;
+}
+
 export function isNum(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
