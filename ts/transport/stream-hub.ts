@@ -143,7 +143,8 @@ export class StreamHub {
       this.where.set(name, waiting);
       return;
     }
-    let sock = this.sockets.find((s) => s.names.size < this.protocol.maxStreamsPerConnection);
+    // a channel waiting for its ack to be unsubscribed still counts on the server
+    let sock = this.sockets.find((s) => s.names.size + s.unsubscribeOnAck.size < this.protocol.maxStreamsPerConnection);
     if (!sock) sock = this.open();
     sock.names.add(name);
     sock.toUnsubscribe.delete(name);
