@@ -43,11 +43,11 @@ describe('bitfinex checksum: protocols.md §7 vectors', () => {
     assert.strictEqual(bookChecksum(deep), before);
   });
 
-  it('renders numbers as String() does, exponent forms in fixed notation', () => {
+  it("renders prices as String() does, exponent forms as the reference client writes them (toFixed(|exponent| + 1))", () => {
     assert.strictEqual(wireString(0.5), '0.5');
-    assert.strictEqual(wireString(2e-8), '0.00000002'); // the capture's [2e-8,0,1]
+    assert.strictEqual(wireString(2e-8), '0.000000020'); // the capture's [2e-8,0,1]
     assert.strictEqual(wireString(1.7e-7), '0.00000017');
-    assert.strictEqual(wireString(-1.25e-7), '-0.000000125');
+    assert.strictEqual(wireString(0.000001), '0.000001'); // String() has no exponent down to 1e-6
     assert.strictEqual(wireString(60410), '60410');
     assert.strictEqual(wireString(1.7023900800000002), '1.7023900800000002');
   });
@@ -183,6 +183,55 @@ describe('bitfinex fixtures: BITFINEX.ws.11.0 (book P0, tickers, trades; SEQ_ALL
       assert.strictEqual(bookChecksum(book), crc32Signed(parts.join(':')), stream);
       for (const [p] of [...bids, ...asks]) assert.doesNotMatch(p, /e/, `${stream} price ${p} in exponent form`);
     }
+  });
+
+  // The capture was recorded without the checksum flag (its conf is flags 65536): it holds no "cs"
+  // frame, so no checksum of Bitfinex's can be recomputed from it. What it does hold are real
+  // renderings — prices in exponent form (1.1e-7, 2e-8, 1.7e-7...) — so the strings the library
+  // checksums are compared here with the rule of Bitfinex's reference client (bfx-api-node-models
+  // lib/order_book.js checksum(), rewritten independently below): every price whose String() has an
+  // exponent written with toFixed(|exponent| + 1), every amount as String() renders the received
+  // number, asks negative.
+  it("the checksum strings of every rebuilt book follow Bitfinex's reference client rendering, exponent-form prices included", () => {
+    const refPrice = (p) => {
+      const t = String(p);
+      return /e/.test(t) ? p.toFixed(Math.abs(Number(t.split('e')[1])) + 1) : t;
+    };
+    const sink = replaySink();
+    for (const f of frames) decodeFrame(f, sink);
+    let exponentPrices = 0;
+    for (const [stream, { book }] of sink.books) {
+      const s = book.snapshot();
+      const parts = [];
+      for (let i = 0; i < 25; i++) {
+        if (s.bids[i]) parts.push(refPrice(s.bids[i][0]), String(s.bids[i][1]));
+        if (s.asks[i]) parts.push(refPrice(s.asks[i][0]), String(-s.asks[i][1]));
+      }
+      assert.strictEqual(checksumString(book.levelStrings('bids', 25), book.levelStrings('asks', 25)), parts.join(':'), stream);
+      // and every level the book keeps (a deeper one may rise into the top 25), in the same rendering
+      const kept = [...book.levelStrings('bids'), ...book.levelStrings('asks')];
+      const levels = [...s.bids, ...s.asks];
+      assert.deepStrictEqual(kept, levels.map(([p, a]) => [refPrice(p), String(a)]), stream);
+      exponentPrices += levels.filter(([p]) => /e/.test(String(p))).length;
+    }
+    assert.ok(exponentPrices > 0, 'the capture puts exponent-form prices in the rebuilt books');
+  });
+
+  it('an amount below 1e-6 is checksummed as the wire renders it (5e-7), as the reference client does, not re-rendered', () => {
+    const sink = replaySink();
+    const chan = 77;
+    const sub = JSON.stringify({ event: 'subscribed', channel: 'book', chanId: chan, symbol: 'tDUSTUSD', prec: 'P0', freq: 'F0', len: '25', subId: 1 });
+    decodeFrame(sub, sink);
+    decodeFrame(`[${chan},[[1.5,1,5e-7],[1.4,2,0.25],[1.6,1,-0.0000012],[1.7,3,-4e-8]],1]`, sink);
+    decodeFrame(`[${chan},[1.4,1,7e-7],2]`, sink);
+    const { book } = sink.books.get('book:tDUSTUSD');
+    const text = checksumString(book.levelStrings('bids', 25), book.levelStrings('asks', 25));
+    // String(5e-7) === '5e-7', String(-0.0000012) === '-0.0000012', String(-4e-8) === '-4e-8'
+    assert.strictEqual(text, '1.5:5e-7:1.6:-0.0000012:1.4:7e-7:1.7:-4e-8');
+    assert.strictEqual(bookChecksum(book), crc32Signed(text));
+    // prices below 1e-6 the reference's way, the amount untouched
+    decodeFrame(`[${chan},[2e-7,1,3e-7],3]`, sink);
+    assert.deepStrictEqual(book.levelStrings('bids').pop(), ['0.00000020', '3e-7']);
   });
 
   it('a frame lost anywhere on the connection is a gap for every book on it, named by the missing number', () => {

@@ -139,18 +139,23 @@ describe('bitfinex integration (local Bitfinex-protocol server)', function () {
     assert.deepStrictEqual(sides(await ex.fetchOrderBook('BTC/USD')), sides(stub.truth('tBTCUSD')));
   });
 
-  it('info 20051 (restart) and 20061 (maintenance over) reconnect and resubscribe; 20060 is reported', async () => {
+  it('info 20051 (restart) reconnects; 20060 pauses (resync maintenance, no error) and 20061 unsubscribes and subscribes every channel again', async () => {
     client();
     await ex.fetchOrderBook('BTC/USD');
-    for (const code of [20051, 20061]) {
-      const resync = nextEvent(ex, 'resync', (e) => e.reason === 'reconnect');
-      stub.info(code);
-      await resync;
-      await ex.fetchOrderBook('BTC/USD');
-    }
-    const maint = nextEvent(ex, 'error', (e) => e instanceof errors.ExchangeNotAvailable);
+    const resync = nextEvent(ex, 'resync', (e) => e.reason === 'reconnect');
+    stub.info(20051);
+    await resync;
+    await ex.fetchOrderBook('BTC/USD');
+    const paused = nextEvent(ex, 'resync', (e) => e.reason === 'maintenance');
     stub.info(20060);
-    assert.match((await maint).message, /maintenance/);
+    assert.match((await paused).detail, /info 20060/);
+    const subs = () => stub.controlMessages.filter((m) => m.event === 'subscribe').length;
+    const before = subs();
+    stub.info(20061);
+    await until(() => subs() === before + 1, 'the book subscribed again');
+    assert.ok(stub.controlMessages.some((m) => m.event === 'unsubscribe'), 'its old channel unsubscribed first');
+    assert.deepStrictEqual(sides(await ex.fetchOrderBook('BTC/USD')), sides(stub.truth('tBTCUSD')));
+    assert.deepStrictEqual(errs, []);
   });
 
   it('a malformed book level is never applied: reported, and the book resyncs (invalid)', async () => {

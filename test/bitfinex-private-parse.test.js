@@ -43,6 +43,11 @@ describe('bitfinex account channel parsers', () => {
       ['funding', 'BTC', 3, 0, 3, null, null],
     ]);
     assert.deepStrictEqual(b, { BTC: { free: 1.25, used: 0.25, total: 1.5 }, USDT: { free: 100, used: 0, total: 100 } });
+    // used is computed on the decimals (total - available), never with float noise
+    assert.deepStrictEqual(p.parseWallets([['exchange', 'USD', 10000, 0, 9400.11], ['exchange', 'ETH', 1e-7, 0, 5e-8]]), {
+      USD: { free: 9400.11, used: 599.89, total: 10000 },
+      ETH: { free: 5e-8, used: 5e-8, total: 1e-7 },
+    });
   });
 
   it('own trades: side from EXEC_AMOUNT, maker from MAKER, the fee as a positive cost', () => {

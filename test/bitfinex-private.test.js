@@ -73,6 +73,15 @@ describe('bitfinex private side on its simulator', function () {
     assert.strictEqual(c.id, o.id);
     assert.strictEqual(c.status, 'canceled');
     await until(async () => (await ex.fetchOpenOrders('BTC/USD')).length === 0, 'no open order left');
+    // the server's order history (signed REST, as any client reads it) lists the edited order once,
+    // with its final state: an update keeps the order (found by ccxt's fetchClosedOrders on the sim)
+    const { BitfinexCredentials } = require('../js/exchanges/bitfinex/auth');
+    const path = '/v2/auth/r/orders/tBTCUSD/hist';
+    const hist = await (await fetch(sim.urls.rest + path, { method: 'POST', body: '{}', headers: new BitfinexCredentials(sim.apiKey, sim.secret).restHeaders(path, '{}') })).json();
+    const rows = hist.filter((r) => String(r[0]) === o.id);
+    assert.strictEqual(rows.length, 1, 'one history row for the edited order');
+    assert.match(rows[0][13], /^CANCELED/);
+    assert.strictEqual(rows[0][16], bid - 50);
     await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, bid - 200);
     await ex.createOrder('ETH/USD', 'limit', 'buy', 0.1, sim.book('ETH/USD').bids[0][0] - 10);
     const all = await ex.cancelAllOrders();

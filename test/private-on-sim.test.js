@@ -13,7 +13,7 @@
  * editOrder does to the id, which private sockets a drop must cut, whether deposits are pushed.
  */
 const assert = require('assert');
-const { binance, bybit, kraken, okx, errors } = require('..');
+const { binance, bitfinex, bybit, kraken, okx, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { nextEvent } = require('./support/wait');
 const { nextItem, balancesMatch, rejection } = require('./support/private');
@@ -74,6 +74,24 @@ const ROWS = [
     transactions: false,
     withdraw: { address: 'sim-address', params: {} },
   },
+  {
+    name: 'bitfinex',
+    sim: { id: 'bitfinex', options: { balances: { USD: 10000, BTC: 1 } } },
+    client: (sim, o) => new bitfinex({ apiKey: sim.apiKey, secret: sim.secret, ...o }),
+    symbol: 'BTC/USD',
+    engineId: 'tBTCUSD',
+    assets: ['USD', 'BTC'],
+    // five significant digits at 60000
+    tick: 1,
+    // `ou` updates the order in place
+    amendKeepsId: true,
+    // Bitfinex's cid is an integer
+    cid: '4242001',
+    // one /ws/2 server carries the account socket too
+    drop: {},
+    // deposits and withdrawals over REST (movements), pushed by polling
+    transactions: false,
+  },
 ];
 
 const round = (x) => +x.toFixed(8);
@@ -103,9 +121,10 @@ for (const row of ROWS) {
       let bal = await balancesMatch(ex, sim, row.assets);
       assert.strictEqual(bal[quote].used, 0);
       const price = round(bid - 10 * row.tick);
-      const onStream = nextItem(ex, 'orders', (o) => o.clientOrderId === 'row1');
+      const cid = row.cid ?? 'row1';
+      const onStream = nextItem(ex, 'orders', (o) => o.clientOrderId === cid);
       sim.faults.rateLimit({ count: 1000 }); // REST refused: the order must go over the socket
-      const placed = await ex.createOrder(row.symbol, 'limit', 'buy', 0.01, price, { clientOrderId: 'row1' });
+      const placed = await ex.createOrder(row.symbol, 'limit', 'buy', 0.01, price, { clientOrderId: cid });
       sim.faults.reset();
       assert.deepStrictEqual([placed.status, placed.price, placed.amount], ['open', price, 0.01]);
       assert.strictEqual((await onStream).id, placed.id);

@@ -191,6 +191,53 @@ describe('bitfinex simulator: the v2 protocol on the wire', function () {
     }
   });
 
+  it('auth takes the documented forms: a number or numeric-string authNonce, "AUTH" + nonce or (bitfinex-api-node) "AUTH" + nonce + nonce; refuses a bad signature and a nonce that does not grow', async () => {
+    const { createHmac } = require('crypto');
+    const sign = (payload) => createHmac('sha384', sim.secret).update(payload).digest('hex');
+    let nonce = Date.now() * 1000;
+    const attempt = async (make) => {
+      const c = await open();
+      const n = ++nonce;
+      c.send({ event: 'auth', apiKey: sim.apiKey, ...make(n) });
+      return c.next((m) => m.event === 'auth');
+    };
+    for (const form of [
+      (n) => ({ authNonce: n, authPayload: `AUTH${n}`, authSig: sign(`AUTH${n}`) }),
+      (n) => ({ authNonce: String(n), authPayload: `AUTH${n}`, authSig: sign(`AUTH${n}`) }),
+      (n) => ({ authNonce: n, authPayload: `AUTH${n}${n}`, authSig: sign(`AUTH${n}${n}`) }),
+    ]) {
+      assert.strictEqual((await attempt(form)).status, 'OK');
+    }
+    const badSig = await attempt((n) => ({ authNonce: n, authPayload: `AUTH${n}`, authSig: sign(`AUTH${n + 1}`) }));
+    assert.deepStrictEqual([badSig.status, badSig.code], ['FAILED', 10100]);
+    const old = nonce - 10;
+    const stale = await attempt(() => ({ authNonce: old, authPayload: `AUTH${old}`, authSig: sign(`AUTH${old}`) }));
+    assert.deepStrictEqual([stale.status, stale.code], ['FAILED', 10114]);
+  });
+
+  it('maintenance (20060 .. 20061): no channel data goes out, heartbeats do; new connections are greeted with platform status 0; REST platform/status is [0]; requests are recorded', async () => {
+    const c = await open(65536);
+    c.send({ event: 'subscribe', channel: 'book', symbol: 'tBTCUSD', prec: 'P0', len: '25' });
+    const ack = await c.next((m) => m.event === 'subscribed');
+    await c.next((m) => Array.isArray(m) && m[0] === ack.chanId && Array.isArray(m[1]) && !Array.isArray(m[1][0]));
+    sim.infoEvent(20060);
+    await c.next((m) => m.event === 'info' && m.code === 20060);
+    const from = c.msgs.length;
+    await c.until((ms) => ms.slice(from).filter((m) => Array.isArray(m) && m[1] === 'hb').length >= 3, 'three heartbeats in maintenance');
+    assert.deepStrictEqual(c.msgs.slice(from).filter((m) => Array.isArray(m) && m[1] !== 'hb'), [], 'no data in maintenance');
+    const late = await WsClient.connect(`${sim.urls.ws}/ws/2`);
+    clients.push(late);
+    assert.deepStrictEqual((await late.next((m) => m.event === 'info')).platform, { status: 0 });
+    assert.deepStrictEqual(await (await fetch(`${sim.urls.rest}/v2/platform/status`)).json(), [0]);
+    c.send({ event: 'ping', cid: 7 });
+    c.send({ event: 'subscribe', channel: 'ticker', symbol: 'tBTCUSD' });
+    await c.next((m) => m.event === 'subscribed' && m.channel === 'ticker');
+    assert.deepStrictEqual(sim.maintenanceRequests().map((t) => JSON.parse(t).event), ['ping', 'subscribe']);
+    sim.infoEvent(20061);
+    await c.next((m) => Array.isArray(m) && m[0] === ack.chanId && Array.isArray(m[1]));
+    assert.deepStrictEqual(await (await fetch(`${sim.urls.rest}/v2/platform/status`)).json(), [1]);
+  });
+
   it('REST: pair list and info, P0 book, tickers, trades and candles, errors as ["error", code, text]', async () => {
     const get = async (path) => {
       const r = await fetch(sim.urls.rest + path);
@@ -254,20 +301,19 @@ describe('bitfinex client on its simulator: info events', function () {
     await h.close();
   });
 
-  it('20051 (restart) and 20061 (maintenance over): every book resyncs (reconnect) and is exact again; 20060 is reported', async () => {
+  it('20051 (restart): every book resyncs (reconnect) and is exact again; 20060 / 20061: every book resyncs (maintenance) and is exact again, no error', async () => {
     await h.ex.fetchOrderBook('BTC/USD');
     await h.ex.fetchOrderBook('ETH/USD');
-    for (const code of [20051, 20061]) {
-      const both = Promise.all(['BTC/USD', 'ETH/USD'].map((s) => h.next('resync', (e) => e.reason === 'reconnect' && e.symbol === s)));
+    for (const [code, reason] of [[20051, 'reconnect'], [20060, 'maintenance']]) {
+      const both = Promise.all(['BTC/USD', 'ETH/USD'].map((s) => h.next('resync', (e) => e.reason === reason && e.symbol === s)));
       h.sim.infoEvent(code);
       await both;
+      if (code === 20060) h.sim.infoEvent(20061);
       await h.flow(5);
       await h.exact('BTC/USD');
       await h.exact('ETH/USD');
     }
-    const maint = h.next('error', (e) => /maintenance started/.test(e.message));
-    h.sim.infoEvent(20060);
-    assert.ok((await maint) instanceof require('..').errors.ExchangeNotAvailable);
-    assert.deepStrictEqual(h.resyncs.map((r) => r.reason), ['reconnect', 'reconnect', 'reconnect', 'reconnect']);
+    assert.deepStrictEqual(h.resyncs.map((r) => r.reason), ['reconnect', 'reconnect', 'maintenance', 'maintenance']);
+    assert.deepStrictEqual(h.errs, []);
   });
 });

@@ -17,7 +17,7 @@ import { OrderBook } from '../book/orderbook';
 import { BookSync, Mismatch, SequenceRule } from '../book/sync';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import { backoffDelay } from '../transport/backoff';
-import { BadResponse, BaseError, RequestTimeout } from '../core/errors';
+import { BadResponse, BaseError, ExchangeNotAvailable, RequestTimeout } from '../core/errors';
 import type { ResyncEvent } from '../core/types';
 
 /** Snapshots in a row older than the buffered stream before the buffer is dropped. */
@@ -70,6 +70,8 @@ export class LiveBook {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Why the stream is paused (an exchange maintenance), until the book is synced again. */
+  private pausedFor: string | undefined;
 
   constructor(opts: LiveBookOptions) {
     this.opts = opts;
@@ -142,12 +144,26 @@ export class LiveBook {
     this.handleSnapshot(s);
   }
 
-  /** The stream was interrupted (reconnect or stale): forget the book until it is rebuilt. */
-  interrupt(reason: 'reconnect' | 'stale'): void {
+  /**
+   * The stream was interrupted (reconnect, stale, or paused for the exchange's maintenance): forget
+   * the book until it is rebuilt.
+   */
+  interrupt(reason: 'reconnect' | 'stale' | 'maintenance', detail = 'stream interrupted'): void {
     if (this.closed) return;
     const nonce = this.book.nonce;
     this.reset();
-    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail: 'stream interrupted' });
+    this.pausedFor = reason === 'maintenance' ? detail : undefined;
+    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail });
+    this.armFallback();
+  }
+
+  /**
+   * The book is subscribed again for another depth (StreamEngine.deepen): not served until the new
+   * stream's snapshot rebuilds it. Nothing was wrong with it: no resync event.
+   */
+  restart(): void {
+    if (this.closed) return;
+    this.reset();
     this.armFallback();
   }
 
@@ -182,11 +198,12 @@ export class LiveBook {
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((x) => x !== w);
+          const where = { exchange: this.opts.exchange, symbol: this.opts.symbol };
+          // the exchange paused the stream for maintenance: say so, typed as the exchange being unavailable
           reject(
-            new RequestTimeout(`order book not synced within ${timeoutMs} ms`, {
-              exchange: this.opts.exchange,
-              symbol: this.opts.symbol,
-            }),
+            this.pausedFor !== undefined
+              ? new ExchangeNotAvailable(`order book not served within ${timeoutMs} ms: ${this.pausedFor}`, where)
+              : new RequestTimeout(`order book not synced within ${timeoutMs} ms`, where),
           );
         }, timeoutMs),
       };
@@ -298,6 +315,7 @@ export class LiveBook {
     const r = this.sync.onSnapshot(s);
     switch (r.kind) {
       case 'synced': {
+        this.pausedFor = undefined;
         this.fetchAttempt = 0;
         this.tooOld = 0;
         const ws = this.waiters;

@@ -60,6 +60,7 @@ export class StreamEngine implements TopicWire {
     this.byStream.set(name, topic);
     const hub = this.hub(this.inst.familyOf(name));
     if (topic.kind === 'orderbook') {
+      this.inst.bookLimit?.(name, topic.depth);
       const spec = this.inst.book(market, name);
       const key = eventKey('orderbook', topic.symbol);
       const events = this.ctx.events;
@@ -72,7 +73,7 @@ export class StreamEngine implements TopicWire {
         maxDepth: spec.maxDepth,
         verify: spec.verify,
         // stream-snapshot exchanges get a fresh snapshot by subscribing again
-        resubscribe: () => hub.resubscribe(name),
+        resubscribe: () => hub.resubscribe(topic.stream ?? name),
         onBook: (book) => events.emit(key, book),
         onResync: (e) => events.emit('resync', e),
         onError: (err) => events.error(err),
@@ -101,6 +102,18 @@ export class StreamEngine implements TopicWire {
     this.stop(topic);
     this.start(topic);
     old?.close();
+  }
+
+  /**
+   * A user asked a started book for more levels: if the adapter must subscribe again for them
+   * (`bookLimit` says so), the book is rebuilt from the deeper stream's snapshot — not served
+   * meanwhile, so a fetch for the deeper limit waits for it.
+   */
+  deepen(topic: Topic): void {
+    const name = topic.stream;
+    if (name === undefined || topic.kind !== 'orderbook' || !this.inst.bookLimit?.(name, topic.depth)) return;
+    topic.book?.restart();
+    this.hubs.get(this.inst.familyOf(name))?.resubscribe(name);
   }
 
   stop(topic: Topic): void {
@@ -152,6 +165,7 @@ export class StreamEngine implements TopicWire {
         maxNamesPerMessage: fam.maxNamesPerMessage,
         maxMessagesPerSecond: fam.maxMessagesPerSecond,
         ackPerName: fam.ackPerName,
+        unsubscribeAfterAck: fam.unsubscribeAfterAck,
         connection: this.ctx.connection({
           staleTimeoutMs: fam.staleTimeoutMs,
           appPing: fam.appPing,
@@ -161,8 +175,8 @@ export class StreamEngine implements TopicWire {
       },
       {
         frame: (text, sock) => this.sink.decode(text, family, hub, sock),
-        interrupted: (names, reason) => {
-          for (const n of names) this.byStream.get(n)?.book?.interrupt(reason);
+        interrupted: (names, reason, detail) => {
+          for (const n of names) this.byStream.get(n)?.book?.interrupt(reason, detail);
         },
         refused: (names, err) => {
           for (const n of names) {
@@ -275,6 +289,14 @@ class EngineSink implements FrameSink {
 
   reconnect(reason: string): void {
     if (this.sock) this.hub?.reconnect(this.sock, reason);
+  }
+
+  pause(detail: string): void {
+    if (this.sock) this.hub?.pause(this.sock, detail);
+  }
+
+  resume(): void {
+    if (this.sock) this.hub?.resume(this.sock);
   }
 
   malformed(stream: string | undefined, what: string, raw: unknown): void {

@@ -215,9 +215,10 @@ export interface ResyncEvent {
   /**
    * Why: 'gap' (a lost update), 'checksum' (the exchange's checksum disagreed), 'crossed' (best bid
    * reached best ask: an exchange without a checksum), 'invalid' (a frame failed validation),
-   * 'reconnect', 'stale' (the stream went quiet), 'relay' (scale-out consumer reloaded).
+   * 'reconnect', 'stale' (the stream went quiet), 'maintenance' (the exchange paused its streams
+   * for maintenance: rebuilt when it ends), 'relay' (scale-out consumer reloaded).
    */
-  reason: 'gap' | 'checksum' | 'crossed' | 'reconnect' | 'stale' | 'invalid' | 'relay';
+  reason: 'gap' | 'checksum' | 'crossed' | 'reconnect' | 'stale' | 'maintenance' | 'invalid' | 'relay';
   /** Human-readable detail, e.g. "expected U=101, got U=103". */
   detail?: string;
   /** Book nonce before the resync. */

@@ -134,6 +134,14 @@ export interface FrameSink {
   /** The exchange announced it will close this socket: reconnect now. */
   reconnect(reason: string): void;
   /**
+   * The exchange paused this socket for maintenance (Bitfinex info 20060): its books are interrupted
+   * (resync reason 'maintenance', `detail` saying why) and no (un)subscribe goes out on it until
+   * `resume`. Not a failure: the socket stays open.
+   */
+  pause(detail: string): void;
+  /** The maintenance is over (Bitfinex info 20061): every stream of the socket is subscribed again. */
+  resume(): void;
+  /**
    * A frame or one element of it failed validation and was ignored (not applied). For a book
    * stream the book resyncs (reason 'invalid'): nothing of the frame reached it.
    */
@@ -189,6 +197,14 @@ export interface AdapterInstance {
    * when a later user needs more.
    */
   bookDepthFor?(limit: number | undefined): number;
+  /**
+   * Book streams whose subscribed depth follows the users' `limit` (Bitfinex `len`): told the most
+   * levels a side any user of book stream `stream` asked for (undefined: none gave a limit) before
+   * it is first subscribed, and again whenever a user asks for more. Returns true when the stream
+   * must be subscribed again to serve that depth: the engine then resubscribes it (the adapter's
+   * `encodeSubscribe` asks for the new depth) and rebuilds the book from the new snapshot.
+   */
+  bookLimit?(stream: string, limit: number | undefined): boolean;
   /** The socket family a stream travels on (a key of `families`). */
   familyOf(stream: string): string;
   readonly families: Readonly<Record<string, StreamFamily>>;

@@ -49,6 +49,13 @@ export interface HubProtocol {
   /** The exchange acknowledges each name of a request separately (OKX): the request is done after the last. */
   ackPerName?: boolean;
   /**
+   * An unsubscribe names what the subscribe ack handed out (Bitfinex's chanId): a stream removed
+   * while its subscribe is unanswered is unsubscribed when that ack comes (never left open on the
+   * server), and a resubscribe of a stream whose subscribe is unanswered happens once it is
+   * answered (there is no channel to unsubscribe before).
+   */
+  unsubscribeAfterAck?: boolean;
+  /**
    * The greeting frames are requests the exchange answers like subscriptions (Coinbase's
    * `heartbeats` subscribe): each becomes a pending request without names, so replies that carry
    * no request id stay in order (see oldestPending).
@@ -62,7 +69,7 @@ export interface HubHandlers {
   /** Every inbound text frame (hot path). */
   frame(text: string, socket: HubSocket): void;
   /** The streams of a socket stopped (drop or stale): their state must be resynced. */
-  interrupted(names: readonly string[], reason: 'reconnect' | 'stale'): void;
+  interrupted(names: readonly string[], reason: 'reconnect' | 'stale' | 'maintenance', detail?: string): void;
   /** A subscription request was refused by the exchange. */
   refused(names: readonly string[], err: BaseError): void;
   status(s: StatusEvent): void;
@@ -94,6 +101,12 @@ export class HubSocket {
   urlNames = new Set<string>();
   /** This connection's scratch state (replaced on every open). */
   state = new ConnectionState();
+  /** Removed while their subscribe was unanswered: unsubscribed when it is (`unsubscribeAfterAck`). */
+  unsubscribeOnAck = new Set<string>();
+  /** Resubscribed while their subscribe was unanswered: done when it is (`unsubscribeAfterAck`). */
+  resubscribeOnAck = new Set<string>();
+  /** The exchange asked for a pause (maintenance): nothing is sent until it says resume. */
+  paused = false;
 
   constructor(conn: WsConnection) {
     this.conn = conn;
@@ -122,7 +135,16 @@ export class StreamHub {
   add(name: string): void {
     if (this.closed) throw new BaseError('stream hub is closed');
     if (this.where.has(name)) return;
-    let sock = this.sockets.find((s) => s.names.size < this.protocol.maxStreamsPerConnection);
+    // removed while its subscribe was unanswered, and wanted again: that subscribe still serves it
+    const waiting = this.sockets.find((s) => s.unsubscribeOnAck.has(name));
+    if (waiting) {
+      waiting.unsubscribeOnAck.delete(name);
+      waiting.names.add(name);
+      this.where.set(name, waiting);
+      return;
+    }
+    // a channel waiting for its ack to be unsubscribed still counts on the server
+    let sock = this.sockets.find((s) => s.names.size + s.unsubscribeOnAck.size < this.protocol.maxStreamsPerConnection);
     if (!sock) sock = this.open();
     sock.names.add(name);
     sock.toUnsubscribe.delete(name);
@@ -137,7 +159,9 @@ export class StreamHub {
     if (!sock) return;
     this.where.delete(name);
     sock.names.delete(name);
+    sock.resubscribeOnAck.delete(name);
     if (sock.toSubscribe.has(name)) sock.toSubscribe.delete(name);
+    else if (this.protocol.unsubscribeAfterAck && this.subscribing(sock, name)) sock.unsubscribeOnAck.add(name);
     else sock.toUnsubscribe.add(name);
     if (sock.names.size === 0) {
       this.sockets.splice(this.sockets.indexOf(sock), 1);
@@ -156,6 +180,10 @@ export class StreamHub {
   resubscribe(name: string): void {
     const sock = this.where.get(name);
     if (!sock || sock.toSubscribe.has(name)) return;
+    if (this.protocol.unsubscribeAfterAck && this.subscribing(sock, name)) {
+      sock.resubscribeOnAck.add(name);
+      return;
+    }
     // flush() sends every pending unsubscribe before any subscribe
     sock.toUnsubscribe.add(name);
     sock.toSubscribe.add(name);
@@ -165,7 +193,54 @@ export class StreamHub {
   /** The exchange acknowledged request `id`. */
   ack(id: number, socket: HubSocket): void {
     const p = socket.pending.get(id);
-    if (p && --p.acks <= 0) socket.pending.delete(id);
+    if (!p || --p.acks > 0) return;
+    socket.pending.delete(id);
+    if (p.method !== 'subscribe' || (socket.unsubscribeOnAck.size === 0 && socket.resubscribeOnAck.size === 0)) return;
+    let any = false;
+    for (const n of p.names) {
+      if (socket.unsubscribeOnAck.delete(n)) {
+        socket.toUnsubscribe.add(n);
+        any = true;
+      } else if (socket.resubscribeOnAck.delete(n) && socket.names.has(n)) {
+        socket.toUnsubscribe.add(n);
+        socket.toSubscribe.add(n);
+        any = true;
+      }
+    }
+    if (any) this.schedule(socket);
+  }
+
+  /** A subscribe request carrying `name` went out on `socket` and is unanswered. */
+  private subscribing(socket: HubSocket, name: string): boolean {
+    for (const p of socket.pending.values()) if (p.method === 'subscribe' && p.names.includes(name)) return true;
+    return false;
+  }
+
+  /**
+   * The exchange announced a pause of this socket (Bitfinex maintenance, info 20060): its streams
+   * are interrupted (reason 'maintenance': books are not served until rebuilt) and no request goes
+   * out on it — subscribes and unsubscribes wait — until {@link resume}. Not a failure: the socket
+   * stays open and no backoff is counted.
+   */
+  pause(socket: HubSocket, detail?: string): void {
+    if (socket.paused) return;
+    socket.paused = true;
+    if (socket.flushTimer) {
+      clearTimeout(socket.flushTimer);
+      socket.flushTimer = undefined;
+    }
+    if (this.sockets.includes(socket) && socket.names.size > 0) this.handlers.interrupted([...socket.names], 'maintenance', detail);
+  }
+
+  /**
+   * The pause is over (Bitfinex info 20061): every stream of the socket is subscribed again
+   * (unsubscribe, then subscribe: a fresh snapshot each), with whatever waited during the pause.
+   */
+  resume(socket: HubSocket): void {
+    if (!socket.paused) return;
+    socket.paused = false;
+    for (const n of socket.names) this.resubscribe(n);
+    this.schedule(socket);
   }
 
   /** Id of the socket's oldest unanswered request (for replies that carry no request id). */
@@ -181,6 +256,8 @@ export class StreamHub {
     socket.pending.delete(id);
     if (p.method === 'subscribe' && p.names.length > 0) {
       for (const n of p.names) {
+        socket.unsubscribeOnAck.delete(n);
+        socket.resubscribeOnAck.delete(n);
         if (this.where.get(n) === socket) {
           this.where.delete(n);
           socket.names.delete(n);
@@ -248,6 +325,9 @@ export class StreamHub {
     s.state = new ConnectionState();
     s.pending.clear();
     s.toUnsubscribe.clear();
+    s.unsubscribeOnAck.clear();
+    s.resubscribeOnAck.clear();
+    s.paused = false;
     // whatever the URL did not subscribe must be sent (again, after a reconnect); names removed
     // since the URL was built must be unsubscribed
     s.toSubscribe = new Set([...s.names].filter((n) => !s.urlNames.has(n)));
@@ -287,7 +367,7 @@ export class StreamHub {
 
   /** Sends pending (un)subscriptions, batched and paced under the exchange's message rate. */
   private flush(s: HubSocket): void {
-    if (!s.conn.isOpen || this.closed) return;
+    if (!s.conn.isOpen || this.closed || s.paused) return;
     while (s.toUnsubscribe.size || s.toSubscribe.size) {
       const now = Date.now();
       s.sentAt = s.sentAt.filter((t) => now - t < 1000);

@@ -6,7 +6,10 @@
  * checksums (131072, OB_CHECKSUM) — then one subscribe per channel with its request id as `subId`.
  * Data frames are routed by the `chanId` of the `subscribed` ack, per connection.
  *
- * Books: P0, F0, `len` 25 (the `bookLength` option: 25, 100 or 250). The snapshot is the first
+ * Books: P0, F0, `len` from the callers' `limit` (watchOrderBook / fetchOrderBook): the smallest of
+ * 25, 100 and 250 that covers the largest limit asked for that book (250 past that; 25 without a
+ * limit), a larger limit later subscribing the channel again at the larger `len` (the book is
+ * rebuilt from its snapshot); the `bookLength` option fixes `len` whatever the limit. The snapshot is the first
  * message of the channel; updates set a level (count > 0) or delete it (count 0); the amount's sign
  * is the side. After updates the server sends `[chanId,"cs",CHECKSUM,SEQ]`, the signed CRC-32 of
  * the top 25 levels interleaved (checksum.ts): a mismatch drops the book (never served or
@@ -39,7 +42,10 @@ import { BITFINEX_URLS, PATHS } from './urls';
 
 /** Extra options understood by the Bitfinex adapter. */
 export interface BitfinexOptions extends ExchangeOptions {
-  /** `len` of streamed books: 25, 100 or 250 levels a side (default 25; the checksum covers 25). */
+  /**
+   * `len` of streamed books: 25, 100 or 250 levels a side, whatever the callers' `limit` (default:
+   * from the limit, see the file comment; the checksum covers the top 25 either way).
+   */
   bookLength?: 25 | 100 | 250;
   /** Ask for and validate book checksums (default true; turning it off is for diagnostics only). */
   verifyChecksums?: boolean;
@@ -112,15 +118,18 @@ export const bitfinexAdapter: ExchangeAdapter<BitfinexOptions> = {
 class BitfinexInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
-  private readonly bookLength: BookLength;
+  /** The `bookLength` option, or undefined: `len` from the callers' limit. */
+  private readonly bookLength: BookLength | undefined;
+  /** Book stream -> the `len` its next subscribe asks for. */
+  private readonly lens = new Map<string, BookLength>();
   private readonly verifyChecksums: boolean;
   /** App ping cids, far above request ids (a pong answers both kinds). */
   private pingCid = 1_000_000_000;
 
   constructor(private readonly ctx: AdapterContext & { readonly options: BitfinexOptions }) {
     const o = ctx.options;
-    const len = o.bookLength ?? 25;
-    if (!(BOOK_LENGTHS as readonly number[]).includes(len) || (len as number) === 1) {
+    const len = o.bookLength;
+    if (len !== undefined && (!(BOOK_LENGTHS as readonly number[]).includes(len) || (len as number) === 1)) {
       throw new BaseError(`bookLength must be 25, 100 or 250, got ${String(len)}`, { exchange: 'bitfinex' });
     }
     this.bookLength = len;
@@ -141,12 +150,15 @@ class BitfinexInstance implements AdapterInstance {
       public: {
         url: () => `${ctx.urls.ws as string}${PATHS.ws}`,
         greeting: () => [encodeConf(checksums)],
-        encodeSubscribe: (names, id, state: ConnectionState) => encodeSubscribe(names[0], id, state.get(newConnection), len),
+        encodeSubscribe: (names, id, state: ConnectionState) => encodeSubscribe(names[0], id, state.get(newConnection), this.lens.get(names[0]) ?? this.bookLength ?? 25),
         encodeUnsubscribe: (names, id, state: ConnectionState) => encodeUnsubscribe(names[0], id, state.get(newConnection)),
         // "25 channel subscriptions per connection" (protocols.md §6 "Limits")
         maxStreamsPerConnection: 25,
         // one stream a request: each ack / refusal names exactly one
         maxNamesPerMessage: 1,
+        // an unsubscribe names the chanId of the `subscribed` ack: a channel dropped before its ack
+        // is unsubscribed when the ack comes, never left open on the server
+        unsubscribeAfterAck: true,
         // no published inbound message rate for the public socket: stay modest
         maxMessagesPerSecond: 10,
         // heartbeats `[chanId,"hb"]` every 15 s per channel (UNCONFIRMED interval), app pings between
@@ -233,6 +245,20 @@ class BitfinexInstance implements AdapterInstance {
 
   streamName(kind: MarketChannel, market: Market, timeframe?: string): string {
     return streamName(kind, market.id, timeframe === undefined ? undefined : TIMEFRAME_KEY[timeframe] ?? timeframe);
+  }
+
+  /** `len` for a book whose users asked for at most `limit` levels a side. */
+  bookLengthFor(limit: number | undefined): BookLength {
+    if (this.bookLength !== undefined) return this.bookLength;
+    if (limit === undefined || limit <= 25) return 25;
+    return limit <= 100 ? 100 : 250;
+  }
+
+  bookLimit(stream: string, limit: number | undefined): boolean {
+    const len = this.bookLengthFor(limit);
+    const before = this.lens.get(stream);
+    this.lens.set(stream, len);
+    return before !== undefined && before !== len;
   }
 
   familyOf(): string {

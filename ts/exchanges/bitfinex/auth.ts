@@ -8,13 +8,20 @@
  *   "/api/v2/" + path + nonce + body), path without its `/v2/` prefix (`auth/r/wallets`), body the
  *   exact JSON text sent (`{}` when there is none).
  *
- * Nonces must grow strictly for a key, across reconnects and processes: they are microseconds since
- * the epoch (16 digits, what the official clients send), and within a process never repeat or go
- * down even if the clock steps back or two are taken in the same microsecond, also between several
- * clients of one key in the process (they share the last nonce). A new process starts
- * from its own clock, so nonces keep growing as long as processes sharing a key do not run at the
- * same time (Bitfinex's advice: one key per process); a clock set back across a restart is the
- * one case this cannot cover, and Bitfinex then answers "nonce: small" (InvalidNonce).
+ * Nonces must grow strictly for a key, across reconnects and processes ("an ever increasing numeric
+ * string", below MAX_SAFE_INTEGER: docs ws-auth). How: each nonce is
+ *   n = max(last + 1, microseconds since the epoch)
+ * (16 digits, what the official clients send: bitfinex-api-py takes µs from the clock too), where
+ * `last` is the previous nonce of that key in this process — shared by every client of the key in
+ * the process, and by WebSocket `auth` and signed REST alike. So within a process nonces never
+ * repeat or go down, even when the clock steps back or two are taken in the same microsecond; a
+ * reconnect simply takes the next one. Across processes the clock carries it: a new process starts
+ * from the current microsecond, above anything an earlier process handed out unless that one ran
+ * ahead of the clock (more than one nonce a microsecond, which the request limits — 90 authenticated
+ * REST calls a minute — rule out) or the clock was set back across the restart; Bitfinex then
+ * answers "nonce: small" (10114): a signed REST call fails with InvalidNonce, and the account
+ * socket reports it and authenticates again (with backoff), succeeding once the clock has passed the
+ * earlier nonces. Processes using one key at the same time are outside this: give each its own key.
  *
  * Secrets live in private class fields: never enumerable, never in util.inspect or JSON.
  */

@@ -2,7 +2,9 @@
  * Bitfinex book checksum (conf flag 131072; protocols.md §6 "Checksum" and the §7 vectors; Bitfinex
  * docs "Order Books > Checksum"): for i = 0..24, the i-th bid's price and amount, then the i-th
  * ask's price and amount (asks keep their NEGATIVE amount), whichever exist, joined by ':'; CRC-32
- * read as a signed 32-bit integer. Numbers as the wire sent them (`wireString`).
+ * read as a signed 32-bit integer. Numbers as Bitfinex's reference client renders the received
+ * values (parse.ts: prices in fixed notation, amounts as `String()` gives them, the wire's own text)
+ * — the strings the book keeps (`keepStrings`), never re-rendered from the book's numbers.
  */
 import { crc32Signed } from '../../book/crc32';
 import type { OrderBook } from '../../book/orderbook';

@@ -99,9 +99,14 @@ function requestOf(conn: BfxConnection, stream: string, subId: unknown): number 
 }
 
 /**
- * `{"event":"info","version":2,"platform":{"status":1}}` on connect; with a `code`: 20051 the server
- * restarts (reconnect now), 20060 maintenance starts (the channels pause), 20061 it ended
- * (subscribe again: a reconnect does that for every channel, and resyncs every book).
+ * `{"event":"info","version":2,"platform":{"status":1}}` on connect; with a `code` (Bitfinex docs
+ * ws-general "Info Messages"): 20051 the server restarts (reconnect now); 20060 maintenance starts
+ * ("pause any activity and resume after receiving the info message 20061"): the socket is paused —
+ * its books stop being served (resync reason 'maintenance') and no subscribe or unsubscribe goes
+ * out — without counting as a failure; 20061 it ended ("It is advised to unsubscribe/subscribe
+ * again all channels"): every channel is unsubscribed and subscribed again on the same socket, so
+ * each book restarts from a fresh snapshot. A connection opened during maintenance (platform
+ * status 0) starts paused.
  */
 function info(m: Record<string, unknown>, conn: BfxConnection, sink: FrameSink): void {
   const code = isNum(m.code) ? m.code : undefined;
@@ -111,17 +116,18 @@ function info(m: Record<string, unknown>, conn: BfxConnection, sink: FrameSink):
   }
   if (code === 20060) {
     conn.paused = true;
-    sink.error(new ExchangeNotAvailable('maintenance started (info 20060): channels paused until it ends', { exchange: 'bitfinex', code, raw: m }));
+    sink.pause('maintenance started (info 20060): books paused until it ends (info 20061)');
     return;
   }
   if (code === 20061) {
     conn.paused = false;
-    sink.reconnect('maintenance ended (info 20061): subscribing again');
+    sink.resume();
     return;
   }
   const platform = m.platform as { status?: unknown } | undefined;
   if (platform && platform.status === 0) {
-    sink.error(new ExchangeNotAvailable('the platform is in maintenance (info platform.status 0)', { exchange: 'bitfinex', raw: m }));
+    conn.paused = true;
+    sink.pause('the platform is in maintenance (info platform.status 0): books paused until it ends (info 20061)');
   }
   if (m.version !== undefined && m.version !== 2) {
     sink.error(new ExchangeNotAvailable(`the server speaks WebSocket API version ${String(m.version)}, not 2`, { exchange: 'bitfinex', raw: m }));

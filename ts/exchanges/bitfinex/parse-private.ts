@@ -17,11 +17,12 @@
  *   `oc-req`, `oc_multi-req` with STATUS "SUCCESS" | "ERROR" | "FAILURE" and the order array (or a
  *   list of them) as NOTIFY_INFO.
  */
+import { decimalSub } from '../../core/decimal';
 import { BaseError } from '../../core/errors';
 import type { BalanceEntry, Order, OrderStatus, Trade } from '../../core/types';
 import { bitfinexError } from './errors';
 import { symbolOfId, unifiedCode } from './markets';
-import { iso, isNum } from './parse';
+import { iso, isNum, plainDecimal } from './parse';
 
 /** The unified status of a Bitfinex order STATUS text. */
 export function orderStatus(text: string): OrderStatus {
@@ -86,7 +87,8 @@ export function parseWallets(rows: readonly unknown[]): Record<string, BalanceEn
     if (!Array.isArray(w) || w[0] !== 'exchange' || typeof w[1] !== 'string' || !isNum(w[2])) continue;
     const total = w[2];
     const free = isNum(w[4]) ? w[4] : total;
-    out[unifiedCode(w[1])] = { free, used: total - free, total };
+    // on the decimals: 10000 - 9400.11 is 599.89, not 599.8899999999994
+    out[unifiedCode(w[1])] = { free, used: decimalSub(plainDecimal(total), plainDecimal(free)), total };
   }
   return out;
 }

@@ -7,8 +7,11 @@
  * snapshot `[232959,[[669899159,1618665870435,166.391496,0.076989],...],8]`.
  *
  * Books: `[PRICE, COUNT, AMOUNT]`, AMOUNT > 0 a bid, < 0 an ask; COUNT 0 deletes the level. Levels
- * go to the book with positive amounts and the wire's own renderings (fixed notation, see
- * {@link wireString}), which the checksum is computed from.
+ * go to the book with positive amounts and the renderings the checksum is computed from, those of
+ * Bitfinex's reference client (bfx-api-node-models lib/order_book.js `checksum()`): the price as
+ * JavaScript renders the received number, an exponent form written out in fixed notation its way
+ * ({@link wireString}), the amount exactly as JavaScript renders it (`String()`, an exponent form
+ * such as `5e-7` kept) — for the canonical JSON numbers Bitfinex sends, the wire's own text.
  */
 import type { OHLCV, Ticker, Trade } from '../../core/types';
 import type { RawLevel } from '../../book/types';
@@ -18,16 +21,32 @@ export function iso(ts: number | undefined): string | undefined {
 }
 
 /**
- * A number as Bitfinex renders it for its checksum: `String(n)` (`0.5`, not `0.50`), with an
- * exponent form (`2e-8`, `1.7e-7`, as JSON may carry very small prices) written out in fixed
- * notation (`0.00000002`), as the reference client does (protocols.md §6 "Checksum").
+ * A price as Bitfinex's reference client renders it for the checksum (bfx-api-node-models
+ * lib/order_book.js `checksum()`; protocols.md §6 "Checksum"): `String(n)` (`0.5`, not `0.50`),
+ * and when that has an exponent (`5e-7`, `1.7e-7`: JSON carries very small prices so)
+ * `n.toFixed(|exponent| + 1)` — `0.00000050`, `0.00000017`, two significant digits, a trailing
+ * zero included. UNCONFIRMED against the server itself: no recorded `cs` frame covers such a price
+ * (the capture BITFINEX.ws.11.0 has them but was recorded without checksums); the reference client
+ * is Bitfinex's own. (It first rounds to 5 significant digits, which P0 prices already are.)
  */
 export function wireString(n: number): string {
   const s = String(n);
-  if (s.indexOf('e') < 0) return s;
-  const neg = n < 0;
-  const [mant, expPart] = (neg ? s.slice(1) : s).split('e');
-  const exp = +expPart;
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const exp = Number(s.slice(e + 1));
+  if (exp < 0) return n.toFixed(Math.min(100, -exp + 1));
+  // 1e21 and above: every digit (no price comes near)
+  return BigInt(Math.round(n)).toString();
+}
+
+/** `n` as a plain decimal string with exactly the digits of `String(n)` (`5e-7` -> `0.0000005`). */
+export function plainDecimal(n: number): string {
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const neg = s.startsWith('-');
+  const mant = s.slice(neg ? 1 : 0, e);
+  const exp = Number(s.slice(e + 1));
   const [intPart, frac = ''] = mant.split('.');
   const digits = intPart + frac;
   const point = intPart.length + exp;
@@ -72,7 +91,8 @@ export function parseBookLevels(list: readonly unknown[]): SidedLevels {
     const [price, count, amount] = level(raw);
     if (amount === 0) throw new Error(`book level has amount 0: ${JSON.stringify(raw)}`);
     const side = amount > 0 ? bids : asks;
-    side.push(count === 0 ? [wireString(price), '0'] : [wireString(price), wireString(Math.abs(amount))]);
+    // the amount as JavaScript renders it (the reference client leaves exponent forms of amounts)
+    side.push(count === 0 ? [wireString(price), '0'] : [wireString(price), String(Math.abs(amount))]);
   }
   return { bids, asks };
 }

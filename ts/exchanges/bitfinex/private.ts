@@ -18,7 +18,7 @@
  * `/v2/auth/r/orders/{symbol}/hist`, `/v2/auth/r/trades/hist`); deposits and withdrawals come from
  * `/v2/auth/r/movements/hist`.
  */
-import { AuthenticationError, BadRequest, BadResponse, BaseError, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, StatusEvent, Trade, Transaction } from '../../core/types';
 import type { RestClient } from '../../transport/rest-client';
@@ -88,6 +88,8 @@ export class BitfinexPrivate implements PrivateAdapter {
   private readonly seenTrades = new Set<string>();
   private cidSeq = 0;
   private closed = false;
+  /** Info 20060 seen on the account socket and no 20061 since: no trading request is sent. */
+  private maintenance = false;
 
   constructor(private readonly ctx: BitfinexPrivateContext) {}
 
@@ -131,7 +133,7 @@ export class BitfinexPrivate implements PrivateAdapter {
     if (!Array.isArray(m)) {
       const e = m as Record<string, unknown>;
       if (e.event === 'auth') this.onAuth(e);
-      else if (e.event === 'info' && (e.code === 20051 || e.code === 20061)) this.conn?.reconnect(`info ${String(e.code)}`);
+      else if (e.event === 'info') this.onInfo(e);
       return;
     }
     if (m[0] !== 0 || typeof m[1] !== 'string') return;
@@ -140,6 +142,42 @@ export class BitfinexPrivate implements PrivateAdapter {
     } catch (err) {
       this.ctx.error(new BadResponse(`malformed account ${m[1]} ignored (${(err as Error).message})`, { exchange: 'bitfinex', raw: m }));
     }
+  }
+
+  /**
+   * Info codes on the account socket (Bitfinex docs ws-general "Info Messages"): 20051 restart
+   * (reconnect); 20060 maintenance starts — "pause any activity": from then on no order, edit or
+   * cancel is sent (each call fails at once with ExchangeNotAvailable naming the maintenance, over
+   * the socket and REST alike) — until 20061, after which the socket reconnects (authenticates and
+   * re-seeds the account state from REST, as after any drop). Neither is an error. Every
+   * connection's greeting (`platform.status`, 0 in maintenance) sets the state afresh.
+   */
+  private onInfo(e: Record<string, unknown>): void {
+    if (e.code === undefined) {
+      // the greeting of every connection says whether the platform is in maintenance (status 0):
+      // a 20061 missed while the socket was down cannot leave trading blocked
+      const platform = e.platform as { status?: unknown } | undefined;
+      if (platform && (platform.status === 0 || platform.status === 1)) this.maintenance = platform.status === 0;
+      return;
+    }
+    if (e.code === 20060) {
+      this.maintenance = true;
+      return;
+    }
+    if (e.code === 20051 || e.code === 20061) {
+      if (e.code === 20061) this.maintenance = false;
+      this.conn?.reconnect(`info ${String(e.code)}`);
+    }
+  }
+
+  /** Throws while Bitfinex is in maintenance (info 20060 seen, 20061 not yet): nothing is sent. */
+  private notInMaintenance(what: string, symbol?: string): void {
+    if (!this.maintenance) return;
+    throw new ExchangeNotAvailable(`${what} not sent: Bitfinex is in maintenance (info 20060) until it announces the end (info 20061)`, {
+      exchange: 'bitfinex',
+      symbol,
+      code: 20060,
+    });
   }
 
   private onAuth(e: Record<string, unknown>): void {
@@ -349,6 +387,7 @@ export class BitfinexPrivate implements PrivateAdapter {
   }
 
   async createOrder(req: OrderRequest): Promise<Order> {
+    this.notInMaintenance('createOrder', req.market.symbol);
     const p = req.params;
     const given = p.cid ?? p.clientOrderId;
     const cid = given !== undefined && /^\d+$/.test(String(given)) ? Number(given) : this.newCid();
@@ -400,6 +439,7 @@ export class BitfinexPrivate implements PrivateAdapter {
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
+    this.notInMaintenance('cancelOrder', market?.symbol);
     const n = Number(id);
     if (!Number.isInteger(n)) throw new BadRequest(`cancelOrder: order id ${id} is not a Bitfinex order id`, { exchange: 'bitfinex' });
     const frame = encodeCancelOrder({ id: n });
@@ -418,6 +458,7 @@ export class BitfinexPrivate implements PrivateAdapter {
   }
 
   async editOrder(id: string, req: OrderRequest): Promise<Order> {
+    this.notInMaintenance('editOrder', req.market.symbol);
     const n = Number(id);
     if (!Number.isInteger(n)) throw new BadRequest(`editOrder: order id ${id} is not a Bitfinex order id`, { exchange: 'bitfinex' });
     const change = { price: req.price, amount: req.amount, side: req.side };
@@ -428,6 +469,7 @@ export class BitfinexPrivate implements PrivateAdapter {
   }
 
   async cancelAllOrders(market: Market | undefined): Promise<Order[]> {
+    this.notInMaintenance('cancelAllOrders', market?.symbol);
     const ids = market ? (await this.fetchOpenOrders(market)).map((o) => Number(o.id)) : undefined;
     if (ids && ids.length === 0) return [];
     const frame = encodeCancelMulti(ids);

@@ -83,9 +83,13 @@ export class BitfinexAccount {
     };
     if (this.faults.loginsRejected) return fail(10100, 'apikey: invalid');
     const payload = m['authPayload'];
-    const nonce = m['authNonce'];
+    // authNonce: "An ever increasing numeric string but should not exceed the MAX_SAFE_INTEGER"
+    // (docs ws-auth); the docs' own example and the official clients send a number
+    const raw = m['authNonce'];
+    const nonce = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (m['apiKey'] !== this.apiKey) return fail(10100, 'apikey: invalid');
-    if (typeof payload !== 'string' || typeof nonce !== 'number' || payload !== `AUTH${nonce}`) return fail(10100, 'apikey: digest invalid');
+    // the payload is "AUTH" + nonce (docs, bitfinex-api-py); bitfinex-api-node signs "AUTH" + nonce + nonce
+    if (typeof payload !== 'string' || !Number.isSafeInteger(nonce) || !payload.startsWith(`AUTH${nonce}`)) return fail(10100, 'apikey: digest invalid');
     const sig = createHmac('sha384', this.secret).update(payload).digest('hex');
     if (m['authSig'] !== sig) return fail(10100, 'apikey: digest invalid');
     if (nonce <= this.lastNonce) return fail(10114, 'nonce: small');
@@ -232,8 +236,15 @@ export class BitfinexAccount {
     return this.pairs.flatMap((p) => this.engine.openOrders(BFX_USER, p.id));
   }
 
+  /**
+   * Every order of the account, once per Bitfinex id: an order updated by `ou` (a cancel-replace in
+   * the engine) is one order on Bitfinex — only its latest engine order is listed.
+   */
   allOrders(symbol?: string): OrderSnapshot[] {
-    return this.pairs.filter((p) => !symbol || p.id === symbol).flatMap((p) => this.engine.allOrders(BFX_USER, p.id));
+    return this.pairs
+      .filter((p) => !symbol || p.id === symbol)
+      .flatMap((p) => this.engine.allOrders(BFX_USER, p.id))
+      .filter((o) => (this.engineId.get(this.idOf(o.orderId)) ?? o.orderId) === o.orderId);
   }
 
   private findOpen(bfxId: number): OrderSnapshot | undefined {

@@ -162,7 +162,7 @@ export class BitfinexRest {
   private route(path: string, q: URLSearchParams): unknown {
     const engine = this.runtime.engine;
     const now = this.runtime.now();
-    if (path === '/v2/platform/status') return [1];
+    if (path === '/v2/platform/status') return [this.ws.maintenance ? 0 : 1];
     if (path.startsWith('/v2/conf/')) {
       // one config, or several comma-separated: one list each, in the order asked
       return path.slice('/v2/conf/'.length).split(',').map((key) => this.conf(key));

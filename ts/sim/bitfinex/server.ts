@@ -32,6 +32,17 @@ export interface BitfinexSimOptions extends BaseSimOptions {
 export interface BitfinexSimulator extends Simulator {
   /** Sends `{"event":"info","code":N}` to every connection: 20051 restart, 20060 / 20061 maintenance start / end. */
   infoEvent(code: 20051 | 20060 | 20061): number;
+  /** Channels open on the server over every connection (subscribed and not unsubscribed). */
+  openChannels(): number;
+  /** Every frame clients sent while in maintenance (between 20060 and 20061), pings included. */
+  maintenanceRequests(): readonly string[];
+  /**
+   * A slow server: while on, subscribe requests stay unanswered (no ack, no channel); off answers
+   * the held ones in order. Returns how many are held.
+   */
+  holdSubscribes(on: boolean): number;
+  /** Subscribe requests held unanswered right now. */
+  heldSubscribes(): number;
 }
 
 const INFO_TEXT: Record<number, string> = {
@@ -91,7 +102,14 @@ export class BitfinexSim extends SimServer {
   }
 
   override simulator(): BitfinexSimulator {
-    return { ...super.simulator(), infoEvent: (code) => this.feed.info(code, INFO_TEXT[code] ?? 'info') };
+    return {
+      ...super.simulator(),
+      infoEvent: (code) => this.feed.info(code, INFO_TEXT[code] ?? 'info'),
+      openChannels: () => this.feed.openChannels(),
+      maintenanceRequests: () => this.feed.maintenanceRequests.slice(),
+      holdSubscribes: (on) => this.feed.holdSubscribes(on),
+      heldSubscribes: () => this.feed.heldSubscribes(),
+    };
   }
 }
 

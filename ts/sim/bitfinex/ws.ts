@@ -18,7 +18,13 @@
  *   `[chanId,"hb"]` per channel every `heartbeatMs`.
  * Faults: skipSequence loses the next book frame of a market (a sequence number is skipped),
  * corruptChecksum garbles the next `cs`, and the info codes 20051 / 20060 / 20061 (restart,
- * maintenance start and end).
+ * maintenance start and end). Between 20060 and 20061 the server is in maintenance: the books keep
+ * moving but no channel update goes out (heartbeats, pongs and the snapshot of a channel subscribed
+ * meanwhile do), so a client that does not
+ * subscribe again after 20061 holds a book the server has left behind; new connections are
+ * greeted with `platform.status` 0, REST /v2/platform/status answers [0], and every request a
+ * client sends meanwhile is recorded (`maintenanceRequests`) — Bitfinex asks clients to "pause any
+ * activity" until 20061.
  */
 import type { EngineTrade, MarketInfo, MatchingEngine } from '../engine';
 import { BookWindow } from '../common/book-window';
@@ -105,6 +111,12 @@ export class BitfinexWs {
   readonly feeds = new Map<string, PairFeed>();
   private nextChanId = 17_000;
   private serverSeq = 0;
+  /** Between info 20060 and 20061. */
+  maintenance = false;
+  /** Every frame a client sent during maintenance, pings included (Bitfinex: "pause any activity"). */
+  readonly maintenanceRequests: string[] = [];
+  /** Subscribe requests held unanswered (a slow server: the holdSubscribes control), in order. */
+  private held: [BfxConn, Record<string, unknown>][] | undefined;
 
   constructor(
     private readonly engine: MatchingEngine,
@@ -124,7 +136,7 @@ export class BitfinexWs {
     });
     this.server = new SocketServer<BfxConn>((p) => p === '/ws/2' || p === '/ws/2/', {
       create: (ws, path, query, id) => new BfxConn(ws, path, query, id, gate),
-      opened: (c) => c.send(JSON.stringify({ event: 'info', version: 2, serverId: `sim-${++this.serverSeq}`, platform: { status: 1 } })),
+      opened: (c) => c.send(JSON.stringify({ event: 'info', version: 2, serverId: `sim-${++this.serverSeq}`, platform: { status: this.maintenance ? 0 : 1 } })),
       message: (c, text) => this.onMessage(c, text),
       closed: (c) => {
         for (const s of c.chans.values()) this.remove(s);
@@ -144,6 +156,7 @@ export class BitfinexWs {
   // ------------------------------------------------------------------ control
 
   private onMessage(c: BfxConn, text: string): void {
+    if (this.maintenance) this.maintenanceRequests.push(text);
     if (text.startsWith('[')) {
       // account channel inputs: [0, "on" | "ou" | "oc" | "oc_multi", null, {...}]
       let a: unknown;
@@ -173,7 +186,8 @@ export class BitfinexWs {
         return;
       }
       case 'subscribe':
-        this.subscribe(c, m);
+        if (this.held) this.held.push([c, m]);
+        else this.subscribe(c, m);
         return;
       case 'unsubscribe': {
         const chanId = m['chanId'];
@@ -305,7 +319,36 @@ export class BitfinexWs {
 
   /** An `info` event with a code to every connection (20051 restart, 20060 / 20061 maintenance). */
   info(code: number, msg: string): number {
+    if (code === 20060) this.maintenance = true;
+    if (code === 20061) this.maintenance = false;
     return this.server.broadcast(JSON.stringify({ event: 'info', code, msg }));
+  }
+
+  /**
+   * While on, subscribe requests are held unanswered (no ack, no channel yet); turning it off
+   * answers them in order (for clients still connected). Returns how many are held now.
+   */
+  holdSubscribes(on: boolean): number {
+    if (on) {
+      this.held ??= [];
+      return this.held.length;
+    }
+    const list = this.held ?? [];
+    this.held = undefined;
+    for (const [c, m] of list) if (this.server.clients.has(c)) this.subscribe(c, m);
+    return 0;
+  }
+
+  /** Subscribe requests held unanswered right now. */
+  heldSubscribes(): number {
+    return this.held?.length ?? 0;
+  }
+
+  /** Channels open on the server, over every connection (each subscribe acknowledged and not unsubscribed). */
+  openChannels(): number {
+    let n = 0;
+    for (const c of this.server.clients) n += c.chans.size;
+    return n;
   }
 
   // ------------------------------------------------------------------ publishing
@@ -318,6 +361,8 @@ export class BitfinexWs {
       for (const g of f.books.values()) {
         const ch = g.window.advance();
         if (ch.bids.length === 0 && ch.asks.length === 0) continue;
+        // in maintenance the change is lost to every subscriber (see the file comment)
+        if (this.maintenance) continue;
         const frames = [
           ...ch.bids.map((l) => levelText(this.engine, f.pair.id, 'bid', l)),
           ...ch.asks.map((l) => levelText(this.engine, f.pair.id, 'ask', l)),
@@ -355,6 +400,7 @@ export class BitfinexWs {
     const trades = f.pending.map((t) => tapeTrade(this.engine, t));
     f.pending = [];
     for (const t of trades) f.tape.add(t);
+    if (this.maintenance) return;
     for (const t of trades) {
       const text = tradeText(f.info, t);
       for (const s of f.trades) s.conn.data(s.chanId, '"te"', text);
