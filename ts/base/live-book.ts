@@ -158,7 +158,7 @@ export class LiveBook {
   }
 
   /**
-   * The book is subscribed again for another depth (StreamEngine.deepen): not served until the new
+   * The book is subscribed again for another depth (StreamEngine.limitsChanged): not served until the new
    * stream's snapshot rebuilds it. Nothing was wrong with it: no resync event.
    */
   restart(): void {

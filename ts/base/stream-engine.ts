@@ -55,12 +55,13 @@ export class StreamEngine implements TopicWire {
   start(topic: Topic): void {
     const market = topic.market;
     if (!market) throw new BaseError('topic started without a market', { exchange: this.ctx.exchange, symbol: topic.symbol });
-    const name = this.inst.streamName(topic.kind, market, topic.timeframe, this.depthOf(topic));
+    const depth = this.depthOf(topic);
+    const name = this.inst.streamName(topic.kind, market, topic.timeframe, depth);
     topic.stream = name;
+    topic.subscribedDepth = depth;
     this.byStream.set(name, topic);
     const hub = this.hub(this.inst.familyOf(name));
     if (topic.kind === 'orderbook') {
-      this.inst.bookLimit?.(name, topic.depth);
       const spec = this.inst.book(market, name);
       const key = eventKey('orderbook', topic.symbol);
       const events = this.ctx.events;
@@ -92,26 +93,27 @@ export class StreamEngine implements TopicWire {
     return depth;
   }
 
-  /** A user needs more levels than the book's stream has: the book starts over on the deeper stream. */
+  /**
+   * A book got a user whose `limit` needs a deeper stream ({@link AdapterInstance.bookDepthFor}):
+   * when the depth is in the stream's name (Bybit `orderbook.200.X`) the book starts over on the
+   * deeper stream; when it is not (Bitfinex `len`), the same stream is subscribed again and the
+   * book rebuilt from the new snapshot (not served meanwhile: a fetch for the deeper limit waits).
+   * Depth only grows while the topic lives. No 'resync' is emitted: nothing was wrong.
+   */
   limitsChanged(topic: Topic): void {
     const market = topic.market;
     if (!market || topic.stream === undefined) return;
-    const name = this.inst.streamName(topic.kind, market, topic.timeframe, this.depthOf(topic));
-    if (name === topic.stream) return;
-    const old = topic.book;
-    this.stop(topic);
-    this.start(topic);
-    old?.close();
-  }
-
-  /**
-   * A user asked a started book for more levels: if the adapter must subscribe again for them
-   * (`bookLimit` says so), the book is rebuilt from the deeper stream's snapshot — not served
-   * meanwhile, so a fetch for the deeper limit waits for it.
-   */
-  deepen(topic: Topic): void {
-    const name = topic.stream;
-    if (name === undefined || topic.kind !== 'orderbook' || !this.inst.bookLimit?.(name, topic.depth)) return;
+    const depth = this.depthOf(topic);
+    if (depth === undefined || (topic.subscribedDepth !== undefined && depth <= topic.subscribedDepth)) return;
+    const name = this.inst.streamName(topic.kind, market, topic.timeframe, depth);
+    if (name !== topic.stream) {
+      const old = topic.book;
+      this.stop(topic);
+      this.start(topic);
+      old?.close();
+      return;
+    }
+    topic.subscribedDepth = depth;
     topic.book?.restart();
     this.hubs.get(this.inst.familyOf(name))?.resubscribe(name);
   }

@@ -41,11 +41,8 @@ export class Topic {
   stream: string | undefined;
   /** Book topics: the `limit` each acquire gave (undefined: none), for exchanges whose stream depth follows it. */
   readonly limits = new Set<number | undefined>();
-  /**
-   * Books: the most levels a side any user asked for (the `limit` of watchOrderBook /
-   * fetchOrderBook); undefined while none gave one. Only grows while the topic lives.
-   */
-  depth: number | undefined;
+  /** Books: the depth the book stream was subscribed with ({@link AdapterInstance.bookDepthFor}). */
+  subscribedDepth: number | undefined;
 
   /** Told when the topic fails for good (watch iterators end with the error). */
   readonly failListeners = new Set<(err: Error) => void>();

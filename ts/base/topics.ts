@@ -24,8 +24,6 @@ export interface TopicWire {
   stop(topic: Topic): void;
   /** A started book topic got a user with a new `limit`: move it to a deeper stream if that needs one. */
   limitsChanged?(topic: Topic): void;
-  /** A started book topic's `depth` grew (a user asked for more levels than it was started with). */
-  deepen?(topic: Topic): void;
 }
 
 export class TopicTable {
@@ -70,16 +68,6 @@ export class TopicTable {
     if (kind === 'orderbook' && !t.limits.has(limit)) {
       t.limits.add(limit);
       if (t.started) this.wire?.limitsChanged?.(t);
-    }
-    if (kind === 'orderbook' && limit !== undefined && (t.depth === undefined || limit > t.depth)) {
-      t.depth = limit;
-      if (t.started) {
-        try {
-          this.wire?.deepen?.(t);
-        } catch (err) {
-          this.events.error(err as Error);
-        }
-      }
     }
     if (retain) t.retained = true;
     else t.refs++;

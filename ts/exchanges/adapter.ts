@@ -187,24 +187,19 @@ export interface AdapterInstance {
 
   /**
    * The stream name of a topic (also the routing key frames are decoded to). For a book, `depth` is
-   * the largest {@link bookDepthFor} of its users' limits (undefined when the adapter has no bookDepthFor).
+   * the largest {@link bookDepthFor} of its users' limits (undefined when the adapter has no
+   * bookDepthFor). It is asked again whenever that depth grows: an exchange whose subscribe names
+   * the depth outside the stream name (Bitfinex `len`) records it here for its `encodeSubscribe`.
    */
   streamName(kind: MarketChannel, market: Market, timeframe?: string, depth?: number): string;
   /**
    * Optional: the depth of the book stream that serves a user's `limit` (undefined: the user gave
-   * none) — for exchanges with several book depths (Bybit orderbook.50/200/1000). The engine
-   * subscribes the largest depth any user of the book needs and moves the book to a deeper stream
-   * when a later user needs more.
+   * none) — for exchanges with several book depths (Bybit orderbook.50/200/1000, Bitfinex len
+   * 25/100/250). The engine subscribes the largest depth any user of the book needs and, when a
+   * later user needs more, moves the book to the deeper stream (a new name) or subscribes the same
+   * stream again (the same name) and rebuilds the book from the new snapshot.
    */
   bookDepthFor?(limit: number | undefined): number;
-  /**
-   * Book streams whose subscribed depth follows the users' `limit` (Bitfinex `len`): told the most
-   * levels a side any user of book stream `stream` asked for (undefined: none gave a limit) before
-   * it is first subscribed, and again whenever a user asks for more. Returns true when the stream
-   * must be subscribed again to serve that depth: the engine then resubscribes it (the adapter's
-   * `encodeSubscribe` asks for the new depth) and rebuilds the book from the new snapshot.
-   */
-  bookLimit?(stream: string, limit: number | undefined): boolean;
   /** The socket family a stream travels on (a key of `families`). */
   familyOf(stream: string): string;
   readonly families: Readonly<Record<string, StreamFamily>>;

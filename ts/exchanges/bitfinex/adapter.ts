@@ -120,7 +120,7 @@ class BitfinexInstance implements AdapterInstance {
   private readonly rest: RestClient;
   /** The `bookLength` option, or undefined: `len` from the callers' limit. */
   private readonly bookLength: BookLength | undefined;
-  /** Book stream -> the `len` its next subscribe asks for. */
+  /** Book stream -> the `len` its next subscribe asks for (set through `streamName`). */
   private readonly lens = new Map<string, BookLength>();
   private readonly verifyChecksums: boolean;
   /** App ping cids, far above request ids (a pong answers both kinds). */
@@ -243,22 +243,19 @@ class BitfinexInstance implements AdapterInstance {
 
   // ---------------------------------------------------------------- streams
 
-  streamName(kind: MarketChannel, market: Market, timeframe?: string): string {
-    return streamName(kind, market.id, timeframe === undefined ? undefined : TIMEFRAME_KEY[timeframe] ?? timeframe);
+  streamName(kind: MarketChannel, market: Market, timeframe?: string, depth?: number): string {
+    const name = streamName(kind, market.id, timeframe === undefined ? undefined : TIMEFRAME_KEY[timeframe] ?? timeframe);
+    // `len` is not part of the channel's identity (one book channel a symbol): remember it for the
+    // next subscribe of this stream
+    if (kind === 'orderbook' && depth !== undefined) this.lens.set(name, depth as BookLength);
+    return name;
   }
 
-  /** `len` for a book whose users asked for at most `limit` levels a side. */
-  bookLengthFor(limit: number | undefined): BookLength {
+  /** `len` for a book whose users asked for at most `limit` levels a side (the `bookLength` option fixes it). */
+  bookDepthFor(limit: number | undefined): BookLength {
     if (this.bookLength !== undefined) return this.bookLength;
     if (limit === undefined || limit <= 25) return 25;
     return limit <= 100 ? 100 : 250;
-  }
-
-  bookLimit(stream: string, limit: number | undefined): boolean {
-    const len = this.bookLengthFor(limit);
-    const before = this.lens.get(stream);
-    this.lens.set(stream, len);
-    return before !== undefined && before !== len;
   }
 
   familyOf(): string {
