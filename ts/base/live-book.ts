@@ -35,8 +35,11 @@ export interface LiveBookOptions {
   fetchSnapshot?: () => Promise<BookSnapshot | undefined>;
   /** Asks the adapter for a fresh stream snapshot (resubscribe), for stream-snapshot exchanges. */
   resubscribe?: () => void;
-  /** Called after every change that leaves the book synced. */
-  onBook: (book: OrderBook) => void;
+  /**
+   * Called after every change that leaves the book synced, with the delta just applied, or with
+   * none when the book was (re)built from a snapshot (a relay republishes exactly these changes).
+   */
+  onBook: (book: OrderBook, delta?: BookDelta) => void;
   onResync: (e: ResyncEvent) => void;
   onError: (err: Error) => void;
   /** Fetch the snapshot this long after (re)subscribing even if no delta came (quiet markets). */
@@ -105,7 +108,7 @@ export class LiveBook {
     const r = this.sync.onDelta(d);
     switch (r.kind) {
       case 'applied':
-        this.opts.onBook(this.book);
+        this.opts.onBook(this.book, d);
         return;
       case 'buffered':
         if (!this.fetching && this.fromRest && this.retryTimer === undefined) this.fetch();
@@ -142,12 +145,15 @@ export class LiveBook {
     this.handleSnapshot(s);
   }
 
-  /** The stream was interrupted (reconnect or stale): forget the book until it is rebuilt. */
-  interrupt(reason: 'reconnect' | 'stale'): void {
+  /**
+   * The stream was interrupted (reconnect or stale), or its source says the book must be rebuilt
+   * ('relay': a relay consumer reloads from the relay's snapshot): forget the book until it is.
+   */
+  interrupt(reason: 'reconnect' | 'stale' | 'relay', detail = 'stream interrupted'): void {
     if (this.closed) return;
     const nonce = this.book.nonce;
     this.reset();
-    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail: 'stream interrupted' });
+    this.opts.onResync({ symbol: this.opts.symbol, reason, nonce, detail });
     this.armFallback();
   }
 

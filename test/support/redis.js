@@ -1,0 +1,103 @@
+'use strict';
+/**
+ * A real redis-server for the relay tests, started on a free port with no persistence and stopped
+ * after: `const r = await startRedis(); r.url; await r.restart(); await r.stop();`.
+ *
+ * Without redis-server the relay suites are skipped with a line saying how to install it, except
+ * under CI (process.env.CI set), where a missing redis-server fails the run: `requireRedis(this)`
+ * in a `before` hook does both.
+ */
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+
+const INSTALL = 'redis-server not found: the relay tests need it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis)';
+
+/** The redis-server binary, or undefined. */
+function redisServerPath() {
+  for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/opt/homebrew/bin/redis-server']) {
+    if (fs.existsSync(p)) return p;
+  }
+  try {
+    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * In a mocha `before` hook (function, not arrow): skips the suite when redis-server is missing
+ * (printing how to install it), or throws under CI.
+ */
+function requireRedis(ctx) {
+  if (redisServerPath()) return;
+  if (process.env.CI) throw new Error(`${INSTALL} (CI is set: a missing redis-server is a failure)`);
+  console.log(`      ${INSTALL}; skipping`);
+  ctx.skip();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts connections on the port. */
+async function waitListening(port, proc, timeoutMs = 10000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Starts redis-server on a free port (or `port`); resolves with its handle. */
+async function startRedis(opts = {}) {
+  const bin = redisServerPath();
+  if (!bin) throw new Error(INSTALL);
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(opts.args ?? [])];
+  let proc;
+  const launch = async () => {
+    proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr.on('data', () => {});
+    await waitListening(port, proc);
+  };
+  await launch();
+  const stop = () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return proc.pid;
+    },
+    stop,
+    /** Kills it (no persistence: it comes back empty) and starts it again on the same port. */
+    async restart() {
+      await stop();
+      await launch();
+    },
+  };
+}
+
+module.exports = { startRedis, requireRedis, redisServerPath, freePort };
