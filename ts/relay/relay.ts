@@ -121,6 +121,8 @@ export class Relay {
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
   private ticking = false;
+  /** The markets hash's fields, written again when Redis comes back (it may have come back empty). */
+  private metaFields: string[] = [];
   /** Told of what happens (status line, logs): leases won and lost, write errors. */
   onLog: (line: string) => void = () => {};
 
@@ -159,6 +161,7 @@ export class Relay {
         // every symbol is taken again in a new epoch, with a fresh snapshot
         for (const f of this.feeds.values()) if (f.active) f.dirty = true;
         this.onLog('redis link back: writing every symbol again in a new epoch');
+        if (this.metaFields.length) this.redis.hset(metaKey(this.ex.id), ...this.metaFields).catch(() => undefined);
         void this.tick();
       }
     });
@@ -214,6 +217,7 @@ export class Relay {
     // one field per symbol: relays of different symbols of one exchange share the key
     const fields: string[] = [];
     for (const m of meta.markets) fields.push(m.symbol, JSON.stringify(m));
+    this.metaFields = fields;
     await this.redis.hset(metaKey(ex.id), ...fields);
 
     this.offs.push(ex.tapBooks((symbol, book, delta, maxDepth) => this.onBook(symbol, book, delta, maxDepth)));
