@@ -8,7 +8,7 @@
  */
 const assert = require('assert');
 const Redis = require('ioredis');
-const { binance, errors } = require('..');
+const { binance, kraken, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { Relay } = require('../js/relay/relay');
 const { symbolKeys, metaKey } = require('../js/relay/keys');
@@ -150,7 +150,7 @@ describe('relay over Redis Streams: books, tickers and trades', function () {
 
   it('without a relay on that Redis, loading markets fails with ExchangeNotAvailable naming the command to run', async () => {
     await admin.del(metaKey('kraken'));
-    const k = new (require('..').kraken)({ relay: redis.url });
+    const k = new kraken({ relay: redis.url });
     consumers.push(k);
     await assert.rejects(k.loadMarkets(), (e) => e instanceof errors.ExchangeNotAvailable && /exstream relay kraken/.test(e.message));
   });
@@ -199,5 +199,45 @@ describe('relay over Redis Streams: books, tickers and trades', function () {
     } finally {
       await Promise.all(procs.map((p) => p.exit()));
     }
+  });
+});
+
+describe('relay over Redis Streams: a fixed-depth book (Kraken)', function () {
+  this.timeout(60000);
+  let redis;
+  let sim;
+  let up;
+  let relay;
+  let c;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis();
+    sim = await simulate('kraken', { port: 0, seed: 42, tickMs: 10, heartbeatMs: 200 });
+    // 10 levels a side: levels pushed out of the window by better ones are cut at the relay
+    up = new kraken({ ws: true, urls: sim.urls, timeoutMs: 8000, bookDepth: 10 });
+    relay = new Relay(up, { redis: redis.url, symbols: ['BTC/USD'], channels: ['orderbook'] });
+    await relay.start();
+  });
+
+  after(async () => {
+    await c?.close();
+    await relay?.stop();
+    await up?.close();
+    await sim?.close();
+    await redis?.stop();
+  });
+
+  it("the consumer keeps the relay's depth: equal to the simulator's top levels after many updates", async () => {
+    c = new kraken({ relay: redis.url, timeoutMs: 8000 });
+    const resyncs = [];
+    c.on('resync', (e) => resyncs.push(e));
+    await c.fetchOrderBook('BTC/USD');
+    sim.resume();
+    let n = 0;
+    await nextEvent(c, 'orderbook', () => ++n >= 40, 'BTC/USD', { what: '40 updates through the relay' });
+    const spec = { nonce: 'none', depth: 10 };
+    assertExact(await settled(c, sim, 'BTC/USD', spec), spec);
+    assert.deepStrictEqual(resyncs, []);
   });
 });
