@@ -33,9 +33,12 @@ describe('exstream relay: arguments', () => {
         maxLen: 5000,
         snapshotEvery: 500,
         id: 'r1',
+        private: false,
       },
     );
     assert.deepStrictEqual(parseArgs(['relay', '--help']), { command: 'help', topic: 'relay' });
+    const priv = parseArgs(['relay', 'binance', '--symbols', 'BTC/USDT', '--redis', 'redis://h:1', '--private', '--account', 'main']);
+    assert.deepStrictEqual([priv.private, priv.account], [true, 'main']);
   });
 
   it('refuses what it cannot run', () => {
@@ -46,6 +49,14 @@ describe('exstream relay: arguments', () => {
     usageError(['relay', 'binance', '--symbols', 'BTC/USDT', '--redis', 'http://h:1'], /redis:\/\/host:port/);
     usageError(['relay', 'binance', '--symbols', 'BTC/USDT', '--redis', 'redis://h:1', '--channels', 'ohlcv'], /'ohlcv' is not one of/);
     usageError(['relay', 'binance', '--symbols', 'BTC/USDT', '--redis', 'redis://h:1', '--lease-ms', '0'], /positive/);
+    usageError(['relay', 'binance', '--symbols', 'BTC/USDT', '--redis', 'redis://h:1', '--account', 'x'], /with --private/);
+  });
+
+  it('--private without keys in the environment exits with 2 and says where they go', async () => {
+    let err = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (s) => (err += s) }, env: {} };
+    assert.strictEqual(await run(['relay', 'binance', '--symbols', 'BTC/USDT', '--redis', 'redis://127.0.0.1:1', '--private'], io), 2);
+    assert.match(err, /EXSTREAM_API_KEY and EXSTREAM_SECRET/);
   });
 
   it('an unknown exchange exits with 2', async () => {

@@ -13,6 +13,7 @@ import { errors } from './core/errors';
 import { Exchange, ExchangeClass, exchangeClass } from './base/exchange';
 import type { ExchangeAdapter } from './exchanges/adapter';
 import type { SourceHooks } from './base/source';
+import type { RelayGroup, RelayGroupOptions } from './relay/group';
 import { ADAPTERS } from './exchanges/registry';
 
 export type { BinanceOptions } from './exchanges/binance';
@@ -40,6 +41,18 @@ type OptionsOf<A> = A extends ExchangeAdapter<infer O> ? O : never;
 const SOURCES: SourceHooks = {
   relay: (ctx) => (require('./relay/source') as typeof import('./relay/source')).relaySource(ctx),
 };
+
+export type { RelayGroup, RelayGroupOptions, GroupEntryInfo } from './relay/group';
+
+/**
+ * Private events (fills, orders, balance) written by `exstream relay --private`, read through a
+ * Redis consumer group: each is handled by one consumer of the group, acknowledged when its
+ * handler resolves, and claimed by another when a consumer dies holding it.
+ */
+export function relayGroup(options: RelayGroupOptions): RelayGroup {
+  const { RelayGroup: Group } = require('./relay/group') as typeof import('./relay/group');
+  return new Group(options);
+}
 
 /** Exchange classes by id, one per adapter in the registry (ts/exchanges/registry.ts). */
 export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a]) => [id, exchangeClass(a as ExchangeAdapter, SOURCES)])) as {

@@ -52,9 +52,9 @@ function forkConsumer(exchange, url, symbols) {
   };
 }
 
-/** `exstream relay <args>` in its own process; `await r.line(/writing/)` waits for an output line. */
-function spawnRelay(args) {
-  const proc = spawn(process.execPath, [BIN, 'relay', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+/** `exstream relay <args>` in its own process (extra `env`); `await r.line(/writing/)` waits for an output line. */
+function spawnRelay(args, env = {}) {
+  const proc = spawn(process.execPath, [BIN, 'relay', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
   const lines = [];
   const watchers = new Set();
   let buf = '';

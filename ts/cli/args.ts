@@ -49,6 +49,9 @@ export interface RelayArgs {
   channels?: string[];
   rest?: string;
   ws?: string;
+  /** WebSocket API (trading) and private-stream base URLs, for --private against another server. */
+  wsApi?: string;
+  wsPrivate?: string;
   /** Lease time (ms) of the failover between relays. */
   leaseMs?: number;
   /** Book stream entries kept per symbol. */
@@ -57,6 +60,10 @@ export interface RelayArgs {
   snapshotEvery?: number;
   /** Relay id (heartbeat key, lease owner). */
   id?: string;
+  /** Also write the account's fills, orders and balance (keys from EXSTREAM_API_KEY / EXSTREAM_SECRET). */
+  private: boolean;
+  /** Account name of the private streams. */
+  account?: string;
 }
 
 export type Args = WatchArgs | SimArgs | RelayArgs | { command: 'help'; topic?: 'watch' | 'sim' | 'relay' } | { command: 'version' };
@@ -83,10 +90,14 @@ const RELAY_OPTIONS: Record<string, OptionKind> = {
   channels: 'string',
   rest: 'string',
   ws: 'string',
+  'ws-api': 'string',
+  'ws-private': 'string',
   'lease-ms': 'int',
   'max-len': 'int',
   'snapshot-every': 'int',
   id: 'string',
+  private: 'flag',
+  account: 'string',
 };
 
 const SIM_OPTIONS: Record<string, OptionKind> = {
@@ -124,7 +135,11 @@ function parseRelay(rest: readonly string[]): Args {
   if (options.redis === undefined) throw new UsageError('relay needs --redis, e.g. --redis redis://127.0.0.1:6379');
   const redis = options.redis as string;
   if (!/^rediss?:\/\/[^/]+/.test(redis)) throw new UsageError(`--redis: '${redis}' must be a redis://host:port URL`);
-  const out: RelayArgs = { command: 'relay', exchange: positional[0].toLowerCase(), symbols: symbolList('--symbols', options.symbols as string), redis };
+  const out: RelayArgs = { command: 'relay', exchange: positional[0].toLowerCase(), symbols: symbolList('--symbols', options.symbols as string), redis, private: options.private === true };
+  if (options.account !== undefined) {
+    if (!out.private) throw new UsageError('--account names the private streams: use it with --private');
+    out.account = options.account as string;
+  }
   if (options.channels !== undefined) {
     const list = (options.channels as string).split(',').map((s) => s.trim()).filter((s) => s !== '');
     for (const c of list) if (!['orderbook', 'ticker', 'trades'].includes(c)) throw new UsageError(`--channels: '${c}' is not one of orderbook, ticker, trades`);
@@ -133,6 +148,8 @@ function parseRelay(rest: readonly string[]): Args {
   }
   if (options.rest !== undefined) out.rest = checkUrl('--rest', options.rest as string, ['http:', 'https:']);
   if (options.ws !== undefined) out.ws = checkUrl('--ws', options.ws as string, ['ws:', 'wss:']);
+  if (options['ws-api'] !== undefined) out.wsApi = checkUrl('--ws-api', options['ws-api'] as string, ['ws:', 'wss:']);
+  if (options['ws-private'] !== undefined) out.wsPrivate = checkUrl('--ws-private', options['ws-private'] as string, ['ws:', 'wss:']);
   for (const [opt, key] of [['lease-ms', 'leaseMs'], ['max-len', 'maxLen'], ['snapshot-every', 'snapshotEvery']] as const) {
     const v = options[opt] as number | undefined;
     if (v === undefined) continue;

@@ -46,10 +46,14 @@ export function usage(topic?: 'watch' | 'sim' | 'relay'): string {
     '  --channels LIST    orderbook,ticker,trades (default: all three)',
     '  --rest URL         REST base URL of another server (a simulator, a testnet)',
     '  --ws URL           WebSocket base URL of that server',
+    '  --ws-api URL       its WebSocket API (trading) URL, --ws-private URL its private stream URL',
     '  --lease-ms N       failover lease (default 5000): a standby takes over within it',
     '  --max-len N        book stream entries kept per symbol (default 10000)',
     '  --snapshot-every N a snapshot every N book entries (default 1000)',
     '  --id NAME          this relay\'s name (heartbeat key, lease owner)',
+    '  --private          also the account\'s fills, orders and balance, for consumer groups',
+    '                     (relayGroup); keys from EXSTREAM_API_KEY, EXSTREAM_SECRET [, EXSTREAM_PASSWORD]',
+    '  --account NAME     name of those private streams (default: default)',
   ];
   const footer = [
     `Exchanges: ${Object.keys(EXCHANGES).join(', ')} (simulated: ${SIM_EXCHANGES.join(', ')}). Symbols are BASE/QUOTE, e.g. BTC/USDT.`,

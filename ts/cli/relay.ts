@@ -26,7 +26,17 @@ export async function runRelay(args: RelayArgs, io: CliIo, stop?: Promise<unknow
     io.stderr.write(`exstream: unknown exchange '${args.exchange}' (supported: ${Object.keys(EXCHANGES).join(', ')})\n`);
     return EXIT_USAGE;
   }
-  const ex: Exchange = new Ctor(upstreamOptions({ rest: args.rest, ws: args.ws }));
+  const opts = upstreamOptions({ rest: args.rest, ws: args.ws, wsApi: args.wsApi, wsPrivate: args.wsPrivate });
+  if (args.private) {
+    // keys from the environment, never from the command line (visible to every user in `ps`)
+    const env = io.env;
+    if (!env.EXSTREAM_API_KEY || !env.EXSTREAM_SECRET) {
+      io.stderr.write('exstream: --private needs the account keys in EXSTREAM_API_KEY and EXSTREAM_SECRET (and EXSTREAM_PASSWORD where the exchange has one)\n');
+      return EXIT_USAGE;
+    }
+    Object.assign(opts, { apiKey: env.EXSTREAM_API_KEY, secret: env.EXSTREAM_SECRET, ...(env.EXSTREAM_PASSWORD ? { password: env.EXSTREAM_PASSWORD } : {}) });
+  }
+  const ex: Exchange = new Ctor(opts);
   let upstream: StatusEvent['state'] = 'connecting';
   ex.on('status', (s: StatusEvent) => (upstream = s.state));
   ex.on('error', (err: Error) => io.stderr.write(`exstream relay: ${err.message}\n`));
@@ -40,6 +50,7 @@ export async function runRelay(args: RelayArgs, io: CliIo, stop?: Promise<unknow
       maxLen: args.maxLen,
       snapshotEvery: args.snapshotEvery,
       id: args.id,
+      private: args.private ? { account: args.account } : false,
     });
   } catch (err) {
     await ex.close();

@@ -10,7 +10,10 @@
  *   exs:{binance:BTC/USDT}:trades      stream: trades, one entry per batch
  *   exs:{binance:BTC/USDT}:ticker      stream: tickers (short)
  *   exs:{binance:BTC/USDT}:lease       string: id of the relay that writes this symbol (SET NX PX)
- *   exs:{binance}:meta                 string: markets and the relay's options (MetaRecord)
+ *   exs:{binance}:meta                 hash: symbol -> market, per relayed symbol
+ *   exs:{binance:private:<account>}:fills / :orders / :balance   private streams (`--private`),
+ *                                      read through consumer groups; :seen:<what> keys (24 h TTL)
+ *                                      make each fill and order state be written once
  *   exs:{binance}:relay:<id>           string with a TTL: a relay's heartbeat
  *
  * Entry ids are chosen by the writer: `<epoch>-<seq>`. The epoch is fixed when a writer takes a
@@ -43,6 +46,22 @@ export function symbolKeys(exchange: string, symbol: string): SymbolKeys {
 /** The stream key of a channel. */
 export function streamKey(keys: SymbolKeys, channel: RelayChannel): string {
   return channel === 'orderbook' ? keys.book : channel === 'trades' ? keys.trades : keys.ticker;
+}
+
+/** Private streams of one account (`--private`): read through consumer groups (group.ts). */
+export interface PrivateKeys {
+  fills: string;
+  orders: string;
+  balance: string;
+  /** Prefix of the keys that make each fill and order state be written once (`<seen>fill:<id>`). */
+  seen: string;
+}
+
+export type PrivateChannel = 'fills' | 'orders' | 'balance';
+
+export function privateKeys(exchange: string, account: string): PrivateKeys {
+  const base = `${PREFIX}:{${exchange}:private:${account}}`;
+  return { fills: `${base}:fills`, orders: `${base}:orders`, balance: `${base}:balance`, seen: `${base}:seen:` };
 }
 
 export function metaKey(exchange: string): string {

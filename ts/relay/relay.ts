@@ -23,7 +23,7 @@ import type { Exchange } from '../base/exchange';
 import type { OrderBook } from '../book/orderbook';
 import type { BookDelta } from '../book/types';
 import { BadRequest } from '../core/errors';
-import type { ExchangeOptions, ResyncEvent, StatusEvent, Ticker, Trade } from '../core/types';
+import type { Balances, ExchangeOptions, Order, ResyncEvent, StatusEvent, Ticker, Trade } from '../core/types';
 import {
   BookEntryType,
   DeltaPayload,
@@ -35,6 +35,7 @@ import {
   heartbeatKey,
   metaKey,
   parseId,
+  privateKeys,
   safeUrl,
   symbolKeys,
 } from './keys';
@@ -59,6 +60,13 @@ export interface RelayOptions {
   heartbeatMs?: number;
   /** This relay's id (heartbeat key, lease owner). Default host-pid-random. */
   id?: string;
+  /**
+   * Also write the account's fills, orders and balance (the upstream client needs its keys) to
+   * streams read through consumer groups (group.ts), under this account name (default 'default').
+   */
+  private?: boolean | { account?: string };
+  /** Private stream entries kept. Default 100000. */
+  maxLenPrivate?: number;
 }
 
 /** What one symbol's writer side knows. */
@@ -102,6 +110,11 @@ const WRITE_RESET = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], ARGV[2], 't', 's', 'p', ARGV[4])
 redis.call('SET', KEYS[3], ARGV[5])
 return 1`;
+/** KEYS: seen key, stream; ARGV: ttl (s), maxlen, payload. Writes the entry only the first time. */
+const WRITE_ONCE = `if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'p', ARGV[3])
+end
+return false`;
 /** KEYS: lease, snap; ARGV: owner, snap json. */
 const WRITE_SNAP = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('EXSLEASE lease lost') end
 redis.call('SET', KEYS[2], ARGV[2])
@@ -113,7 +126,8 @@ export class Relay {
   readonly stats: RelayStats = { updates: 0, entries: 0, snapshots: 0, takeovers: 0, writeErrors: 0 };
   /** The Redis link: 'connecting' until first ready, then 'open' / 'reconnecting'. */
   redisState: 'connecting' | 'open' | 'reconnecting' | 'closed' = 'connecting';
-  private readonly opts: Required<Omit<RelayOptions, 'id'>>;
+  private readonly opts: Required<Omit<RelayOptions, 'id' | 'private'>>;
+  private readonly account: string | undefined;
   private readonly feeds = new Map<string, Feed>();
   private readonly redis: RedisClient;
   private readonly offs: (() => void)[] = [];
@@ -145,7 +159,10 @@ export class Relay {
       snapshotEvery: options.snapshotEvery ?? 1000,
       snapshotMs: options.snapshotMs ?? 5000,
       heartbeatMs: options.heartbeatMs ?? 1000,
+      maxLenPrivate: options.maxLenPrivate ?? 100_000,
     };
+    const priv = options.private;
+    this.account = priv ? (typeof priv === 'object' && priv.account) || 'default' : undefined;
     if (this.opts.snapshotEvery * 2 > this.opts.maxLen) {
       throw new BadRequest(`relay: snapshotEvery (${this.opts.snapshotEvery}) must be at most half of maxLen (${this.opts.maxLen}) so a snapshot's entries are kept`, { exchange: ex.id });
     }
@@ -203,6 +220,11 @@ export class Relay {
     return f && { epoch: f.epoch, seq: f.seqBook, active: f.active };
   }
 
+  /** Resolves once every write issued so far has been answered (one link: commands answer in order). */
+  async flush(): Promise<void> {
+    await this.redis.ping();
+  }
+
   /** Loads markets, publishes them, subscribes upstream and starts competing for the leases. */
   async start(): Promise<void> {
     const ex = this.ex;
@@ -222,6 +244,7 @@ export class Relay {
 
     this.offs.push(ex.tapBooks((symbol, book, delta, maxDepth) => this.onBook(symbol, book, delta, maxDepth)));
     this.offs.push(ex.on('resync', (e: ResyncEvent) => this.onResync(e)));
+    if (this.account !== undefined) this.startPrivate(this.account);
     for (const symbol of this.opts.symbols) {
       if (this.opts.channels.includes('orderbook')) this.offs.push(ex.on('orderbook', symbol, () => {}));
       if (this.opts.channels.includes('trades')) this.offs.push(ex.on('trades', symbol, (t: Trade[]) => this.onTrades(symbol, t)));
@@ -295,6 +318,33 @@ export class Relay {
     const f = this.feeds.get(symbol);
     if (!f || !f.active) return;
     this.xadd(f, f.keys.ticker, 100, `${f.epoch}-${++f.seqTicker}`, 'k', JSON.stringify(ticker));
+  }
+
+  // ---------------------------------------------------------------- private streams
+
+  /**
+   * Fills and order states are written once each, whoever writes them: every relay of the account
+   * (active or standby) writes, and a key per fill / order state (SET NX, 24 h) lets only the
+   * first through, so a failover neither loses nor repeats one. The balance is written as it comes.
+   */
+  private startPrivate(account: string): void {
+    const keys = privateKeys(this.ex.id, account);
+    const once = (stream: string, what: string, payload: unknown): void => {
+      this.stats.entries++;
+      this.redis
+        .eval(WRITE_ONCE, 2, keys.seen + what, stream, 86400, this.opts.maxLenPrivate, JSON.stringify(payload))
+        .catch((err: Error) => this.onLog(`private ${what}: write failed (${err.message.split('\n')[0]})`));
+    };
+    this.offs.push(this.ex.on('myTrades', (list: Trade[]) => {
+      for (const t of list) once(keys.fills, `fill:${t.id}`, t);
+    }));
+    this.offs.push(this.ex.on('orders', (list: Order[]) => {
+      for (const o of list) once(keys.orders, `order:${o.id}:${o.status}:${o.filled}`, o);
+    }));
+    this.offs.push(this.ex.on('balance', (b: Balances) => {
+      this.stats.entries++;
+      this.redis.xadd(keys.balance, 'MAXLEN', '~', 1000, '*', 'p', JSON.stringify(b)).catch(() => undefined);
+    }));
   }
 
   // ---------------------------------------------------------------- writes
@@ -451,10 +501,11 @@ function levels(book: OrderBook, side: 'bids' | 'asks'): [number, number][] {
   return out;
 }
 
-/** Upstream client options for a relay: live books, given base URLs. */
-export function upstreamOptions(urls: { rest?: string; ws?: string }): ExchangeOptions {
+/** Upstream client options for a relay: live state, the given base URLs (rest, ws, wsApi, ...). */
+export function upstreamOptions(urls: Record<string, string | undefined>): ExchangeOptions {
   const out: ExchangeOptions = { ws: true };
-  if (urls.rest || urls.ws) out.urls = { ...(urls.rest ? { rest: urls.rest } : {}), ...(urls.ws ? { ws: urls.ws } : {}) };
+  const given = Object.fromEntries(Object.entries(urls).filter(([, v]) => v !== undefined && v !== ''));
+  if (Object.keys(given).length) out.urls = given;
   return out;
 }
 
