@@ -100,4 +100,55 @@ async function startRedis(opts = {}) {
   };
 }
 
-module.exports = { startRedis, requireRedis, redisServerPath, freePort };
+/**
+ * A Redis Cluster of `n` masters (no replicas), each a redis-server started like startRedis in its
+ * own temporary directory, the 16384 slots split between them (evenly, or at `splits`: the first
+ * slot of each node after the first): { url, nodes, nodeOfSlot(slot), stop() }. `url` lists every
+ * node (redis://h:p1,h:p2,...), which the relay reads as a Cluster.
+ */
+async function startRedisCluster(n = 3, splits) {
+  const starts = [0, ...(splits ?? Array.from({ length: n - 1 }, (_, i) => Math.floor(((i + 1) * 16384) / n)))];
+  const os = require('os');
+  const path = require('path');
+  const Redis = require('ioredis');
+  const dirs = [];
+  const nodes = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exstream-cluster-'));
+      dirs.push(dir);
+      nodes.push(await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-node-timeout', '2000', '--dir', dir] }));
+    }
+    const links = nodes.map((node) => new Redis(node.port, '127.0.0.1'));
+    try {
+      for (let i = 0; i < n; i++) {
+        await links[i].call('CLUSTER', 'ADDSLOTSRANGE', String(starts[i]), String(i === n - 1 ? 16383 : starts[i + 1] - 1));
+      }
+      for (let i = 1; i < n; i++) await links[0].call('CLUSTER', 'MEET', '127.0.0.1', String(nodes[i].port));
+      // the nodes agree by gossip (no event to wait on): ask each until all say the cluster is ok
+      const until = Date.now() + 20000;
+      for (;;) {
+        const infos = await Promise.all(links.map((l) => l.call('CLUSTER', 'INFO')));
+        if (infos.every((t) => /cluster_state:ok/.test(t) && new RegExp(`cluster_known_nodes:${n}\\b`).test(t))) break;
+        if (Date.now() > until) throw new Error(`the ${n}-node cluster did not form: ${infos.join(' | ')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      for (const l of links) l.disconnect();
+    }
+  } catch (err) {
+    for (const node of nodes) await node.stop();
+    throw err;
+  }
+  return {
+    nodes,
+    nodeOfSlot: (slot) => starts.filter((s) => s <= slot).length - 1,
+    url: `redis://${nodes.map((x) => `127.0.0.1:${x.port}`).join(',')}`,
+    async stop() {
+      for (const node of nodes) await node.stop();
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { startRedis, startRedisCluster, requireRedis, redisServerPath, freePort };

@@ -44,7 +44,7 @@ export function connectRedis(url: string, opts: RedisOptions = {}, exchange?: st
         const [host, port] = h.split(':');
         return { host, port: Number(port || 6379) };
       }),
-      { redisOptions: base, clusterRetryStrategy: retryDelay },
+      { redisOptions: base, clusterRetryStrategy: retryDelay, lazyConnect: base.lazyConnect === true },
     );
   }
   const db = Number(u.pathname.slice(1) || 0);
