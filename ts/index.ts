@@ -42,7 +42,7 @@ const SOURCES: SourceHooks = {
   relay: (ctx) => (require('./relay/source') as typeof import('./relay/source')).relaySource(ctx),
 };
 
-export type { RelayGroup, RelayGroupOptions, GroupEntryInfo } from './relay/group';
+export type { RelayGroup, RelayGroupOptions, GroupEntryInfo, GroupHandler } from './relay/group';
 
 /**
  * Private events (fills, orders, balance) written by `exstream relay --private`, read through a

@@ -40,13 +40,14 @@ export interface GroupEntryInfo {
   redelivered: boolean;
 }
 
-type Handler<T> = (item: T, info: GroupEntryInfo) => unknown;
+/** A handler of one channel: acknowledged when it returns (or its promise resolves); a throw leaves the entry pending. */
+export type GroupHandler<T> = (item: T, info: GroupEntryInfo) => unknown;
 
 type Entry = [string, string[]];
 
 export class RelayGroup {
   private readonly opts: Required<RelayGroupOptions>;
-  private readonly handlers = new Map<PrivateChannel, Handler<unknown>>();
+  private readonly handlers = new Map<PrivateChannel, GroupHandler<unknown>>();
   private readonly conns: RedisClient[] = [];
   private readonly loops: Promise<void>[] = [];
   private errorHandler: (err: Error) => void = (err) => process.emitWarning(err.message, { type: err.name, code: 'EXSTREAM_UNHANDLED' });
@@ -61,15 +62,15 @@ export class RelayGroup {
   }
 
   /** Handler of fills (own trades), order states or balances; call before start(). */
-  on(channel: 'fills', handler: Handler<Trade>): this;
-  on(channel: 'orders', handler: Handler<Order>): this;
-  on(channel: 'balance', handler: Handler<Balances>): this;
+  on(channel: 'fills', handler: GroupHandler<Trade>): this;
+  on(channel: 'orders', handler: GroupHandler<Order>): this;
+  on(channel: 'balance', handler: GroupHandler<Balances>): this;
   on(channel: 'error', handler: (err: Error) => void): this;
-  on(channel: PrivateChannel | 'error', handler: Handler<never> | ((err: Error) => void)): this {
+  on(channel: PrivateChannel | 'error', handler: GroupHandler<never> | ((err: Error) => void)): this {
     if (channel === 'error') this.errorHandler = handler as (err: Error) => void;
     else if (channel === 'fills' || channel === 'orders' || channel === 'balance') {
       if (this.started) throw new BadRequest('relayGroup: register handlers before start()', { exchange: this.opts.exchange });
-      this.handlers.set(channel, handler as Handler<unknown>);
+      this.handlers.set(channel, handler as GroupHandler<unknown>);
     } else throw new BadRequest(`relayGroup: unknown channel '${String(channel)}' (fills, orders, balance, error)`, { exchange: this.opts.exchange });
     return this;
   }
@@ -110,7 +111,7 @@ export class RelayGroup {
     }
   }
 
-  private async loop(conn: RedisClient, key: string, handler: Handler<unknown>): Promise<void> {
+  private async loop(conn: RedisClient, key: string, handler: GroupHandler<unknown>): Promise<void> {
     const { group, consumer, claimIdleMs } = this.opts;
     // first what this consumer name was given before a restart and never acknowledged (read from
     // a cursor, so an entry its handler fails on waits for the claim instead of spinning here)
@@ -147,7 +148,7 @@ export class RelayGroup {
   }
 
   /** Takes over entries other consumers left pending longer than claimIdleMs, and handles them. */
-  private async claim(conn: RedisClient, key: string, handler: Handler<unknown>): Promise<void> {
+  private async claim(conn: RedisClient, key: string, handler: GroupHandler<unknown>): Promise<void> {
     let cursor = '0-0';
     do {
       const r = (await conn.xautoclaim(key, this.opts.group, this.opts.consumer, this.opts.claimIdleMs, cursor, 'COUNT', 100)) as [string, (Entry | null)[]];
@@ -156,7 +157,7 @@ export class RelayGroup {
     } while (cursor !== '0-0' && !this.closed);
   }
 
-  private async handle(conn: RedisClient, key: string, [id, fields]: Entry, handler: Handler<unknown>, redelivered: boolean): Promise<void> {
+  private async handle(conn: RedisClient, key: string, [id, fields]: Entry, handler: GroupHandler<unknown>, redelivered: boolean): Promise<void> {
     if (this.closed) return;
     const i = fields.indexOf('p');
     let item: unknown;
