@@ -7,9 +7,11 @@
  * simulator.
  */
 const assert = require('assert');
-const { binance } = require('..');
+const Redis = require('ioredis');
+const { binance, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { Relay } = require('../js/relay/relay');
+const { symbolKeys } = require('../js/relay/keys');
 const { startRedis, requireRedis } = require('./support/redis');
 const { forkConsumer, spawnRelay } = require('./support/relay-procs');
 const { nextEvent } = require('./support/wait');
@@ -141,6 +143,32 @@ describe('relay faults: exact books and a relay resync', function () {
     closers.push(() => late.close());
     sim.resume();
     assertExact(await settled(late, sim, BTC, SPEC), SPEC);
+  });
+
+  it('an entry that is not the relay\'s: BadResponse, a reload (relay), and the relay writes on in a new epoch', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    const { c, resyncs, errs } = await consumerHere();
+    await flow(c, 5);
+    sim.pause();
+    // the relay is quiet: take its next id with a value that is no book change
+    const { epoch, seq } = relay.position(BTC);
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    const reported = nextEvent(c, 'error');
+    const reloaded = nextEvent(c, 'resync', (r) => r.symbol === BTC);
+    await admin.xadd(symbolKeys('binance', BTC).book, `${epoch}-${seq + 1}`, 't', 'd', 'p', '{not json');
+    assert.ok((await reported) instanceof errors.BadResponse);
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /unreadable/);
+    await flow(c, 5);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assertExact(await settled(c, sim, ETH, SPEC), SPEC);
+    assert.ok(relay.position(BTC).epoch > epoch, 'the relay moved to a new epoch');
+    assert.strictEqual(errs.length, 1, errs.map((x) => x.message).join('; '));
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.ok(resyncs.every((r) => r.symbol === BTC));
   });
 
   it("a consumer stalled past the stream's retention reloads from the snapshot (relay)", async () => {

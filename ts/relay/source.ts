@@ -15,7 +15,7 @@
  * a reader carries on from its last entry, so a short blip costs nothing, and a Redis that came
  * back empty is caught by the epoch check.
  */
-import { BaseError, ExchangeNotAvailable, NotSupported } from '../core/errors';
+import { BadResponse, BaseError, ExchangeNotAvailable, NotSupported } from '../core/errors';
 import { eventKey } from '../core/channels';
 import type { Capability, Market, OHLCV, StatusEvent, Ticker, Trade } from '../core/types';
 import { noSequenceRule } from '../book/sync';
@@ -247,6 +247,8 @@ class BookReader extends Reader {
   private seq = 0;
   /** No snapshot to stand on: only an 's' entry helps. */
   private waiting = true;
+  /** An entry that could not be read: a snapshot from before it is no use (it would come again). */
+  private unreadable: [number, number] | undefined;
 
   constructor(src: RelaySource, topic: Topic, keys: SymbolKeys) {
     super(src, topic, keys.book);
@@ -289,6 +291,14 @@ class BookReader extends Reader {
       return;
     }
     const snap = JSON.parse(json) as SnapRecord;
+    const bad = this.unreadable;
+    if (bad && snap.e === bad[0] && snap.s < bad[1]) {
+      // the latest snapshot is older than the unreadable entry: wait for the relay's next one
+      this.waiting = true;
+      this.cursor = `${bad[0]}-${bad[1]}`;
+      return;
+    }
+    this.unreadable = undefined;
     this.waiting = false;
     this.epoch = snap.e;
     this.seq = snap.s;
@@ -314,13 +324,24 @@ class BookReader extends Reader {
     this.seq = s;
     if (t === 's') return this.reload('the relay rebuilt its book from a snapshot');
     if (t === 'x') {
-      const why = JSON.parse(field(fields, 'p') ?? '{}') as { reason?: string; detail?: string };
+      const why = parsePayload<{ reason?: string; detail?: string }>(fields) ?? {};
       this.reload(`the relay's upstream book resynced (${why.reason ?? 'unknown'}${why.detail ? `: ${why.detail}` : ''})`);
       // nothing to load until its 's' entry: keep reading
       return false;
     }
-    if (t !== 'd') return false;
-    const p = JSON.parse(field(fields, 'p') ?? '{}') as DeltaPayload;
+    const p = t === 'd' ? parsePayload<DeltaPayload>(fields) : undefined;
+    if (!p || !Array.isArray(p.b) || !Array.isArray(p.a)) {
+      // not an entry of ours (another writer, a damaged value): what it changed is unknown
+      this.src.error(
+        new BadResponse(`relay entry ${id} is not a book change (type ${JSON.stringify(t)}); reloading from the snapshot`, {
+          exchange: this.src.ctx.exchange,
+          symbol: this.topic.symbol,
+          raw: fields.slice(0, 4).map((x) => x.slice(0, 200)),
+        }),
+      );
+      this.unreadable = [e, s];
+      return this.reload(`relay entry ${id} unreadable`);
+    }
     let bids: RawLevel[] = p.b;
     let asks: RawLevel[] = p.a;
     if (p.w) {
@@ -332,6 +353,17 @@ class BookReader extends Reader {
     const n = p.n ?? s;
     this.live.onDelta({ first: n, last: n, bids, asks, timestamp: p.ts });
     return false;
+  }
+}
+
+/** The JSON payload of an entry, or undefined when it has none or it is not JSON. */
+function parsePayload<T>(fields: Fields): T | undefined {
+  const p = field(fields, 'p');
+  if (p === undefined) return undefined;
+  try {
+    return JSON.parse(p) as T;
+  } catch {
+    return undefined;
   }
 }
 
