@@ -171,6 +171,31 @@ describe('relay faults: exact books and a relay resync', function () {
     assert.ok(resyncs.every((r) => r.symbol === BTC));
   });
 
+  it('consumers started before the relay wait for it; when no relay writes a symbol any more its book is not served (relay)', async () => {
+    await redisServer();
+    const c = new binance({ relay: redis.url, ...FAST, staleTimeoutMs: 300 });
+    closers.push(() => c.close());
+    const resyncs = [];
+    c.on('resync', (e) => resyncs.push(e));
+    const first = c.fetchOrderBook(BTC);
+    const { relay, up } = await relayHere();
+    assert.ok((await first).bids.length > 100, 'the waiting pull got the book once the relay wrote it');
+    await flow(c, 3);
+    // the only relay stops (hands its leases back): the stream goes quiet with no writer
+    const dropped = nextEvent(c, 'resync', (r) => r.symbol === BTC);
+    await relay.stop();
+    const e = await dropped;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /no relay writes BTC\/USDT/);
+    // a relay again: the book comes back, exact
+    const again = new Relay(up, { redis: redis.url, symbols: [BTC, ETH], leaseMs: 1000 });
+    closers.push(() => again.stop());
+    await again.start();
+    await flow(c, 3);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+  });
+
   it("a consumer stalled past the stream's retention reloads from the snapshot (relay)", async () => {
     // short streams: 10 entries kept (whole radix-tree nodes of 5), a snapshot every 5
     await redisServer({ args: ['--stream-node-max-entries', '5'] });

@@ -148,9 +148,9 @@ describe('relay over Redis Streams: books, tickers and trades', function () {
     assert.strictEqual(first.symbol, BTC);
   });
 
-  it('without a relay on that Redis, loading markets fails with ExchangeNotAvailable naming the command to run', async () => {
+  it('without a relay on that Redis, loading markets fails (after timeoutMs) with ExchangeNotAvailable naming the command to run', async () => {
     await admin.del(metaKey('kraken'));
-    const k = new kraken({ relay: redis.url });
+    const k = new kraken({ relay: redis.url, timeoutMs: 300 });
     consumers.push(k);
     await assert.rejects(k.loadMarkets(), (e) => e instanceof errors.ExchangeNotAvailable && /exstream relay kraken/.test(e.message));
   });

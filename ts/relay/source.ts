@@ -65,10 +65,13 @@ export class RelaySource implements MarketSource {
   private readonly readers = new Map<Topic, Reader>();
   private attempt = 0;
   private closed = false;
+  /** A book stream quiet this long is checked for a writer (the `staleTimeoutMs` option; default 10 s). */
+  readonly quietMs: number;
 
   constructor(readonly ctx: SourceContext) {
     this.url = String(ctx.options.relay);
     this.shown = safeUrl(this.url);
+    this.quietMs = Math.max(100, ctx.options.staleTimeoutMs ?? 10_000);
     this.cmd = connectRedis(this.url, { lazyConnect: true }, ctx.exchange);
     this.cmd.on('ready', () => {
       this.attempt = 0;
@@ -101,8 +104,15 @@ export class RelaySource implements MarketSource {
       this.status({ url: this.shown, state: 'connecting', attempt: 0 });
       await this.cmd.connect().catch(() => undefined);
     }
-    const all = (await this.cmd.hgetall(metaKey(this.ctx.exchange))) as Record<string, string>;
-    const list = Object.values(all).map((j) => JSON.parse(j) as Market);
+    // consumers may start before the relay: wait for its markets up to timeoutMs
+    const until = Date.now() + this.ctx.timeoutMs;
+    let list: Market[] = [];
+    for (;;) {
+      const all = (await this.cmd.hgetall(metaKey(this.ctx.exchange))) as Record<string, string>;
+      list = Object.values(all).map((j) => JSON.parse(j) as Market);
+      if (list.length > 0 || this.closed || Date.now() >= until) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     if (list.length === 0) {
       throw new ExchangeNotAvailable(`no relay has published ${this.ctx.exchange} markets at ${this.shown} (is \`exstream relay ${this.ctx.exchange}\` running?)`, {
         exchange: this.ctx.exchange,
@@ -197,6 +207,9 @@ abstract class Reader {
     this.conn.disconnect();
   }
 
+  /** Nothing came for `quietMs`: a quiet market, or no relay writing any more. */
+  protected async quiet(): Promise<void> {}
+
   /** Before the first read (and when asked to): where to start. */
   protected abstract join(): Promise<void>;
   /** One entry, in order; true asks for `join` before the next read. */
@@ -212,9 +225,12 @@ abstract class Reader {
           await this.join();
           continue;
         }
-        const reply = (await this.conn.xread('COUNT', BATCH, 'BLOCK', 0, 'STREAMS', this.key, this.cursor)) as XReadReply;
+        const reply = (await this.conn.xread('COUNT', BATCH, 'BLOCK', this.src.quietMs, 'STREAMS', this.key, this.cursor)) as XReadReply;
         if (this.stopped) return;
-        if (!reply) continue;
+        if (!reply) {
+          await this.quiet();
+          continue;
+        }
         for (const [id, fields] of reply[0][1]) {
           this.cursor = id;
           if (this.entry(id, fields)) {
@@ -279,6 +295,16 @@ class BookReader extends Reader {
   override stop(): void {
     super.stop();
     this.live.close();
+  }
+
+  /** A quiet stream with no relay holding the symbol's lease: nobody keeps this book any more. */
+  protected override async quiet(): Promise<void> {
+    if (!this.live.ready) return;
+    const holder = (await this.conn.get(this.keys.lease)) as string | null;
+    if (holder === null && !this.stopped && this.live.ready) {
+      // served no longer: the next relay to take the symbol writes an 's' entry in a new epoch
+      this.reload(`no relay writes ${this.topic.symbol} (its lease is free): the book is not kept up to date`);
+    }
   }
 
   protected async join(): Promise<void> {
