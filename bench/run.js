@@ -10,6 +10,8 @@
  *   3. Many books: 500 symbols on one client: CPU per second at a steady rate, heap over updates.
  *   4. Trading round trip: bench/trading-roundtrip.js when present.
  *   5. Callback latency: frame leaving the server -> user callback, at a steady 10k frames/s.
+ *   6. Relay over Redis Streams: bench/relay.js (updates/s, consumer lag with 1/10/100 consumers,
+ *      Redis memory after an hour-equivalent); skipped when redis-server is missing.
  *
  * Options:
  *   --full          longer runs, more rounds, 2 million updates in (3), always a CPU profile
@@ -443,6 +445,31 @@ async function benchTrading() {
   return sec;
 }
 
+// ---------------------------------------------------------------- 6. relay over Redis Streams
+
+async function benchRelay() {
+  const title = 'Relay over Redis Streams (one relay, consumers in one process)';
+  log('[6] relay: node bench/relay.js');
+  fs.mkdirSync(OUT, { recursive: true });
+  const resultFile = path.join(OUT, 'relay.json');
+  fs.rmSync(resultFile, { force: true });
+  const r = require('child_process').spawnSync(process.execPath, [path.join(__dirname, 'relay.js'), ...(FULL ? ['--full'] : [])], {
+    cwd: ROOT,
+    env: { ...process.env, EXSTREAM_BENCH_RESULT: resultFile },
+    encoding: 'utf8',
+    timeout: FULL ? 900_000 : 300_000,
+  });
+  let json;
+  try {
+    json = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } catch {
+    json = undefined;
+  }
+  if (!json) return { id: 6, title, verbatim: `${r.stdout || ''}${r.stderr || ''}`.trim() || `bench/relay.js exited with ${r.status ?? r.signal}` };
+  if (json.skipped) return { id: 6, title, pending: json.skipped };
+  return { id: 6, title, setup: 'The output of `node bench/relay.js`: a real redis-server, the relay fed by a synthetic 1,000-level book, consumers `new binance({ relay })`.', headers: json.headers, rows: json.rows, notes: json.notes };
+}
+
 // ---------------------------------------------------------------- 5. callback latency
 
 const LAT_ROWS = [
@@ -646,6 +673,7 @@ async function main() {
   if (run(3)) sections.push(await section(() => benchMany()));
   if (run(4)) sections.push(await section(() => benchTrading()));
   if (run(5)) sections.push(await section(() => benchLatency(deps)));
+  if (run(6)) sections.push(await section(() => benchRelay()));
   if (skipped.length) for (const s of sections) if (s.notes && (s.id === 1 || s.id === 2 || s.id === 5)) s.notes.push(...skipped);
 
   const elapsed = (Date.now() - t0) / 1000;

@@ -15,6 +15,7 @@ export const {
   exchanges,
   exchangeIds,
   version,
+  relayGroup,
   BaseError,
   ExchangeError,
   AuthenticationError,

@@ -12,6 +12,8 @@
 import { errors } from './core/errors';
 import { Exchange, ExchangeClass, exchangeClass } from './base/exchange';
 import type { ExchangeAdapter } from './exchanges/adapter';
+import type { SourceHooks } from './base/source';
+import type { RelayGroup, RelayGroupOptions } from './relay/group';
 import { ADAPTERS } from './exchanges/registry';
 
 export type { BinanceOptions } from './exchanges/binance';
@@ -33,8 +35,28 @@ export { errors };
 
 type OptionsOf<A> = A extends ExchangeAdapter<infer O> ? O : never;
 
+/**
+ * The sources an exchange class can read instead of the exchange: `relay` (ts/relay, Redis
+ * Streams), loaded only when an instance is created with the `relay` option.
+ */
+const SOURCES: SourceHooks = {
+  relay: (ctx) => (require('./relay/source') as typeof import('./relay/source')).relaySource(ctx),
+};
+
+export type { RelayGroup, RelayGroupOptions, GroupEntryInfo, GroupHandler } from './relay/group';
+
+/**
+ * Private events (fills, orders, balance) written by `exstream relay --private`, read through a
+ * Redis consumer group: each is handled by one consumer of the group, acknowledged when its
+ * handler resolves, and claimed by another when a consumer dies holding it.
+ */
+export function relayGroup(options: RelayGroupOptions): RelayGroup {
+  const { RelayGroup: Group } = require('./relay/group') as typeof import('./relay/group');
+  return new Group(options);
+}
+
 /** Exchange classes by id, one per adapter in the registry (ts/exchanges/registry.ts). */
-export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a]) => [id, exchangeClass(a as ExchangeAdapter)])) as {
+export const exchanges = Object.fromEntries(Object.entries(ADAPTERS).map(([id, a]) => [id, exchangeClass(a as ExchangeAdapter, SOURCES)])) as {
   readonly [K in keyof typeof ADAPTERS]: ExchangeClass<OptionsOf<(typeof ADAPTERS)[K]>>;
 };
 

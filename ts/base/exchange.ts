@@ -30,9 +30,10 @@ import type { OrderParams } from '../core/private-adapter';
 import type { AdapterContext, AdapterInstance, ConnectionOptions, ExchangeAdapter, PrivateSide } from '../exchanges/adapter';
 import { EventHub } from './events';
 import { MarketStore } from './markets';
+import type { MarketSource, SourceHooks } from './source';
 import { PullApi } from './pull-api';
 import { Callback, PushApi } from './push-api';
-import { StreamEngine } from './stream-engine';
+import { BookTap, StreamEngine } from './stream-engine';
 import { TopicTable } from './topics';
 import { BatchOrder, PrivateApi } from './trading';
 import type { Watch } from './watch';
@@ -83,15 +84,21 @@ export class Exchange {
   private readonly engine: StreamEngine;
   private readonly pull: PullApi;
   private readonly push: PushApi;
+  /** Where public data comes from instead of the exchange (the `relay` option), if anywhere. */
+  private readonly source: MarketSource | undefined;
   #private: { side: PrivateSide; api: PrivateApi } | undefined;
   #warmed = false;
   private closed = false;
 
-  constructor(adapter: ExchangeAdapter, options?: ExchangeOptions) {
+  constructor(adapter: ExchangeAdapter, options?: ExchangeOptions, hooks?: SourceHooks) {
     const opts: ExchangeOptions = { ...(options ?? {}) };
     this.id = adapter.id;
     this.name = adapter.name;
-    this.ws = opts.ws === true;
+    if (opts.relay !== undefined && !hooks?.relay) {
+      throw new BadRequest('the relay option needs the class from the package entry (require("exstream"))', { exchange: adapter.id });
+    }
+    // over a source, pulls always answer from the live state it feeds: there is no REST to ask
+    this.ws = opts.ws === true || opts.relay !== undefined;
     this.timeoutMs = opts.timeoutMs ?? 10000;
     this.timeframes = adapter.timeframes;
     const urls: Urls = { ...adapter.urls };
@@ -125,19 +132,33 @@ export class Exchange {
     // the options hold the secrets: not enumerable, so no inspect or JSON of an adapter shows them
     Object.defineProperty(ctx, 'options', { value: opts, enumerable: false });
     this.inst = adapter.create(ctx);
-    const has: Record<string, Capability> = { ...adapter.has(opts) };
+    let has: Record<string, Capability> = { ...adapter.has(opts) };
     for (const k of PULL_STREAMED) if (has[k] === 'ws' && !this.ws) has[k] = 'rest';
-    this.has = has;
 
-    this.store = new MarketStore(this.id, () => this.inst.fetchMarkets());
+    this.store = new MarketStore(this.id, () => (this.source ? this.source.fetchMarkets() : this.inst.fetchMarkets()));
     this.topics = new TopicTable(this.id, this.store, this.events);
+    if (opts.relay !== undefined && hooks?.relay) {
+      this.source = hooks.relay({ exchange: this.id, options: opts, timeoutMs: this.timeoutMs, events: this.events, topics: this.topics });
+      has = this.source.has(has);
+    }
+    this.has = has;
     this.engine = new StreamEngine(this.inst, {
       exchange: this.id,
       events: this.events,
       topics: this.topics,
       connection: (d) => this.connection(d),
     });
-    this.topics.wire = this.engine;
+    this.topics.wire = this.source ?? this.engine;
+    const src = this.source;
+    // pulls no live state covers go to the source, never to the exchange's REST API
+    const pullInst: AdapterInstance = src
+      ? ({
+          ...this.inst,
+          restTrades: (m, since, limit) => src.restTrades(m, since, limit),
+          restTickers: (ms) => src.restTickers(ms),
+          restOHLCV: (m, tf, since, limit) => src.restOHLCV(m, tf, since, limit),
+        } as AdapterInstance)
+      : this.inst;
     const checkTimeframe = (tf: string) => this.checkTimeframe(tf);
     this.pull = new PullApi({
       id: this.id,
@@ -145,7 +166,7 @@ export class Exchange {
       timeoutMs: this.timeoutMs,
       markets: this.store,
       topics: this.topics,
-      inst: this.inst,
+      inst: pullInst,
       checkTimeframe,
     });
     this.push = new PushApi({
@@ -176,7 +197,7 @@ export class Exchange {
    */
   loadMarkets(reload = false): Promise<Record<string, Market>> {
     const p = this.store.load(reload);
-    if (!this.#warmed && this.options.apiKey && this.options.secret && this.inst.privateSide && !this.closed) {
+    if (!this.#warmed && !this.source && this.options.apiKey && this.options.secret && this.inst.privateSide && !this.closed) {
       this.#warmed = true;
       p.then(
         () => {
@@ -444,6 +465,7 @@ export class Exchange {
 
   private privateSideOf(what: string): { side: PrivateSide; api: PrivateApi } {
     if (this.#private) return this.#private;
+    if (this.source) throw new NotSupported(`${what} is not supported over a relay (public data only)`, { exchange: this.id });
     if (!this.inst.privateSide) throw new NotSupported(`${what} is not supported yet`, { exchange: this.id });
     if (this.closed) throw new ExchangeNotAvailable('exchange is closed', { exchange: this.id });
     if (!this.options.apiKey || !this.options.secret) {
@@ -466,6 +488,18 @@ export class Exchange {
 
   // ---------------------------------------------------------------- lifecycle
 
+  /**
+   * Low-level, for relays (ts/relay): `tap` sees every change applied to a subscribed book, in
+   * order: the delta (levels as the exchange sent them), or undefined when the book was (re)built
+   * from a snapshot. Subscribe books with `on('orderbook', ...)` as usual. Returns a remover.
+   */
+  tapBooks(tap: BookTap): () => void {
+    this.engine.bookTap = tap;
+    return () => {
+      if (this.engine.bookTap === tap) this.engine.bookTap = undefined;
+    };
+  }
+
   /** Number of sockets carrying market streams (diagnostics and tests). */
   get streamSocketCount(): number {
     return this.engine.socketCount;
@@ -478,7 +512,7 @@ export class Exchange {
     this.topics.close();
     const priv = this.#private;
     priv?.api.close(new ExchangeNotAvailable('exchange closed', { exchange: this.id }));
-    await Promise.all([this.engine.close(), priv?.side.close()]);
+    await Promise.all([this.engine.close(), priv?.side.close(), this.source?.close()]);
     this.inst.close();
     this.events.clear();
   }
@@ -494,10 +528,10 @@ export class Exchange {
 }
 
 /** The public class of an exchange: `new binance(options)` is an Exchange over the Binance adapter. */
-export function exchangeClass<O extends ExchangeOptions>(adapter: ExchangeAdapter<O>): ExchangeClass<O> {
+export function exchangeClass<O extends ExchangeOptions>(adapter: ExchangeAdapter<O>, hooks?: SourceHooks): ExchangeClass<O> {
   const cls = class extends Exchange {
     constructor(options?: O) {
-      super(adapter as unknown as ExchangeAdapter, options);
+      super(adapter as unknown as ExchangeAdapter, options, hooks);
     }
   };
   Object.defineProperty(cls, 'name', { value: adapter.id });

@@ -35,8 +35,11 @@ export interface LiveBookOptions {
   fetchSnapshot?: () => Promise<BookSnapshot | undefined>;
   /** Asks the adapter for a fresh stream snapshot (resubscribe), for stream-snapshot exchanges. */
   resubscribe?: () => void;
-  /** Called after every change that leaves the book synced. */
-  onBook: (book: OrderBook) => void;
+  /**
+   * Called after every change that leaves the book synced, with the delta just applied, or with
+   * none when the book was (re)built from a snapshot (a relay republishes exactly these changes).
+   */
+  onBook: (book: OrderBook, delta?: BookDelta) => void;
   onResync: (e: ResyncEvent) => void;
   onError: (err: Error) => void;
   /** Fetch the snapshot this long after (re)subscribing even if no delta came (quiet markets). */
@@ -107,7 +110,7 @@ export class LiveBook {
     const r = this.sync.onDelta(d);
     switch (r.kind) {
       case 'applied':
-        this.opts.onBook(this.book);
+        this.opts.onBook(this.book, d);
         return;
       case 'buffered':
         if (!this.fetching && this.fromRest && this.retryTimer === undefined) this.fetch();
@@ -145,10 +148,11 @@ export class LiveBook {
   }
 
   /**
-   * The stream was interrupted (reconnect, stale, or paused for the exchange's maintenance): forget
-   * the book until it is rebuilt.
+   * The stream was interrupted (reconnect, stale, or paused for the exchange's maintenance), or its
+   * source says the book must be rebuilt ('relay': a relay consumer reloads from the relay's
+   * snapshot): forget the book until it is rebuilt.
    */
-  interrupt(reason: 'reconnect' | 'stale' | 'maintenance', detail = 'stream interrupted'): void {
+  interrupt(reason: 'reconnect' | 'stale' | 'maintenance' | 'relay', detail = 'stream interrupted'): void {
     if (this.closed) return;
     const nonce = this.book.nonce;
     this.reset();

@@ -13,6 +13,7 @@
  */
 import { BadResponse, BaseError } from '../core/errors';
 import type { OHLCV, Ticker, Trade } from '../core/types';
+import type { OrderBook } from '../book/orderbook';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import type { AdapterInstance, ConnectionOptions, FrameSink, StreamFamily } from '../exchanges/adapter';
 import { ConnectionState, HubSocket, StreamHub } from '../transport/stream-hub';
@@ -32,7 +33,16 @@ export interface StreamEngineContext {
   connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions;
 }
 
+/**
+ * Sees every change applied to a subscribed book: the delta just applied (levels as the exchange
+ * sent them), or undefined when the book was (re)built from a snapshot; `maxDepth` when the book
+ * keeps only that many levels a side. Set by `Exchange.tapBooks`.
+ */
+export type BookTap = (symbol: string, book: OrderBook, delta: BookDelta | undefined, maxDepth: number | undefined) => void;
+
 export class StreamEngine implements TopicWire {
+  /** The relay's view of every book change (see {@link BookTap}). */
+  bookTap: BookTap | undefined;
   private readonly hubs = new Map<string, StreamHub>();
   /** Stream name -> topic, for routing. */
   private readonly byStream = new Map<string, Topic>();
@@ -75,7 +85,10 @@ export class StreamEngine implements TopicWire {
         verify: spec.verify,
         // stream-snapshot exchanges get a fresh snapshot by subscribing again
         resubscribe: () => hub.resubscribe(topic.stream ?? name),
-        onBook: (book) => events.emit(key, book),
+        onBook: (book, d) => {
+          this.bookTap?.(topic.symbol, book, d, spec.maxDepth);
+          events.emit(key, book);
+        },
         onResync: (e) => events.emit('resync', e),
         onError: (err) => events.error(err),
       });

@@ -40,7 +40,33 @@ export interface SimArgs {
   symbols?: string[];
 }
 
-export type Args = WatchArgs | SimArgs | { command: 'help'; topic?: 'watch' | 'sim' } | { command: 'version' };
+export interface RelayArgs {
+  command: 'relay';
+  exchange: string;
+  symbols: string[];
+  /** Redis URL (redis://host:port; comma-separated hosts: a Cluster). */
+  redis: string;
+  channels?: string[];
+  rest?: string;
+  ws?: string;
+  /** WebSocket API (trading) and private-stream base URLs, for --private against another server. */
+  wsApi?: string;
+  wsPrivate?: string;
+  /** Lease time (ms) of the failover between relays. */
+  leaseMs?: number;
+  /** Book stream entries kept per symbol. */
+  maxLen?: number;
+  /** A snapshot every this many book entries. */
+  snapshotEvery?: number;
+  /** Relay id (heartbeat key, lease owner). */
+  id?: string;
+  /** Also write the account's fills, orders and balance (keys from EXSTREAM_API_KEY / EXSTREAM_SECRET). */
+  private: boolean;
+  /** Account name of the private streams. */
+  account?: string;
+}
+
+export type Args = WatchArgs | SimArgs | RelayArgs | { command: 'help'; topic?: 'watch' | 'sim' | 'relay' } | { command: 'version' };
 
 /** Port of `exstream sim` when --port is not given. */
 export const DEFAULT_SIM_PORT = 9000;
@@ -56,6 +82,22 @@ const WATCH_OPTIONS: Record<string, OptionKind> = {
   seed: 'int',
   rest: 'string',
   ws: 'string',
+};
+
+const RELAY_OPTIONS: Record<string, OptionKind> = {
+  symbols: 'string',
+  redis: 'string',
+  channels: 'string',
+  rest: 'string',
+  ws: 'string',
+  'ws-api': 'string',
+  'ws-private': 'string',
+  'lease-ms': 'int',
+  'max-len': 'int',
+  'snapshot-every': 'int',
+  id: 'string',
+  private: 'flag',
+  account: 'string',
 };
 
 const SIM_OPTIONS: Record<string, OptionKind> = {
@@ -75,13 +117,59 @@ export function parseArgs(argv: readonly string[]): Args {
   const first = argv[0];
   if (first === '--help' || first === '-h' || first === 'help') {
     const topic = argv[1];
-    return topic === 'watch' || topic === 'sim' ? { command: 'help', topic } : { command: 'help' };
+    return topic === 'watch' || topic === 'sim' || topic === 'relay' ? { command: 'help', topic } : { command: 'help' };
   }
   if (first === '--version' || first === '-v' || first === '-V' || first === 'version') return { command: 'version' };
   if (first === 'watch') return parseWatch(argv.slice(1));
   if (first === 'sim') return parseSim(argv.slice(1));
+  if (first === 'relay') return parseRelay(argv.slice(1));
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'`);
-  throw new UsageError(`unknown command '${first}' (commands: watch, sim)`);
+  throw new UsageError(`unknown command '${first}' (commands: watch, sim, relay)`);
+}
+
+function parseRelay(rest: readonly string[]): Args {
+  const { positional, options, help } = split(rest, RELAY_OPTIONS, 'relay');
+  if (help) return { command: 'help', topic: 'relay' };
+  if (positional.length !== 1) throw new UsageError('relay needs one exchange, e.g. exstream relay binance --symbols BTC/USDT --redis redis://127.0.0.1:6379');
+  if (options.symbols === undefined) throw new UsageError('relay needs --symbols, e.g. --symbols BTC/USDT,ETH/USDT');
+  if (options.redis === undefined) throw new UsageError('relay needs --redis, e.g. --redis redis://127.0.0.1:6379');
+  const redis = options.redis as string;
+  if (!/^rediss?:\/\/[^/]+/.test(redis)) throw new UsageError(`--redis: '${redis}' must be a redis://host:port URL`);
+  const out: RelayArgs = { command: 'relay', exchange: positional[0].toLowerCase(), symbols: symbolList('--symbols', options.symbols as string), redis, private: options.private === true };
+  if (options.account !== undefined) {
+    if (!out.private) throw new UsageError('--account names the private streams: use it with --private');
+    out.account = options.account as string;
+  }
+  if (options.channels !== undefined) {
+    const list = (options.channels as string).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    for (const c of list) if (!['orderbook', 'ticker', 'trades'].includes(c)) throw new UsageError(`--channels: '${c}' is not one of orderbook, ticker, trades`);
+    if (list.length === 0) throw new UsageError('--channels needs a comma-separated list, e.g. orderbook,trades');
+    out.channels = list;
+  }
+  if (options.rest !== undefined) out.rest = checkUrl('--rest', options.rest as string, ['http:', 'https:']);
+  if (options.ws !== undefined) out.ws = checkUrl('--ws', options.ws as string, ['ws:', 'wss:']);
+  if (options['ws-api'] !== undefined) out.wsApi = checkUrl('--ws-api', options['ws-api'] as string, ['ws:', 'wss:']);
+  if (options['ws-private'] !== undefined) out.wsPrivate = checkUrl('--ws-private', options['ws-private'] as string, ['ws:', 'wss:']);
+  for (const [opt, key] of [['lease-ms', 'leaseMs'], ['max-len', 'maxLen'], ['snapshot-every', 'snapshotEvery']] as const) {
+    const v = options[opt] as number | undefined;
+    if (v === undefined) continue;
+    if (v < 1) throw new UsageError(`--${opt} must be a positive number, got ${v}`);
+    out[key] = v;
+  }
+  if (options.id !== undefined) out.id = options.id as string;
+  return out;
+}
+
+function symbolList(option: string, value: string): string[] {
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (list.length === 0) throw new UsageError(`${option} needs a comma-separated list, e.g. BTC/USDT,ETH/USDT`);
+  for (const s of list) {
+    if (!isUnifiedSymbol(s)) throw new UsageError(`${option}: '${s}' is not a symbol like BTC/USDT (BASE/QUOTE)`);
+  }
+  return list.map((s) => s.toUpperCase());
 }
 
 function parseWatch(rest: readonly string[]): Args {

@@ -198,6 +198,12 @@ export interface ExchangeOptions {
    * (5,000 levels for up to 12 books, down to 100 for more than 120).
    */
   snapshotLimit?: number;
+  /**
+   * Read public market data from a relay (`exstream relay`, Redis Streams) instead of the exchange:
+   * 'redis://host:port'. Books, tickers and trades then come from the relay; nothing connects to
+   * the exchange, and pull methods answer from live state.
+   */
+  relay?: string;
 }
 
 /** Connection status, emitted on 'status'. */

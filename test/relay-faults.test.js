@@ -1,0 +1,278 @@
+'use strict';
+/**
+ * The relay through faults, each ending in exact books and a 'resync' of reason 'relay' at the
+ * consumers (never a silently wrong book): the upstream socket dropped, a gap upstream, Redis
+ * restarted empty, a consumer stalled past the stream's retention, and the active relay killed
+ * while a standby takes over. Against a real redis-server (test/support/redis.js) and the Binance
+ * simulator.
+ */
+const assert = require('assert');
+const Redis = require('ioredis');
+const { binance, errors } = require('..');
+const { simulate } = require('../js/sim');
+const { Relay } = require('../js/relay/relay');
+const { symbolKeys } = require('../js/relay/keys');
+const { startRedis, requireRedis } = require('./support/redis');
+const { forkConsumer, spawnRelay } = require('./support/relay-procs');
+const { nextEvent } = require('./support/wait');
+const { settled, assertExact, sides } = require('./support/book');
+
+const BTC = 'BTC/USDT';
+const ETH = 'ETH/USDT';
+const SPEC = { nonce: 'equal', minLevels: 100 };
+const FAST = { timeoutMs: 8000, reconnect: { baseDelayMs: 20, maxDelayMs: 200 } };
+
+describe('relay faults: exact books and a relay resync', function () {
+  this.timeout(60000);
+  let redis;
+  let sim;
+  const closers = [];
+
+  before(function () {
+    requireRedis(this);
+  });
+
+  beforeEach(async () => {
+    sim = await simulate('binance', { port: 0, seed: 42, symbols: [BTC, ETH], tickMs: 10 });
+    closers.push(() => sim.close());
+  });
+
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  });
+
+  async function redisServer(opts) {
+    redis = await startRedis(opts);
+    closers.push(() => redis.stop());
+    return redis;
+  }
+
+  /** A relay in this process on the simulator; its upstream client's resyncs are recorded. */
+  async function relayHere(opts = {}) {
+    const up = new binance({ ws: true, urls: sim.urls, staleTimeoutMs: 1500, ...FAST });
+    const upResyncs = [];
+    up.on('resync', (e) => upResyncs.push(e));
+    const relay = new Relay(up, { redis: redis.url, symbols: [BTC, ETH], leaseMs: 1000, ...opts });
+    closers.push(async () => {
+      await relay.stop();
+      await up.close();
+    });
+    await relay.start();
+    return { up, relay, upResyncs };
+  }
+
+  /** A consumer in this process, with its resyncs and errors recorded, both books synced. */
+  async function consumerHere() {
+    const c = new binance({ relay: redis.url, ...FAST });
+    closers.push(() => c.close());
+    const resyncs = [];
+    const errs = [];
+    c.on('resync', (e) => resyncs.push(e));
+    c.on('error', (e) => errs.push(e));
+    await Promise.all([c.fetchOrderBook(BTC), c.fetchOrderBook(ETH)]);
+    return { c, resyncs, errs };
+  }
+
+  /** Lets `n` updates of the symbol through the consumer `c`. */
+  async function flow(c, n, symbol = BTC) {
+    sim.resume();
+    let seen = 0;
+    await nextEvent(c, 'orderbook', () => ++seen >= n, symbol, { what: `${n} updates of ${symbol} through the relay` });
+  }
+
+  it('drops the upstream socket: the relay rebuilds its books, consumers reload theirs (relay)', async () => {
+    await redisServer();
+    const { upResyncs } = await relayHere();
+    const { c, resyncs, errs } = await consumerHere();
+    await flow(c, 5);
+    const reloaded = nextEvent(c, 'resync', (e) => e.symbol === BTC);
+    assert.ok(sim.faults.dropConnections({ kind: 'stream' }) >= 1, 'a stream socket dropped');
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /upstream book resynced \(reconnect/);
+    await flow(c, 5);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assertExact(await settled(c, sim, ETH, SPEC), SPEC);
+    assert.ok(upResyncs.some((r) => r.reason === 'reconnect'), 'the relay saw the reconnect');
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.deepStrictEqual(errs, []);
+  });
+
+  it('a gap upstream: that symbol reloads (relay), the other book is not disturbed', async () => {
+    await redisServer();
+    const { upResyncs } = await relayHere();
+    const { c, resyncs, errs } = await consumerHere();
+    await flow(c, 5);
+    const reloaded = nextEvent(c, 'resync');
+    sim.faults.skipSequence(BTC);
+    const e = await reloaded;
+    assert.deepStrictEqual([e.symbol, e.reason], [BTC, 'relay']);
+    assert.match(e.detail, /upstream book resynced \(gap/);
+    await flow(c, 5);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assertExact(await settled(c, sim, ETH, SPEC), SPEC);
+    assert.deepStrictEqual(upResyncs.map((r) => [r.symbol, r.reason]), [[BTC, 'gap']]);
+    assert.deepStrictEqual(resyncs.map((r) => [r.symbol, r.reason]), [[BTC, 'relay']], 'one resync, of that symbol only');
+    assert.deepStrictEqual(errs, []);
+  });
+
+  it('Redis restarts empty: the relay writes again in a new epoch, consumers reload (relay), new consumers join', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    const { c, resyncs, errs } = await consumerHere();
+    const statuses = [];
+    c.on('status', (s) => statuses.push(s.state));
+    await flow(c, 5);
+    const before = relay.position(BTC).epoch;
+    const reloaded = nextEvent(c, 'resync', (r) => r.symbol === BTC, undefined, { timeoutMs: 15000 });
+    sim.pause();
+    await redis.restart();
+    sim.resume();
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /epoch/);
+    assert.ok(relay.position(BTC).epoch > before, 'a new epoch');
+    await flow(c, 5);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assertExact(await settled(c, sim, ETH, SPEC), SPEC);
+    assert.ok(statuses.includes('reconnecting') && statuses[statuses.length - 1] === 'open', `the link went down and came back: ${statuses}`);
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.deepStrictEqual(errs, []);
+    // the markets were published again: a consumer that starts now joins
+    const late = new binance({ relay: redis.url, ...FAST });
+    closers.push(() => late.close());
+    sim.resume();
+    assertExact(await settled(late, sim, BTC, SPEC), SPEC);
+  });
+
+  it('an entry that is not the relay\'s: BadResponse, a reload (relay), and the relay writes on in a new epoch', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    const { c, resyncs, errs } = await consumerHere();
+    await flow(c, 5);
+    sim.pause();
+    // the relay is quiet: take its next id with a value that is no book change
+    const { epoch, seq } = relay.position(BTC);
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    const reported = nextEvent(c, 'error');
+    const reloaded = nextEvent(c, 'resync', (r) => r.symbol === BTC);
+    await admin.xadd(symbolKeys('binance', BTC).book, `${epoch}-${seq + 1}`, 't', 'd', 'p', '{not json');
+    assert.ok((await reported) instanceof errors.BadResponse);
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /unreadable/);
+    await flow(c, 5);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assertExact(await settled(c, sim, ETH, SPEC), SPEC);
+    assert.ok(relay.position(BTC).epoch > epoch, 'the relay moved to a new epoch');
+    assert.strictEqual(errs.length, 1, errs.map((x) => x.message).join('; '));
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.ok(resyncs.every((r) => r.symbol === BTC));
+  });
+
+  it('consumers started before the relay wait for it; when no relay writes a symbol any more its book is not served (relay)', async () => {
+    await redisServer();
+    const c = new binance({ relay: redis.url, ...FAST, staleTimeoutMs: 300 });
+    closers.push(() => c.close());
+    const resyncs = [];
+    c.on('resync', (e) => resyncs.push(e));
+    const first = c.fetchOrderBook(BTC);
+    const { relay, up } = await relayHere();
+    assert.ok((await first).bids.length > 100, 'the waiting pull got the book once the relay wrote it');
+    await flow(c, 3);
+    // the only relay stops (hands its leases back): the stream goes quiet with no writer
+    const dropped = nextEvent(c, 'resync', (r) => r.symbol === BTC);
+    await relay.stop();
+    const e = await dropped;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /no relay writes BTC\/USDT/);
+    // a relay again: the book comes back, exact
+    const again = new Relay(up, { redis: redis.url, symbols: [BTC, ETH], leaseMs: 1000 });
+    closers.push(() => again.stop());
+    await again.start();
+    await flow(c, 3);
+    assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+  });
+
+  it("a consumer stalled past the stream's retention reloads from the snapshot (relay)", async () => {
+    // short streams: 10 entries kept (whole radix-tree nodes of 5), a snapshot every 5
+    await redisServer({ args: ['--stream-node-max-entries', '5'] });
+    const { up } = await relayHere({ maxLen: 10, snapshotEvery: 5 });
+    const p = forkConsumer('binance', redis.url, [BTC]);
+    closers.push(() => p.exit());
+    await p.ask({ cmd: 'ready' }, 30000);
+    p.kill('SIGSTOP');
+    try {
+      sim.resume();
+      let n = 0;
+      await nextEvent(up, 'orderbook', () => ++n >= 40, BTC, { what: '40 updates while the consumer is stopped' });
+    } finally {
+      p.kill('SIGCONT');
+    }
+    sim.pause();
+    const truth = sim.book(BTC);
+    const r = await p.ask({ cmd: 'settle', symbol: BTC, nonce: truth.lastUpdateId }, 30000);
+    assert.strictEqual(r.book.nonce, truth.lastUpdateId);
+    assert.deepStrictEqual(sides(r.book), sides(truth));
+    assert.strictEqual(r.resyncs.length, 1, JSON.stringify(r.resyncs));
+    assert.strictEqual(r.resyncs[0].reason, 'relay');
+    assert.match(r.resyncs[0].detail, /entries missed/);
+    assert.deepStrictEqual(r.errors, []);
+  });
+
+  it('kill the active relay: the standby takes over within its lease, consumers reload (relay) and end exact', async function () {
+    this.timeout(90000);
+    await redisServer();
+    const args = (id) => [
+      'binance',
+      '--symbols',
+      `${BTC},${ETH}`,
+      '--redis',
+      redis.url,
+      '--rest',
+      sim.urls.rest,
+      '--ws',
+      sim.urls.ws,
+      '--lease-ms',
+      '1000',
+      '--id',
+      id,
+    ];
+    const a = spawnRelay(args('relay-a'));
+    closers.push(() => a.kill());
+    await a.line(new RegExp(`${BTC.replace('/', '\\/')}: writing, epoch`));
+    await a.line(/ETH\/USDT: writing, epoch/);
+    const b = spawnRelay(args('relay-b'));
+    closers.push(() => b.kill());
+    await b.line(/exstream relay relay-b/);
+    const { c, resyncs, errs } = await consumerHere();
+    const p = forkConsumer('binance', redis.url, [BTC, ETH]);
+    closers.push(() => p.exit());
+    await p.ask({ cmd: 'ready' }, 30000);
+    await flow(c, 5);
+    assert.ok(!b.lines.some((l) => /writing, epoch/.test(l)), 'the standby did not write while the active relay lived');
+
+    const reloaded = nextEvent(c, 'resync', (r) => r.symbol === BTC, undefined, { timeoutMs: 15000 });
+    const { signal } = await a.kill('SIGKILL');
+    assert.strictEqual(signal, 'SIGKILL');
+    await b.line(/BTC\/USDT: writing, epoch/);
+    await b.line(/ETH\/USDT: writing, epoch/);
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    assert.match(e.detail, /standby took over/);
+    await flow(c, 5);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    for (const s of [BTC, ETH]) {
+      const truth = sim.book(s);
+      const r = await p.ask({ cmd: 'settle', symbol: s, nonce: truth.lastUpdateId }, 30000);
+      assert.strictEqual(r.book.nonce, truth.lastUpdateId, `the forked consumer's ${s}`);
+      assert.deepStrictEqual(sides(r.book), sides(truth), `the forked consumer's ${s}`);
+      assert.ok(r.resyncs.some((x) => x.symbol === s && x.reason === 'relay'), `the forked consumer reloaded ${s}`);
+      assert.ok(r.resyncs.every((x) => x.reason === 'relay'));
+    }
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.deepStrictEqual(errs, []);
+  });
+});

@@ -1,0 +1,458 @@
+/**
+ * The consumer side of the relay: a MarketSource (ts/base/source.ts) that feeds an Exchange's
+ * topics from a relay's Redis streams (`new binance({ relay: 'redis://...' })`), so the same
+ * fetch*, on and watch* calls answer with no exchange connection.
+ *
+ * One reader per topic, on its own connection, blocks on XREAD for its stream. A book joins with
+ * one read of the snapshot key and then reads the entries after it. Every book entry is checked:
+ * same epoch and seq = previous + 1. Anything else (the consumer fell behind the stream's
+ * retention and entries were trimmed, the relay restarted or failed over to a standby, Redis
+ * restarted empty) reloads the book from the latest snapshot with a 'resync' of reason 'relay':
+ * a book is exact at every entry or not served at all. An 'x' entry (the relay's own upstream book
+ * broke) takes the book down until the relay's 's' entry brings the rebuilt one.
+ *
+ * The Redis link: 'status' events (url with any password masked); ioredis reconnects by itself and
+ * a reader carries on from its last entry, so a short blip costs nothing, and a Redis that came
+ * back empty is caught by the epoch check.
+ */
+import { BadResponse, BaseError, ExchangeNotAvailable, NotSupported } from '../core/errors';
+import { eventKey } from '../core/channels';
+import type { Capability, Market, OHLCV, StatusEvent, Ticker, Trade } from '../core/types';
+import { noSequenceRule } from '../book/sync';
+import type { OrderBook } from '../book/orderbook';
+import type { RawLevel } from '../book/types';
+import { LiveBook } from '../base/live-book';
+import type { MarketSource, SourceContext } from '../base/source';
+import type { Topic } from '../base/topic';
+import { DeltaPayload, SnapRecord, SymbolKeys, metaKey, parseId, safeUrl, symbolKeys } from './keys';
+import { RedisClient, connectRedis } from './redis';
+
+/** Entries read per XREAD. */
+const BATCH = 1000;
+
+/** `has` keys a relay consumer answers (from live state). */
+const RELAYED = [
+  'loadMarkets',
+  'fetchOrderBook',
+  'fetchOrderBooks',
+  'fetchTicker',
+  'fetchTickers',
+  'fetchTrades',
+  'watchOrderBook',
+  'watchOrderBooks',
+  'watchTicker',
+  'watchTickers',
+  'watchTrades',
+];
+
+/** The source for the `relay` option. */
+export function relaySource(ctx: SourceContext): MarketSource {
+  return new RelaySource(ctx);
+}
+
+type Fields = string[];
+type XReadReply = [string, [string, Fields][]][] | null;
+
+function field(fields: Fields, name: string): string | undefined {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+export class RelaySource implements MarketSource {
+  readonly url: string;
+  private readonly shown: string;
+  private readonly cmd: RedisClient;
+  private readonly readers = new Map<Topic, Reader>();
+  private attempt = 0;
+  private closed = false;
+  /** A book stream quiet this long is checked for a writer (the `staleTimeoutMs` option; default 10 s). */
+  readonly quietMs: number;
+
+  constructor(readonly ctx: SourceContext) {
+    this.url = String(ctx.options.relay);
+    this.shown = safeUrl(this.url);
+    this.quietMs = Math.max(100, ctx.options.staleTimeoutMs ?? 10_000);
+    this.cmd = connectRedis(this.url, { lazyConnect: true }, ctx.exchange);
+    this.cmd.on('ready', () => {
+      this.attempt = 0;
+      this.status({ url: this.shown, state: 'open', attempt: 0 });
+    });
+    this.cmd.on('reconnecting', (delayMs: number) => {
+      this.attempt++;
+      this.status({ url: this.shown, state: 'reconnecting', attempt: this.attempt, delayMs });
+    });
+    this.cmd.on('error', () => {
+      // the link heals itself; its state is on 'status'
+    });
+  }
+
+  private status(s: StatusEvent): void {
+    if (!this.closed || s.state === 'closed') this.ctx.events.emit('status', s);
+  }
+
+  /** A new connection for one reader. */
+  connection(): RedisClient {
+    const c = connectRedis(this.url, {}, this.ctx.exchange);
+    c.on('error', () => {
+      // reported through the command connection's status; the reader's command waits for the link
+    });
+    return c;
+  }
+
+  async fetchMarkets(): Promise<Market[]> {
+    if (this.cmd.status === 'wait') {
+      this.status({ url: this.shown, state: 'connecting', attempt: 0 });
+      await this.cmd.connect().catch(() => undefined);
+    }
+    // consumers may start before the relay: wait for its markets up to timeoutMs
+    const until = Date.now() + this.ctx.timeoutMs;
+    let list: Market[] = [];
+    for (;;) {
+      const all = (await this.cmd.hgetall(metaKey(this.ctx.exchange))) as Record<string, string>;
+      list = Object.values(all).map((j) => JSON.parse(j) as Market);
+      if (list.length > 0 || this.closed || Date.now() >= until) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (list.length === 0) {
+      throw new ExchangeNotAvailable(`no relay has published ${this.ctx.exchange} markets at ${this.shown} (is \`exstream relay ${this.ctx.exchange}\` running?)`, {
+        exchange: this.ctx.exchange,
+      });
+    }
+    return list;
+  }
+
+  has(exchangeHas: Record<string, Capability>): Record<string, Capability> {
+    const out: Record<string, Capability> = {};
+    for (const k of Object.keys(exchangeHas)) out[k] = false;
+    for (const k of RELAYED) out[k] = k === 'loadMarkets' ? 'ws' : exchangeHas[k] ? 'ws' : false;
+    return out;
+  }
+
+  start(topic: Topic): void {
+    const keys = symbolKeys(this.ctx.exchange, topic.symbol);
+    let reader: Reader;
+    if (topic.kind === 'orderbook') reader = new BookReader(this, topic, keys);
+    else if (topic.kind === 'ticker') reader = new TickerReader(this, topic, keys.ticker);
+    else if (topic.kind === 'trades') reader = new TradesReader(this, topic, keys.trades);
+    else {
+      this.ctx.topics.fail(topic, new NotSupported(`${topic.kind} is not carried by the relay`, { exchange: this.ctx.exchange, symbol: topic.symbol }));
+      return;
+    }
+    this.readers.set(topic, reader);
+    reader.run();
+  }
+
+  stop(topic: Topic): void {
+    this.readers.get(topic)?.stop();
+    this.readers.delete(topic);
+  }
+
+  async restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]> {
+    // the relay's recent trades: newest entries first, each a batch oldest first
+    const rows = (await this.cmd.xrevrange(symbolKeys(this.ctx.exchange, market.symbol).trades, '+', '-', 'COUNT', 200)) as [string, Fields][];
+    const out: Trade[] = [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const p = field(rows[i][1], 'p');
+      if (p !== undefined) out.push(...(JSON.parse(p) as Trade[]));
+    }
+    let list = since === undefined ? out : out.filter((t) => (t.timestamp ?? 0) >= since);
+    if (limit !== undefined && list.length > limit) list = list.slice(list.length - limit);
+    return list;
+  }
+
+  restTickers(): Promise<Ticker[]> {
+    return Promise.reject(new NotSupported('fetchTickers over a relay needs a list of symbols', { exchange: this.ctx.exchange }));
+  }
+
+  restOHLCV(market: Market): Promise<OHLCV[]> {
+    return Promise.reject(new NotSupported('OHLCV is not carried by the relay', { exchange: this.ctx.exchange, symbol: market.symbol }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const r of this.readers.values()) r.stop();
+    this.readers.clear();
+    this.cmd.disconnect();
+    this.status({ url: this.shown, state: 'closed', attempt: 0 });
+  }
+
+  error(err: Error): void {
+    if (!this.closed) this.ctx.events.error(err);
+  }
+}
+
+/** Reads one stream from a cursor, on its own connection, until stopped. */
+abstract class Reader {
+  protected readonly conn: RedisClient;
+  protected cursor = '0-0';
+  protected stopped = false;
+
+  constructor(
+    protected readonly src: RelaySource,
+    protected readonly topic: Topic,
+    protected readonly key: string,
+  ) {
+    this.conn = src.connection();
+  }
+
+  run(): void {
+    this.loop().catch((err: unknown) => {
+      if (!this.stopped) this.src.error(new BaseError(`relay reader stopped: ${(err as Error).message}`, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol, cause: err }));
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.conn.disconnect();
+  }
+
+  /** Nothing came for `quietMs`: a quiet market, or no relay writing any more. */
+  protected async quiet(): Promise<void> {}
+
+  /** Before the first read (and when asked to): where to start. */
+  protected abstract join(): Promise<void>;
+  /** One entry, in order; true asks for `join` before the next read. */
+  protected abstract entry(id: string, fields: Fields): boolean;
+
+  protected rejoin = true;
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.rejoin) {
+          this.rejoin = false;
+          await this.join();
+          continue;
+        }
+        const reply = (await this.conn.xread('COUNT', BATCH, 'BLOCK', this.src.quietMs, 'STREAMS', this.key, this.cursor)) as XReadReply;
+        if (this.stopped) return;
+        if (!reply) {
+          await this.quiet();
+          continue;
+        }
+        for (const [id, fields] of reply[0][1]) {
+          this.cursor = id;
+          if (this.entry(id, fields)) {
+            this.rejoin = true;
+            break;
+          }
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        // a command refused (not a dropped link: commands wait for it): report, pause, rejoin
+        this.src.error(new BaseError(`relay read failed: ${(err as Error).message}`, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol }));
+        this.rejoin = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** The id of a stream's last entry, '0-0' when it has none. */
+  protected async lastId(key: string): Promise<string> {
+    const rows = (await this.conn.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, Fields][];
+    return rows.length ? rows[0][0] : '0-0';
+  }
+}
+
+/** A book: snapshot key, then every entry checked and applied. */
+class BookReader extends Reader {
+  private readonly live: LiveBook;
+  private readonly keys: SymbolKeys;
+  private epoch = 0;
+  private seq = 0;
+  /** No snapshot to stand on: only an 's' entry helps. */
+  private waiting = true;
+  /** An entry that could not be read: a snapshot from before it is no use (it would come again). */
+  private unreadable: [number, number] | undefined;
+
+  constructor(src: RelaySource, topic: Topic, keys: SymbolKeys) {
+    super(src, topic, keys.book);
+    this.keys = keys;
+    const events = src.ctx.events;
+    const key = eventKey('orderbook', topic.symbol);
+    this.live = new LiveBook({
+      exchange: src.ctx.exchange,
+      symbol: topic.symbol,
+      // the relay's seq is checked here, entry by entry; the book applies what passes
+      rule: noSequenceRule,
+      // the book found a change it cannot apply: reload from the relay's snapshot
+      resubscribe: () => {
+        this.rejoin = true;
+      },
+      onBook: (book) => events.emit(key, book),
+      onResync: (e) => events.emit('resync', e),
+      onError: (err) => events.error(err),
+    });
+    topic.book = this.live;
+  }
+
+  /** The relay's epoch and seq this book is at (tests). */
+  get position(): { epoch: number; seq: number } {
+    return { epoch: this.epoch, seq: this.seq };
+  }
+
+  override stop(): void {
+    super.stop();
+    this.live.close();
+  }
+
+  /** A quiet stream with no relay holding the symbol's lease: nobody keeps this book any more. */
+  protected override async quiet(): Promise<void> {
+    if (!this.live.ready) return;
+    const holder = (await this.conn.get(this.keys.lease)) as string | null;
+    if (holder === null && !this.stopped && this.live.ready) {
+      // served no longer: the next relay to take the symbol writes an 's' entry in a new epoch
+      this.reload(`no relay writes ${this.topic.symbol} (its lease is free): the book is not kept up to date`);
+    }
+  }
+
+  protected async join(): Promise<void> {
+    const json = (await this.conn.get(this.keys.snap)) as string | null;
+    if (this.stopped) return;
+    if (json === null) {
+      // no snapshot (yet): wait for the relay's next 's' entry
+      this.waiting = true;
+      this.cursor = await this.lastId(this.key);
+      return;
+    }
+    const snap = JSON.parse(json) as SnapRecord;
+    const bad = this.unreadable;
+    if (bad && snap.e === bad[0] && snap.s < bad[1]) {
+      // the latest snapshot is older than the unreadable entry: wait for the relay's next one
+      this.waiting = true;
+      this.cursor = `${bad[0]}-${bad[1]}`;
+      return;
+    }
+    this.unreadable = undefined;
+    this.waiting = false;
+    this.epoch = snap.e;
+    this.seq = snap.s;
+    this.cursor = `${snap.e}-${snap.s}`;
+    this.live.onStreamSnapshot({ nonce: snap.n ?? snap.s, bids: snap.b, asks: snap.a, timestamp: snap.ts });
+  }
+
+  /** Marks the book for a reload; a book that was being served says why on 'resync'. */
+  private reload(detail: string): true {
+    if (this.live.ready) this.live.interrupt('relay', detail);
+    this.waiting = true;
+    return true;
+  }
+
+  protected entry(id: string, fields: Fields): boolean {
+    const [e, s] = parseId(id);
+    const t = field(fields, 't');
+    if (this.waiting) return t === 's';
+    if (e !== this.epoch) return this.reload(`relay epoch ${this.epoch} -> ${e}: the relay restarted or a standby took over`);
+    if (s !== this.seq + 1) {
+      return this.reload(`relay entry ${id} after ${this.epoch}-${this.seq}: ${s - this.seq - 1} entries missed (fell behind the stream's retention)`);
+    }
+    this.seq = s;
+    if (t === 's') return this.reload('the relay rebuilt its book from a snapshot');
+    if (t === 'x') {
+      const why = parsePayload<{ reason?: string; detail?: string }>(fields) ?? {};
+      this.reload(`the relay's upstream book resynced (${why.reason ?? 'unknown'}${why.detail ? `: ${why.detail}` : ''})`);
+      // nothing to load until its 's' entry: keep reading
+      return false;
+    }
+    const p = t === 'd' ? parsePayload<DeltaPayload>(fields) : undefined;
+    if (!p || !Array.isArray(p.b) || !Array.isArray(p.a)) {
+      // not an entry of ours (another writer, a damaged value): what it changed is unknown
+      this.src.error(
+        new BadResponse(`relay entry ${id} is not a book change (type ${JSON.stringify(t)}); reloading from the snapshot`, {
+          exchange: this.src.ctx.exchange,
+          symbol: this.topic.symbol,
+          raw: fields.slice(0, 4).map((x) => x.slice(0, 200)),
+        }),
+      );
+      this.unreadable = [e, s];
+      return this.reload(`relay entry ${id} unreadable`);
+    }
+    let bids: RawLevel[] = p.b;
+    let asks: RawLevel[] = p.a;
+    if (p.w) {
+      // the relay keeps a fixed depth: levels beyond its worst ones were cut there, cut them here
+      const book = this.live.book;
+      bids = withCut(book, 'bids', bids, p.w[0]);
+      asks = withCut(book, 'asks', asks, p.w[1]);
+    }
+    const n = p.n ?? s;
+    this.live.onDelta({ first: n, last: n, bids, asks, timestamp: p.ts });
+    return false;
+  }
+}
+
+/** The JSON payload of an entry, or undefined when it has none or it is not JSON. */
+function parsePayload<T>(fields: Fields): T | undefined {
+  const p = field(fields, 'p');
+  if (p === undefined) return undefined;
+  try {
+    return JSON.parse(p) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `levels` plus a removal of every level of `book` beyond `worst` (worse than it). */
+function withCut(book: OrderBook, side: 'bids' | 'asks', levels: RawLevel[], worst: number | null): RawLevel[] {
+  if (worst === null) return levels;
+  const out = levels.slice();
+  for (let i = book.depth(side) - 1; i >= 0; i--) {
+    const price = book.priceAt(side, i)!;
+    if (side === 'bids' ? price >= worst : price <= worst) break;
+    out.push([price, 0]);
+  }
+  return out;
+}
+
+/** Tickers: the latest one at once, then every new one. */
+class TickerReader extends Reader {
+  protected async join(): Promise<void> {
+    const rows = (await this.conn.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [string, Fields][];
+    if (this.stopped) return;
+    if (rows.length === 0) {
+      this.cursor = '0-0';
+      return;
+    }
+    this.cursor = rows[0][0];
+    this.push(rows[0][1]);
+  }
+
+  protected entry(_id: string, fields: Fields): boolean {
+    this.push(fields);
+    return false;
+  }
+
+  private push(fields: Fields): void {
+    const p = field(fields, 'p');
+    if (p !== undefined) this.src.ctx.topics.pushTicker(this.topic, JSON.parse(p) as Ticker);
+  }
+}
+
+/** Trades: every new batch, in order; a hole within an epoch is reported (trades cannot be reloaded). */
+class TradesReader extends Reader {
+  private epoch = 0;
+  private seq = 0;
+
+  protected async join(): Promise<void> {
+    this.cursor = await this.lastId(this.key);
+    [this.epoch, this.seq] = this.cursor === '0-0' ? [0, 0] : parseId(this.cursor);
+  }
+
+  protected entry(id: string, fields: Fields): boolean {
+    const [e, s] = parseId(id);
+    if (e === this.epoch && s !== this.seq + 1) {
+      this.src.error(
+        new BaseError(`relay: ${s - this.seq - 1} trade batch(es) missed before ${id} (fell behind the stream's retention)`, {
+          exchange: this.src.ctx.exchange,
+          symbol: this.topic.symbol,
+        }),
+      );
+    }
+    this.epoch = e;
+    this.seq = s;
+    const p = field(fields, 'p');
+    if (p !== undefined) this.src.ctx.topics.pushTrades(this.topic, JSON.parse(p) as Trade[]);
+    return false;
+  }
+}
