@@ -136,6 +136,7 @@ export class Exchange {
       events: this.events,
       topics: this.topics,
       connection: (d) => this.connection(d),
+      updateMarket: (symbol, update) => this.store.update(symbol, update),
     });
     this.topics.wire = this.engine;
     const checkTimeframe = (tf: string) => this.checkTimeframe(tf);

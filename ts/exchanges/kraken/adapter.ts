@@ -37,7 +37,7 @@ import {
   parseRestTicker,
   parseRestTrade,
 } from './parse';
-import { BOOK_DEPTHS, BookDepth, encodePing, encodeRequest, streamName } from './streams';
+import { BOOK_DEPTHS, BookDepth, encodePing, encodeRequest, INSTRUMENT_STREAM, streamName } from './streams';
 import { KRAKEN_URLS, PATHS } from './urls';
 
 /** Extra options understood by the Kraken adapter. */
@@ -64,6 +64,13 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
 
 class KrakenInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
+  /**
+   * The v2 `instrument` channel, followed while books are open: a pair's price_precision /
+   * qty_precision can change on the exchange, and the book checksum is rendered at them; the
+   * update replaces the market (FrameSink.marketUpdate) and the verifier renders at the new one.
+   * Not followed when checksums are off (nothing else here reads it).
+   */
+  readonly bookCompanions: readonly string[];
   private readonly rest: RestClient;
   private privateRest: RestClient | undefined;
   private readonly bookDepth: BookDepth;
@@ -78,6 +85,7 @@ class KrakenInstance implements AdapterInstance {
     }
     this.bookDepth = depth;
     this.verifyChecksums = o.verifyChecksums !== false;
+    this.bookCompanions = this.verifyChecksums ? [INSTRUMENT_STREAM] : [];
     this.rest = new RestClient({
       baseUrl: ctx.urls.rest as string,
       exchange: ctx.id,
@@ -211,16 +219,24 @@ class KrakenInstance implements AdapterInstance {
   }
 
   /**
-   * The checksum check of a market's book. A fresh snapshot that fails it means the local rendering
-   * is wrong (the pair's precision changed since the markets were loaded), not a lost message: that
-   * is reported once on 'error' (the resync still goes on; loadMarkets(true) picks up the new
-   * precision for books started afterwards).
+   * The checksum check of a market's book, rendered at the pair's current precision: the market is
+   * looked up again for every message, so an `instrument` update (or loadMarkets(true)) that
+   * replaced it takes effect at once. A fresh snapshot that fails means the local rendering is
+   * wrong (a precision change not announced, or not yet), not a lost message: that is reported
+   * once on 'error' (the resync still goes on).
    */
   private bookVerifier(market: Market): (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined {
-    const precision = pairPrecision(market);
-    const check = checksumVerifier(precision);
+    let current = market;
+    let precision = pairPrecision(market);
+    let check = checksumVerifier(precision);
     let reported = false;
     return (book, d) => {
+      const now = this.ctx.marketById(market.id) ?? current;
+      if (now !== current) {
+        current = now;
+        precision = pairPrecision(now);
+        check = checksumVerifier(precision);
+      }
       const bad = check(book, d);
       const snapshot = !('last' in d);
       if (snapshot && bad === undefined) reported = false;
