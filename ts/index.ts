@@ -28,6 +28,7 @@ export * from './core/errors';
 export * from './core/types';
 export type { Channel, ClientChannel, MarketChannel, PrivateChannel } from './core/channels';
 export type { OrderParams } from './core/private-adapter';
+export type { BatchOrder } from './base/trading';
 export { errors };
 
 type OptionsOf<A> = A extends ExchangeAdapter<infer O> ? O : never;

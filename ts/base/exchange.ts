@@ -34,7 +34,7 @@ import { PullApi } from './pull-api';
 import { Callback, PushApi } from './push-api';
 import { StreamEngine } from './stream-engine';
 import { TopicTable } from './topics';
-import { PrivateApi } from './trading';
+import { BatchOrder, PrivateApi } from './trading';
 import type { Watch } from './watch';
 
 export { mergeCandle } from './topics';
@@ -375,6 +375,20 @@ export class Exchange {
 
   cancelAllOrders(symbol?: string, params?: OrderParams): Promise<Order[]> {
     return this.call('cancelAllOrders', (api) => api.cancelAllOrders(symbol, params));
+  }
+
+  /**
+   * Several orders in one request of the exchange (`has.createOrders`): `[{symbol, type, side,
+   * amount, price?, params?}]`. One Order per entry, in order; one the exchange refused has
+   * `status: 'rejected'` and `error` (typed), the others stand.
+   */
+  createOrders(orders: BatchOrder[], params?: OrderParams): Promise<Order[]> {
+    return this.call('createOrders', (api) => api.createOrders(orders, params));
+  }
+
+  /** Several cancels in one request of the exchange (`has.cancelOrders`); a failed one carries `error`. */
+  cancelOrders(ids: string[], symbol?: string, params?: OrderParams): Promise<Order[]> {
+    return this.call('cancelOrders', (api) => api.cancelOrders(ids, symbol, params));
   }
 
   /** The balance after every change (conflated: a slow reader gets the latest). */

@@ -8,7 +8,8 @@
  * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), on('transactions', cb) (deposits and
  *   withdrawals, where the adapter's stream reports them), watchBalance (conflated),
  *   watchOrders / watchMyTrades (queued: nothing lost);
- * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders; the adapter picks the transport
+ * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders, createOrders / cancelOrders (where
+ *   the adapter has batches); the adapter picks the transport
  *   (WebSocket trading API, REST when that is unreachable). Replies are merged into the state too.
  *
  * The adapter implements PrivateAdapter (REST snapshots, trading, stream start/stop) and feeds the
@@ -24,6 +25,16 @@ import type { BalanceEntry, Balances, Market, Order, Trade, Transaction } from '
 import type { Watch } from './watch';
 
 export type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../core/private-adapter';
+
+/** One order of createOrders (ccxt's shape). */
+export interface BatchOrder {
+  symbol: string;
+  type: string;
+  side: string;
+  amount: number;
+  price?: number;
+  params?: OrderParams;
+}
 
 export interface PrivateApiOptions {
   exchange: string;
@@ -339,6 +350,37 @@ export class PrivateApi implements PrivateSink {
     const market = await this.marketOrNone(symbol);
     const list = await this.o.adapter.cancelAllOrders(market, params);
     return list.map((o) => this.noted(o));
+  }
+
+  /**
+   * Several orders in one request of the exchange (ccxt's createOrders): `orders` as
+   * `{symbol, type, side, amount, price?, params?}`, `params` added to each. Every request is
+   * checked before anything is sent; one entry per order comes back, in order, a refused one with
+   * `status: 'rejected'` and its typed `error`.
+   */
+  async createOrders(orders: BatchOrder[], params: OrderParams = {}): Promise<Order[]> {
+    const ex = this.o.exchange;
+    if (!this.o.adapter.createOrders) throw new NotSupported('createOrders is not supported', { exchange: ex });
+    if (!Array.isArray(orders) || orders.length === 0) throw new BadRequest('createOrders needs a non-empty array of orders', { exchange: ex });
+    const reqs: OrderRequest[] = [];
+    for (const o of orders) {
+      if (!o || typeof o !== 'object') throw new BadRequest('createOrders: each order is {symbol, type, side, amount, price?, params?}', { exchange: ex });
+      reqs.push(await this.orderRequest(o.symbol, o.type, o.side, o.amount, o.price, { ...(params ?? {}), ...(o.params ?? {}) }));
+    }
+    const list = await this.o.adapter.createOrders(reqs);
+    return list.map((o) => (o.error ? { ...o } : this.noted(o)));
+  }
+
+  /** Several cancels in one request of the exchange (ccxt's cancelOrders); one entry per id, a failed one with `error`. */
+  async cancelOrders(ids: string[], symbol?: string, params: OrderParams = {}): Promise<Order[]> {
+    const ex = this.o.exchange;
+    if (!this.o.adapter.cancelOrders) throw new NotSupported('cancelOrders is not supported', { exchange: ex });
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => id === undefined || id === null || id === '')) {
+      throw new BadRequest('cancelOrders needs a non-empty array of order ids', { exchange: ex, symbol });
+    }
+    const market = await this.marketOrNone(symbol);
+    const list = await this.o.adapter.cancelOrders(ids.map(String), market, { ...(params ?? {}) });
+    return list.map((o) => (o.error ? { ...o } : this.noted(o)));
   }
 
   private async orderRequest(symbol: string, type: string, side: string, amount: number, price: number | undefined, params: OrderParams): Promise<OrderRequest> {

@@ -81,6 +81,15 @@ export interface PrivateAdapter {
   cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order>;
   editOrder(id: string, req: OrderRequest): Promise<Order>;
   cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]>;
+  /**
+   * Several orders in one request of the exchange (optional: absent, createOrders rejects with
+   * NotSupported). Resolves with one entry per request, in order; a request the exchange refused
+   * on its own is an entry with `status: 'rejected'` and `error` (the others stand). Rejects only
+   * when the whole batch failed to go out or was refused as a whole.
+   */
+  createOrders?(reqs: OrderRequest[]): Promise<Order[]>;
+  /** Several cancels in one request; one entry per id, in order; a failed one carries `error`. */
+  cancelOrders?(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]>;
   /** Sends a withdrawal (optional: an adapter without it makes `withdraw` reject with NotSupported). */
   withdraw?(req: WithdrawRequest): Promise<Transaction>;
   /** Starts the private stream; it reports through `sink`. */

@@ -134,6 +134,12 @@ export interface Order {
   fee?: { cost: number; currency: string };
   trades?: Trade[];
   info: unknown;
+  /**
+   * Only on an entry of a createOrders / cancelOrders reply whose own request failed (`status`
+   * 'rejected' for an order not placed; the order's last known status for a cancel that failed):
+   * the typed error (core/errors) the exchange's per-order code maps to.
+   */
+  error?: Error;
 }
 
 export interface Transaction {

@@ -248,6 +248,8 @@ export interface PrivateOffer {
   transactions: 'ws' | 'rest';
   /** withdraw() over REST. */
   withdraw: boolean;
+  /** createOrders / cancelOrders (several orders in one request of the exchange), when it has them. */
+  batch?: 'ws' | 'rest';
 }
 
 /**
@@ -278,6 +280,7 @@ export function privateCapabilities(offer: PrivateOffer): Record<string, Capabil
   // pushed from the stream ('ws'), or from REST polled at transactionsPollMs ('rest')
   Object.assign(has, { watchTransactions: tx, watchDeposits: tx, watchWithdrawals: tx });
   if (offer.withdraw) has.withdraw = 'rest';
+  if (offer.batch) Object.assign(has, { createOrders: offer.batch, cancelOrders: offer.batch });
   return has;
 }
 
