@@ -19,7 +19,7 @@ import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { KrakenCredentials } from './auth';
-import { KrakenPrivate } from './private';
+import { KRAKEN_TIERS, KrakenPrivate, KrakenTier } from './private';
 import { checksumVerifier } from './checksum';
 import { decodeFrame } from './decode';
 import { krakenError, mapRestError } from './errors';
@@ -50,6 +50,12 @@ export interface KrakenOptions extends ExchangeOptions {
   streamsPerConnection?: number;
   /** Orders over the ws-auth socket (default true); false: over REST. */
   wsTrading?: boolean;
+  /**
+   * The account's verification tier, which sets the private REST call counter (max 15 / 20 / 20,
+   * decaying 0.33 / 0.5 / 1 a second: Kraken "Spot REST Rate Limits"). Default 'starter', the
+   * strictest.
+   */
+  tier?: KrakenTier;
 }
 
 /** Kraken Spot. */
@@ -260,14 +266,18 @@ class KrakenInstance implements AdapterInstance {
     const ctx = this.ctx;
     const o = ctx.options;
     const credentials = new KrakenCredentials(o.apiKey, o.secret);
+    const tierName = o.tier ?? 'starter';
+    const tier = KRAKEN_TIERS[tierName];
+    if (!tier) throw new BaseError(`tier must be one of ${Object.keys(KRAKEN_TIERS).join(', ')}, got ${String(o.tier)}`, { exchange: 'kraken' });
     if (!this.privateRest) {
       this.privateRest = new RestClient({
         baseUrl: ctx.urls.rest as string,
         exchange: ctx.id,
         timeoutMs: ctx.timeoutMs,
-        // private endpoints: a counter of 15 (starter tier) decaying 0.33 a second, most calls
-        // costing 1 (Kraken "Spot REST rate limits"); orders have their own per-pair limit
-        limiter: new RateLimiter({ capacity: 15, intervalMs: 45_000 }),
+        // private endpoints: a call counter of 15 / 20 / 20 decaying 0.33 / 0.5 / 1 a second
+        // (starter / intermediate / pro), most calls costing 1, ledger / trade history 2 (Kraken
+        // "Spot REST Rate Limits"); orders also have their own per-pair limit in the engine
+        limiter: new RateLimiter({ capacity: tier.max, intervalMs: Math.ceil((tier.max / tier.decayPerSec) * 1000) }),
         mapError: (status, body) => mapRestError(status, body, 'request'),
       });
     }
@@ -277,6 +287,7 @@ class KrakenInstance implements AdapterInstance {
       urls: ctx.urls,
       timeoutMs: ctx.timeoutMs,
       wsTrading: o.wsTrading !== false,
+      tier: tierName,
       connection: ctx.connection({ staleTimeoutMs: 30_000, appPing: () => '{"method":"ping"}' }),
       allMarkets: () => ctx.allMarkets(),
       market: (symbol) => ctx.market(symbol),

@@ -47,6 +47,8 @@ export interface KrakenPrivateContext {
   urls: Urls;
   timeoutMs: number;
   wsTrading: boolean;
+  /** The account's verification tier's REST counter (Kraken "Spot REST Rate Limits"). */
+  tier: KrakenTier;
   connection: Omit<WsConnectionOptions, 'url'>;
   allMarkets(): readonly Market[];
   market(symbol: string): Market;
@@ -92,9 +94,12 @@ export class KrakenPrivate implements PrivateAdapter {
   private balanceRetry = 0;
   private balanceTimer: ReturnType<typeof setTimeout> | undefined;
   private balanceDirty = false;
+  private readonly refreshBudget: RefreshBudget;
 
   constructor(ctx: KrakenPrivateContext) {
     this.ctx = ctx;
+    const t = KRAKEN_TIERS[ctx.tier];
+    this.refreshBudget = new RefreshBudget(Math.max(1, Math.floor(t.max / 3)), t.decayPerSec / 2);
   }
 
   warm(): void {
@@ -114,6 +119,8 @@ export class KrakenPrivate implements PrivateAdapter {
       const body = json ? JSON.stringify({ nonce, ...params }) : encodeQuery({ nonce, ...(params as Query) });
       const env = await this.ctx.rest.request<{ error?: string[]; result?: T }>('POST', path, {
         body,
+        // ledger / trade history calls add 2 to the call counter, the others 1 (Spot REST Rate Limits)
+        weight: HISTORY_CALLS.has(path) ? 2 : 1,
         headers: {
           'API-Key': this.ctx.credentials.apiKey,
           'API-Sign': this.ctx.credentials.sign(path, nonce, body),
@@ -292,11 +299,29 @@ export class KrakenPrivate implements PrivateAdapter {
     return this.counts.get(orderId) ?? 0;
   }
 
-  /** BalanceEx again (one at a time; changes meanwhile make it run once more). */
+  /**
+   * BalanceEx again (one at a time; changes meanwhile make it run once more), within its own share
+   * of the REST call counter (Kraken "Spot REST Rate Limits": every call adds 1 to a counter that
+   * decays by 0.33 / 0.5 / 1 a second, starter / intermediate / pro, and may not pass 15 / 20 / 20).
+   * Refreshes may burst to a third of the counter, then run at half its decay rate: streamed
+   * executions alone can never drive the counter up, and the rest of it stays for the caller's
+   * own requests. A refresh that has to wait runs once, when its share allows.
+   */
   private refreshBalance(): void {
     if (!this.streamWanted) return;
     if (this.balanceBusy) {
       this.balanceDirty = true;
+      return;
+    }
+    const wait = this.refreshBudget.take(Date.now());
+    if (wait > 0) {
+      this.balanceDirty = true;
+      if (!this.balanceTimer) {
+        this.balanceTimer = setTimeout(() => {
+          this.balanceTimer = undefined;
+          this.refreshBalance();
+        }, wait);
+      }
       return;
     }
     this.balanceBusy = true;
@@ -315,7 +340,10 @@ export class KrakenPrivate implements PrivateAdapter {
         // the state must not keep a stale balance: try again (1 s, then every 5 s) while wanted
         this.balanceRetry = Math.min(5000, this.balanceRetry ? this.balanceRetry * 2 : 1000);
         clearTimeout(this.balanceTimer);
-        this.balanceTimer = setTimeout(() => this.refreshBalance(), this.balanceRetry);
+        this.balanceTimer = setTimeout(() => {
+          this.balanceTimer = undefined;
+          this.refreshBalance();
+        }, this.balanceRetry);
       },
     );
   }
@@ -761,4 +789,41 @@ function rejectedEntry(req: OrderRequest, id: string, clientOrderId: string, err
 /** A cancelOrders entry for an order Kraken did not cancel and cannot say more of. */
 function notCanceled(id: string, m: Market, error: Error): Order {
   return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined, error };
+}
+
+/** A Kraken verification tier (its REST call counter: "Spot REST Rate Limits"). */
+export type KrakenTier = 'starter' | 'intermediate' | 'pro';
+
+/** Max API counter and its decay per second by tier (docs.kraken.com "Spot REST Rate Limits"). */
+export const KRAKEN_TIERS: Record<KrakenTier, { max: number; decayPerSec: number }> = {
+  starter: { max: 15, decayPerSec: 0.33 },
+  intermediate: { max: 20, decayPerSec: 0.5 },
+  pro: { max: 20, decayPerSec: 1 },
+};
+
+/** Ledger / trade history calls: +2 on the counter. */
+const HISTORY_CALLS = new Set([PATHS.tradesHistory, '/0/private/QueryTrades', '/0/private/Ledgers', '/0/private/QueryLedgers']);
+
+/** A small token bucket: how long until one token is there (0: taken now). */
+export class RefreshBudget {
+  private tokens: number;
+  private last = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perSec: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  /** Takes a token and returns 0, or returns the ms until one is there (nothing taken). */
+  take(now: number): number {
+    if (this.last) this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSec);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.perSec) * 1000);
+  }
 }
