@@ -15,6 +15,16 @@
  * - `orders` pushes report each fill once (tradeId, fillSz): own trades; `account` pushes balances;
  * - after an interruption REST tells what changed meanwhile (recover).
  *
+ * `balance_and_position` is not subscribed: for spot it adds nothing `account` lacks and lacks
+ * what a balance needs. Its `balData` carries only `ccy`, `cashBal` and `uTime` (OKX docs-v5
+ * "WebSocket > Balance and position channel"), no available / frozen split, so free and used
+ * could not be told from it; `account` pushes `availBal`, `frozenBal` and `cashBal` per currency
+ * on every change (order placed, filled, canceled, transfer), which is exactly free / used /
+ * total. Its other parts are for derivatives (`posData`) or already covered: the `trades` it
+ * names come from `orders` (fillSz / tradeId), and deposits / withdrawals from `deposit-info` /
+ * `withdrawal-info` on the business socket. One channel fewer also keeps within OKX's 480
+ * subscribe requests an hour per connection.
+ *
  * OKX allows 60 order requests per 2 s per instrument (shared by WebSocket and REST) and 480
  * login/subscribe requests an hour per connection: one login and two subscriptions per connect.
  */
