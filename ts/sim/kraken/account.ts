@@ -305,7 +305,21 @@ export class KrakenAccount {
           if (method === 'batch_cancel') return ok({ count: this.batchCancel(params['orders'], params['cl_ord_id']) });
           if (method === 'amend_order') return ok(this.amend(params));
           if (method === 'cancel_all') return ok({ count: this.cancelAll() });
-          return ok(this.cancel(params));
+          // cancel_order takes lists of order_id / cl_ord_id and replies once per order, each
+          // reply with the request's req_id (protocols.md §2 "Order entry over WebSocket")
+          const ids = [
+            ...(Array.isArray(params['order_id']) ? params['order_id'] : params['order_id'] !== undefined ? [params['order_id']] : []).map((id) => ({ order_id: [id] })),
+            ...(Array.isArray(params['cl_ord_id']) ? params['cl_ord_id'] : params['cl_ord_id'] !== undefined ? [params['cl_ord_id']] : []).map((id) => ({ cl_ord_id: [id] })),
+          ];
+          if (ids.length === 0) return fail('EGeneral:Invalid arguments:order_id');
+          for (const one of ids) {
+            try {
+              ok(this.cancel(one));
+            } catch (err) {
+              fail(err instanceof KrakenFail ? err.text : 'EGeneral:Internal error');
+            }
+          }
+          return;
         }
         default:
           return fail(`EGeneral:Invalid arguments:method`);
