@@ -15,7 +15,7 @@ import type { ExchangeAdapter } from './exchanges/adapter';
 import { ADAPTERS } from './exchanges/registry';
 
 export type { BinanceOptions } from './exchanges/binance';
-export type { KrakenOptions } from './exchanges/kraken';
+export type { KrakenOptions, KrakenTier } from './exchanges/kraken';
 export type { OkxOptions } from './exchanges/okx';
 export type { BybitOptions } from './exchanges/bybit';
 export type { CoinbaseOptions } from './exchanges/coinbase';
