@@ -91,6 +91,23 @@ describe('kraken: a pair precision change announced on the instrument channel', 
     assert.strictEqual(resyncs.length, n, 'no further resync once the precision is known');
   });
 
+  it('an announcement that comes late (after book messages at the new precision) ends the failing resyncs without a markets reload', async () => {
+    await ex.fetchOrderBook('BTC/USD');
+    await updates(5);
+    const failed = nextEvent(ex, 'resync', (e) => e.symbol === 'BTC/USD' && e.reason === 'checksum');
+    sim.setPrecision('BTC/USD', { price: 2 }, { announce: false });
+    sim.resume();
+    await failed;
+    // now the instrument channel says it (same precision, announced)
+    sim.setPrecision('BTC/USD', { price: 2 });
+    await until(() => ex.markets['BTC/USD'].info.pair_decimals === 2, 'the late instrument update applied');
+    await until(() => ex.fetchOrderBook('BTC/USD').then(() => true), 'the book back');
+    const n = resyncs.length;
+    await updates(20);
+    assertExact(await settled(ex, sim, 'BTC/USD', SPEC), SPEC);
+    assert.strictEqual(resyncs.length, n, 'no further resync once announced');
+  });
+
   it('keeps following instrument while any book is open (one of two closed)', async () => {
     const offA = ex.on('orderbook', 'BTC/USD', () => {});
     await ex.fetchOrderBook('ETH/USD');
