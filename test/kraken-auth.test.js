@@ -7,9 +7,13 @@
  *   encoded payload  nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25
  *   URI path     /0/private/AddOrder
  *   API-Sign     4/dpxb3iT4tp/ZCVEwSnEsLxx0bqyhLpdfOpc6fn7OR8+UClSV5n9E6aSS8MPtnRfp32bAb0nmbRn6H8ndwLUQ==
+ * The same doc says a JSON body (AddOrderBatch, CancelOrderBatch) is signed the same way, the JSON
+ * text standing for the encoded payload: checked against node:crypto computing the documented
+ * recipe, HMAC-SHA512(base64-decoded secret, path + SHA256(nonce + body)), on its own.
  */
 const assert = require('assert');
 const util = require('util');
+const { createHash, createHmac } = require('crypto');
 const { KrakenCredentials, krakenSign } = require('../js/exchanges/kraken/auth');
 
 const SECRET = 'kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==';
@@ -21,6 +25,16 @@ describe('kraken auth: API-Sign equals the published example', () => {
     assert.strictEqual(krakenSign(SECRET, '/0/private/AddOrder', '1616492376594', PAYLOAD), SIGN);
     const c = new KrakenCredentials('key', SECRET);
     assert.strictEqual(c.sign('/0/private/AddOrder', '1616492376594', PAYLOAD), SIGN);
+  });
+
+  it('a JSON body (AddOrderBatch) is signed by the same recipe, computed independently with node:crypto', () => {
+    const recipe = (path, nonce, body) => createHmac('sha512', Buffer.from(SECRET, 'base64'))
+      .update(Buffer.concat([Buffer.from(path), createHash('sha256').update(nonce + body).digest()]))
+      .digest('base64');
+    // the recipe itself reproduces the published example
+    assert.strictEqual(recipe('/0/private/AddOrder', '1616492376594', PAYLOAD), SIGN);
+    const body = '{"nonce":"1616492376594","pair":"XBTUSD","orders":[{"ordertype":"limit","type":"buy","volume":"1.25","price":"37500"},{"ordertype":"limit","type":"sell","volume":"1.25","price":"38500"}]}';
+    assert.strictEqual(krakenSign(SECRET, '/0/private/AddOrderBatch', '1616492376594', body), recipe('/0/private/AddOrderBatch', '1616492376594', body));
   });
 
   it('nonces strictly increase, also within one millisecond and when the clock steps back', () => {

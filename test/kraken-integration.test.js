@@ -59,7 +59,10 @@ describe('kraken integration (local Kraken-protocol server)', function () {
     ex.on('resync', (e) => resyncs.push(e));
     const book = await ex.fetchOrderBook('BTC/USD');
     assert.deepStrictEqual(sides(book), sides(stub.truth('BTC/USD', 10)));
-    const sub = stub.controlMessages.find((m) => m.method === 'subscribe');
+    const subs = stub.controlMessages.filter((m) => m.method === 'subscribe');
+    // the instrument channel (pair precisions, which the checksum is rendered at) goes first
+    assert.deepStrictEqual(subs[0].params, { channel: 'instrument', snapshot: true });
+    const sub = subs[1];
     assert.deepStrictEqual(sub.params, { channel: 'book', symbol: ['BTC/USD'], depth: 10, snapshot: true });
     assert.strictEqual(typeof sub.req_id, 'number');
 
@@ -307,6 +310,10 @@ describe('kraken integration (local Kraken-protocol server)', function () {
     );
     const unsub = stub.controlMessages.find((m) => m.method === 'unsubscribe');
     assert.deepStrictEqual(unsub.params, { channel: 'book', symbol: ['ETH/USD'], depth: 10 });
+    // the instrument channel lives only while some book is open: dropped with the last one, while
+    // the ticker keeps the socket
+    await until(() => stub.controlMessages.some((m) => m.method === 'unsubscribe' && m.params.channel === 'instrument'), 'instrument unsubscribed');
+    assert.ok(!stub.controlMessages.some((m) => m.method === 'unsubscribe' && m.params.channel === 'ticker'));
     keep();
   });
 

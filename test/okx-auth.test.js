@@ -11,10 +11,12 @@
  *
  * OKX publishes no signature for those inputs (the login example's sign "7L+zFQ+..." was made with
  * another, unpublished key), so the expected values below were computed once with an independent
- * HMAC (Python's hmac/hashlib) from the published inputs, and are fixed here.
+ * HMAC (Python's hmac/hashlib) from the published inputs, and are fixed here; the last test computes
+ * them once more with node:crypto directly from the documented recipe (not through our auth code).
  */
 const assert = require('assert');
 const util = require('util');
+const { createHmac } = require('crypto');
 const { OkxCredentials, okxSign, restPrehash, loginPrehash, isoTimestamp } = require('../js/exchanges/okx/auth');
 
 const SECRET = '22582BD0CFF14C41EDBF1AB98506286D';
@@ -47,6 +49,16 @@ describe('okx auth: signatures equal the published examples', () => {
       timestamp: '1538054050',
       sign: '+LdIr8lkkvhr5hoA3g9TMC0+uQJ849ftAcocA/ouu4M=',
     });
+  });
+
+  it('an independent node:crypto computation of the documented recipe gives the same signatures', () => {
+    const recipe = (prehash) => createHmac('sha256', Buffer.from(SECRET, 'utf8')).update(prehash, 'utf8').digest('base64');
+    assert.strictEqual(recipe('2020-12-08T09:08:57.715ZGET/api/v5/account/balance?ccy=BTC'), 'HiZhvSfMtWJA3uUIVXV3a/bSXNPCWvYFXoGCVS8V4zY=');
+    assert.strictEqual(recipe('1538054050GET/users/self/verify'), '+LdIr8lkkvhr5hoA3g9TMC0+uQJ849ftAcocA/ouu4M=');
+    // a batch-orders POST signs its JSON array body
+    const body = '[{"instId":"BTC-USDT","tdMode":"cash","side":"buy","ordType":"limit","px":"2.15","sz":"2","clOrdId":"b15"}]';
+    const pre = restPrehash('2020-12-08T09:08:57.715Z', 'POST', '/api/v5/trade/batch-orders', body);
+    assert.strictEqual(okxSign(SECRET, pre), recipe(`2020-12-08T09:08:57.715ZPOST/api/v5/trade/batch-orders${body}`));
   });
 
   it('credentials need the passphrase (the password option) and never show their secrets', () => {

@@ -75,4 +75,50 @@ describe('kraken simulator: signed REST and the ws-auth socket', function () {
     c.send({ method: 'cancel_all', params: { token }, req_id: 5 });
     assert.deepStrictEqual((await c.take((m) => m.req_id === 5)).result, { count: 1 });
   });
+
+  it('ws-auth: cancel_order with two ids replies once per order; batch_add refuses an invalid batch whole and a funding failure alone; batch_cancel counts', async () => {
+    const [, t] = await post('/0/private/GetWebSocketsToken');
+    const token = t.result.token;
+    const c = await WsClient.connect(`${sim.urls.wsPrivate}/v2`);
+    sockets.push(c);
+    await c.take();
+    const add = async (req_id, cl) => {
+      c.send({ method: 'add_order', params: { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 900, symbol: 'BTC/USD', cl_ord_id: cl, token }, req_id });
+      return (await c.take((m) => m.req_id === req_id)).result.order_id;
+    };
+    const a = await add(10, 'two-a');
+    const b = await add(11, 'two-b');
+    c.send({ method: 'cancel_order', params: { order_id: [a, b], token }, req_id: 12 });
+    const r1 = await c.take((m) => m.req_id === 12);
+    const r2 = await c.take((m) => m.req_id === 12);
+    assert.deepStrictEqual([r1.result.order_id, r2.result.order_id, r1.success, r2.success], [a, b, true, true]);
+
+    // one order with a bad side: the whole batch is refused, nothing placed
+    const o = (qty, price, cl, side = 'buy') => ({ order_type: 'limit', side, order_qty: qty, limit_price: price, cl_ord_id: cl });
+    c.send({ method: 'batch_add', params: { symbol: 'BTC/USD', orders: [o(0.01, 900, 'b1'), o(0.01, 900, 'b2', 'up')], token }, req_id: 13 });
+    const refused = await c.take((m) => m.req_id === 13);
+    assert.deepStrictEqual([refused.success, refused.error], [false, 'EGeneral:Invalid arguments:side']);
+    // valid, but one beyond the USD balance (1000): refused alone, the others placed
+    c.send({ method: 'batch_add', params: { symbol: 'BTC/USD', orders: [o(0.01, 900, 'b3'), o(5, 900, 'b4'), o(0.02, 800, 'b5')], token }, req_id: 14 });
+    const batch = await c.take((m) => m.req_id === 14);
+    assert.strictEqual(batch.success, true);
+    assert.deepStrictEqual(batch.result.map((x) => [x.cl_ord_id, typeof x.order_id, x.error]), [['b3', 'string', undefined], ['b4', 'undefined', 'EOrder:Insufficient funds'], ['b5', 'string', undefined]]);
+    c.send({ method: 'batch_cancel', params: { orders: [batch.result[0].order_id, batch.result[2].order_id, 'OUNKNO-WN000-000000'], token }, req_id: 15 });
+    assert.deepStrictEqual((await c.take((m) => m.req_id === 15)).result, { count: 2 });
+  });
+
+  it('REST: AddOrderBatch and CancelOrderBatch take a JSON body signed like a form one', async () => {
+    const postJson = async (path, obj) => {
+      const n = String(++nonce);
+      const body = JSON.stringify({ nonce: n, ...obj });
+      const r = await fetch(`${sim.urls.rest}${path}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'API-Key': sim.apiKey, 'API-Sign': sign(path, n, body) } });
+      return r.json();
+    };
+    const r = await postJson('/0/private/AddOrderBatch', { pair: 'XBTUSD', orders: [{ ordertype: 'limit', type: 'buy', volume: '0.01', price: '700' }, { ordertype: 'limit', type: 'buy', volume: '0.01', price: '650' }] });
+    assert.deepStrictEqual(r.error, []);
+    const ids = r.result.orders.map((x) => x.txid);
+    assert.ok(ids.every((id) => typeof id === 'string'), JSON.stringify(r));
+    const c = await postJson('/0/private/CancelOrderBatch', { orders: ids });
+    assert.deepStrictEqual(c, { error: [], result: { count: 2 } });
+  });
 });

@@ -17,7 +17,7 @@ import type { RelayGroup, RelayGroupOptions } from './relay/group';
 import { ADAPTERS } from './exchanges/registry';
 
 export type { BinanceOptions } from './exchanges/binance';
-export type { KrakenOptions } from './exchanges/kraken';
+export type { KrakenOptions, KrakenTier } from './exchanges/kraken';
 export type { OkxOptions } from './exchanges/okx';
 export type { BybitOptions } from './exchanges/bybit';
 export type { CoinbaseOptions } from './exchanges/coinbase';

@@ -5,8 +5,8 @@
  * `{"error":[],"result":{}}` envelope, WebSocket v2 at /v2 with per-symbol subscribe acks and
  * refusals, book snapshot + updates with the CRC-32 of the top 10 (JSON numbers at the pair's
  * precision), truncation to the subscribed depth (no qty 0 for levels pushed out of range; the
- * level that enters the range after a deletion is sent), ticker / trade / ohlc channels, heartbeat
- * and ping/pong. Every event happens when the test says. Not the simulator (ts/sim).
+ * level that enters the range after a deletion is sent), ticker / trade / ohlc / instrument (snapshot only)
+ * channels, heartbeat and ping/pong. Every event happens when the test says. Not the simulator (ts/sim).
  */
 const { StubServer } = require('./stub-server');
 const { krakenChecksum } = require('./book-oracles');
@@ -192,6 +192,17 @@ class KrakenStub extends StubServer {
       return this.sendTo(client, { error: `Method not supported: ${m.method}`, method: m.method, success: false, ...reqId, ...stamp });
     }
     const p = m.params || {};
+    if (p.channel === 'instrument') {
+      // reference data of every pair (the client follows it while books are open); no updates here
+      this.sendTo(client, { method: m.method, result: { channel: 'instrument', ...(m.method === 'subscribe' ? { snapshot: p.snapshot !== false } : {}) }, success: true, ...reqId, ...stamp });
+      if (m.method === 'subscribe' && p.snapshot !== false) {
+        const pairs = [...this.keyOf].map(([sym, key]) => ({
+          symbol: sym, status: 'online', price_precision: this.pairs[key].pair_decimals, qty_precision: this.pairs[key].lot_decimals,
+        }));
+        this.sendTo(client, { channel: 'instrument', type: 'snapshot', data: { assets: [], pairs } });
+      }
+      return undefined;
+    }
     if (!['book', 'ticker', 'trade', 'ohlc'].includes(p.channel) || !Array.isArray(p.symbol)) {
       return this.sendTo(client, { error: 'EGeneral:Invalid arguments', method: m.method, success: false, ...reqId, ...stamp });
     }

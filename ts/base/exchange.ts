@@ -147,6 +147,7 @@ export class Exchange {
       events: this.events,
       topics: this.topics,
       connection: (d) => this.connection(d),
+      updateMarket: (symbol, update) => this.store.update(symbol, update),
     });
     this.topics.wire = this.source ?? this.engine;
     const src = this.source;

@@ -42,6 +42,21 @@ export class MarketStore {
     return this.pending;
   }
 
+  /**
+   * Replaces a loaded market with `update(market)` when that returns one (the exchange announced
+   * new reference data on a stream). The old object is not touched: results handed out earlier
+   * keep what they said. Unknown symbols, and calls before the markets are loaded, are ignored.
+   */
+  update(symbol: string, update: (market: Market) => Market | undefined): void {
+    const old = this.bySymbol?.[symbol];
+    if (!old || !this.byId) return;
+    const next = update(old);
+    if (!next || next === old) return;
+    this.bySymbol![symbol] = next;
+    if (this.byId[old.id] === old) delete this.byId[old.id];
+    this.byId[next.id] = next;
+  }
+
   /** The market of a unified symbol; BadSymbol if unknown (markets must be loaded). */
   get(symbol: string): Market {
     if (typeof symbol !== 'string' || symbol === '') {

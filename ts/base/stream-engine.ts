@@ -9,10 +9,13 @@
  *   book it was meant for resyncs ('invalid');
  * - the exchange announcing a shutdown: reconnect now;
  * - messages lost on a socket whose sequence numbers span the connection (Coinbase): every book on
- *   that socket resyncs ('gap').
+ *   that socket resyncs ('gap');
+ * - always-on streams (`AdapterInstance.bookCompanions`): subscribed while any book is open, ahead
+ *   of the first book's stream, unsubscribed after the last; the market updates they carry
+ *   (`FrameSink.marketUpdate`) replace the loaded markets through `StreamEngineContext.updateMarket`.
  */
 import { BadResponse, BaseError } from '../core/errors';
-import type { OHLCV, Ticker, Trade } from '../core/types';
+import type { Market, OHLCV, Ticker, Trade } from '../core/types';
 import type { OrderBook } from '../book/orderbook';
 import type { BookDelta, BookSnapshot } from '../book/types';
 import type { AdapterInstance, ConnectionOptions, FrameSink, StreamFamily } from '../exchanges/adapter';
@@ -31,6 +34,8 @@ export interface StreamEngineContext {
   topics: TopicTable;
   /** Transport options for a family's sockets (user options over the skeleton's defaults). */
   connection(defaults: { staleTimeoutMs: number; appPing?: () => string; reconnectDelayMs?: number; connectGate?: () => Promise<void> }): ConnectionOptions;
+  /** Replaces the loaded market of a unified symbol with `update(market)` when that returns one. */
+  updateMarket?(symbol: string, update: (market: Market) => Market | undefined): void;
 }
 
 /**
@@ -47,6 +52,8 @@ export class StreamEngine implements TopicWire {
   /** Stream name -> topic, for routing. */
   private readonly byStream = new Map<string, Topic>();
   private readonly sink: EngineSink;
+  /** Order books started and not stopped (the always-on streams live while this is above 0). */
+  private books = 0;
 
   constructor(
     readonly inst: AdapterInstance,
@@ -71,6 +78,10 @@ export class StreamEngine implements TopicWire {
     topic.subscribedDepth = depth;
     this.byStream.set(name, topic);
     const hub = this.hub(this.inst.familyOf(name));
+    if (topic.kind === 'orderbook' && this.books++ === 0) {
+      // ahead of the book's own stream, so a shared socket subscribes them first
+      for (const c of this.inst.bookCompanions ?? []) this.hub(this.inst.familyOf(c)).add(c);
+    }
     if (topic.kind === 'orderbook') {
       const spec = this.inst.book(market, name);
       const key = eventKey('orderbook', topic.symbol);
@@ -136,6 +147,9 @@ export class StreamEngine implements TopicWire {
     if (name === undefined) return;
     if (this.byStream.get(name) === topic) this.byStream.delete(name);
     this.hubs.get(this.inst.familyOf(name))?.remove(name);
+    if (topic.kind === 'orderbook' && this.books > 0 && --this.books === 0) {
+      for (const c of this.inst.bookCompanions ?? []) this.hubs.get(this.inst.familyOf(c))?.remove(c);
+    }
   }
 
   async close(): Promise<void> {
@@ -161,6 +175,14 @@ export class StreamEngine implements TopicWire {
 
   get topics(): TopicTable {
     return this.ctx.topics;
+  }
+
+  updateMarket(symbol: string, update: (market: Market) => Market | undefined): void {
+    this.ctx.updateMarket?.(symbol, update);
+  }
+
+  isCompanion(stream: string): boolean {
+    return this.inst.bookCompanions?.includes(stream) === true;
   }
 
   private hub(family: string): StreamHub {
@@ -196,7 +218,11 @@ export class StreamEngine implements TopicWire {
         refused: (names, err) => {
           for (const n of names) {
             const t = this.byStream.get(n);
-            if (!t) continue;
+            if (!t) {
+              // an always-on stream belongs to no topic: the books carry on without it
+              if (this.isCompanion(n)) this.ctx.events.error(err);
+              continue;
+            }
             this.byStream.delete(n);
             this.ctx.topics.fail(t, withSymbol(err, t.symbol));
           }
@@ -312,6 +338,10 @@ class EngineSink implements FrameSink {
 
   resume(): void {
     if (this.sock) this.hub?.resume(this.sock);
+  }
+
+  marketUpdate(symbol: string, update: (market: Market) => Market | undefined): void {
+    this.engine.updateMarket(symbol, update);
   }
 
   malformed(stream: string | undefined, what: string, raw: unknown): void {

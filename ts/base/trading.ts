@@ -8,7 +8,8 @@
  * - push: on('balance' | 'orders' | 'myTrades'[, symbol], cb), on('transactions', cb) (deposits and
  *   withdrawals, where the adapter's stream reports them), watchBalance (conflated),
  *   watchOrders / watchMyTrades (queued: nothing lost);
- * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders; the adapter picks the transport
+ * - pub: createOrder, cancelOrder, editOrder, cancelAllOrders, createOrders / cancelOrders (where
+ *   the adapter has batches); the adapter picks the transport
  *   (WebSocket trading API, REST when that is unreachable). Replies are merged into the state too.
  *
  * The adapter implements PrivateAdapter (REST snapshots, trading, stream start/stop) and feeds the

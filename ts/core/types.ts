@@ -133,9 +133,13 @@ export interface Order {
   status: OrderStatus;
   fee?: { cost: number; currency: string };
   trades?: Trade[];
-  /** An entry of a batch op (createOrders ...) that the exchange refused: status 'rejected', the typed error. */
-  error?: Error;
   info: unknown;
+  /**
+   * Only on an entry of a createOrders / editOrders / cancelOrders reply whose own request failed (`status`
+   * 'rejected' for an order not placed; the order's last known status for a cancel that failed):
+   * the typed error (core/errors) the exchange's per-order code maps to.
+   */
+  error?: Error;
 }
 
 export interface Transaction {

@@ -142,6 +142,16 @@ export interface FrameSink {
   /** The maintenance is over (Bitfinex info 20061): every stream of the socket is subscribed again. */
   resume(): void;
   /**
+   * The exchange announced new reference data for a market (precision, limits, status), on one of
+   * the adapter's {@link AdapterInstance.bookCompanions} streams: `update` gets the loaded market
+   * of that unified symbol and returns its replacement, or undefined when nothing changed. The
+   * replacement takes the old one's place in `markets` / `marketsById` (the old object is left as
+   * it was: results handed out earlier never change). Unknown symbols and calls before the
+   * markets are loaded are ignored. Books already open see it through their `verify`, which
+   * should look the market up again (`ctx.marketById`) rather than keep the one it started with.
+   */
+  marketUpdate(symbol: string, update: (market: Market) => Market | undefined): void;
+  /**
    * A frame or one element of it failed validation and was ignored (not applied). For a book
    * stream the book resyncs (reason 'invalid'): nothing of the frame reached it.
    */
@@ -207,6 +217,18 @@ export interface AdapterInstance {
   decode(text: string, sink: FrameSink, family: string): void;
   /** How a market's book is kept (`stream`: the book's stream name, which may say its depth). */
   book(market: Market, stream: string): BookSpec;
+  /**
+   * Always-on streams: stream names (the adapter's own, routed by `familyOf` like any other) that
+   * the engine keeps subscribed while at least one order book of this exchange is open, for
+   * market reference data the books depend on, e.g. a channel announcing that a market's
+   * price/quantity precision changed, which a checksum rendered at that precision must follow.
+   * They are added to their family's hub before the first book's stream (so, on a shared socket,
+   * they are subscribed ahead of it and re-subscribed with it after every reconnect) and removed
+   * after the last book's. They belong to no topic: their frames are decoded like any other and
+   * report what they carry with {@link FrameSink.marketUpdate}; a refusal of one is reported on
+   * 'error' (the books carry on, as before the hook). Absent: none.
+   */
+  readonly bookCompanions?: readonly string[];
 
   /** The private side; throws AuthenticationError without credentials, NotSupported where none exists. */
   privateSide?(): PrivateSide;
@@ -247,6 +269,8 @@ export interface PrivateOffer {
   transactions: 'ws' | 'rest';
   /** withdraw() over REST. */
   withdraw: boolean;
+  /** createOrders / cancelOrders (several orders in one request of the exchange), when it has them. */
+  batch?: 'ws' | 'rest';
 }
 
 /**
@@ -277,6 +301,7 @@ export function privateCapabilities(offer: PrivateOffer): Record<string, Capabil
   // pushed from the stream ('ws'), or from REST polled at transactionsPollMs ('rest')
   Object.assign(has, { watchTransactions: tx, watchDeposits: tx, watchWithdrawals: tx });
   if (offer.withdraw) has.withdraw = 'rest';
+  if (offer.batch) Object.assign(has, { createOrders: offer.batch, cancelOrders: offer.batch });
   return has;
 }
 

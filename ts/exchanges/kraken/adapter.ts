@@ -19,7 +19,7 @@ import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, PrivateSide, restBookCopy, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { KrakenCredentials } from './auth';
-import { KrakenPrivate } from './private';
+import { KRAKEN_TIERS, KrakenPrivate, KrakenTier } from './private';
 import { checksumVerifier } from './checksum';
 import { decodeFrame } from './decode';
 import { krakenError, mapRestError } from './errors';
@@ -37,7 +37,7 @@ import {
   parseRestTicker,
   parseRestTrade,
 } from './parse';
-import { BOOK_DEPTHS, BookDepth, encodePing, encodeRequest, streamName } from './streams';
+import { BOOK_DEPTHS, BookDepth, encodePing, encodeRequest, INSTRUMENT_STREAM, streamName } from './streams';
 import { KRAKEN_URLS, PATHS } from './urls';
 
 /** Extra options understood by the Kraken adapter. */
@@ -50,6 +50,12 @@ export interface KrakenOptions extends ExchangeOptions {
   streamsPerConnection?: number;
   /** Orders over the ws-auth socket (default true); false: over REST. */
   wsTrading?: boolean;
+  /**
+   * The account's verification tier, which sets the private REST call counter (max 15 / 20 / 20,
+   * decaying 0.33 / 0.5 / 1 a second: Kraken "Spot REST Rate Limits"). Default 'starter', the
+   * strictest.
+   */
+  tier?: KrakenTier;
 }
 
 /** Kraken Spot. */
@@ -58,12 +64,19 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
   name: 'Kraken',
   urls: KRAKEN_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true }) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: o.wsTrading !== false ? 'ws' : 'rest' }) }),
   create: (ctx) => new KrakenInstance(ctx),
 };
 
 class KrakenInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
+  /**
+   * The v2 `instrument` channel, followed while books are open: a pair's price_precision /
+   * qty_precision can change on the exchange, and the book checksum is rendered at them; the
+   * update replaces the market (FrameSink.marketUpdate) and the verifier renders at the new one.
+   * Not followed when checksums are off (nothing else here reads it).
+   */
+  readonly bookCompanions: readonly string[];
   private readonly rest: RestClient;
   private privateRest: RestClient | undefined;
   private readonly bookDepth: BookDepth;
@@ -78,6 +91,7 @@ class KrakenInstance implements AdapterInstance {
     }
     this.bookDepth = depth;
     this.verifyChecksums = o.verifyChecksums !== false;
+    this.bookCompanions = this.verifyChecksums ? [INSTRUMENT_STREAM] : [];
     this.rest = new RestClient({
       baseUrl: ctx.urls.rest as string,
       exchange: ctx.id,
@@ -211,16 +225,24 @@ class KrakenInstance implements AdapterInstance {
   }
 
   /**
-   * The checksum check of a market's book. A fresh snapshot that fails it means the local rendering
-   * is wrong (the pair's precision changed since the markets were loaded), not a lost message: that
-   * is reported once on 'error' (the resync still goes on; loadMarkets(true) picks up the new
-   * precision for books started afterwards).
+   * The checksum check of a market's book, rendered at the pair's current precision: the market is
+   * looked up again for every message, so an `instrument` update (or loadMarkets(true)) that
+   * replaced it takes effect at once. A fresh snapshot that fails means the local rendering is
+   * wrong (a precision change not announced, or not yet), not a lost message: that is reported
+   * once on 'error' (the resync still goes on).
    */
   private bookVerifier(market: Market): (book: OrderBook, d: BookDelta | BookSnapshot) => string | undefined {
-    const precision = pairPrecision(market);
-    const check = checksumVerifier(precision);
+    let current = market;
+    let precision = pairPrecision(market);
+    let check = checksumVerifier(precision);
     let reported = false;
     return (book, d) => {
+      const now = this.ctx.marketById(market.id) ?? current;
+      if (now !== current) {
+        current = now;
+        precision = pairPrecision(now);
+        check = checksumVerifier(precision);
+      }
       const bad = check(book, d);
       const snapshot = !('last' in d);
       if (snapshot && bad === undefined) reported = false;
@@ -244,14 +266,18 @@ class KrakenInstance implements AdapterInstance {
     const ctx = this.ctx;
     const o = ctx.options;
     const credentials = new KrakenCredentials(o.apiKey, o.secret);
+    const tierName = o.tier ?? 'starter';
+    const tier = KRAKEN_TIERS[tierName];
+    if (!tier) throw new BaseError(`tier must be one of ${Object.keys(KRAKEN_TIERS).join(', ')}, got ${String(o.tier)}`, { exchange: 'kraken' });
     if (!this.privateRest) {
       this.privateRest = new RestClient({
         baseUrl: ctx.urls.rest as string,
         exchange: ctx.id,
         timeoutMs: ctx.timeoutMs,
-        // private endpoints: a counter of 15 (starter tier) decaying 0.33 a second, most calls
-        // costing 1 (Kraken "Spot REST rate limits"); orders have their own per-pair limit
-        limiter: new RateLimiter({ capacity: 15, intervalMs: 45_000 }),
+        // private endpoints: a call counter of 15 / 20 / 20 decaying 0.33 / 0.5 / 1 a second
+        // (starter / intermediate / pro), most calls costing 1, ledger / trade history 2 (Kraken
+        // "Spot REST Rate Limits"); orders also have their own per-pair limit in the engine
+        limiter: new RateLimiter({ capacity: tier.max, intervalMs: Math.ceil((tier.max / tier.decayPerSec) * 1000) }),
         mapError: (status, body) => mapRestError(status, body, 'request'),
       });
     }
@@ -261,6 +287,7 @@ class KrakenInstance implements AdapterInstance {
       urls: ctx.urls,
       timeoutMs: ctx.timeoutMs,
       wsTrading: o.wsTrading !== false,
+      tier: tierName,
       connection: ctx.connection({ staleTimeoutMs: 30_000, appPing: () => '{"method":"ping"}' }),
       allMarkets: () => ctx.allMarkets(),
       market: (symbol) => ctx.market(symbol),

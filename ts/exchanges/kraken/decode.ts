@@ -5,6 +5,7 @@
 import type { Trade } from '../../core/types';
 import type { FrameSink } from '../adapter';
 import { krakenError } from './errors';
+import { withInstrument } from './markets';
 import { V2Book, V2Candle, V2Ticker, V2Trade, parseBookSnapshot, parseBookUpdate, parseCandle, parseTicker, parseTrade } from './parse';
 import { classify, dataStreamName } from './streams';
 
@@ -15,6 +16,12 @@ export function decodeFrame(text: string, sink: FrameSink): void {
   switch (c.type) {
     case 'data':
       deliver(c.channel, c.kind, c.data, sink);
+      return;
+    case 'instrument':
+      for (const p of c.pairs) {
+        const sym = (p as { symbol?: unknown } | null)?.symbol;
+        if (typeof sym === 'string') sink.marketUpdate(sym, (m) => withInstrument(m, p));
+      }
       return;
     case 'ack':
       if (c.reqId !== undefined) sink.ack(c.reqId);

@@ -1,1 +1,2 @@
 export { krakenAdapter, KrakenOptions } from './adapter';
+export type { KrakenTier } from './private';

@@ -93,3 +93,55 @@ export function parseMarkets(result: Record<string, AssetPair>): Market[] {
   }
   return out;
 }
+
+/** One pair of the v2 `instrument` channel (only the fields we read). */
+export interface InstrumentPair {
+  symbol: string;
+  price_precision?: unknown;
+  qty_precision?: unknown;
+  price_increment?: unknown;
+  qty_increment?: unknown;
+  qty_min?: unknown;
+  cost_min?: unknown;
+  status?: unknown;
+}
+
+const nonNegInt = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 18 ? v : undefined);
+const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+
+/**
+ * A market with what the v2 `instrument` channel says of its pair (docs.kraken.com websocket-v2
+ * "instrument": price_precision, qty_precision, price_increment, qty_increment, qty_min, cost_min,
+ * status), or undefined when the precision it says is what the market already has (the checksum
+ * is rendered at those two; the rest follows them). The AssetPairs fields in `info` are updated to
+ * match (pair_decimals = price_precision, lot_decimals = qty_precision), so the book checksum and
+ * a later REST reload agree.
+ */
+export function withInstrument(market: Market, pair: unknown): Market | undefined {
+  if (typeof pair !== 'object' || pair === null) return undefined;
+  const p = pair as InstrumentPair;
+  const price = nonNegInt(p.price_precision);
+  const qty = nonNegInt(p.qty_precision);
+  if (price === undefined || qty === undefined) return undefined;
+  const info = market.info as AssetPair;
+  if (info.pair_decimals === price && info.lot_decimals === qty) return undefined;
+  const tickSize = positive(p.price_increment);
+  const status = typeof p.status === 'string' ? p.status : info.status;
+  return {
+    ...market,
+    active: status === undefined || status === 'online',
+    precision: { price: tickSize ?? tick(price), amount: positive(p.qty_increment) ?? tick(qty) },
+    limits: {
+      ...market.limits,
+      amount: { ...market.limits.amount, min: positive(p.qty_min) ?? market.limits.amount.min },
+      cost: { ...market.limits.cost, min: positive(p.cost_min) ?? market.limits.cost.min },
+    },
+    info: {
+      ...info,
+      pair_decimals: price,
+      lot_decimals: qty,
+      ...(tickSize !== undefined ? { tick_size: String(tickSize) } : {}),
+      ...(status !== undefined ? { status } : {}),
+    },
+  };
+}

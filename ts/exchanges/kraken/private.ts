@@ -19,7 +19,7 @@
  * - after an interruption REST tells what changed meanwhile (recover).
  */
 import { randomUUID } from 'crypto';
-import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
+import { AuthenticationError, BadRequest, BadResponse, BaseError, InvalidNonce, NetworkError, OrderNotFound } from '../../core/errors';
 import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
@@ -47,6 +47,8 @@ export interface KrakenPrivateContext {
   urls: Urls;
   timeoutMs: number;
   wsTrading: boolean;
+  /** The account's verification tier's REST counter (Kraken "Spot REST Rate Limits"). */
+  tier: KrakenTier;
   connection: Omit<WsConnectionOptions, 'url'>;
   allMarkets(): readonly Market[];
   market(symbol: string): Market;
@@ -92,9 +94,12 @@ export class KrakenPrivate implements PrivateAdapter {
   private balanceRetry = 0;
   private balanceTimer: ReturnType<typeof setTimeout> | undefined;
   private balanceDirty = false;
+  private readonly refreshBudget: RefreshBudget;
 
   constructor(ctx: KrakenPrivateContext) {
     this.ctx = ctx;
+    const t = KRAKEN_TIERS[ctx.tier];
+    this.refreshBudget = new RefreshBudget(Math.max(1, Math.floor(t.max / 3)), t.decayPerSec / 2);
   }
 
   warm(): void {
@@ -103,17 +108,23 @@ export class KrakenPrivate implements PrivateAdapter {
 
   // ---------------------------------------------------------------- REST
 
-  /** A signed private REST call: form body with the nonce first; unwraps `{error, result}`. */
-  private async rest<T>(path: string, params: Query = {}): Promise<T> {
+  /**
+   * A signed private REST call: form body with the nonce first (a JSON body for the endpoints that
+   * take arrays: AddOrderBatch, CancelOrderBatch; API-Sign covers whichever body is sent); unwraps
+   * `{error, result}`.
+   */
+  private async rest<T>(path: string, params: Query | Json = {}, json = false): Promise<T> {
     const send = async (): Promise<T> => {
       const nonce = this.ctx.credentials.nonce();
-      const body = encodeQuery({ nonce, ...params });
+      const body = json ? JSON.stringify({ nonce, ...params }) : encodeQuery({ nonce, ...(params as Query) });
       const env = await this.ctx.rest.request<{ error?: string[]; result?: T }>('POST', path, {
         body,
+        // ledger / trade history calls add 2 to the call counter, the others 1 (Spot REST Rate Limits)
+        weight: HISTORY_CALLS.has(path) ? 2 : 1,
         headers: {
           'API-Key': this.ctx.credentials.apiKey,
           'API-Sign': this.ctx.credentials.sign(path, nonce, body),
-          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
         },
       });
       if (!env || typeof env !== 'object') throw new BadResponse(`${path}: reply is not a Kraken envelope`, { exchange: 'kraken', raw: env });
@@ -288,11 +299,29 @@ export class KrakenPrivate implements PrivateAdapter {
     return this.counts.get(orderId) ?? 0;
   }
 
-  /** BalanceEx again (one at a time; changes meanwhile make it run once more). */
+  /**
+   * BalanceEx again (one at a time; changes meanwhile make it run once more), within its own share
+   * of the REST call counter (Kraken "Spot REST Rate Limits": every call adds 1 to a counter that
+   * decays by 0.33 / 0.5 / 1 a second, starter / intermediate / pro, and may not pass 15 / 20 / 20).
+   * Refreshes may burst to a third of the counter, then run at half its decay rate: streamed
+   * executions alone can never drive the counter up, and the rest of it stays for the caller's
+   * own requests. A refresh that has to wait runs once, when its share allows.
+   */
   private refreshBalance(): void {
     if (!this.streamWanted) return;
     if (this.balanceBusy) {
       this.balanceDirty = true;
+      return;
+    }
+    const wait = this.refreshBudget.take(Date.now());
+    if (wait > 0) {
+      this.balanceDirty = true;
+      if (!this.balanceTimer) {
+        this.balanceTimer = setTimeout(() => {
+          this.balanceTimer = undefined;
+          this.refreshBalance();
+        }, wait);
+      }
       return;
     }
     this.balanceBusy = true;
@@ -311,7 +340,10 @@ export class KrakenPrivate implements PrivateAdapter {
         // the state must not keep a stale balance: try again (1 s, then every 5 s) while wanted
         this.balanceRetry = Math.min(5000, this.balanceRetry ? this.balanceRetry * 2 : 1000);
         clearTimeout(this.balanceTimer);
-        this.balanceTimer = setTimeout(() => this.refreshBalance(), this.balanceRetry);
+        this.balanceTimer = setTimeout(() => {
+          this.balanceTimer = undefined;
+          this.refreshBalance();
+        }, this.balanceRetry);
       },
     );
   }
@@ -349,8 +381,8 @@ export class KrakenPrivate implements PrivateAdapter {
 
   // ---------------------------------------------------------------- trading
 
-  private async route(method: string, params: Json, restPath: string, restParams: Query): Promise<Json> {
-    const rest = (): Promise<Json> => this.rest<Json>(restPath, restParams);
+  private async route(method: string, params: Json, restPath: string, restParams: Query | Json, json = false): Promise<Json> {
+    const rest = (): Promise<Json> => this.rest<Json>(restPath, restParams, json);
     if (!this.ctx.wsTrading) return rest();
     try {
       const rpc = this.api();
@@ -371,7 +403,8 @@ export class KrakenPrivate implements PrivateAdapter {
     return (m.info as { altname?: string }).altname ?? m.id;
   }
 
-  async createOrder(req: OrderRequest): Promise<Order> {
+  /** The add_order / AddOrder fields of a request, and whether it takes liquidity at once. */
+  private orderFields(req: OrderRequest): { cid: string; ws: Json; rest: Query; taking: boolean } {
     const m = req.market;
     const p = req.params;
     const cid = typeof p['clientOrderId'] === 'string' && p['clientOrderId'] !== '' ? (p['clientOrderId'] as string) : randomUUID();
@@ -396,24 +429,167 @@ export class KrakenPrivate implements PrivateAdapter {
         rest['oflags'] = 'post';
       }
     }
+    return { cid, ws, rest, taking: type === 'market' || tif === 'ioc' };
+  }
+
+  async createOrder(req: OrderRequest): Promise<Order> {
+    const m = req.market;
+    const { cid, ws, rest, taking } = this.orderFields(req);
     let r: Json;
     try {
       r = await this.route('add_order', ws, PATHS.addOrder, rest);
     } catch (err) {
       if (!(err instanceof RpcReplyLost)) throw err;
       // the connection dropped with the order in flight: did it land?
-      const [open, closed] = await Promise.all([
-        this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders, { cl_ord_id: cid }),
-        this.rest<{ closed: Record<string, KrakenRestOrder> }>(PATHS.closedOrders, { cl_ord_id: cid }),
-      ]);
-      const hit = Object.entries({ ...closed.closed, ...open.open })[0];
-      if (hit) return parseRestOrder(hit[0], hit[1], m);
+      const landed = await this.byClientId(cid, m);
+      if (landed) return landed;
       r = await this.rest<Json>(PATHS.addOrder, rest);
     }
     const id = String(r['order_id'] ?? (Array.isArray(r['txid']) ? (r['txid'] as string[])[0] : ''));
     if (!id) throw new BadResponse('add_order reply has no order id', { exchange: 'kraken', symbol: m.symbol, raw: r });
-    const taking = type === 'market' || tif === 'ioc';
+    return this.placed(id, m, taking);
+  }
+
+  /** The order's state once the executions stream (or REST) reports it placed. */
+  private placed(id: string, m: Market, taking: boolean): Promise<Order> {
     return this.orderAfter(id, m, 0, (e) => (taking ? FINAL.has(e.order_status ?? '') : e.order_status !== undefined && e.order_status !== 'pending_new'));
+  }
+
+  /** An order looked up by its cl_ord_id over REST (open or closed), if it exists. */
+  private async byClientId(cid: string, m: Market): Promise<Order | undefined> {
+    const [open, closed] = await Promise.all([
+      this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders, { cl_ord_id: cid }),
+      this.rest<{ closed: Record<string, KrakenRestOrder> }>(PATHS.closedOrders, { cl_ord_id: cid }),
+    ]);
+    const hit = Object.entries({ ...closed.closed, ...open.open })[0];
+    return hit ? parseRestOrder(hit[0], hit[1], m) : undefined;
+  }
+
+  /**
+   * createOrders: `batch_add` over ws-auth (REST AddOrderBatch when the socket cannot take it).
+   * Kraken takes 2 to 15 orders of one pair a batch (docs.kraken.com websocket-v2 "batch_add",
+   * REST "Add Order Batch"): orders are grouped by pair and cut into batches of 15; a lone order
+   * goes as add_order. The batch is validated as a whole (one invalid order refuses it: the call
+   * rejects); an order failing the engine's pre-match checks (funds) is refused on its own: its
+   * entry has an `error` (the per-order entry shape with `error` is Kraken's REST one; the v2 reply
+   * is read the same way) and becomes a 'rejected' entry with the mapped error. Each order has its
+   * cl_ord_id: a batch whose reply was lost is reconciled order by order.
+   */
+  async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
+    const out: Order[] = new Array<Order>(reqs.length);
+    const groups = new Map<string, number[]>();
+    reqs.forEach((r, i) => {
+      const g = groups.get(r.market.symbol);
+      if (g) g.push(i);
+      else groups.set(r.market.symbol, [i]);
+    });
+    for (const idx of groups.values()) {
+      for (let k = 0; k < idx.length; k += ADD_BATCH_MAX) {
+        const chunk = idx.slice(k, k + ADD_BATCH_MAX);
+        const done = await this.addBatch(chunk.map((i) => reqs[i] as OrderRequest));
+        chunk.forEach((i, j) => (out[i] = done[j] as Order));
+      }
+    }
+    return out;
+  }
+
+  private async addBatch(reqs: OrderRequest[]): Promise<Order[]> {
+    const fields = reqs.map((r) => this.orderFields(r));
+    // each order keeps its cl_ord_id whatever path it takes (a lookup after a lost reply needs it)
+    reqs.forEach((r, i) => (r.params['clientOrderId'] = (fields[i] as { cid: string }).cid));
+    const one = async (req: OrderRequest, f: { cid: string }): Promise<Order> => {
+      try {
+        return await this.createOrder(req);
+      } catch (err) {
+        if (!(err instanceof BaseError) || err instanceof NetworkError) throw err;
+        return rejectedEntry(req, '', f.cid, err, undefined);
+      }
+    };
+    if (reqs.length === 1) return [await one(reqs[0] as OrderRequest, fields[0] as { cid: string })];
+    const m = (reqs[0] as OrderRequest).market;
+    const wsOrders = fields.map((f) => {
+      const o = { ...f.ws };
+      delete o['symbol'];
+      return o;
+    });
+    const restOrders = fields.map((f) => {
+      const o: Json = { ...f.rest };
+      delete o['pair'];
+      return o;
+    });
+    let entries: Json[];
+    try {
+      const r = await this.route('batch_add', { symbol: m.symbol, orders: wsOrders }, PATHS.addOrderBatch, { pair: this.altname(m), orders: restOrders }, true);
+      entries = Array.isArray(r) ? (r as Json[]) : Array.isArray(r['orders']) ? (r['orders'] as Json[]) : [];
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      // the connection dropped with the batch in flight: each order is looked up by cl_ord_id,
+      // and only those that did not land are sent (over REST)
+      return Promise.all(reqs.map(async (req, i) => (await this.byClientId((fields[i] as { cid: string }).cid, m)) ?? one(req, fields[i] as { cid: string })));
+    }
+    return Promise.all(reqs.map(async (req, i) => {
+      const e = entries[i] ?? {};
+      const f = fields[i] as { cid: string; taking: boolean };
+      if (typeof e['error'] === 'string' && e['error'] !== '') {
+        return rejectedEntry(req, '', f.cid, krakenError(e['error'], 'batch_add', { symbol: m.symbol, raw: e }), e);
+      }
+      const id = String(e['order_id'] ?? e['txid'] ?? '');
+      if (!id) return rejectedEntry(req, '', f.cid, new BadResponse('batch_add reply entry has no order id', { exchange: 'kraken', symbol: m.symbol, raw: e }), e);
+      return this.placed(id, m, f.taking);
+    }));
+  }
+
+  /**
+   * cancelOrders: `batch_cancel` over ws-auth (REST CancelOrderBatch), 2 to 50 ids a batch
+   * (docs.kraken.com websocket-v2 "batch_cancel"). Kraken answers only how many it canceled; when
+   * that is fewer than asked, one QueryOrders call tells which were not (done already, or
+   * unknown): those entries carry an OrderNotFound error, the others come back canceled.
+   */
+  async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
+    const m = this.need(market, 'cancelOrders');
+    const out: Order[] = [];
+    for (let k = 0; k < ids.length; k += CANCEL_BATCH_MAX) {
+      const chunk = ids.slice(k, k + CANCEL_BATCH_MAX);
+      if (chunk.length === 1) {
+        const id = chunk[0] as string;
+        try {
+          out.push(await this.cancelOrder(id, m, params));
+        } catch (err) {
+          if (!(err instanceof OrderNotFound)) throw err;
+          out.push(notCanceled(id, m, err));
+        }
+        continue;
+      }
+      const froms = chunk.map((id) => this.seen(id));
+      let r: Json;
+      try {
+        r = await this.route('batch_cancel', { orders: chunk }, PATHS.cancelOrderBatch, { orders: chunk }, true);
+      } catch (err) {
+        if (!(err instanceof RpcReplyLost)) throw err;
+        // a cancel is safe to send again
+        r = await this.rest<Json>(PATHS.cancelOrderBatch, { orders: chunk }, true);
+      }
+      const count = Number(r['count']);
+      if (count === chunk.length) {
+        out.push(...(await Promise.all(chunk.map((id, i) => this.orderAfter(id, m, froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))))));
+        continue;
+      }
+      // some were not canceled: REST says where each stands
+      let known: Record<string, KrakenRestOrder> = {};
+      try {
+        known = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: chunk.join(',') });
+      } catch (err) {
+        if (!(err instanceof BaseError) || err instanceof NetworkError) throw err;
+      }
+      out.push(...chunk.map((id) => {
+        const o = known[id];
+        if (!o) return notCanceled(id, m, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }));
+        const order = parseRestOrder(id, o, m);
+        if (order.status === 'canceled') return order;
+        return { ...order, error: new OrderNotFound(`batch_cancel: order ${id} is ${order.status}, not canceled`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }) };
+      }));
+    }
+    return out;
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
@@ -581,5 +757,73 @@ export class KrakenPrivate implements PrivateAdapter {
     for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
     this.waiters.clear();
     await this.rpc?.close();
+  }
+}
+
+/** Orders per batch_add / AddOrderBatch (Kraken: 2 to 15, one pair). */
+const ADD_BATCH_MAX = 15;
+/** Ids per batch_cancel / CancelOrderBatch (Kraken: 2 to 50). */
+const CANCEL_BATCH_MAX = 50;
+
+/** A createOrders entry the exchange refused: what was asked, status 'rejected', and why. */
+function rejectedEntry(req: OrderRequest, id: string, clientOrderId: string, error: Error, info: unknown): Order {
+  return {
+    id,
+    clientOrderId,
+    symbol: req.market.symbol,
+    timestamp: undefined,
+    datetime: undefined,
+    type: req.type,
+    side: req.side,
+    price: req.price,
+    amount: req.amount,
+    filled: 0,
+    remaining: req.amount,
+    cost: 0,
+    status: 'rejected',
+    info,
+    error,
+  };
+}
+
+/** A cancelOrders entry for an order Kraken did not cancel and cannot say more of. */
+function notCanceled(id: string, m: Market, error: Error): Order {
+  return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined, error };
+}
+
+/** A Kraken verification tier (its REST call counter: "Spot REST Rate Limits"). */
+export type KrakenTier = 'starter' | 'intermediate' | 'pro';
+
+/** Max API counter and its decay per second by tier (docs.kraken.com "Spot REST Rate Limits"). */
+export const KRAKEN_TIERS: Record<KrakenTier, { max: number; decayPerSec: number }> = {
+  starter: { max: 15, decayPerSec: 0.33 },
+  intermediate: { max: 20, decayPerSec: 0.5 },
+  pro: { max: 20, decayPerSec: 1 },
+};
+
+/** Ledger / trade history calls: +2 on the counter. */
+const HISTORY_CALLS = new Set([PATHS.tradesHistory, '/0/private/QueryTrades', '/0/private/Ledgers', '/0/private/QueryLedgers']);
+
+/** A small token bucket: how long until one token is there (0: taken now). */
+export class RefreshBudget {
+  private tokens: number;
+  private last = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perSec: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  /** Takes a token and returns 0, or returns the ms until one is there (nothing taken). */
+  take(now: number): number {
+    if (this.last) this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSec);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.perSec) * 1000);
   }
 }

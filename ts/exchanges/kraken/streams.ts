@@ -6,10 +6,18 @@
  * A stream name is `<channel>:<v2 symbol>` plus the channel's parameter where it has one:
  * `book:BTC/USD`, `ticker:BTC/USD`, `trade:BTC/USD`, `ohlc:BTC/USD:1` (interval in minutes).
  * The book depth is one per client (the `bookDepth` option), so it is not part of the name.
+ * `instrument` (no symbol) is the reference-data channel kept subscribed while books are open.
  */
 import type { MarketChannel } from '../../core/channels';
 
-export type V2Channel = 'book' | 'ticker' | 'trade' | 'ohlc';
+export type V2Channel = 'book' | 'ticker' | 'trade' | 'ohlc' | 'instrument';
+
+/**
+ * The stream of the `instrument` channel (docs.kraken.com websocket-v2 "instrument": reference
+ * data of every asset and pair, `price_precision` / `qty_precision` among it, a snapshot and then
+ * updates when something changes). It has no symbol.
+ */
+export const INSTRUMENT_STREAM = 'instrument';
 
 /** Depths the book channel accepts. */
 export const BOOK_DEPTHS = [10, 25, 100, 500, 1000] as const;
@@ -57,6 +65,12 @@ export function encodeRequest(
   reqId: number,
   bookDepth: BookDepth,
 ): string {
+  if (names[0] === INSTRUMENT_STREAM) {
+    // {"method":"subscribe","params":{"channel":"instrument","snapshot":true},"req_id":N}
+    const params: Record<string, unknown> = { channel: 'instrument' };
+    if (method === 'subscribe') params.snapshot = true;
+    return JSON.stringify({ method, params, req_id: reqId });
+  }
   const first = parseStreamName(names[0]);
   const params: Record<string, unknown> = { channel: first.channel, symbol: names.map((n) => parseStreamName(n).symbol) };
   if (first.channel === 'book') params.depth = bookDepth;
@@ -77,6 +91,7 @@ export function encodePing(reqId: number): string {
 /** What an inbound frame is. */
 export type Inbound =
   | { type: 'data'; channel: string; kind: 'snapshot' | 'update'; data: unknown[] }
+  | { type: 'instrument'; kind: 'snapshot' | 'update'; pairs: unknown[] }
   | { type: 'ack'; method: string; reqId: number | undefined; channel: string | undefined; symbol: string | undefined }
   | { type: 'error'; method: string | undefined; reqId: number | undefined; error: string; symbol: string | undefined }
   | { type: 'heartbeat' }
@@ -128,6 +143,11 @@ export function classify(msg: unknown): Inbound {
     if (m.channel === 'status') {
       const d = Array.isArray(m.data) ? (m.data[0] as { system?: unknown } | undefined) : undefined;
       return { type: 'status', system: typeof d?.system === 'string' ? d.system : undefined };
+    }
+    if (m.channel === 'instrument' && (m.type === 'snapshot' || m.type === 'update')) {
+      // data is one object: {"assets":[...],"pairs":[...]} (an update lists what changed)
+      const d = m.data as { pairs?: unknown } | undefined;
+      return { type: 'instrument', kind: m.type, pairs: d && Array.isArray(d.pairs) ? d.pairs : [] };
     }
     if (Array.isArray(m.data) && (m.type === 'snapshot' || m.type === 'update')) {
       return { type: 'data', channel: m.channel, kind: m.type, data: m.data };

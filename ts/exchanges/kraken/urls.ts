@@ -26,6 +26,8 @@ export const PATHS = {
   amendOrder: '/0/private/AmendOrder',
   cancelOrder: '/0/private/CancelOrder',
   cancelAll: '/0/private/CancelAll',
+  addOrderBatch: '/0/private/AddOrderBatch',
+  cancelOrderBatch: '/0/private/CancelOrderBatch',
   depositStatus: '/0/private/DepositStatus',
   withdrawStatus: '/0/private/WithdrawStatus',
   withdraw: '/0/private/Withdraw',

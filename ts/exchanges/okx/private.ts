@@ -15,6 +15,16 @@
  * - `orders` pushes report each fill once (tradeId, fillSz): own trades; `account` pushes balances;
  * - after an interruption REST tells what changed meanwhile (recover).
  *
+ * `balance_and_position` is not subscribed: for spot it adds nothing `account` lacks and lacks
+ * what a balance needs. Its `balData` carries only `ccy`, `cashBal` and `uTime` (OKX docs-v5
+ * "WebSocket > Balance and position channel"), no available / frozen split, so free and used
+ * could not be told from it; `account` pushes `availBal`, `frozenBal` and `cashBal` per currency
+ * on every change (order placed, filled, canceled, transfer), which is exactly free / used /
+ * total. Its other parts are for derivatives (`posData`) or already covered: the `trades` it
+ * names come from `orders` (fillSz / tradeId), and deposits / withdrawals from `deposit-info` /
+ * `withdrawal-info` on the business socket. One channel fewer also keeps within OKX's 480
+ * subscribe requests an hour per connection.
+ *
  * OKX allows 60 order requests per 2 s per instrument (shared by WebSocket and REST) and 480
  * login/subscribe requests an hour per connection: one login and two subscriptions per connect.
  */
@@ -344,7 +354,7 @@ export class OkxPrivate implements PrivateAdapter {
   // ---------------------------------------------------------------- requests
 
   /** A signed REST request; unwraps the envelope (per-order sCode of trade requests included). */
-  private async rest<T>(method: HttpMethod, path: string, query: Query, body?: OkxArgs, what = `${method} ${path}`): Promise<T[]> {
+  private async rest<T>(method: HttpMethod, path: string, query: Query, body?: OkxArgs | OkxArgs[], what = `${method} ${path}`, perEntry = false): Promise<T[]> {
     const send = async (): Promise<T[]> => {
       await this.clock.ensure();
       const qs = encodeQuery(query);
@@ -352,7 +362,7 @@ export class OkxPrivate implements PrivateAdapter {
       const headers = this.ctx.credentials.restHeaders(this.clock.now(), method, qs ? `${path}?${qs}` : path, text);
       if (body) headers['Content-Type'] = 'application/json';
       const env = await this.ctx.rest.request<RestEnvelope<T>>(method, path, { query, headers, ...(body ? { body: text } : {}) });
-      return unwrap<T>(env, what);
+      return unwrap<T>(env, what, perEntry);
     };
     try {
       return await send();
@@ -378,6 +388,24 @@ export class OkxPrivate implements PrivateAdapter {
     if (!this.ctx.wsTrading) return rest();
     try {
       return await this.wsOp(op, args);
+    } catch (err) {
+      if (err instanceof RpcNotSent) return rest();
+      throw err;
+    }
+  }
+
+  /**
+   * A batch op (batch-orders / batch-cancel-orders) over the socket unless it cannot take it now
+   * (then REST): one reply entry per `args` element, each with its own sCode / sMsg.
+   */
+  private async routeBatch(op: string, path: string, args: OkxArgs[]): Promise<Json[]> {
+    const rest = (): Promise<Json[]> => this.rest<Json>('POST', path, {}, args, op, true);
+    if (!this.ctx.wsTrading) return rest();
+    try {
+      const rpc = this.api();
+      await rpc.whenReady(this.ctx.timeoutMs);
+      const r = (await rpc.request(op, { args })) as Json;
+      return unwrap<Json>(r as unknown as RestEnvelope<Json>, op, true);
     } catch (err) {
       if (err instanceof RpcNotSent) return rest();
       throw err;
@@ -444,6 +472,96 @@ export class OkxPrivate implements PrivateAdapter {
       throw okxError(String(info['code'] || '51503'), String(info['msg'] || 'amend failed'), 'amend-order', { symbol: m.symbol, raw: info });
     }
     return o;
+  }
+
+  /**
+   * createOrders: `batch-orders` over the private socket (REST POST /api/v5/trade/batch-orders when
+   * it cannot take it), at most 20 orders a request (OKX docs-v5 "Place multiple orders"; more are
+   * sent as several batches). Each order has its clOrdId; each reply entry its sCode / sMsg: a
+   * refused one becomes a 'rejected' entry carrying the mapped error, the others are followed to
+   * their state like createOrder. A batch whose reply was lost is reconciled order by order by
+   * clOrdId; only those not found are sent again (over REST).
+   */
+  async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
+    const args = reqs.map((r) => orderArgs(r, clOrdIdOf(r.params, r.market.symbol) ?? newClOrdId()));
+    const out: Order[] = [];
+    for (let i = 0; i < reqs.length; i += BATCH_MAX) {
+      out.push(...(await this.placeBatch(reqs.slice(i, i + BATCH_MAX), args.slice(i, i + BATCH_MAX))));
+    }
+    return out;
+  }
+
+  private async placeBatch(reqs: OrderRequest[], args: OkxArgs[]): Promise<Order[]> {
+    let acks: (Json | Order)[];
+    try {
+      acks = await this.routeBatch('batch-orders', PATHS.batchOrders, args);
+    } catch (err) {
+      if (!(err instanceof RpcReplyLost)) throw err;
+      // the connection dropped with the batch in flight: which orders landed?
+      const found = await Promise.all(reqs.map((r, i) =>
+        this.fetchOrderBy({ instId: r.market.id, clOrdId: String(args[i]?.['clOrdId']) }, r.market).catch((e: unknown) => {
+          if (e instanceof OrderNotFound) return undefined;
+          throw e;
+        })));
+      const missing = args.filter((_, i) => found[i] === undefined);
+      const again = missing.length ? await this.rest<Json>('POST', PATHS.batchOrders, {}, missing, 'batch-orders', true) : [];
+      let k = 0;
+      acks = found.map((o) => o ?? again[k++] ?? {});
+    }
+    return Promise.all(reqs.map(async (req, i) => {
+      const ack = acks[i] ?? {};
+      if ('status' in ack && 'symbol' in ack) return ack as Order;
+      const a = ack as Json;
+      const m = req.market;
+      const sent = args[i] as OkxArgs;
+      if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
+        return rejected(req, String(a['ordId'] ?? ''), String(sent['clOrdId']), okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-orders', { symbol: m.symbol, raw: a }), a);
+      }
+      const ordId = String(a['ordId'] ?? '');
+      if (!ordId) return rejected(req, '', String(sent['clOrdId']), new BadResponse('batch-orders reply entry has no ordId', { exchange: 'okx', symbol: m.symbol, raw: a }), a);
+      const taking = sent['ordType'] === 'market' || sent['ordType'] === 'ioc' || sent['ordType'] === 'fok';
+      return this.orderAfter(ordId, m, (o) => !taking || FINAL_STATES.has(o.state ?? ''));
+    }));
+  }
+
+  /**
+   * cancelOrders: `batch-cancel-orders` over the private socket (REST POST
+   * /api/v5/trade/cancel-batch-orders), at most 20 a request, all of one instrument here (`symbol`
+   * is required, as for cancelOrder). A cancel OKX refused (51400 done or canceled already, ...)
+   * is an entry carrying the mapped error (the order as last pushed, or known by its id only with
+   * status 'rejected'); the others come back canceled.
+   *
+   * OKX's `mass-cancel` is not used: it cancels the market-maker-protection orders of an OPTION
+   * instrument family in Portfolio Margin mode only (OKX docs-v5 "Mass cancel order"), nothing
+   * that applies to spot; cancelAllOrders cancels the open orders it lists instead.
+   */
+  async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
+    const m = this.need(market, 'cancelOrders');
+    const out: Order[] = [];
+    for (let i = 0; i < ids.length; i += BATCH_MAX) {
+      const chunk = ids.slice(i, i + BATCH_MAX);
+      const args = chunk.map((id) => cancelArgs(id, m, { ...params, clientOrderId: undefined }));
+      let acks: Json[];
+      try {
+        acks = await this.routeBatch('batch-cancel-orders', PATHS.cancelBatchOrders, args);
+      } catch (err) {
+        if (!(err instanceof RpcReplyLost)) throw err;
+        // cancels are idempotent: send again over REST (a done order answers 51400 and is looked up)
+        acks = await this.rest<Json>('POST', PATHS.cancelBatchOrders, {}, args, 'batch-cancel-orders', true);
+      }
+      out.push(...(await Promise.all(chunk.map(async (id, k) => {
+        const a = acks[k] ?? {};
+        if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
+          const err = okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-cancel-orders', { symbol: m.symbol, raw: a });
+          // the order as last pushed (a done order says so), else known by its id only
+          const known = this.pushes.get(id);
+          const last = known && known.length ? parseOrder(known[known.length - 1] as OkxOrderJson, m) : { ...blankOrder(id, m), info: a };
+          return { ...last, error: err };
+        }
+        return this.orderAfter(String(a['ordId'] || id), m, (o) => FINAL_STATES.has(o.state ?? ''));
+      }))));
+    }
+    return out;
   }
 
   /** Cancels each open order of the market (OKX's batch cancel takes 20 per request). */
@@ -575,13 +693,38 @@ export class OkxPrivate implements PrivateAdapter {
  * An OKX envelope's data: `code` "0" is success; "1" / "2" (all / some of a batch failed) carry the
  * per-order `sCode` / `sMsg`; any other code is the request's own error (60013 invalid args ...).
  */
-function unwrap<T>(env: RestEnvelope<T> | undefined, what: string): T[] {
+function unwrap<T>(env: RestEnvelope<T> | undefined, what: string, perEntry = false): T[] {
   if (!env || typeof env !== 'object') throw new BadResponse(`${what}: reply is not an OKX envelope`, { exchange: 'okx', raw: env });
   const code = String(env.code);
   const data = Array.isArray(env.data) ? env.data : [];
+  // a batch: "1" (all failed) and "2" (some failed) still carry one entry per order, each with its sCode
+  if (perEntry && (code === '0' || ((code === '1' || code === '2') && data.length > 0))) return data;
   const failed = (data as unknown as Json[]).find((d) => d && d['sCode'] !== undefined && String(d['sCode']) !== '0');
   if (failed) throw okxError(String(failed['sCode']), String(failed['sMsg'] ?? ''), what, { raw: env });
   if (code !== '0') throw okxError(code, env.msg ?? '', what, { raw: env });
   return data;
 }
 
+
+/** Orders per batch-orders / batch-cancel-orders request (OKX docs-v5: "maximum 20 orders"). */
+const BATCH_MAX = 20;
+
+/** An order known only by its ids (a refused batch entry). */
+function blankOrder(id: string, m: Market): Order {
+  return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined };
+}
+
+/** A createOrders entry the exchange refused: what was asked, status 'rejected', and why. */
+function rejected(req: OrderRequest, id: string, clientOrderId: string, error: Error, info: unknown): Order {
+  return {
+    ...blankOrder(id, req.market),
+    clientOrderId,
+    type: req.type,
+    side: req.side,
+    price: req.price,
+    amount: req.amount,
+    remaining: req.amount,
+    info,
+    error,
+  };
+}

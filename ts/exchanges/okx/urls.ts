@@ -20,6 +20,8 @@ export const PATHS = {
   order: '/api/v5/trade/order',
   cancelOrder: '/api/v5/trade/cancel-order',
   amendOrder: '/api/v5/trade/amend-order',
+  batchOrders: '/api/v5/trade/batch-orders',
+  cancelBatchOrders: '/api/v5/trade/cancel-batch-orders',
   ordersPending: '/api/v5/trade/orders-pending',
   ordersHistory: '/api/v5/trade/orders-history',
   fills: '/api/v5/trade/fills',

@@ -2,7 +2,8 @@
  * The simulated Kraken account: signed private REST (/0/private/*: API-Key, API-Sign =
  * Base64(HMAC-SHA512(base64-decoded secret, path + SHA256(nonce + body))), nonces strictly
  * increasing), WebSocket tokens, the ws-auth socket (`urls.wsPrivate` + /v2) with the `executions`
- * and `balances` channels and order entry (add_order, amend_order, cancel_order, cancel_all) over
+ * and `balances` channels and order entry (add_order, amend_order, cancel_order, cancel_all,
+ * batch_add, batch_cancel; REST AddOrderBatch / CancelOrderBatch take JSON bodies) over
  * the shared matching engine, deposits and withdrawals as ledger entries.
  *
  * Per protocols.md §2 "Authentication and private channels", "Order entry over WebSocket":
@@ -103,9 +104,9 @@ export class KrakenAccount {
   }
 
   /** Checks API-Key, API-Sign and the nonce of a private REST request. */
-  checkRest(path: string, body: string, headers: Record<string, string | string[] | undefined>): void {
+  checkRest(path: string, body: string, headers: Record<string, string | string[] | undefined>, json?: Json): void {
     if (headers['api-key'] !== this.apiKey) throw new KrakenFail('EAPI:Invalid key', 403);
-    const nonce = new URLSearchParams(body).get('nonce') ?? '';
+    const nonce = json ? String(json['nonce'] ?? '') : (new URLSearchParams(body).get('nonce') ?? '');
     if (!/^\d{1,20}$/.test(nonce)) throw new KrakenFail('EAPI:Invalid nonce');
     if (headers['api-sign'] !== this.sign(path, nonce, body)) throw new KrakenFail('EAPI:Invalid signature', 403);
     const n = BigInt(nonce);
@@ -113,9 +114,29 @@ export class KrakenAccount {
     this.lastNonce = n;
   }
 
-  /** A private REST route, or undefined when the path is not one. */
-  rest(path: string, p: URLSearchParams): unknown {
+  /** A private REST route, or undefined when the path is not one (`json`: the body, when it was JSON). */
+  rest(path: string, p: URLSearchParams, json?: Json): unknown {
     switch (path) {
+      case '/0/private/AddOrderBatch': {
+        // JSON body {nonce, pair, orders: [{ordertype, type, volume, price, cl_ord_id, oflags, timeinforce}]}
+        const b = json ?? {};
+        const pair = this.pairOf(String(b['pair'] ?? ''));
+        const orders = Array.isArray(b['orders']) ? (b['orders'] as Json[]) : [];
+        const results = this.batchAdd(pair, orders.map((o) => ({
+          side: o['type'],
+          order_type: o['ordertype'],
+          order_qty: o['volume'],
+          limit_price: o['price'],
+          time_in_force: String(o['timeinforce'] ?? 'gtc').toLowerCase(),
+          post_only: String(o['oflags'] ?? '').split(',').includes('post'),
+          cl_ord_id: o['cl_ord_id'],
+        })));
+        return { orders: results.map((r) => (typeof r['error'] === 'string' ? { error: r['error'] } : { txid: r['order_id'], descr: { order: 'batch order' } })) };
+      }
+      case '/0/private/CancelOrderBatch': {
+        const b = json ?? {};
+        return { count: this.batchCancel(b['orders'], b['cl_ord_ids']) };
+      }
       case '/0/private/GetWebSocketsToken': {
         if (this.faults.loginsRejected) throw new KrakenFail('EGeneral:Permission denied', 403);
         const token = randomBytes(24).toString('base64');
@@ -272,12 +293,33 @@ export class KrakenAccount {
         case 'add_order':
         case 'amend_order':
         case 'cancel_order':
-        case 'cancel_all': {
+        case 'cancel_all':
+        case 'batch_add':
+        case 'batch_cancel': {
           if (this.faults.takeRateLimit('wsApi')) return fail('EOrder:Rate limit exceeded');
           if (method === 'add_order') return ok(this.place(params));
+          if (method === 'batch_add') {
+            const orders = Array.isArray(params['orders']) ? (params['orders'] as Json[]) : [];
+            return ok(this.batchAdd(this.pairOf(String(params['symbol'] ?? '')), orders) as unknown as Json);
+          }
+          if (method === 'batch_cancel') return ok({ count: this.batchCancel(params['orders'], params['cl_ord_id']) });
           if (method === 'amend_order') return ok(this.amend(params));
           if (method === 'cancel_all') return ok({ count: this.cancelAll() });
-          return ok(this.cancel(params));
+          // cancel_order takes lists of order_id / cl_ord_id and replies once per order, each
+          // reply with the request's req_id (protocols.md §2 "Order entry over WebSocket")
+          const ids = [
+            ...(Array.isArray(params['order_id']) ? params['order_id'] : params['order_id'] !== undefined ? [params['order_id']] : []).map((id) => ({ order_id: [id] })),
+            ...(Array.isArray(params['cl_ord_id']) ? params['cl_ord_id'] : params['cl_ord_id'] !== undefined ? [params['cl_ord_id']] : []).map((id) => ({ cl_ord_id: [id] })),
+          ];
+          if (ids.length === 0) return fail('EGeneral:Invalid arguments:order_id');
+          for (const one of ids) {
+            try {
+              ok(this.cancel(one));
+            } catch (err) {
+              fail(err instanceof KrakenFail ? err.text : 'EGeneral:Internal error');
+            }
+          }
+          return;
         }
         default:
           return fail(`EGeneral:Invalid arguments:method`);
@@ -339,6 +381,55 @@ export class KrakenAccount {
       throw engineFail(err);
     }
     return { order_id: id, ...(clOrdId ? { cl_ord_id: clOrdId } : {}) };
+  }
+
+  /**
+   * batch_add / AddOrderBatch: 2 to 15 orders of one pair. The whole batch is validated first (one
+   * invalid order refuses it: EGeneral:Invalid arguments); then each goes to the engine, and one
+   * that fails there (funds, minimum size) is refused alone: its entry is `{"error": "..."}`, the
+   * rest stand (docs.kraken.com "batch_add"; the per-order entry shape is REST AddOrderBatch's).
+   */
+  private batchAdd(pair: KrakenPair, orders: Json[]): Json[] {
+    if (orders.length < 2 || orders.length > 15) throw new KrakenFail('EGeneral:Invalid arguments:orders');
+    const all: Json[] = orders.map((o) => ({ ...o, symbol: pair.symbol }));
+    for (const o of all) this.checkOrder(o);
+    const cls = all.map((o) => (o['cl_ord_id'] === undefined ? '' : String(o['cl_ord_id']))).filter((c) => c !== '');
+    if (new Set(cls).size !== cls.length) throw new KrakenFail('EOrder:Duplicate cl_ord_id');
+    return all.map((o) => {
+      try {
+        return this.place(o);
+      } catch (err) {
+        if (!(err instanceof KrakenFail)) throw err;
+        return { error: err.text, ...(o['cl_ord_id'] !== undefined ? { cl_ord_id: String(o['cl_ord_id']) } : {}) };
+      }
+    });
+  }
+
+  /** batch_cancel / CancelOrderBatch: 2 to 50 ids; the count of orders canceled (unknown or done ones are skipped). */
+  private batchCancel(ids: unknown, cls: unknown): number {
+    const list = [...(Array.isArray(ids) ? ids : []), ...(Array.isArray(cls) ? cls : [])];
+    if (list.length < 2 || list.length > 50) throw new KrakenFail('EGeneral:Invalid arguments:orders');
+    const recs = this.find({ order_id: Array.isArray(ids) ? ids : [], cl_ord_id: Array.isArray(cls) ? cls : [] });
+    let n = 0;
+    for (const r of new Set(recs)) {
+      if (!this.isOpen(r)) continue;
+      this.engine.cancelOrder(USER, r.pair.key, { orderId: r.engineId as number });
+      n++;
+    }
+    return n;
+  }
+
+  /** The checks add_order makes before the engine sees the order (throws KrakenFail). */
+  private checkOrder(a: Json): void {
+    if (a['side'] !== 'buy' && a['side'] !== 'sell') throw new KrakenFail('EGeneral:Invalid arguments:side');
+    if (a['order_type'] !== 'limit' && a['order_type'] !== 'market') throw new KrakenFail('EGeneral:Invalid arguments:order_type');
+    const qty = String(a['order_qty'] ?? '');
+    if (!/^\d+(\.\d+)?(e-?\d+)?$/i.test(qty) || Number(qty) <= 0) throw new KrakenFail('EGeneral:Invalid arguments:order_qty');
+    if (!['gtc', 'ioc', 'gtd'].includes(String(a['time_in_force'] ?? 'gtc'))) throw new KrakenFail('EGeneral:Invalid arguments:time_in_force');
+    if (a['order_type'] === 'limit') {
+      const price = String(a['limit_price'] ?? '');
+      if (!/^\d+(\.\d+)?(e-?\d+)?$/i.test(price) || Number(price) <= 0) throw new KrakenFail('EGeneral:Invalid arguments:limit_price');
+    }
   }
 
   private orderId(): string {

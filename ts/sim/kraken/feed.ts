@@ -185,6 +185,12 @@ export class KrakenFeed {
     this.feed(key).corruptPending = true;
   }
 
+  /** The pair is published at another precision from now on: checksums are taken at it. */
+  repriced(key: string): void {
+    const f = this.feed(key);
+    for (const g of f.groups.values()) g.checksum = bookChecksum(f.info, g.top.asks, g.top.bids);
+  }
+
   // ------------------------------------------------------------------ publishing
 
   /** Sends every book subscriber what changed since the last flush (and bbo tickers). */

@@ -18,19 +18,35 @@ import type { MarketInfo } from '../engine';
 import type { TickLevel } from '../common/book-window';
 import { minDecimals } from '../common/format';
 
+/**
+ * Precision a pair is published at when it was changed after start (KrakenSim.setPrecision): at
+ * least the engine's own decimals, so every level stays exactly representable; absent, the engine's.
+ */
+const published = new WeakMap<MarketInfo, { price: number; qty: number }>();
+
+/** Publishes a pair's prices and quantities at these decimals from now on. */
+export function setPublishedPrecision(info: MarketInfo, price: number, qtyDecimals: number): void {
+  published.set(info, { price, qty: qtyDecimals });
+}
+
+/** Price decimals a pair is published at. */
+export const priceDecimals = (info: MarketInfo): number => published.get(info)?.price ?? info.priceDecimals;
+/** Quantity decimals a pair is published at. */
+export const qtyDecimals = (info: MarketInfo): number => published.get(info)?.qty ?? info.qtyDecimals;
+
 /** Price at the pair's precision (also a valid JSON number). */
-export const px = (info: MarketInfo, ticks: number): string => info.formatPrice(ticks);
+export const px = (info: MarketInfo, ticks: number): string => info.formatPrice(ticks, priceDecimals(info));
 /** Quantity at the pair's lot precision (also a valid JSON number). */
-export const qty = (info: MarketInfo, steps: number): string => info.formatQty(steps);
+export const qty = (info: MarketInfo, steps: number): string => info.formatQty(steps, qtyDecimals(info));
 
 /** REST price string: the pair's precision, padded to 5 decimals. */
 export function restPx(info: MarketInfo, ticks: number): string {
-  return info.formatPrice(ticks, Math.max(5, info.priceDecimals));
+  return info.formatPrice(ticks, Math.max(5, priceDecimals(info)));
 }
 
 /** REST lot volume string (Depth, Ticker a/b): trailing zeros dropped past 3 decimals. */
 export function restLot(info: MarketInfo, steps: number): string {
-  return minDecimals(info.formatQty(steps), 3);
+  return minDecimals(qty(info, steps), 3);
 }
 
 /** "45285.2" -> "452852", "0.00100000" -> "100000". */

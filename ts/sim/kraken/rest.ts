@@ -97,8 +97,19 @@ export class KrakenRest {
   private private(account: KrakenAccount, req: IncomingMessage, res: ServerResponse, path: string, body: string): void {
     try {
       if (req.method !== 'POST') throw new KrakenFail('EGeneral:Invalid arguments', 405);
-      account.checkRest(path, body, req.headers);
-      const result = account.rest(path, new URLSearchParams(body));
+      // AddOrderBatch / CancelOrderBatch take JSON (arrays); the rest form bodies
+      const isJson = String(req.headers['content-type'] ?? '').includes('application/json');
+      let json: Record<string, unknown> | undefined;
+      if (isJson) {
+        try {
+          const v: unknown = JSON.parse(body);
+          json = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+        } catch {
+          throw new KrakenFail('EGeneral:Invalid arguments');
+        }
+      }
+      account.checkRest(path, body, req.headers, json);
+      const result = account.rest(path, isJson ? new URLSearchParams() : new URLSearchParams(body), json);
       if (result === undefined) {
         sendJson(res, 404, { error: ['EGeneral:Unknown method'] });
         return;

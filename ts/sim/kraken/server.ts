@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketGroup } from '../common/faults';
-import { BaseSimOptions, SimAccount, SimServer, simulatorEntry } from '../common/simulator';
+import { BaseSimOptions, SimAccount, SimServer, Simulator, simulatorEntry } from '../common/simulator';
 import type { SimUrls } from '../common/runtime';
 import { AUTH_PREFIX, KrakenAccount, USER } from './account';
 import { KrakenFeed } from './feed';
+import { setPublishedPrecision } from './format';
 import { KrakenRest } from './rest';
 import { findPair, KRAKEN_DEFAULT_SYMBOLS, KrakenPair, krakenMarketConfig, krakenPair } from './symbols';
 import { KrakenWs } from './ws';
@@ -33,6 +34,20 @@ export interface KrakenSimOptions extends BaseSimOptions {
   bookIntervalMs: number;
   /** Heartbeat interval on subscribed connections (ms; 0 = none). */
   heartbeatMs: number;
+}
+
+/** The Kraken simulator's face: the common one, plus a pair's precision changed live. */
+export interface KrakenSimulator extends Simulator {
+  /**
+   * Changes the precision a pair is published at (v2 `price_precision` / `qty_precision`, REST
+   * `pair_decimals` / `lot_decimals`), as Kraken does when it re-tick-sizes a pair: from now on
+   * book levels, checksums and every other value go out at the new decimals. It can only grow
+   * (never below the pair's starting precision), so every level stays exactly representable; the
+   * engine's tick and lot size do not change. The change is announced on the `instrument`
+   * channel first (`announce: false` leaves it unannounced: a client can only learn it from a
+   * REST reload, as before the channel was followed).
+   */
+  setPrecision(symbol: string, precision: { price?: number; qty?: number }, opts?: { announce?: boolean }): void;
 }
 
 export class KrakenSim extends SimServer {
@@ -87,6 +102,29 @@ export class KrakenSim extends SimServer {
     this.runtime.every(this.opts.bookIntervalMs, () => this.feed.flush());
     const beat = this.opts.heartbeatMs;
     if (beat > 0) this.runtime.every(beat, () => this.ws.heartbeat(Date.now(), beat));
+  }
+
+  override simulator(): KrakenSimulator {
+    return { ...super.simulator(), setPrecision: (symbol, p, o) => this.setPrecision(symbol, p, o) };
+  }
+
+  private setPrecision(symbol: string, p: { price?: number; qty?: number }, opts: { announce?: boolean } = {}): void {
+    const pair = findPair(this.pairs, symbol);
+    if (!pair) throw new RangeError(`unknown simulator symbol ${symbol}`);
+    const info = this.runtime.engine.market(pair.key);
+    const price = p.price ?? pair.pairDecimals;
+    const qty = p.qty ?? pair.lotDecimals;
+    for (const [name, v, min] of [['price', price, info.priceDecimals], ['qty', qty, info.qtyDecimals]] as const) {
+      if (!Number.isInteger(v) || v < min || v > 12) throw new RangeError(`${name} precision of ${symbol} must be an integer from ${min} to 12, got ${v}`);
+    }
+    // pending book changes are sent at the old precision first: a client never sees levels of one
+    // precision checked at the other
+    this.feed.flush();
+    pair.pairDecimals = price;
+    pair.lotDecimals = qty;
+    setPublishedPrecision(info, price, qty);
+    this.feed.repriced(pair.key);
+    if (opts.announce !== false) this.ws.publishInstrument([pair]);
   }
 
   /** A pair by unified / v2 symbol ('BTC/USD') or any REST spelling ('XXBTZUSD', 'XBTUSD'). */

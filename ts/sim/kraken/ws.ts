@@ -5,7 +5,7 @@
  * "time_in","time_out","req_id"}`) or refusal (`{"error","method","success":false,"symbol",...}`);
  * `{"method":"ping"}` -> `{"method":"pong"}`; `{"channel":"heartbeat"}` about once a second on
  * connections with a subscription when nothing else went out. Channels: book, ticker, trade, ohlc
- * (kraken/feed.ts) and instrument (one snapshot). Refusal texts: "Currency pair not supported
+ * (kraken/feed.ts) and instrument (a snapshot, then an update when a pair's precision is changed). Refusal texts: "Currency pair not supported
  * <symbol>" as documented; "Already subscribed", "Subscription Not Found" and
  * "EGeneral:Invalid arguments" are UNCONFIRMED spellings.
  */
@@ -149,7 +149,18 @@ export class KrakenWs {
     }
   }
 
-  /** The instrument channel: reference data of every pair, one snapshot. */
+  /**
+   * Announces changed pairs on the instrument channel: `{"channel":"instrument","type":"update",
+   * "data":{"assets":[],"pairs":[...]}}`, each pair in full as in the snapshot (docs.kraken.com
+   * websocket-v2 "instrument": snapshot and update share one schema).
+   */
+  publishInstrument(changed: readonly KrakenPair[]): void {
+    if (changed.length === 0) return;
+    const text = `{"channel":"instrument","type":"update","data":{"assets":[],"pairs":[${changed.map(instrumentPair).join(',')}]}}`;
+    for (const c of this.instrumentSubs) c.send(text);
+  }
+
+  /** The instrument channel: reference data of every pair, a snapshot, then updates on changes. */
   private instrument(c: KrakenConn, method: 'subscribe' | 'unsubscribe', p: Json, reqId: number | undefined, timeIn: string): void {
     const snapshot = p['snapshot'] !== false;
     if (method === 'unsubscribe') {
@@ -172,12 +183,17 @@ export class KrakenWs {
       assets.set(x.baseIso, Math.max(assets.get(x.baseIso) ?? 0, 10));
       assets.set(x.quoteIso, Math.max(assets.get(x.quoteIso) ?? 0, x.quoteIso.length === 3 ? 4 : 8));
     }
-    const pairs = this.pairs.map((x) => `{"symbol":${JSON.stringify(x.symbol)},"base":"${x.baseIso}","quote":"${x.quoteIso}",` +
-      `"status":"online","qty_precision":${x.lotDecimals},"qty_increment":${Number(`1e-${x.lotDecimals}`)},` +
-      `"price_precision":${x.pairDecimals},"cost_precision":${x.costDecimals},"marginable":false,"has_index":true,` +
-      `"cost_min":${x.costmin},"tick_size":${x.tickSize},"price_increment":${x.tickSize},"qty_min":${x.ordermin}}`);
+    const pairs = this.pairs.map(instrumentPair);
     const assetList = [...assets].map(([id, precision]) =>
       `{"id":"${id}","status":"enabled","precision":${precision},"precision_display":${Math.min(precision, 5)},"borrowable":false,"collateral_value":0,"margin_rate":0}`);
     c.send(`{"channel":"instrument","type":"snapshot","data":{"assets":[${assetList.join(',')}],"pairs":[${pairs.join(',')}]}}`);
   }
+}
+
+/** One pair of the instrument channel. */
+function instrumentPair(x: KrakenPair): string {
+  return `{"symbol":${JSON.stringify(x.symbol)},"base":"${x.baseIso}","quote":"${x.quoteIso}",` +
+    `"status":"online","qty_precision":${x.lotDecimals},"qty_increment":${Number(`1e-${x.lotDecimals}`)},` +
+    `"price_precision":${x.pairDecimals},"cost_precision":${x.costDecimals},"marginable":false,"has_index":true,` +
+    `"cost_min":${x.costmin},"tick_size":${x.tickSize},"price_increment":${x.tickSize},"qty_min":${x.ordermin}}`;
 }

@@ -14,7 +14,7 @@
  * - `orders` pushes carry the order record and, for a fill, tradeId / fillPx / fillSz / fillFee /
  *   execType; `account` pushes the balances on subscribe and on every change;
  * - REST: account/balance, trade/order (GET, POST), cancel-order, amend-order, orders-pending,
- *   orders-history, fills, asset/deposit-history, asset/withdrawal-history; auth errors 50111
+ *   orders-history, fills, fills-history, asset/deposit-history, asset/withdrawal-history; auth errors 50111
  *   (key), 50105 (passphrase), 50113 (sign), 50102 (timestamp outside 30 s), HTTP 401.
  *
  * An order keeps its ordId for life, also through an amend: an amend of the size alone keeps the
@@ -232,7 +232,8 @@ export class OkxAccount {
 
   /** One order op (socket or REST): the per-order result `{ordId, clOrdId, sCode, sMsg, ts}`. */
   trade(op: string, a: Json): Json {
-    const base: Json = { clOrdId: typeof a['clOrdId'] === 'string' ? a['clOrdId'] : '', ordId: '', tag: '', ts: String(this.now()) };
+    // a cancel / amend echoes the ids it was given, also when it fails (docs-v5 "WS / Cancel order" failure example)
+    const base: Json = { clOrdId: typeof a['clOrdId'] === 'string' ? a['clOrdId'] : '', ordId: typeof a['ordId'] === 'string' ? a['ordId'] : '', tag: '', ts: String(this.now()) };
     try {
       if (op === 'order') return { ...base, ...this.place(a), sCode: '0', sMsg: 'Order placed' };
       if (op === 'cancel-order') return { ...base, ...this.cancel(a), sCode: '0', sMsg: '' };
@@ -551,7 +552,10 @@ export class OkxAccount {
           if (!rec) throw new OkxFail('51603', 'Order does not exist');
           return [this.record(rec)];
         }
+        // fills of the last 3 days, and of the last 3 months (docs-v5 "Get transaction details
+        // (last 3 months)": the same records; ccxt's fetchMyTrades reads this one)
         case '/api/v5/trade/fills':
+        case '/api/v5/trade/fills-history':
           instType();
           return this.fills(p.get('instId') ?? undefined).reverse().slice(0, limit);
         case '/api/v5/asset/currencies': {
