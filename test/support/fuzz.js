@@ -274,7 +274,9 @@ const MUTATORS = {
     const ns = nodes(v);
     if (!ns.length) return undefined;
     const n = pick(rng, ns);
-    n.parent[n.key] = structuredClone(pick(rng, WRONG_TYPES));
+    // an empty list where a list was is a legitimate value (an update with no bids), not a wrong type
+    const choices = Array.isArray(n.parent[n.key]) ? WRONG_TYPES.filter((x) => !(Array.isArray(x) && x.length === 0)) : WRONG_TYPES;
+    n.parent[n.key] = structuredClone(pick(rng, choices));
     ctx.desc = `${n.path} := ${JSON.stringify(n.parent[n.key])}`;
     return [stringify(v)];
   },
