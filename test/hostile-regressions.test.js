@@ -226,3 +226,54 @@ describe('stream hub: a stream wanted again while its unsubscribe is still queue
     assert.deepStrictEqual(got, ['SUB keep,a', 'UNSUB a', 'SUB a']);
   });
 });
+
+describe('kraken: a rejected frame below the checksummed top 10 (issue #15 item 1)', function () {
+  const { kraken, errors } = require('..');
+  const { KrakenStub } = require('./support/kraken-stub');
+  const { sides, nextEvent } = require('./support/wait');
+  let stub;
+  let ex;
+  afterEach(async () => {
+    await ex?.close();
+    await stub?.close();
+  });
+
+  it('is reported, the book resyncs (invalid) by subscribing again, and is exact from the fresh snapshot: never served without the update', async () => {
+    stub = await KrakenStub.start();
+    const bids = [];
+    const asks = [];
+    for (let i = 1; i <= 20; i++) {
+      bids.push([30000 - i, i / 10]);
+      asks.push([30000 + i, i / 10]);
+    }
+    stub.seed('BTC/USD', bids, asks);
+    stub.seed('ETH/USD', [[1999, 1]], [[2001, 1]]);
+    ex = new kraken({ ws: true, urls: stub.urls, timeoutMs: 5000, bookDepth: 25, reconnect: { baseDelayMs: 20, maxDelayMs: 100 } });
+    const errs = [];
+    const resyncs = [];
+    ex.on('error', (e) => errs.push(e));
+    ex.on('resync', (e) => resyncs.push(e));
+    assert.deepStrictEqual(sides(await ex.fetchOrderBook('BTC/USD')), sides(stub.truth('BTC/USD', 25)));
+    const subscribes = () => stub.controlMessages.filter((m) => m.method === 'subscribe' && m.params.channel === 'book').length;
+    assert.strictEqual(subscribes(), 1);
+
+    // the 15th bid (outside the top 10 the checksum covers) with a negative quantity; the checksum is right
+    const resynced = nextEvent(ex, 'resync', (e) => e.reason === 'invalid');
+    assert.strictEqual(stub.book('BTC/USD', [], [], { exact: [[[29985, -1]], []] }), 1);
+    const r = await resynced;
+    assert.strictEqual(r.symbol, 'BTC/USD');
+    const e = errs.find((x) => x instanceof errors.BadResponse);
+    assert.ok(e, `a BadResponse, got ${errs.map((x) => x.message)}`);
+    assert.strictEqual(e.exchange, 'kraken');
+    assert.strictEqual(e.symbol, 'BTC/USD');
+
+    // subscribed again for a fresh snapshot, and exact from it
+    const { until } = require('./support/wait');
+    await until(() => subscribes() === 2, 'a second book subscribe');
+    const unsub = stub.controlMessages.findIndex((m) => m.method === 'unsubscribe' && m.params.channel === 'book');
+    assert.ok(unsub >= 0, 'the old subscription was dropped first');
+    stub.book('BTC/USD', [[29990, 7]], []);
+    await until(async () => JSON.stringify(sides(await ex.fetchOrderBook('BTC/USD'))) === JSON.stringify(sides(stub.truth('BTC/USD', 25))), 'the book equal to the server\'s');
+    assert.deepStrictEqual(resyncs.map((x) => x.reason), ['invalid']);
+  });
+});
