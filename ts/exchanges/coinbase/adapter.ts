@@ -305,6 +305,7 @@ class CoinbaseInstance implements AdapterInstance {
       marketById: (id) => ctx.marketById(id),
       market: (symbol) => ctx.market(symbol),
       error: (e) => ctx.error(e),
+      status: (st) => ctx.status(st),
     });
     return { adapter, close: () => adapter.close() };
   }
