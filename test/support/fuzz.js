@@ -150,9 +150,11 @@ class Replayer {
       connection: () => r.state(r.family),
       bookSnapshot: (s, x) => {
         r.sawSnapshot = true;
+        r.sawBook = true;
         if (s === bookStream) onResult(r.sync.onSnapshot(x));
       },
       bookDelta: (s, d) => {
+        r.sawBook = true;
         if (s === bookStream) onResult(r.sync.onDelta(d));
       },
       // trades and tickers are checked by the skeleton before they are emitted (base/topics.ts),
@@ -223,7 +225,9 @@ function reference(cap) {
   const states = [];
   for (const item of cap.timeline) {
     r.sawSnapshot = false;
+    r.sawBook = false;
     const err = r.feed(item);
+    if (r.sawBook) item.bookFrame = true;
     // a stream snapshot frame replaces the book whatever came before: an old one replayed is
     // indistinguishable from a resend (Bybit documents resends at any time), so not a mutation
     if (r.sawSnapshot) item.snapshotFrame = true;
@@ -427,7 +431,10 @@ function fuzz(cap, refStates, opts) {
   const stats = { trials: 0, signalled: 0, equal: 0, thrown: 0, byMutator: {} };
   for (let t = 0; t < opts.trials; t++) {
     const early = rng() < 0.1;
-    const candidates = frames.filter((f) => (early ? f.i <= firstServed + 1 : f.i > firstServed));
+    // three trials in four mutate a book frame (the book is what must never be silently wrong)
+    const bookOnly = rng() < 0.75;
+    let candidates = frames.filter((f) => (early ? f.i <= firstServed + 1 : f.i > firstServed));
+    if (bookOnly && candidates.some((f) => f.it.bookFrame)) candidates = candidates.filter((f) => f.it.bookFrame);
     if (!candidates.length) continue;
     const at = pick(rng, candidates).i;
     const next = cap.timeline[at];
