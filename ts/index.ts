@@ -23,7 +23,7 @@ export type { BybitOptions } from './exchanges/bybit';
 export type { CoinbaseOptions } from './exchanges/coinbase';
 export type { BitfinexOptions } from './exchanges/bitfinex';
 export { Exchange, ExchangeClass } from './base/exchange';
-export type { ExchangeAdapter } from './exchanges/adapter';
+export type { ExchangeAdapter, HostConnectionBudget } from './exchanges/adapter';
 export { Watch } from './base/watch';
 export { OrderBook } from './book/orderbook';
 export * from './core/errors';

@@ -28,6 +28,7 @@ import type {
 } from '../core/types';
 import type { OrderParams } from '../core/private-adapter';
 import type { AdapterContext, AdapterInstance, ConnectionOptions, ExchangeAdapter, PrivateSide } from '../exchanges/adapter';
+import { declareConnectionBudget } from '../transport/connection-budget';
 import { EventHub } from './events';
 import { MarketStore } from './markets';
 import type { MarketSource, SourceHooks } from './source';
@@ -106,6 +107,14 @@ export class Exchange {
       if (v !== undefined) urls[k] = v.endsWith('/') ? v.slice(0, -1) : v;
     }
     this.urls = urls;
+    // the exchange's per-IP connection limits, shared by every client of the process
+    for (const b of adapter.connectionBudgets ?? []) {
+      declareConnectionBudget(
+        b.urls.map((k) => urls[k]),
+        b,
+        `${adapter.id} ${b.limit} connections per ${b.windowMs / 1000} s`,
+      );
+    }
     // Secrets live in a non-enumerable property so util.inspect, JSON.stringify and error
     // reports never show them.
     Object.defineProperty(this, 'options', { value: opts, enumerable: false, writable: false });

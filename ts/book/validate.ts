@@ -5,8 +5,25 @@
  */
 import type { BookDelta, BookSnapshot, RawLevel } from './types';
 
+/**
+ * A number, or a string that reads as a decimal number: `+s` also reads '' and '  ' as 0 (an
+ * amount of 0 deletes a level), ' 12' as 12 and '0x10' as 16, none of which an exchange sends for
+ * a decimal. Cheap: only the first and last characters are looked at (the hot path of every level).
+ */
 function num(v: unknown): number {
-  return typeof v === 'string' || typeof v === 'number' ? +v : NaN;
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return NaN;
+  const n = v.length;
+  if (n === 0) return NaN;
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(n - 1);
+  // whitespace around it, or a 0x / 0b / 0o prefix
+  if (a <= 32 || z <= 32) return NaN;
+  if (a === 48 && n > 1) {
+    const b = v.charCodeAt(1) | 32;
+    if (b === 120 || b === 98 || b === 111) return NaN;
+  }
+  return +v;
 }
 
 /**
@@ -32,8 +49,8 @@ export function convertLevels(side: 'bids' | 'asks', levels: readonly RawLevel[]
     if (!Array.isArray(l)) return `${side}[${i}] is not a [price, amount] level`;
     const a = l[0];
     const b = l[1];
-    const p = typeof a === 'string' || typeof a === 'number' ? +a : NaN;
-    const q = typeof b === 'string' || typeof b === 'number' ? +b : NaN;
+    const p = typeof a === 'number' ? a : num(a);
+    const q = typeof b === 'number' ? b : num(b);
     if (!(p > 0 && p < Infinity)) return `${side}[${i}] has price ${JSON.stringify(a)}: not a finite number > 0`;
     if (!(q >= 0 && q < Infinity)) return `${side}[${i}] has amount ${JSON.stringify(b)}: not a finite number >= 0`;
     nums[2 * i] = p;

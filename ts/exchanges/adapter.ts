@@ -236,12 +236,28 @@ export interface AdapterInstance {
   close(): void;
 }
 
+/**
+ * A connection-rate limit the exchange publishes for some of its WebSocket hosts, per IP: at most
+ * `limit` new connections in any `windowMs`. `urls` are keys of the effective {@link Urls}
+ * ('ws', 'wsApi', 'wsPrivate'); hosts listed together share one count. The skeleton declares it
+ * once per client (transport/connection-budget.ts) for the hosts those URLs name (the real ones,
+ * or a simulator's), and every socket of the process to such a host waits for a slot before its
+ * handshake: first connects and reconnects, public, private and trading sockets alike.
+ */
+export interface HostConnectionBudget {
+  urls: readonly string[];
+  limit: number;
+  windowMs: number;
+}
+
 /** An exchange as the registry lists it. */
 export interface ExchangeAdapter<O extends ExchangeOptions = ExchangeOptions> {
   readonly id: string;
   readonly name: string;
   /** Default base URLs (DESIGN.md §1). */
   readonly urls: Urls;
+  /** The exchange's per-IP connection-rate limits, cited from its docs. */
+  readonly connectionBudgets?: readonly HostConnectionBudget[];
   readonly timeframes: readonly string[];
   /** Capabilities for these options ('ws' | 'rest' | false); pull keys become 'rest' without `ws: true`. */
   has(options: O): Record<string, Capability>;

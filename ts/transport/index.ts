@@ -3,6 +3,7 @@
  * network only through these classes.
  */
 export { BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff';
+export { ConnectionBudget, ConnectionBudgetRule, HostGate, GateTicket, declareConnectionBudget, connectionGate, hostOf } from './connection-budget';
 export { WsConnection, WsConnectionOptions, WsEvents, WsState } from './ws-connection';
 export {
   RestClient,

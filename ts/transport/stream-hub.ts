@@ -147,7 +147,9 @@ export class StreamHub {
     let sock = this.sockets.find((s) => s.names.size + s.unsubscribeOnAck.size < this.protocol.maxStreamsPerConnection);
     if (!sock) sock = this.open();
     sock.names.add(name);
-    sock.toUnsubscribe.delete(name);
+    // An unsubscribe of this name still waiting to go out stays: the server still streams it, so
+    // a subscribe alone would be refused ("Already subscribed") or ignored, and a book that starts
+    // with a snapshot needs a fresh one. flush() sends the unsubscribe, then the subscribe.
     sock.toSubscribe.add(name);
     this.where.set(name, sock);
     this.schedule(sock);

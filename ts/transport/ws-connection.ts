@@ -1,7 +1,9 @@
 /**
  * One WebSocket connection that stays up: connect timeout, reconnect with capped exponential
  * backoff and jitter, heartbeat (client pings + stale detection), and a send queue that is flushed
- * after the 'open' handlers have re-sent their subscriptions.
+ * after the 'open' handlers have re-sent their subscriptions. Every handshake (first connect and
+ * each reconnect) first takes a slot of its host's connection budget when one is declared
+ * (connection-budget.ts): the exchange's per-IP connection-rate limit holds for the whole process.
  *
  * Built directly on `ws`. All timers are the global setTimeout/setInterval looked up at call time,
  * so sinon fake timers control them; after close() no timer or socket is left to hold the process.
@@ -11,6 +13,7 @@ import mitt, { Emitter, Handler, WildcardHandler } from 'mitt';
 import { ExchangeNotAvailable, NetworkError, RequestTimeout } from '../core/errors';
 import type { StatusEvent } from '../core/types';
 import { BackoffOptions, backoffDelay } from './backoff';
+import { connectionGate, GateTicket } from './connection-budget';
 import { redactError, redactUrls, stripQuery } from './redact';
 
 /** Lifecycle of a {@link WsConnection}. 'closed' is final. */
@@ -117,6 +120,8 @@ export class WsConnection {
   private readonly connectGate: (() => Promise<void>) | undefined;
   /** Bumped on every connection attempt that waits for the gate. */
   private gateEpoch = 0;
+  /** This connection's place in its host's connection budget queue, while it waits there. */
+  private budgetTicket: GateTicket | undefined;
 
   private _state: WsState = 'idle';
   /** The current socket; anything emitted by an older socket is ignored (compare with this). */
@@ -218,40 +223,69 @@ export class WsConnection {
 
   private openSocket(): void {
     this._state = 'connecting';
+    const epoch = ++this.gateEpoch;
     const gate = this.connectGate;
     if (!gate) {
-      this.openSocketNow();
+      this.passBudget(epoch);
       return;
     }
-    const epoch = ++this.gateEpoch;
     gate().then(
-      () => {
-        // closed, or another attempt started, while waiting for the gate
-        if (epoch !== this.gateEpoch || this.closePromise || this._state !== 'connecting') return;
-        this.openSocketNow();
-      },
+      () => this.passBudget(epoch),
       (err: unknown) => {
         if (epoch !== this.gateEpoch || this.closePromise) return;
         this.emitError(new ExchangeNotAvailable(`websocket ${this.safeUrl}: connect gate failed: ${String((err as Error)?.message ?? err)}`, { exchange: this.exchange }));
-        this.openSocketNow();
+        this.passBudget(epoch);
       },
     );
   }
 
-  private openSocketNow(): void {
+  /**
+   * Takes a slot of the host's connection budget (connection-budget.ts), waiting in line when the
+   * window is full, then opens the socket. close() while waiting gives the place up.
+   */
+  private passBudget(epoch: number): void {
+    // closed, or another attempt started, while waiting for the gate
+    if (epoch !== this.gateEpoch || this.closePromise || this._state !== 'connecting') return;
+    let url: string;
+    try {
+      url = typeof this.urlSource === 'function' ? this.urlSource() : this.currentUrl;
+    } catch (err) {
+      this.badUrl(err);
+      return;
+    }
+    this.setUrl(url);
+    const hostGate = connectionGate(url);
+    if (!hostGate || hostGate.tryPass()) {
+      this.openSocketNow(false);
+      return;
+    }
+    this.budgetTicket = hostGate.wait(() => {
+      this.budgetTicket = undefined;
+      if (epoch !== this.gateEpoch || this.closePromise || this._state !== 'connecting') return;
+      // the URL again: what it names may have changed while waiting
+      this.openSocketNow(true);
+    });
+  }
+
+  /** Only a malformed URL (or a throwing url function) ends up here; retrying cannot fix it. */
+  private badUrl(err: unknown): void {
+    const detail = redactUrls(String((err as Error)?.message ?? err), this.currentUrl);
+    const e = new ExchangeNotAvailable(`websocket ${this.safeUrl}: ${detail}`, {
+      exchange: this.exchange,
+      cause: redactError(err, this.currentUrl),
+    });
+    this.emitError(e);
+    this.finish(e);
+  }
+
+  /** Opens the socket; `freshUrl`: ask the url function again first. */
+  private openSocketNow(freshUrl: boolean): void {
     let ws: WebSocket;
     try {
-      if (typeof this.urlSource === 'function') this.setUrl(this.urlSource());
+      if (freshUrl && typeof this.urlSource === 'function') this.setUrl(this.urlSource());
       ws = new WebSocket(this.currentUrl, this.headers ? { headers: this.headers } : {});
     } catch (err) {
-      // Only a malformed URL (or a throwing url function) ends up here; retrying cannot fix it.
-      const detail = redactUrls(String((err as Error)?.message ?? err), this.currentUrl);
-      const e = new ExchangeNotAvailable(`websocket ${this.safeUrl}: ${detail}`, {
-        exchange: this.exchange,
-        cause: redactError(err, this.currentUrl),
-      });
-      this.emitError(e);
-      this.finish(e);
+      this.badUrl(err);
       return;
     }
     this.ws = ws;
@@ -461,6 +495,8 @@ export class WsConnection {
 
   private clearTimers(): void {
     this.clearSocketTimers();
+    this.budgetTicket?.cancel();
+    this.budgetTicket = undefined;
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
   }

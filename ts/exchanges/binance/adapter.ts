@@ -64,6 +64,13 @@ export const binanceAdapter: ExchangeAdapter<BinanceOptions> = {
   id: 'binance',
   name: 'Binance',
   urls: BINANCE_URLS,
+  // "300 connections per attempt every 5 minutes per IP", on the market streams
+  // (web-socket-streams.md "WebSocket Limits") and on the WebSocket API (web-socket-api.md
+  // "Connection limits"), each counted on its own
+  connectionBudgets: [
+    { urls: ['ws'], limit: 300, windowMs: 5 * 60_000 },
+    { urls: ['wsApi'], limit: 300, windowMs: 5 * 60_000 },
+  ],
   timeframes: TIMEFRAMES,
   has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'rest', withdraw: false }) }),
   create: (ctx) => new BinanceInstance(ctx),

@@ -12,6 +12,10 @@ import { classify, rawKey } from './streams';
 /** Decodes one frame; throws only when the frame is not JSON. */
 export function decodeFrame(text: string, sink: FrameSink): void {
   const msg: unknown = JSON.parse(text);
+  if (typeof msg !== 'object' || msg === null) {
+    sink.malformed(undefined, 'frame (not a JSON object or array)', msg);
+    return;
+  }
   const m = msg as { stream?: unknown; data?: unknown };
   if (typeof m.stream === 'string' && sink.symbolOf(m.stream) !== undefined) {
     deliver(m.stream, m.data, sink);

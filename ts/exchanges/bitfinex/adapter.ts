@@ -18,7 +18,7 @@
  *
  * Limits: 25 channel subscriptions per connection (another socket opens for more); 20 connections
  * a minute on the public host — every socket of the process waits for a slot of one shared
- * bucket per host (20, refilled over a minute), a socket's reconnect backoff starts at 3 s unless
+ * sliding window per host (at most 20 handshakes in any minute), a socket's reconnect backoff starts at 3 s unless
  * the `reconnect` option says otherwise, and sockets open only as channels need them (25 each).
  */
 import { BadResponse, BaseError } from '../../core/errors';
@@ -26,6 +26,7 @@ import type { MarketChannel } from '../../core/channels';
 import type { ExchangeOptions, Market, OHLCV, OrderBookSnapshot, Ticker, Trade } from '../../core/types';
 import { prevIdRule, SequenceRule } from '../../book/sync';
 import type { BookDelta } from '../../book/types';
+import { connectionGate, declareConnectionBudget } from '../../transport/connection-budget';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { RestClient } from '../../transport/rest-client';
 import type { ConnectionState } from '../../transport/stream-hub';
@@ -92,24 +93,27 @@ export const bitfinexBookRule: SequenceRule = {
 };
 
 /**
- * "20 connections a minute" on the public host (protocols.md §6 "Limits"), per IP: one token bucket
- * per host (host:port) for the whole process, shared by every client and socket.
+ * Waits for a connection slot of `url`'s host: the process-wide budget of 20 connections in any
+ * minute that the adapter declares for its public host (every socket passes it before its
+ * handshake by itself; this is for callers that open connections of their own).
  */
-const CONNECT_PACERS = new Map<string, RateLimiter>();
-
-/** Waits for a connection slot of `url`'s host (20 a minute, a burst of 20). */
 export function bitfinexConnectGate(url: string): Promise<void> {
-  const host = new URL(url).host;
-  let pacer = CONNECT_PACERS.get(host);
-  if (!pacer) CONNECT_PACERS.set(host, (pacer = new RateLimiter({ capacity: 20, intervalMs: 60_000 })));
-  return pacer.acquire();
+  declareConnectionBudget([url], BITFINEX_PUBLIC_BUDGET, 'bitfinex 20 connections per 60 s');
+  const gate = connectionGate(url)!;
+  if (gate.tryPass()) return Promise.resolve();
+  return new Promise<void>((resolve) => gate.wait(resolve));
 }
+
+/** "20 connections per minute" on the public host (protocols.md §6 "Limits"), per IP. */
+const BITFINEX_PUBLIC_BUDGET = { limit: 20, windowMs: 60_000 };
 
 /** Bitfinex. */
 export const bitfinexAdapter: ExchangeAdapter<BitfinexOptions> = {
   id: 'bitfinex',
   name: 'Bitfinex',
   urls: BITFINEX_URLS,
+  // "20 connections per minute" on the public host (protocols.md §6 "Limits"), per IP
+  connectionBudgets: [{ urls: ['ws'], ...BITFINEX_PUBLIC_BUDGET }],
   timeframes: TIMEFRAMES,
   has: () => ({ ...STREAMED_MARKET_DATA, ...PRIVATE_HAS }),
   create: (ctx) => new BitfinexInstance(ctx),
@@ -164,10 +168,9 @@ class BitfinexInstance implements AdapterInstance {
         // heartbeats `[chanId,"hb"]` every 15 s per channel (UNCONFIRMED interval), app pings between
         staleTimeoutMs: 30_000,
         appPing: () => encodePing(++this.pingCid),
-        // 20 connections a minute on the public host: every socket waits for a slot, and a
-        // socket's reconnects start at 3 s (60 s / 20)
+        // 20 connections a minute on the public host: every socket waits for a slot of the
+        // declared budget (connectionBudgets), and a socket's reconnects start at 3 s (60 s / 20)
         reconnectDelayMs: 3000,
-        connectGate: () => bitfinexConnectGate(ctx.urls.ws as string),
       },
     };
   }

@@ -45,6 +45,8 @@ function event(m: Record<string, unknown>, conn: BfxConnection, sink: FrameSink)
       const id = requestOf(conn, stream, m.subId);
       conn.byChan.set(m.chanId, stream);
       conn.chanOf.set(stream, m.chanId);
+      // a new subscription: its snapshot comes next
+      conn.snapshotted.delete(m.chanId);
       if (id !== undefined) sink.ack(id);
       return;
     }
@@ -141,7 +143,7 @@ function seqOf(msg: unknown[]): number | undefined {
   const tag = msg[1];
   const at = tag === 'hb' ? 2 : tag === 'cs' || tag === 'te' || tag === 'tu' ? 3 : 2;
   const v = msg[at];
-  return isNum(v) ? v : undefined;
+  return Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
 }
 
 function data(msg: unknown[], conn: BfxConnection, sink: FrameSink): void {
@@ -152,6 +154,13 @@ function data(msg: unknown[], conn: BfxConnection, sink: FrameSink): void {
   }
   if (chanId === 0) return; // the account channel: not on a public socket
   const seq = seqOf(msg);
+  if (seq === undefined && conn.seq !== undefined) {
+    // the connection numbers its frames (conf flag 65536): one without a number is not one of
+    // them; if a real frame was lost in its place, the next number jumps and the books resync
+    const stream = conn.byChan.get(chanId);
+    sink.malformed(stream !== undefined && channelOf(stream) === 'book' ? stream : undefined, 'frame without its sequence number', msg);
+    return;
+  }
   if (seq !== undefined) {
     const last = conn.seq;
     conn.seq = seq;
@@ -210,6 +219,13 @@ function book(stream: string, msg: unknown[], seq: number | undefined, conn: Bfx
     return;
   }
   if (!Array.isArray(tag)) return;
+  // the snapshot is the first message of a subscription, and only the first: a second one on the
+  // channel (an empty list read as one would empty the book) is not a Bitfinex message
+  const chanId = msg[0] as number;
+  if (isLevelList(tag)) {
+    if (conn.snapshotted.has(chanId)) throw new Error('a second snapshot on the channel');
+    conn.snapshotted.add(chanId);
+  }
   const levels = isLevelList(tag) ? parseBookLevels(tag) : parseBookLevels([tag]);
   conn.bookSeq.set(stream, own);
   if (isLevelList(tag)) {

@@ -62,6 +62,8 @@ export interface BfxConnection {
   seq: number | undefined;
   /** Book stream -> sequence number of its last message (the chain its next delta must join). */
   bookSeq: Map<string, number>;
+  /** Book channels (chanId) whose snapshot arrived: a subscription has one snapshot, first. */
+  snapshotted: Set<number>;
   /** Trades stream -> ids already delivered (`te`, then `tu` for the same trade: once). */
   seenTrades: Map<string, Set<number>>;
   /** The server said maintenance started (20060) and has not said it ended. */
@@ -77,6 +79,7 @@ export function newConnection(): BfxConnection {
     pings: new Map(),
     seq: undefined,
     bookSeq: new Map(),
+    snapshotted: new Set(),
     seenTrades: new Map(),
     paused: false,
   };

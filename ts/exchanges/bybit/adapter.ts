@@ -68,6 +68,12 @@ export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
   id: 'bybit',
   name: 'Bybit',
   urls: BYBIT_URLS,
+  // "Do not establish more than 500 connections within a 5-minute window", counted per WebSocket
+  // domain (bybit-exchange.github.io/docs/v5/rate-limit "Websocket IP limit")
+  connectionBudgets: [
+    { urls: ['ws'], limit: 500, windowMs: 5 * 60_000 },
+    { urls: ['wsPrivate'], limit: 500, windowMs: 5 * 60_000 },
+  ],
   timeframes: TIMEFRAMES,
   has: (o) => {
     const trading = o.wsTrading !== false ? 'ws' : 'rest';

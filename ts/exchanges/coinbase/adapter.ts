@@ -62,6 +62,9 @@ export const coinbaseAdapter: ExchangeAdapter<CoinbaseOptions> = {
   id: 'coinbase',
   name: 'Coinbase Advanced Trade',
   urls: COINBASE_URLS,
+  // "Advanced Trade API WebSocket connections are rate-limited at 8 per second per IP address"
+  // (docs.cdp.coinbase.com advanced-trade websocket-rate-limits): one count for both hosts
+  connectionBudgets: [{ urls: ['ws', 'wsPrivate'], limit: 8, windowMs: 1000 }],
   timeframes: TIMEFRAMES,
   // Advanced Trade has no WebSocket order entry: orders go over REST; the private state is kept
   // live by the user channel (orders) and REST (own trades confirmed by fills, balances)
@@ -302,6 +305,7 @@ class CoinbaseInstance implements AdapterInstance {
       marketById: (id) => ctx.marketById(id),
       market: (symbol) => ctx.market(symbol),
       error: (e) => ctx.error(e),
+      status: (st) => ctx.status(st),
     });
     return { adapter, close: () => adapter.close() };
   }

@@ -31,8 +31,15 @@ export function decodeFrame(text: string, sink: FrameSink): void {
     sink.refused(id, wsError(text, sink.describe(id) ?? 'request', msg));
     return;
   }
+  const session = sink.connection().get((): Record<string, unknown> => ({}));
+  if (m.sequence_num === undefined ? session.seq !== undefined : !(Number.isSafeInteger(m.sequence_num) && (m.sequence_num as number) >= 0)) {
+    // every message of a connection is numbered: one without a number (once numbers came), or with
+    // one that is not a sequence number, cannot be trusted (if it was a real message, the next
+    // sequence_num jumps and every book resyncs)
+    sink.malformed(undefined, `frame (sequence_num ${JSON.stringify(m.sequence_num)} is not a sequence number)`, msg);
+    return;
+  }
   if (typeof m.sequence_num === 'number') {
-    const session = sink.connection().get((): Record<string, unknown> => ({}));
     const last = session.seq as number | undefined;
     session.seq = m.sequence_num;
     if (last !== undefined && m.sequence_num !== last + 1) {

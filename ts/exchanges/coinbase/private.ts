@@ -18,7 +18,7 @@
 import { randomUUID } from 'crypto';
 import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
-import type { Market, Order, Trade, Transaction } from '../../core/types';
+import type { Market, Order, StatusEvent, Trade, Transaction } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import { WsConnection } from '../../transport/ws-connection';
@@ -52,6 +52,8 @@ export interface CoinbasePrivateContext {
   marketById(id: string): Market | undefined;
   market(symbol: string): Market;
   error(err: Error): void;
+  /** The user socket's connection status, for the exchange's 'status' channel. */
+  status?(s: StatusEvent): void;
 }
 
 /** The wire order_configuration of a unified order request. */
@@ -342,6 +344,7 @@ export class CoinbasePrivate implements PrivateAdapter {
       if (this.streamWanted) this.sink?.down();
     });
     conn.events.on('error', (e) => this.ctx.error(e));
+    conn.events.on('status', (st) => this.ctx.status?.(st));
     conn.connect();
   }
 

@@ -63,6 +63,10 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
   id: 'kraken',
   name: 'Kraken',
   urls: KRAKEN_URLS,
+  // "Cloudflare imposes a connection/re-connection rate limit (per IP address) of approximately 150
+  // attempts per rolling 10 minutes; if this is exceeded, the IP is banned for 10 minutes"
+  // (docs.kraken.com spot-ws-intro): one count for the public and the private host
+  connectionBudgets: [{ urls: ['ws', 'wsPrivate'], limit: 150, windowMs: 10 * 60_000 }],
   timeframes: TIMEFRAMES,
   has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: o.wsTrading !== false ? 'ws' : 'rest' }) }),
   create: (ctx) => new KrakenInstance(ctx),

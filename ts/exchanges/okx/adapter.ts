@@ -66,6 +66,9 @@ export const okxAdapter: ExchangeAdapter<OkxOptions> = {
   id: 'okx',
   name: 'OKX',
   urls: OKX_URLS,
+  // "Connection limit: 3 requests per second (based on IP)" (OKX v5 docs, WebSocket "Connect";
+  // protocols.md §3 "Limits"): public, business and private paths share the host
+  connectionBudgets: [{ urls: ['ws'], limit: 3, windowMs: 1000 }],
   timeframes: TIMEFRAMES,
   has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: o.wsTrading !== false ? 'ws' : 'rest' }) }),
   create: (ctx) => new OkxInstance(ctx),

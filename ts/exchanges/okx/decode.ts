@@ -33,7 +33,7 @@ export function decodeFrame(text: string, sink: FrameSink): void {
   }
 }
 
-function deliver(stream: string, action: 'snapshot' | 'update' | undefined, data: unknown[], sink: FrameSink): void {
+function deliver(stream: string, action: 'snapshot' | 'update' | 'unknown' | undefined, data: unknown[], sink: FrameSink): void {
   const symbol = sink.symbolOf(stream);
   if (symbol === undefined) return;
   const channel = stream.slice(0, stream.indexOf(':'));
@@ -42,6 +42,10 @@ function deliver(stream: string, action: 'snapshot' | 'update' | undefined, data
       const d = data[0] as BookData | undefined;
       if (!d) return;
       // books: snapshot (if one still comes) then updates; books5 / bbo-tbt: every push a snapshot
+      // and no action. A books push without a known action is neither: taking it for a snapshot
+      // would replace the book with one update's levels.
+      const hasActions = channel === 'books' || channel.endsWith('-l2-tbt');
+      if (action === 'unknown' || (hasActions && action === undefined)) throw new Error(`books push with ${action === undefined ? 'no action' : 'an action other than snapshot or update'}`);
       if (action === 'update') sink.bookDelta(stream, parseBookUpdate(d));
       else sink.bookSnapshot(stream, parseBookSnapshot(d));
     } else if (channel === 'tickers') {

@@ -67,13 +67,29 @@ function checkLevels(list: unknown, side: string): RawLevel[] {
 }
 
 /**
+ * The sequence ids of a books push. Each one present must be an integer in range (seqId >= 0,
+ * prevSeqId >= -1: -1 on snapshots), else this throws: taking a timestamp or a garbage number for
+ * an id would make it the book's new high-water mark. An update (`books` action "update") has
+ * both or neither (the capture of 2022 has none; every update since carries both); books5 and
+ * bbo-tbt pushes carry a seqId only.
+ */
+function seqIds(d: BookData, update: boolean): { seq?: number; prev?: number } {
+  const seq = d.seqId === undefined ? undefined : seqIdOf(d.seqId);
+  const prev = d.prevSeqId === undefined ? undefined : seqIdOf(d.prevSeqId);
+  if (d.seqId !== undefined && (seq === undefined || !Number.isSafeInteger(seq) || seq < 0)) throw new Error(`seqId ${JSON.stringify(d.seqId)} is not a sequence id`);
+  if (d.prevSeqId !== undefined && (prev === undefined || !Number.isSafeInteger(prev) || prev < -1)) throw new Error(`prevSeqId ${JSON.stringify(d.prevSeqId)} is not a sequence id`);
+  if (update && (seq === undefined) !== (prev === undefined)) throw new Error(`an update with ${seq === undefined ? 'prevSeqId but no seqId' : 'seqId but no prevSeqId'}`);
+  return { seq, prev };
+}
+
+/**
  * A snapshot push (books `action: "snapshot"`, and every books5 / bbo-tbt push). The nonce is the
  * seqId (the capture of 2022 has none: its `ts` stands in).
  */
 export function parseBookSnapshot(d: BookData): BookSnapshot {
   const ts = num(d.ts);
   return {
-    nonce: seqIdOf(d.seqId) ?? ts ?? 0,
+    nonce: seqIds(d, false).seq ?? ts ?? 0,
     bids: checkLevels(d.bids, 'bids'),
     asks: checkLevels(d.asks, 'asks'),
     timestamp: ts,
@@ -84,11 +100,12 @@ export function parseBookSnapshot(d: BookData): BookSnapshot {
 /** An incremental push (`action: "update"`): prevSeqId -> seqId. */
 export function parseBookUpdate(d: BookData): BookDelta {
   const ts = num(d.ts);
-  const seq = typeof d.seqId === 'number' ? d.seqId : (seqIdOf(d.seqId) ?? ts ?? 0);
+  const ids = seqIds(d, true);
+  const seq = ids.seq ?? ts ?? 0;
   return {
     first: seq,
     last: seq,
-    prev: typeof d.prevSeqId === 'number' ? d.prevSeqId : seqIdOf(d.prevSeqId),
+    prev: ids.prev,
     bids: checkLevels(d.bids, 'bids'),
     asks: checkLevels(d.asks, 'asks'),
     timestamp: ts,

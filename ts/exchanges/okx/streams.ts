@@ -46,7 +46,7 @@ export function encodeRequest(op: 'subscribe' | 'unsubscribe', names: readonly s
 
 /** What an inbound (JSON) frame is. */
 export type Inbound =
-  | { type: 'data'; stream: string; action: 'snapshot' | 'update' | undefined; data: unknown[] }
+  | { type: 'data'; stream: string; action: 'snapshot' | 'update' | 'unknown' | undefined; data: unknown[] }
   | { type: 'ack'; id: number | undefined; stream: string | undefined }
   | { type: 'error'; id: number | undefined; code: string; msg: string }
   | { type: 'notice'; code: string; msg: string }
@@ -85,7 +85,8 @@ export function classify(msg: unknown): Inbound {
     }
   }
   if (stream !== undefined && Array.isArray(m.data)) {
-    const action = m.action === 'snapshot' || m.action === 'update' ? m.action : undefined;
+    // absent (books5, bbo-tbt, tickers...), one of the two, or something no push carries
+    const action = m.action === undefined ? undefined : m.action === 'snapshot' || m.action === 'update' ? m.action : 'unknown';
     return { type: 'data', stream, action, data: m.data };
   }
   return { type: 'other' };
