@@ -89,8 +89,8 @@ async function capture(row) {
   }
   const origBook = inst.book;
   restore.push(() => (inst.book = origBook));
-  inst.book = (market) => {
-    const spec = origBook.call(inst, market);
+  inst.book = (market, stream) => {
+    const spec = origBook.call(inst, market, stream);
     if (spec.fetchSnapshot) {
       const fetch = spec.fetchSnapshot;
       spec.fetchSnapshot = async () => {
@@ -109,7 +109,7 @@ async function capture(row) {
     const enough = nextEvent(ex, 'orderbook', () => ++n >= (row.updates ?? 40), row.symbol, { what: `${row.updates ?? 40} book updates`, timeoutMs: 15_000 });
     ex.on('trades', row.symbol, () => {});
     await enough;
-    const spec = origBook.call(inst, market);
+    const spec = origBook.call(inst, market, streams.book);
     return { id: row.id, inst, market, symbol: row.symbol, streams, spec, timeline, clientErrors: errors };
   } finally {
     await ex.close();
@@ -175,6 +175,13 @@ class Replayer {
       reconnect: () => {
         if (r.signal === undefined) r.signal = 'reconnect';
       },
+      // a maintenance pause interrupts the books like a reconnect
+      pause: () => {
+        if (r.signal === undefined) r.signal = 'reconnect';
+      },
+      resume: () => {},
+      // reference data (Kraken's instrument channel): the replay keeps the captured market
+      marketUpdate: () => {},
       malformed: (s) => {
         if (s === bookStream && r.signal === undefined) r.signal = 'invalid';
       },
