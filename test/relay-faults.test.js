@@ -145,6 +145,76 @@ describe('relay faults: exact books and a relay resync', function () {
     assertExact(await settled(late, sim, BTC, SPEC), SPEC);
   });
 
+  it('a Redis link blip (every client connection killed mid-run, nothing lost): the relay keeps its epoch, consumers do not reload and stay exact', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    const logs = [];
+    let onBack;
+    const back = new Promise((r) => (onBack = r));
+    relay.onLog = (line) => {
+      logs.push(line);
+      if (/redis link back/.test(line)) onBack(line);
+    };
+    const { c, resyncs, errs } = await consumerHere();
+    const p = forkConsumer('binance', redis.url, [BTC, ETH]);
+    closers.push(() => p.exit());
+    await p.ask({ cmd: 'ready' }, 30000);
+    const statuses = [];
+    c.on('status', (s) => statuses.push(s.state));
+    await flow(c, 5);
+    const before = { btc: relay.position(BTC), eth: relay.position(ETH), takeovers: relay.stats.takeovers };
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    // while updates flow: the relay's, the consumers' and the shared readers' links all drop
+    const killed = await admin.client('KILL', 'TYPE', 'normal');
+    assert.ok(killed >= 4, `connections killed: ${killed}`);
+    assert.match(await back, /nothing lost, epoch kept for (BTC\/USDT, ETH\/USDT|ETH\/USDT, BTC\/USDT)/);
+    await flow(c, 10);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    for (const s of [BTC, ETH]) {
+      const truth = sim.book(s);
+      const r = await p.ask({ cmd: 'settle', symbol: s, nonce: truth.lastUpdateId }, 30000);
+      assert.deepStrictEqual(sides(r.book), sides(truth), `the forked consumer's ${s}`);
+      assert.deepStrictEqual(r.resyncs, [], 'the forked consumer did not reload');
+      assert.deepStrictEqual(r.errors, []);
+    }
+    assert.strictEqual(relay.position(BTC).epoch, before.btc.epoch, 'the same epoch');
+    assert.ok(relay.position(BTC).seq > before.btc.seq, 'the relay wrote on');
+    assert.strictEqual(relay.position(ETH).epoch, before.eth.epoch);
+    assert.strictEqual(relay.stats.takeovers, before.takeovers, 'no symbol taken again');
+    assert.ok(statuses.includes('reconnecting') && statuses[statuses.length - 1] === 'open', `the consumer's link went down and came back: ${statuses}`);
+    assert.deepStrictEqual(resyncs, [], 'no reload');
+    assert.deepStrictEqual(errs, []);
+    assert.ok(!logs.some((l) => /new epoch/.test(l)), logs.join(' | '));
+  });
+
+  it('a link blip that lost a write (the stream no longer ends at the last one): that symbol only in a new epoch, its consumers reload (relay)', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    let onBack;
+    const back = new Promise((r) => (onBack = r));
+    relay.onLog = (line) => /redis link back: writing again/.test(line) && onBack(line);
+    const { c, resyncs, errs } = await consumerHere();
+    await flow(c, 5);
+    sim.pause();
+    await relay.flush();
+    const before = { btc: relay.position(BTC), eth: relay.position(ETH) };
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    const reloaded = nextEvent(c, 'resync', (r) => r.symbol === BTC);
+    // at once: BTC's last entry gone and every link dropped
+    await admin.multi().xdel(symbolKeys('binance', BTC).book, `${before.btc.epoch}-${before.btc.seq}`).client('KILL', 'TYPE', 'normal').exec();
+    assert.match(await back, /BTC\/USDT \(.*book ends at/);
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    await flow(c, 5);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    assert.ok(relay.position(BTC).epoch > before.btc.epoch, 'BTC in a new epoch');
+    assert.strictEqual(relay.position(ETH).epoch, before.eth.epoch, 'ETH kept its epoch');
+    assert.ok(resyncs.every((r) => r.symbol === BTC && r.reason === 'relay'), JSON.stringify(resyncs));
+    assert.deepStrictEqual(errs, []);
+  });
+
   it('an entry that is not the relay\'s: BadResponse, a reload (relay), and the relay writes on in a new epoch', async () => {
     await redisServer();
     const { relay } = await relayHere();
