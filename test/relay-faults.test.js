@@ -12,6 +12,7 @@ const { binance, errors } = require('..');
 const { simulate } = require('../js/sim');
 const { Relay } = require('../js/relay/relay');
 const { symbolKeys } = require('../js/relay/keys');
+const { TradesLost } = require('../js/relay/source');
 const { startRedis, requireRedis } = require('./support/redis');
 const { forkConsumer, spawnRelay } = require('./support/relay-procs');
 const { nextEvent } = require('./support/wait');
@@ -212,6 +213,71 @@ describe('relay faults: exact books and a relay resync', function () {
     assert.ok(relay.position(BTC).epoch > before.btc.epoch, 'BTC in a new epoch');
     assert.strictEqual(relay.position(ETH).epoch, before.eth.epoch, 'ETH kept its epoch');
     assert.ok(resyncs.every((r) => r.symbol === BTC && r.reason === 'relay'), JSON.stringify(resyncs));
+    assert.deepStrictEqual(errs, []);
+  });
+
+  /**
+   * A writer of its own on `key` (the relay carries only books here): entry `<E>-1`, a consumer
+   * following from it, then `<E>-2` .. `<E>-21` written and the stream trimmed to its last 5 in
+   * one script, so the consumer, blocked on XREAD meanwhile, finds its position trimmed away.
+   */
+  async function trimmedPastConsumer(key, payload, follow) {
+    const E = 1000;
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    await admin.xadd(key, `${E}-1`, 't', 'x', 'p', JSON.stringify(payload(1)));
+    follow();
+    const { sharedStream } = require('../js/relay/shared');
+    // the consumer's reader stands at <E>-1 once the shared reader of the stream runs
+    for (let i = 0; !sharedStream(redis.url, key); i++) {
+      assert.ok(i < 100000, 'the consumer follows the stream');
+      await new Promise((r) => setImmediate(r));
+    }
+    const payloads = [];
+    for (let i = 2; i <= 21; i++) payloads.push(JSON.stringify(payload(i)));
+    await admin.eval(
+      `for i = 1, #ARGV do redis.call('XADD', KEYS[1], '${E}-' .. (i + 1), 't', 'x', 'p', ARGV[i]) end redis.call('XTRIM', KEYS[1], 'MAXLEN', 5) return 1`,
+      1,
+      key,
+      ...payloads,
+    );
+    assert.deepStrictEqual((await admin.xrange(key, '-', '+')).map(([id]) => id), [17, 18, 19, 20, 21].map((i) => `${E}-${i}`));
+  }
+
+  it('trades trimmed past a consumer: a TradesLost error naming exchange, symbol and the entries lost; it carries on from the oldest kept', async () => {
+    await redisServer();
+    await relayHere({ channels: ['orderbook'] });
+    const c = new binance({ relay: redis.url, ...FAST });
+    closers.push(() => c.close());
+    await c.loadMarkets();
+    const errs = [];
+    c.on('error', (e) => errs.push(e));
+    const got = [];
+    const trade = (i) => [{ id: String(i), symbol: BTC, timestamp: 1700000000000 + i, datetime: new Date(1700000000000 + i).toISOString(), side: 'buy', price: 60000 + i, amount: 1, cost: 60000 + i, info: {} }];
+    await trimmedPastConsumer(symbolKeys('binance', BTC).trades, trade, () => c.on('trades', BTC, (list) => got.push(...list.map((t) => t.id))));
+    await nextEvent(c, 'trades', () => got[got.length - 1] === '21', BTC, { what: 'trade 21' });
+    assert.deepStrictEqual(got, ['17', '18', '19', '20', '21'], 'on from the oldest entry kept, in order');
+    assert.strictEqual(errs.length, 1, errs.map((e) => e.message).join('; '));
+    const e = errs[0];
+    assert.ok(e instanceof TradesLost && e instanceof errors.NetworkError, e.constructor.name);
+    assert.deepStrictEqual([e.exchange, e.symbol, e.lost, e.after, e.next], ['binance', BTC, 15, '1000-1', '1000-17']);
+    assert.match(e.message, /^binance BTC\/USDT: relay: 15 trades entries lost between 1000-1 and 1000-17/);
+  });
+
+  it('tickers are conflated: a consumer that fell behind gets the latest ticker only, and no error', async () => {
+    await redisServer();
+    await relayHere({ channels: ['orderbook'] });
+    const c = new binance({ relay: redis.url, ...FAST });
+    closers.push(() => c.close());
+    await c.loadMarkets();
+    const errs = [];
+    c.on('error', (e) => errs.push(e));
+    const got = [];
+    const ticker = (i) => ({ symbol: BTC, timestamp: 1700000000000 + i, datetime: new Date(1700000000000 + i).toISOString(), last: 60000 + i, bid: 60000 + i, ask: 60001 + i, info: {} });
+    await trimmedPastConsumer(symbolKeys('binance', BTC).ticker, ticker, () => c.on('ticker', BTC, (t) => got.push(t.last)));
+    await nextEvent(c, 'ticker', () => got[got.length - 1] === 60021, BTC, { what: 'the latest ticker' });
+    assert.deepStrictEqual(got, [60001, 60021], 'the one there at subscribing, then the latest: none of those in between');
+    assert.strictEqual((await c.fetchTicker(BTC)).last, 60021);
     assert.deepStrictEqual(errs, []);
   });
 

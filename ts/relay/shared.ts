@@ -91,6 +91,11 @@ export function follow(url: string, key: string, cursor: string, follower: Follo
   return s;
 }
 
+/** The shared reader of `key` at `url` in this process, if one runs (tests). */
+export function sharedStream(url: string, key: string): SharedStream | undefined {
+  return shared.get(`${url}\n${key}`);
+}
+
 /** Shared readers running in this process (tests). */
 export function sharedReaders(): number {
   return shared.size;
