@@ -358,6 +358,54 @@ describe('relay faults: exact books and a relay resync', function () {
     assert.deepStrictEqual(r.errors, []);
   });
 
+  it("a relay frozen (SIGSTOP) while it holds the lease: its heartbeat expires, 'status' says stale and the book is not served (relay) until it resumes (SIGCONT)", async function () {
+    this.timeout(60000);
+    await redisServer();
+    // a lease far longer than the heartbeat's TTL (3 s): frozen, the relay still holds it
+    const a = spawnRelay(['binance', '--symbols', `${BTC},${ETH}`, '--redis', redis.url, '--rest', sim.urls.rest, '--ws', sim.urls.ws, '--lease-ms', '30000', '--id', 'relay-f']);
+    closers.push(() => a.kill());
+    await a.line(/BTC\/USDT: writing, epoch/);
+    await a.line(/ETH\/USDT: writing, epoch/);
+    const c = new binance({ relay: redis.url, ...FAST, timeoutMs: 1000, staleTimeoutMs: 400 });
+    closers.push(() => c.close());
+    const resyncs = [];
+    const errs = [];
+    const statuses = [];
+    c.on('resync', (e) => resyncs.push(e));
+    c.on('error', (e) => errs.push(e));
+    c.on('status', (s) => statuses.push(s.state));
+    await Promise.all([c.fetchOrderBook(BTC), c.fetchOrderBook(ETH)]);
+    await flow(c, 3);
+    sim.pause();
+    const nonce0 = (await c.fetchOrderBook(BTC)).nonce;
+    const stale = nextEvent(c, 'status', (s) => s.state === 'stale', undefined, { timeoutMs: 15000 });
+    const dropped = nextEvent(c, 'resync', (r) => r.symbol === BTC, undefined, { timeoutMs: 15000 });
+    a.proc.kill('SIGSTOP');
+    let resumed;
+    try {
+      await stale;
+      const e = await dropped;
+      assert.strictEqual(e.reason, 'relay');
+      assert.match(e.detail, /relay relay-f holds the lease of BTC\/USDT but its heartbeat expired/);
+      // not served as live: a pull waits (timeoutMs 1000) for a book it does not get
+      await assert.rejects(c.fetchOrderBook(BTC), errors.RequestTimeout);
+      resumed = nextEvent(c, 'status', (s) => s.state === 'open', undefined, { timeoutMs: 15000 });
+    } finally {
+      a.proc.kill('SIGCONT');
+    }
+    await resumed;
+    sim.resume();
+    await flow(c, 5);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    assert.ok((await c.fetchOrderBook(BTC)).nonce > nonce0, "the book moved on");
+    assert.ok(!a.lines.some((l) => /new epoch/.test(l)), 'the relay kept writing in its epoch');
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.deepStrictEqual(resyncs.filter((r) => r.symbol === BTC).length, 1, JSON.stringify(resyncs));
+    const i = statuses.indexOf('stale');
+    assert.deepStrictEqual(statuses.slice(i), ['stale', 'open'], `status: ${statuses}`);
+    assert.deepStrictEqual(errs, []);
+  });
+
   it('kill the active relay: the standby takes over within its lease, consumers reload (relay) and end exact', async function () {
     this.timeout(90000);
     await redisServer();

@@ -258,10 +258,11 @@ export class Relay {
       if (this.opts.channels.includes('trades')) this.offs.push(ex.on('trades', symbol, (t: Trade[]) => this.onTrades(symbol, t)));
       if (this.opts.channels.includes('ticker')) this.offs.push(ex.on('ticker', symbol, (t: Ticker) => this.onTicker(symbol, t)));
     }
+    // beating before holding any lease: consumers take a lease holder without a heartbeat for a frozen relay
+    this.heartbeat();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatMs);
     await this.tick();
     this.leaseTimer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatMs);
-    this.heartbeat();
   }
 
   /** Stops writing, hands the leases back (a standby takes over at once) and closes the Redis link. */

@@ -26,7 +26,7 @@ import type { RawLevel } from '../book/types';
 import { LiveBook } from '../base/live-book';
 import type { MarketSource, SourceContext } from '../base/source';
 import type { Topic } from '../base/topic';
-import { DeltaPayload, SnapRecord, SymbolKeys, metaKey, parseId, safeUrl, symbolKeys } from './keys';
+import { DeltaPayload, SnapRecord, SymbolKeys, heartbeatKey, metaKey, parseId, safeUrl, symbolKeys } from './keys';
 import { RedisClient, connectRedis } from './redis';
 import { BATCH, Fields, Follower, SharedStream, StreamEntry, UNREADABLE, compareIds, decodeEntry, follow } from './shared';
 
@@ -68,10 +68,18 @@ export class RelaySource implements MarketSource {
   /** A book stream quiet this long is checked for a writer (the `staleTimeoutMs` option; default 10 s). */
   readonly quietMs: number;
 
+  /** How often the leases' holders' heartbeats are checked (ms): half the quiet time, at most 1 s. */
+  readonly beatCheckMs: number;
+  private beatTimer: ReturnType<typeof setInterval> | undefined;
+  private checking = false;
+  /** Symbols whose relay holds the lease with its heartbeat expired. */
+  private readonly stale = new Set<string>();
+
   constructor(readonly ctx: SourceContext) {
     this.url = String(ctx.options.relay);
     this.shown = safeUrl(this.url);
     this.quietMs = Math.max(100, ctx.options.staleTimeoutMs ?? 10_000);
+    this.beatCheckMs = Math.min(1000, Math.floor(this.quietMs / 2));
     this.cmd = connectRedis(this.url, { lazyConnect: true }, ctx.exchange);
     this.cmd.on('ready', () => {
       this.attempt = 0;
@@ -131,6 +139,45 @@ export class RelaySource implements MarketSource {
     }
     this.readers.set(topic, reader);
     reader.run();
+    if (reader instanceof BookReader && !this.beatTimer) {
+      this.beatTimer = setInterval(() => void this.checkBeats(), this.beatCheckMs);
+      this.beatTimer.unref?.();
+    }
+  }
+
+  /**
+   * The relay writing a book must be alive: its heartbeat key (TTL three times its beat) must
+   * exist. A lease whose holder's heartbeat expired (the relay frozen, e.g. SIGSTOP, or cut off
+   * from Redis while its lease runs) takes the book down ('resync' 'relay', pulls wait as for any
+   * resync) and 'status' says 'stale'; when the holder beats again (or another relay holds the
+   * lease) the book reloads from the snapshot and 'status' says 'open'.
+   */
+  private async checkBeats(): Promise<void> {
+    if (this.checking || this.closed || this.cmd.status !== 'ready') return;
+    this.checking = true;
+    try {
+      const books = [...this.readers.values()].filter((r): r is BookReader => r instanceof BookReader);
+      const holders = await Promise.all(books.map((b) => this.cmd.get(b.leaseKey) as Promise<string | null>));
+      const ids = [...new Set(holders.filter((h): h is string => h !== null))];
+      const alive = new Set<string>();
+      const beats = await Promise.all(ids.map((id) => this.cmd.exists(heartbeatKey(this.ctx.exchange, id))));
+      ids.forEach((id, i) => beats[i] > 0 && alive.add(id));
+      if (this.closed) return;
+      const wasStale = this.stale.size > 0;
+      books.forEach((b, i) => {
+        const holder = holders[i];
+        const isStale = holder !== null && !alive.has(holder);
+        if (isStale) this.stale.add(b.symbol);
+        else this.stale.delete(b.symbol);
+        b.relayBeat(holder, isStale);
+      });
+      if (!wasStale && this.stale.size > 0) this.status({ url: this.shown, state: 'stale', attempt: 0 });
+      else if (wasStale && this.stale.size === 0) this.status({ url: this.shown, state: 'open', attempt: 0 });
+    } catch {
+      // the link is down: its state is on 'status' already
+    } finally {
+      this.checking = false;
+    }
   }
 
   stop(topic: Topic): void {
@@ -162,6 +209,7 @@ export class RelaySource implements MarketSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.beatTimer) clearInterval(this.beatTimer);
     for (const r of this.readers.values()) r.stop();
     this.readers.clear();
     this.cmd.disconnect();
@@ -323,6 +371,8 @@ class BookReader extends Reader {
   private waiting = true;
   /** An entry that could not be read: a snapshot from before it is no use (it would come again). */
   private unreadable: [number, number] | undefined;
+  /** The lease holder's heartbeat expired: not served until it beats again. */
+  private relayStale = false;
 
   constructor(src: RelaySource, topic: Topic, keys: SymbolKeys) {
     super(src, topic, keys.book);
@@ -341,6 +391,27 @@ class BookReader extends Reader {
       onError: (err) => events.error(err),
     });
     topic.book = this.live;
+  }
+
+  get leaseKey(): string {
+    return this.keys.lease;
+  }
+
+  get symbol(): string {
+    return this.topic.symbol;
+  }
+
+  /** The relay holding the lease has a heartbeat (or none holds it): `stale` when it stopped beating. */
+  relayBeat(holder: string | null, stale: boolean): void {
+    if (this.stopped) return;
+    if (stale && !this.relayStale) {
+      this.relayStale = true;
+      this.reload(`relay ${holder} holds the lease of ${this.topic.symbol} but its heartbeat expired (frozen, or cut off from Redis): the book is not kept up to date`);
+    } else if (!stale && this.relayStale) {
+      // it beats again (or another relay took over): reload from its snapshot
+      this.relayStale = false;
+      this.rejoin();
+    }
   }
 
   /** The relay's epoch and seq this book is at (tests). */
@@ -374,6 +445,12 @@ class BookReader extends Reader {
     }
     const snap = JSON.parse(json) as SnapRecord;
     const bad = this.unreadable;
+    if (this.relayStale) {
+      // nothing to serve while the relay is not beating: wait for it (or its 's' entry)
+      this.waiting = true;
+      this.setCursor(`${snap.e}-${snap.s}`);
+      return;
+    }
     if (bad && snap.e === bad[0] && snap.s < bad[1]) {
       // the latest snapshot is older than the unreadable entry: wait for the relay's next one
       this.waiting = true;
