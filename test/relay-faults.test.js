@@ -8,11 +8,10 @@
  */
 const assert = require('assert');
 const Redis = require('ioredis');
-const { binance, errors } = require('..');
+const { binance, errors, TradesLost } = require('..');
 const { simulate } = require('../js/sim');
 const { Relay } = require('../js/relay/relay');
 const { symbolKeys } = require('../js/relay/keys');
-const { TradesLost } = require('../js/relay/source');
 const { startRedis, requireRedis } = require('./support/redis');
 const { forkConsumer, spawnRelay } = require('./support/relay-procs');
 const { nextEvent } = require('./support/wait');

@@ -17,7 +17,7 @@
  * a reader carries on from its last entry, so a short blip costs nothing, and a Redis that came
  * back empty is caught by the epoch check.
  */
-import { BadResponse, BaseError, ErrorContext, ExchangeNotAvailable, NetworkError, NotSupported } from '../core/errors';
+import { BadResponse, BaseError, ExchangeNotAvailable, NotSupported } from '../core/errors';
 import { eventKey } from '../core/channels';
 import type { Capability, Market, OHLCV, StatusEvent, Ticker, Trade } from '../core/types';
 import { noSequenceRule } from '../book/sync';
@@ -26,7 +26,7 @@ import type { RawLevel } from '../book/types';
 import { LiveBook } from '../base/live-book';
 import type { MarketSource, SourceContext } from '../base/source';
 import type { Topic } from '../base/topic';
-import { DeltaPayload, SnapRecord, SymbolKeys, heartbeatKey, metaKey, parseId, safeUrl, symbolKeys } from './keys';
+import { DeltaPayload, SnapRecord, SymbolKeys, TradesLost, heartbeatKey, metaKey, parseId, safeUrl, symbolKeys } from './keys';
 import { RedisClient, connectRedis } from './redis';
 import { BATCH, Fields, Follower, SharedStream, StreamEntry, UNREADABLE, compareIds, decodeEntry, follow } from './shared';
 
@@ -602,22 +602,5 @@ class TradesReader extends Reader {
     const p = d.p;
     if (Array.isArray(p)) this.src.ctx.topics.pushTrades(this.topic, (p as Trade[]).map((t) => ({ ...t })));
     return false;
-  }
-}
-
-/**
- * Trades a relay consumer never got: its trades stream was trimmed past its position. `lost`
- * counts the stream entries (trade batches) missed, from their ids; `after` is the consumer's
- * last entry and `next` the oldest one kept, where it carries on.
- */
-export class TradesLost extends NetworkError {
-  constructor(
-    message: string,
-    readonly lost: number,
-    readonly after: string,
-    readonly next: string,
-    ctx: ErrorContext,
-  ) {
-    super(message, ctx);
   }
 }
