@@ -16,6 +16,7 @@ export const {
   exchangeIds,
   version,
   relayGroup,
+  TradesLost,
   BaseError,
   ExchangeError,
   AuthenticationError,

@@ -8,7 +8,7 @@
  */
 const assert = require('assert');
 const Redis = require('ioredis');
-const { binance, errors } = require('..');
+const { binance, errors, TradesLost } = require('..');
 const { simulate } = require('../js/sim');
 const { Relay } = require('../js/relay/relay');
 const { symbolKeys } = require('../js/relay/keys');
@@ -145,6 +145,141 @@ describe('relay faults: exact books and a relay resync', function () {
     assertExact(await settled(late, sim, BTC, SPEC), SPEC);
   });
 
+  it('a Redis link blip (every client connection killed mid-run, nothing lost): the relay keeps its epoch, consumers do not reload and stay exact', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    const logs = [];
+    let onBack;
+    const back = new Promise((r) => (onBack = r));
+    relay.onLog = (line) => {
+      logs.push(line);
+      if (/redis link back/.test(line)) onBack(line);
+    };
+    const { c, resyncs, errs } = await consumerHere();
+    const p = forkConsumer('binance', redis.url, [BTC, ETH]);
+    closers.push(() => p.exit());
+    await p.ask({ cmd: 'ready' }, 30000);
+    const statuses = [];
+    c.on('status', (s) => statuses.push(s.state));
+    await flow(c, 5);
+    const before = { btc: relay.position(BTC), eth: relay.position(ETH), takeovers: relay.stats.takeovers };
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    // while updates flow: the relay's, the consumers' and the shared readers' links all drop
+    const killed = await admin.client('KILL', 'TYPE', 'normal');
+    assert.ok(killed >= 4, `connections killed: ${killed}`);
+    assert.match(await back, /nothing lost, epoch kept for (BTC\/USDT, ETH\/USDT|ETH\/USDT, BTC\/USDT)/);
+    await flow(c, 10);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    for (const s of [BTC, ETH]) {
+      const truth = sim.book(s);
+      const r = await p.ask({ cmd: 'settle', symbol: s, nonce: truth.lastUpdateId }, 30000);
+      assert.deepStrictEqual(sides(r.book), sides(truth), `the forked consumer's ${s}`);
+      assert.deepStrictEqual(r.resyncs, [], 'the forked consumer did not reload');
+      assert.deepStrictEqual(r.errors, []);
+    }
+    assert.strictEqual(relay.position(BTC).epoch, before.btc.epoch, 'the same epoch');
+    assert.ok(relay.position(BTC).seq > before.btc.seq, 'the relay wrote on');
+    assert.strictEqual(relay.position(ETH).epoch, before.eth.epoch);
+    assert.strictEqual(relay.stats.takeovers, before.takeovers, 'no symbol taken again');
+    assert.ok(statuses.includes('reconnecting') && statuses[statuses.length - 1] === 'open', `the consumer's link went down and came back: ${statuses}`);
+    assert.deepStrictEqual(resyncs, [], 'no reload');
+    assert.deepStrictEqual(errs, []);
+    assert.ok(!logs.some((l) => /new epoch/.test(l)), logs.join(' | '));
+  });
+
+  it('a link blip that lost a write (the stream no longer ends at the last one): that symbol only in a new epoch, its consumers reload (relay)', async () => {
+    await redisServer();
+    const { relay } = await relayHere();
+    let onBack;
+    const back = new Promise((r) => (onBack = r));
+    relay.onLog = (line) => /redis link back: writing again/.test(line) && onBack(line);
+    const { c, resyncs, errs } = await consumerHere();
+    await flow(c, 5);
+    sim.pause();
+    await relay.flush();
+    const before = { btc: relay.position(BTC), eth: relay.position(ETH) };
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    const reloaded = nextEvent(c, 'resync', (r) => r.symbol === BTC);
+    // at once: BTC's last entry gone and every link dropped
+    await admin.multi().xdel(symbolKeys('binance', BTC).book, `${before.btc.epoch}-${before.btc.seq}`).client('KILL', 'TYPE', 'normal').exec();
+    assert.match(await back, /BTC\/USDT \(.*book ends at/);
+    const e = await reloaded;
+    assert.strictEqual(e.reason, 'relay');
+    await flow(c, 5);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    assert.ok(relay.position(BTC).epoch > before.btc.epoch, 'BTC in a new epoch');
+    assert.strictEqual(relay.position(ETH).epoch, before.eth.epoch, 'ETH kept its epoch');
+    assert.ok(resyncs.every((r) => r.symbol === BTC && r.reason === 'relay'), JSON.stringify(resyncs));
+    assert.deepStrictEqual(errs, []);
+  });
+
+  /**
+   * A writer of its own on `key` (the relay carries only books here): entry `<E>-1`, a consumer
+   * following from it, then `<E>-2` .. `<E>-21` written and the stream trimmed to its last 5 in
+   * one script, so the consumer, blocked on XREAD meanwhile, finds its position trimmed away.
+   */
+  async function trimmedPastConsumer(key, payload, follow) {
+    const E = 1000;
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    await admin.xadd(key, `${E}-1`, 't', 'x', 'p', JSON.stringify(payload(1)));
+    follow();
+    const { sharedStream } = require('../js/relay/shared');
+    // the consumer's reader stands at <E>-1 once the shared reader of the stream runs
+    for (let i = 0; !sharedStream(redis.url, key); i++) {
+      assert.ok(i < 100000, 'the consumer follows the stream');
+      await new Promise((r) => setImmediate(r));
+    }
+    const payloads = [];
+    for (let i = 2; i <= 21; i++) payloads.push(JSON.stringify(payload(i)));
+    await admin.eval(
+      `for i = 1, #ARGV do redis.call('XADD', KEYS[1], '${E}-' .. (i + 1), 't', 'x', 'p', ARGV[i]) end redis.call('XTRIM', KEYS[1], 'MAXLEN', 5) return 1`,
+      1,
+      key,
+      ...payloads,
+    );
+    assert.deepStrictEqual((await admin.xrange(key, '-', '+')).map(([id]) => id), [17, 18, 19, 20, 21].map((i) => `${E}-${i}`));
+  }
+
+  it('trades trimmed past a consumer: a TradesLost error naming exchange, symbol and the entries lost; it carries on from the oldest kept', async () => {
+    await redisServer();
+    await relayHere({ channels: ['orderbook'] });
+    const c = new binance({ relay: redis.url, ...FAST });
+    closers.push(() => c.close());
+    await c.loadMarkets();
+    const errs = [];
+    c.on('error', (e) => errs.push(e));
+    const got = [];
+    const trade = (i) => [{ id: String(i), symbol: BTC, timestamp: 1700000000000 + i, datetime: new Date(1700000000000 + i).toISOString(), side: 'buy', price: 60000 + i, amount: 1, cost: 60000 + i, info: {} }];
+    await trimmedPastConsumer(symbolKeys('binance', BTC).trades, trade, () => c.on('trades', BTC, (list) => got.push(...list.map((t) => t.id))));
+    await nextEvent(c, 'trades', () => got[got.length - 1] === '21', BTC, { what: 'trade 21' });
+    assert.deepStrictEqual(got, ['17', '18', '19', '20', '21'], 'on from the oldest entry kept, in order');
+    assert.strictEqual(errs.length, 1, errs.map((e) => e.message).join('; '));
+    const e = errs[0];
+    assert.ok(e instanceof TradesLost && e instanceof errors.NetworkError, e.constructor.name);
+    assert.deepStrictEqual([e.exchange, e.symbol, e.lost, e.after, e.next], ['binance', BTC, 15, '1000-1', '1000-17']);
+    assert.match(e.message, /^binance BTC\/USDT: relay: 15 trades entries lost between 1000-1 and 1000-17/);
+  });
+
+  it('tickers are conflated: a consumer that fell behind gets the latest ticker only, and no error', async () => {
+    await redisServer();
+    await relayHere({ channels: ['orderbook'] });
+    const c = new binance({ relay: redis.url, ...FAST });
+    closers.push(() => c.close());
+    await c.loadMarkets();
+    const errs = [];
+    c.on('error', (e) => errs.push(e));
+    const got = [];
+    const ticker = (i) => ({ symbol: BTC, timestamp: 1700000000000 + i, datetime: new Date(1700000000000 + i).toISOString(), last: 60000 + i, bid: 60000 + i, ask: 60001 + i, info: {} });
+    await trimmedPastConsumer(symbolKeys('binance', BTC).ticker, ticker, () => c.on('ticker', BTC, (t) => got.push(t.last)));
+    await nextEvent(c, 'ticker', () => got[got.length - 1] === 60021, BTC, { what: 'the latest ticker' });
+    assert.deepStrictEqual(got, [60001, 60021], 'the one there at subscribing, then the latest: none of those in between');
+    assert.strictEqual((await c.fetchTicker(BTC)).last, 60021);
+    assert.deepStrictEqual(errs, []);
+  });
+
   it('an entry that is not the relay\'s: BadResponse, a reload (relay), and the relay writes on in a new epoch', async () => {
     await redisServer();
     const { relay } = await relayHere();
@@ -220,6 +355,54 @@ describe('relay faults: exact books and a relay resync', function () {
     assert.strictEqual(r.resyncs[0].reason, 'relay');
     assert.match(r.resyncs[0].detail, /entries missed/);
     assert.deepStrictEqual(r.errors, []);
+  });
+
+  it("a relay frozen (SIGSTOP) while it holds the lease: its heartbeat expires, 'status' says stale and the book is not served (relay) until it resumes (SIGCONT)", async function () {
+    this.timeout(60000);
+    await redisServer();
+    // a lease far longer than the heartbeat's TTL (3 s): frozen, the relay still holds it
+    const a = spawnRelay(['binance', '--symbols', `${BTC},${ETH}`, '--redis', redis.url, '--rest', sim.urls.rest, '--ws', sim.urls.ws, '--lease-ms', '30000', '--id', 'relay-f']);
+    closers.push(() => a.kill());
+    await a.line(/BTC\/USDT: writing, epoch/);
+    await a.line(/ETH\/USDT: writing, epoch/);
+    const c = new binance({ relay: redis.url, ...FAST, timeoutMs: 1000, staleTimeoutMs: 400 });
+    closers.push(() => c.close());
+    const resyncs = [];
+    const errs = [];
+    const statuses = [];
+    c.on('resync', (e) => resyncs.push(e));
+    c.on('error', (e) => errs.push(e));
+    c.on('status', (s) => statuses.push(s.state));
+    await Promise.all([c.fetchOrderBook(BTC), c.fetchOrderBook(ETH)]);
+    await flow(c, 3);
+    sim.pause();
+    const nonce0 = (await c.fetchOrderBook(BTC)).nonce;
+    const stale = nextEvent(c, 'status', (s) => s.state === 'stale', undefined, { timeoutMs: 15000 });
+    const dropped = nextEvent(c, 'resync', (r) => r.symbol === BTC, undefined, { timeoutMs: 15000 });
+    a.proc.kill('SIGSTOP');
+    let resumed;
+    try {
+      await stale;
+      const e = await dropped;
+      assert.strictEqual(e.reason, 'relay');
+      assert.match(e.detail, /relay relay-f holds the lease of BTC\/USDT but its heartbeat expired/);
+      // not served as live: a pull waits (timeoutMs 1000) for a book it does not get
+      await assert.rejects(c.fetchOrderBook(BTC), errors.RequestTimeout);
+      resumed = nextEvent(c, 'status', (s) => s.state === 'open', undefined, { timeoutMs: 15000 });
+    } finally {
+      a.proc.kill('SIGCONT');
+    }
+    await resumed;
+    sim.resume();
+    await flow(c, 5);
+    for (const s of [BTC, ETH]) assertExact(await settled(c, sim, s, SPEC), SPEC);
+    assert.ok((await c.fetchOrderBook(BTC)).nonce > nonce0, "the book moved on");
+    for (const s of [BTC, ETH]) assert.strictEqual(a.lines.filter((l) => l.includes(`${s}: writing, epoch`)).length, 1, `the relay kept writing ${s} in its epoch: ${a.lines.join(' | ')}`);
+    assert.deepStrictEqual([...new Set(resyncs.map((r) => r.reason))], ['relay']);
+    assert.deepStrictEqual(resyncs.filter((r) => r.symbol === BTC).length, 1, JSON.stringify(resyncs));
+    const i = statuses.indexOf('stale');
+    assert.deepStrictEqual(statuses.slice(i), ['stale', 'open'], `status: ${statuses}`);
+    assert.deepStrictEqual(errs, []);
   });
 
   it('kill the active relay: the standby takes over within its lease, consumers reload (relay) and end exact', async function () {

@@ -122,6 +122,45 @@ describe('relay over Redis Streams: books, tickers and trades', function () {
     assert.deepStrictEqual(upResyncs, [], 'the relay itself never resynced');
   });
 
+  it('consumer instances in one process share one reader per stream: one XREAD connection, late joiners exact, released with the last consumer', async () => {
+    // the same server under another URL: readers of its own (readers are shared per URL and stream)
+    const url = `${redis.url}/0`;
+    const readers = async () => (await admin.client('LIST')).split('\n').filter((l) => / cmd=xread\b/.test(l)).length;
+    const base = await readers();
+    const list = [];
+    const seen = [];
+    const resyncs = [];
+    const join = async () => {
+      const c = new binance({ relay: url, timeoutMs: 8000 });
+      consumers.push(c);
+      const mine = [];
+      seen.push(mine);
+      list.push(c);
+      c.on('resync', (e) => resyncs.push(e));
+      c.on('orderbook', BTC, (b) => mine.push(b.nonce));
+      await c.fetchOrderBook(BTC);
+    };
+    for (let i = 0; i < 5; i++) await join();
+    sim.resume();
+    let n = 0;
+    await nextEvent(list[0], 'orderbook', () => ++n >= 5, BTC, { what: '5 updates through the relay' });
+    // five more while the stream flows: each joins behind the shared reader and catches up itself
+    for (let i = 0; i < 5; i++) await join();
+    n = 0;
+    await nextEvent(list[9], 'orderbook', () => ++n >= 5, BTC, { what: '5 updates at the last consumer' });
+    assert.strictEqual((await readers()) - base, 1, 'ten consumer instances of one stream: one blocked XREAD connection');
+    sim.pause();
+    for (const c of list) assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    seen.forEach((s, i) => assertEveryUpdate(s, upNonces[BTC], `consumer ${i}`));
+    assert.deepStrictEqual(resyncs, []);
+    for (const c of list) await c.close();
+    // the last one out closes the shared reader's connection
+    for (let i = 0; (await readers()) !== base; i++) {
+      assert.ok(i < 200, 'the shared reader was released');
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+
   it('tickers and trades reach consumers: the latest ticker at once, every trade after subscribing, recent ones for fetchTrades', async () => {
     const c = consumer();
     const got = [];

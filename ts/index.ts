@@ -44,6 +44,8 @@ const SOURCES: SourceHooks = {
 };
 
 export type { RelayGroup, RelayGroupOptions, GroupEntryInfo, GroupHandler } from './relay/group';
+/** A relay consumer's trades stream was trimmed past its position (emitted on 'error'). */
+export { TradesLost } from './relay/keys';
 
 /**
  * Private events (fills, orders, balance) written by `exstream relay --private`, read through a

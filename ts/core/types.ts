@@ -213,7 +213,12 @@ export interface ExchangeOptions {
 /** Connection status, emitted on 'status'. */
 export interface StatusEvent {
   url: string;
-  state: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  /**
+   * 'stale' (relay consumers only): the Redis link is open but a relay holding a followed symbol's
+   * lease stopped beating (its heartbeat key expired: frozen, or cut off from Redis); 'open' again
+   * when it beats again.
+   */
+  state: 'connecting' | 'open' | 'reconnecting' | 'closed' | 'stale';
   attempt: number;
   delayMs?: number;
   error?: Error;

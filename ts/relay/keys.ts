@@ -22,6 +22,7 @@
  * writer that lost its lease cannot write behind the new one's back: Redis refuses an id below
  * the stream's top.
  */
+import { ErrorContext, NetworkError } from '../core/errors';
 import type { Market } from '../core/types';
 
 export const PREFIX = 'exs';
@@ -123,5 +124,23 @@ export function safeUrl(url: string): string {
     return u.toString().replace(/\/$/, '');
   } catch {
     return '(unparsable URL)';
+  }
+}
+
+/**
+ * Trades a relay consumer never got: its trades stream was trimmed past its position. `lost`
+ * counts the stream entries (trade batches) missed, from their ids; `after` is the consumer's
+ * last entry and `next` the oldest one kept, where it carries on. Exported by the package entry
+ * (here, with no Redis client behind it, so importing it loads nothing else).
+ */
+export class TradesLost extends NetworkError {
+  constructor(
+    message: string,
+    readonly lost: number,
+    readonly after: string,
+    readonly next: string,
+    ctx: ErrorContext,
+  ) {
+    super(message, ctx);
   }
 }

@@ -101,7 +101,12 @@ export interface RelayStats {
   snapshots: number;
   takeovers: number;
   writeErrors: number;
+  /** Writes resent after a link drop that Redis had already applied (refused as duplicates: harmless). */
+  resent: number;
 }
+
+/** Redis refusing an entry id not above the stream's top (XADD, or a script's XADD). */
+const DUPLICATE = /equal or smaller than the target stream top item/i;
 
 const LEASE_RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0`;
 const LEASE_RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end return 0`;
@@ -123,7 +128,7 @@ return 1`;
 
 export class Relay {
   readonly id: string;
-  readonly stats: RelayStats = { updates: 0, entries: 0, snapshots: 0, takeovers: 0, writeErrors: 0 };
+  readonly stats: RelayStats = { updates: 0, entries: 0, snapshots: 0, takeovers: 0, writeErrors: 0, resent: 0 };
   /** The Redis link: 'connecting' until first ready, then 'open' / 'reconnecting'. */
   redisState: 'connecting' | 'open' | 'reconnecting' | 'closed' = 'connecting';
   private readonly opts: Required<Omit<RelayOptions, 'id' | 'private'>>;
@@ -137,6 +142,10 @@ export class Relay {
   private ticking = false;
   /** The markets hash's fields, written again when Redis comes back (it may have come back empty). */
   private metaFields: string[] = [];
+  /** The Redis server's run_id (INFO server) when the link was last up: another one is a restart. */
+  private runId: string | undefined;
+  /** The link dropped and its writes are not yet verified (see verify). */
+  private blip = false;
   /** Told of what happens (status line, logs): leases won and lost, write errors. */
   onLog: (line: string) => void = () => {};
 
@@ -174,16 +183,15 @@ export class Relay {
       const again = this.redisState !== 'connecting';
       this.redisState = 'open';
       if (again) {
-        // whatever was in flight when the link dropped may be lost (or Redis restarted empty):
-        // every symbol is taken again in a new epoch, with a fresh snapshot
-        for (const f of this.feeds.values()) if (f.active) f.dirty = true;
-        this.onLog('redis link back: writing every symbol again in a new epoch');
         if (this.metaFields.length) this.redis.hset(metaKey(this.ex.id), ...this.metaFields).catch(() => undefined);
-        void this.tick();
+        void this.verify().finally(() => void this.tick());
+      } else {
+        void this.serverRunId().then((id) => (this.runId = id));
       }
     });
     redis.on('close', () => {
       if (this.redisState === 'open') this.redisState = 'reconnecting';
+      this.blip = true;
     });
     redis.on('error', () => {
       // reported through the state; ioredis reconnects by itself
@@ -250,10 +258,11 @@ export class Relay {
       if (this.opts.channels.includes('trades')) this.offs.push(ex.on('trades', symbol, (t: Trade[]) => this.onTrades(symbol, t)));
       if (this.opts.channels.includes('ticker')) this.offs.push(ex.on('ticker', symbol, (t: Ticker) => this.onTicker(symbol, t)));
     }
+    // beating before holding any lease: consumers take a lease holder without a heartbeat for a frozen relay
+    this.heartbeat();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatMs);
     await this.tick();
     this.leaseTimer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatMs);
-    this.heartbeat();
   }
 
   /** Stops writing, hands the leases back (a standby takes over at once) and closes the Redis link. */
@@ -390,11 +399,91 @@ export class Relay {
   private writeFailed(f: Feed, err: Error): void {
     this.stats.writeErrors++;
     if (!f.active) return;
+    if (this.blip && DUPLICATE.test(err.message)) {
+      // a write resent after the link dropped that Redis had already applied: verify decides
+      this.stats.resent++;
+      return;
+    }
     // the stream may now miss an entry: consumers must not see a hole in an epoch, so the symbol
     // is written again from a fresh snapshot in a new epoch (or given up when the lease is gone)
     f.dirty = true;
     f.opened = false;
     this.onLog(`${f.symbol}: write failed (${err.message.split('\n')[0]}); writing it again in a new epoch`);
+  }
+
+  // ---------------------------------------------------------------- link blips
+
+  /** The server's run_id, undefined when it cannot be read. */
+  private async serverRunId(): Promise<string | undefined> {
+    try {
+      const info = await this.redis.info('server');
+      return /run_id:(\w+)/.exec(info)?.[1];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The link came back. ioredis resent the writes that were unanswered when it dropped and then
+   * the ones made meanwhile, in order, before anything sent from here; so what the streams hold
+   * now can be compared with what this relay wrote. The epoch is kept (consumers notice nothing)
+   * when the server is the same process (run_id), the relay still holds each symbol's lease, each
+   * stream's last id is exactly the relay's last written id and the snapshot key is this epoch's;
+   * a resent write that Redis had already applied is refused as a duplicate id and counts for
+   * nothing. Anything else is a real loss (Redis restarted empty, the stream deleted or trimmed
+   * past the last write, another writer took the lease): that symbol is written again in a new
+   * epoch, and its consumers reload.
+   */
+  private async verify(): Promise<void> {
+    const runId = await this.serverRunId();
+    const sameServer = runId !== undefined && runId === this.runId;
+    if (runId !== undefined) this.runId = runId;
+    const kept: string[] = [];
+    const lost: string[] = [];
+    await Promise.all(
+      [...this.feeds.values()].map(async (f) => {
+        if (!f.active || f.dirty) return;
+        // each expected id is taken when its command is sent: writes made after it are answered after it
+        const checks = [this.streamAt(f.keys.book, f.epoch, f.seqBook)];
+        if (this.opts.channels.includes('trades')) checks.push(this.streamAt(f.keys.trades, f.epoch, f.seqTrades));
+        if (this.opts.channels.includes('ticker')) checks.push(this.streamAt(f.keys.ticker, f.epoch, f.seqTicker));
+        const epoch = f.epoch;
+        const lease = this.redis.get(f.keys.lease);
+        const snap = this.redis.get(f.keys.snap);
+        let why: string | undefined;
+        try {
+          const results = await Promise.all(checks);
+          if (!sameServer) why = 'the Redis server restarted';
+          else if ((await lease) !== this.id) why = 'the lease is no longer this relay\'s';
+          else if (results.some((r) => r !== undefined)) why = results.find((r) => r !== undefined);
+          else {
+            const json = await snap;
+            const rec = json === null ? undefined : (JSON.parse(json) as SnapRecord);
+            if (f.opened && rec?.e !== epoch) why = 'the snapshot key is gone';
+          }
+        } catch (err) {
+          why = `the check failed (${(err as Error).message.split('\n')[0]})`;
+        }
+        if (f.epoch !== epoch) return;
+        if (why === undefined) kept.push(f.symbol);
+        else {
+          f.dirty = true;
+          f.opened = false;
+          lost.push(`${f.symbol} (${why})`);
+        }
+      }),
+    );
+    this.blip = false;
+    if (kept.length) this.onLog(`redis link back: nothing lost, epoch kept for ${kept.join(', ')}`);
+    if (lost.length) this.onLog(`redis link back: writing again in a new epoch: ${lost.join('; ')}`);
+  }
+
+  /** undefined when stream `key` ends at `<epoch>-<seq>` (no entry of this epoch when seq is 0); else why not. */
+  private async streamAt(key: string, epoch: number, seq: number): Promise<string | undefined> {
+    const rows = (await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const last = rows.length ? rows[0][0] : undefined;
+    if (seq === 0) return last === undefined || parseId(last)[0] < epoch ? undefined : `${key} holds ${last}, not written by this relay`;
+    return last === `${epoch}-${seq}` ? undefined : `${key} ends at ${last ?? 'nothing'}, the last write was ${epoch}-${seq}`;
   }
 
   // ---------------------------------------------------------------- leases

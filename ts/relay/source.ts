@@ -3,8 +3,10 @@
  * topics from a relay's Redis streams (`new binance({ relay: 'redis://...' })`), so the same
  * fetch*, on and watch* calls answer with no exchange connection.
  *
- * One reader per topic, on its own connection, blocks on XREAD for its stream. A book joins with
- * one read of the snapshot key and then reads the entries after it. Every book entry is checked:
+ * Each stream is read once per process, however many consumer instances follow it: one shared
+ * reader (shared.ts) blocks on XREAD and hands each decoded entry to every follower, each with its
+ * own position, book and checks. A book joins with one read of the snapshot key and then takes the
+ * entries after it. Every book entry is checked:
  * same epoch and seq = previous + 1. Anything else (the consumer fell behind the stream's
  * retention and entries were trimmed, the relay restarted or failed over to a standby, Redis
  * restarted empty) reloads the book from the latest snapshot with a 'resync' of reason 'relay':
@@ -24,11 +26,10 @@ import type { RawLevel } from '../book/types';
 import { LiveBook } from '../base/live-book';
 import type { MarketSource, SourceContext } from '../base/source';
 import type { Topic } from '../base/topic';
-import { DeltaPayload, SnapRecord, SymbolKeys, metaKey, parseId, safeUrl, symbolKeys } from './keys';
+import { DeltaPayload, SnapRecord, SymbolKeys, TradesLost, heartbeatKey, metaKey, parseId, safeUrl, symbolKeys } from './keys';
 import { RedisClient, connectRedis } from './redis';
+import { BATCH, Fields, Follower, SharedStream, StreamEntry, UNREADABLE, compareIds, decodeEntry, follow } from './shared';
 
-/** Entries read per XREAD. */
-const BATCH = 1000;
 
 /** `has` keys a relay consumer answers (from live state). */
 const RELAYED = [
@@ -50,8 +51,6 @@ export function relaySource(ctx: SourceContext): MarketSource {
   return new RelaySource(ctx);
 }
 
-type Fields = string[];
-type XReadReply = [string, [string, Fields][]][] | null;
 
 function field(fields: Fields, name: string): string | undefined {
   for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
@@ -61,17 +60,26 @@ function field(fields: Fields, name: string): string | undefined {
 export class RelaySource implements MarketSource {
   readonly url: string;
   private readonly shown: string;
-  private readonly cmd: RedisClient;
+  /** Commands (joins, catch-ups, lease checks): the blocking reads are the shared readers'. */
+  readonly cmd: RedisClient;
   private readonly readers = new Map<Topic, Reader>();
   private attempt = 0;
   private closed = false;
   /** A book stream quiet this long is checked for a writer (the `staleTimeoutMs` option; default 10 s). */
   readonly quietMs: number;
 
+  /** How often the leases' holders' heartbeats are checked (ms): half the quiet time, at most 1 s. */
+  readonly beatCheckMs: number;
+  private beatTimer: ReturnType<typeof setInterval> | undefined;
+  private checking = false;
+  /** Symbols whose relay holds the lease with its heartbeat expired. */
+  private readonly stale = new Set<string>();
+
   constructor(readonly ctx: SourceContext) {
     this.url = String(ctx.options.relay);
     this.shown = safeUrl(this.url);
     this.quietMs = Math.max(100, ctx.options.staleTimeoutMs ?? 10_000);
+    this.beatCheckMs = Math.min(1000, Math.floor(this.quietMs / 2));
     this.cmd = connectRedis(this.url, { lazyConnect: true }, ctx.exchange);
     this.cmd.on('ready', () => {
       this.attempt = 0;
@@ -88,15 +96,6 @@ export class RelaySource implements MarketSource {
 
   private status(s: StatusEvent): void {
     if (!this.closed || s.state === 'closed') this.ctx.events.emit('status', s);
-  }
-
-  /** A new connection for one reader. */
-  connection(): RedisClient {
-    const c = connectRedis(this.url, {}, this.ctx.exchange);
-    c.on('error', () => {
-      // reported through the command connection's status; the reader's command waits for the link
-    });
-    return c;
   }
 
   async fetchMarkets(): Promise<Market[]> {
@@ -140,6 +139,45 @@ export class RelaySource implements MarketSource {
     }
     this.readers.set(topic, reader);
     reader.run();
+    if (reader instanceof BookReader && !this.beatTimer) {
+      this.beatTimer = setInterval(() => void this.checkBeats(), this.beatCheckMs);
+      this.beatTimer.unref?.();
+    }
+  }
+
+  /**
+   * The relay writing a book must be alive: its heartbeat key (TTL three times its beat) must
+   * exist. A lease whose holder's heartbeat expired (the relay frozen, e.g. SIGSTOP, or cut off
+   * from Redis while its lease runs) takes the book down ('resync' 'relay', pulls wait as for any
+   * resync) and 'status' says 'stale'; when the holder beats again (or another relay holds the
+   * lease) the book reloads from the snapshot and 'status' says 'open'.
+   */
+  private async checkBeats(): Promise<void> {
+    if (this.checking || this.closed || this.cmd.status !== 'ready') return;
+    this.checking = true;
+    try {
+      const books = [...this.readers.values()].filter((r): r is BookReader => r instanceof BookReader);
+      const holders = await Promise.all(books.map((b) => this.cmd.get(b.leaseKey) as Promise<string | null>));
+      const ids = [...new Set(holders.filter((h): h is string => h !== null))];
+      const alive = new Set<string>();
+      const beats = await Promise.all(ids.map((id) => this.cmd.exists(heartbeatKey(this.ctx.exchange, id))));
+      ids.forEach((id, i) => beats[i] > 0 && alive.add(id));
+      if (this.closed) return;
+      const wasStale = this.stale.size > 0;
+      books.forEach((b, i) => {
+        const holder = holders[i];
+        const isStale = holder !== null && !alive.has(holder);
+        if (isStale) this.stale.add(b.symbol);
+        else this.stale.delete(b.symbol);
+        b.relayBeat(holder, isStale);
+      });
+      if (!wasStale && this.stale.size > 0) this.status({ url: this.shown, state: 'stale', attempt: 0 });
+      else if (wasStale && this.stale.size === 0) this.status({ url: this.shown, state: 'open', attempt: 0 });
+    } catch {
+      // the link is down: its state is on 'status' already
+    } finally {
+      this.checking = false;
+    }
   }
 
   stop(topic: Topic): void {
@@ -171,6 +209,7 @@ export class RelaySource implements MarketSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.beatTimer) clearInterval(this.beatTimer);
     for (const r of this.readers.values()) r.stop();
     this.readers.clear();
     this.cmd.disconnect();
@@ -182,75 +221,142 @@ export class RelaySource implements MarketSource {
   }
 }
 
-/** Reads one stream from a cursor, on its own connection, until stopped. */
-abstract class Reader {
-  protected readonly conn: RedisClient;
+/**
+ * Follows one stream through the process's shared reader (shared.ts): joins (`join` sets the
+ * cursor), reads what the shared reader handed out before it joined itself (XRANGE on the
+ * source's command connection), then takes the shared entries after its cursor, in order.
+ */
+abstract class Reader implements Follower {
   protected cursor = '0-0';
+  private cursorE = 0;
+  private cursorS = 0;
   protected stopped = false;
+  private stream: SharedStream | undefined;
+  /** Joining or catching up: entries handed out meanwhile are held. */
+  private busy = false;
+  private again = false;
+  private held: StreamEntry[] = [];
+  readonly quietMs: number;
 
   constructor(
     protected readonly src: RelaySource,
     protected readonly topic: Topic,
     protected readonly key: string,
   ) {
-    this.conn = src.connection();
+    this.quietMs = src.quietMs;
   }
 
   run(): void {
-    this.loop().catch((err: unknown) => {
-      if (!this.stopped) this.src.error(new BaseError(`relay reader stopped: ${(err as Error).message}`, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol, cause: err }));
-    });
+    this.rejoin();
   }
 
   stop(): void {
     this.stopped = true;
-    this.conn.disconnect();
+    this.stream?.remove(this);
+    this.stream = undefined;
   }
 
   /** Nothing came for `quietMs`: a quiet market, or no relay writing any more. */
-  protected async quiet(): Promise<void> {}
+  protected async onQuiet(): Promise<void> {}
 
-  /** Before the first read (and when asked to): where to start. */
+  /** Before the first entry (and when asked to): where to start (sets the cursor). */
   protected abstract join(): Promise<void>;
-  /** One entry, in order; true asks for `join` before the next read. */
-  protected abstract entry(id: string, fields: Fields): boolean;
+  /** One entry, in order, after the cursor; true asks for `join` before the next one. */
+  protected abstract entry(d: StreamEntry): boolean;
+  /** After a run of entries read together (tickers: the latest of them wins). */
+  protected flush(): void {}
 
-  protected rejoin = true;
+  protected setCursor(id: string): void {
+    this.cursor = id;
+    [this.cursorE, this.cursorS] = parseId(id);
+  }
 
-  private async loop(): Promise<void> {
+  /** Asks for `join` and a catch-up before the next entry. */
+  protected rejoin(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    this.sync().catch((err: unknown) => {
+      if (!this.stopped) this.src.error(new BaseError(`relay reader stopped: ${(err as Error).message}`, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol, cause: err }));
+    });
+  }
+
+  private async sync(): Promise<void> {
     while (!this.stopped) {
+      this.again = false;
       try {
-        if (this.rejoin) {
-          this.rejoin = false;
-          await this.join();
-          continue;
-        }
-        const reply = (await this.conn.xread('COUNT', BATCH, 'BLOCK', this.src.quietMs, 'STREAMS', this.key, this.cursor)) as XReadReply;
+        await this.join();
         if (this.stopped) return;
-        if (!reply) {
-          await this.quiet();
-          continue;
-        }
-        for (const [id, fields] of reply[0][1]) {
-          this.cursor = id;
-          if (this.entry(id, fields)) {
-            this.rejoin = true;
-            break;
+        if (!this.stream) this.stream = follow(this.src.url, this.key, this.cursor, this, this.src.ctx.exchange);
+        // what the shared reader handed out before this follower stood here: read it here
+        const upto = this.stream.position;
+        let from = this.cursor;
+        while (!this.again && !this.stopped && compareIds(from, upto) < 0) {
+          const rows = (await this.src.cmd.xrange(this.key, `(${from}`, upto, 'COUNT', BATCH)) as [string, Fields][];
+          if (rows.length === 0) break;
+          for (const [id, fields] of rows) {
+            from = id;
+            if (this.take(decodeEntry(id, fields))) break;
           }
+          this.flush();
         }
+        if (this.again || this.stopped) continue;
+        this.busy = false;
+        const held = this.held;
+        this.held = [];
+        if (held.length) this.deliver(held);
+        return;
       } catch (err) {
         if (this.stopped) return;
         // a command refused (not a dropped link: commands wait for it): report, pause, rejoin
         this.src.error(new BaseError(`relay read failed: ${(err as Error).message}`, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol }));
-        this.rejoin = true;
         await new Promise((r) => setTimeout(r, 500));
       }
     }
   }
 
+  /** One entry if it is past the cursor; true when it asked for a rejoin. */
+  private take(d: StreamEntry): boolean {
+    if (d.e < this.cursorE || (d.e === this.cursorE && d.s <= this.cursorS)) return false;
+    this.cursor = d.id;
+    this.cursorE = d.e;
+    this.cursorS = d.s;
+    if (this.entry(d)) {
+      this.rejoin();
+      return true;
+    }
+    return false;
+  }
+
+  deliver(entries: readonly StreamEntry[]): void {
+    if (this.stopped) return;
+    for (let i = 0; i < entries.length; i++) {
+      if (this.busy) {
+        for (; i < entries.length; i++) this.held.push(entries[i]);
+        return;
+      }
+      this.take(entries[i]);
+    }
+    if (!this.busy) this.flush();
+  }
+
+  quiet(): void {
+    if (this.busy || this.stopped) return;
+    this.onQuiet().catch(() => undefined);
+  }
+
+  failed(err: Error): void {
+    if (this.stopped) return;
+    this.src.error(new BaseError(err.message, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol, cause: err }));
+    this.rejoin();
+  }
+
   /** The id of a stream's last entry, '0-0' when it has none. */
   protected async lastId(key: string): Promise<string> {
-    const rows = (await this.conn.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, Fields][];
+    const rows = (await this.src.cmd.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, Fields][];
     return rows.length ? rows[0][0] : '0-0';
   }
 }
@@ -265,6 +371,8 @@ class BookReader extends Reader {
   private waiting = true;
   /** An entry that could not be read: a snapshot from before it is no use (it would come again). */
   private unreadable: [number, number] | undefined;
+  /** The lease holder's heartbeat expired: not served until it beats again. */
+  private relayStale = false;
 
   constructor(src: RelaySource, topic: Topic, keys: SymbolKeys) {
     super(src, topic, keys.book);
@@ -277,14 +385,33 @@ class BookReader extends Reader {
       // the relay's seq is checked here, entry by entry; the book applies what passes
       rule: noSequenceRule,
       // the book found a change it cannot apply: reload from the relay's snapshot
-      resubscribe: () => {
-        this.rejoin = true;
-      },
+      resubscribe: () => this.rejoin(),
       onBook: (book) => events.emit(key, book),
       onResync: (e) => events.emit('resync', e),
       onError: (err) => events.error(err),
     });
     topic.book = this.live;
+  }
+
+  get leaseKey(): string {
+    return this.keys.lease;
+  }
+
+  get symbol(): string {
+    return this.topic.symbol;
+  }
+
+  /** The relay holding the lease has a heartbeat (or none holds it): `stale` when it stopped beating. */
+  relayBeat(holder: string | null, stale: boolean): void {
+    if (this.stopped) return;
+    if (stale && !this.relayStale) {
+      this.relayStale = true;
+      this.reload(`relay ${holder} holds the lease of ${this.topic.symbol} but its heartbeat expired (frozen, or cut off from Redis): the book is not kept up to date`);
+    } else if (!stale && this.relayStale) {
+      // it beats again (or another relay took over): reload from its snapshot
+      this.relayStale = false;
+      this.rejoin();
+    }
   }
 
   /** The relay's epoch and seq this book is at (tests). */
@@ -298,9 +425,9 @@ class BookReader extends Reader {
   }
 
   /** A quiet stream with no relay holding the symbol's lease: nobody keeps this book any more. */
-  protected override async quiet(): Promise<void> {
+  protected override async onQuiet(): Promise<void> {
     if (!this.live.ready) return;
-    const holder = (await this.conn.get(this.keys.lease)) as string | null;
+    const holder = (await this.src.cmd.get(this.keys.lease)) as string | null;
     if (holder === null && !this.stopped && this.live.ready) {
       // served no longer: the next relay to take the symbol writes an 's' entry in a new epoch
       this.reload(`no relay writes ${this.topic.symbol} (its lease is free): the book is not kept up to date`);
@@ -308,27 +435,33 @@ class BookReader extends Reader {
   }
 
   protected async join(): Promise<void> {
-    const json = (await this.conn.get(this.keys.snap)) as string | null;
+    const json = (await this.src.cmd.get(this.keys.snap)) as string | null;
     if (this.stopped) return;
     if (json === null) {
       // no snapshot (yet): wait for the relay's next 's' entry
       this.waiting = true;
-      this.cursor = await this.lastId(this.key);
+      this.setCursor(await this.lastId(this.key));
       return;
     }
     const snap = JSON.parse(json) as SnapRecord;
     const bad = this.unreadable;
+    if (this.relayStale) {
+      // nothing to serve while the relay is not beating: wait for it (or its 's' entry)
+      this.waiting = true;
+      this.setCursor(`${snap.e}-${snap.s}`);
+      return;
+    }
     if (bad && snap.e === bad[0] && snap.s < bad[1]) {
       // the latest snapshot is older than the unreadable entry: wait for the relay's next one
       this.waiting = true;
-      this.cursor = `${bad[0]}-${bad[1]}`;
+      this.setCursor(`${bad[0]}-${bad[1]}`);
       return;
     }
     this.unreadable = undefined;
     this.waiting = false;
     this.epoch = snap.e;
     this.seq = snap.s;
-    this.cursor = `${snap.e}-${snap.s}`;
+    this.setCursor(`${snap.e}-${snap.s}`);
     this.live.onStreamSnapshot({ nonce: snap.n ?? snap.s, bids: snap.b, asks: snap.a, timestamp: snap.ts });
   }
 
@@ -339,9 +472,8 @@ class BookReader extends Reader {
     return true;
   }
 
-  protected entry(id: string, fields: Fields): boolean {
-    const [e, s] = parseId(id);
-    const t = field(fields, 't');
+  protected entry(d: StreamEntry): boolean {
+    const { id, e, s, t } = d;
     if (this.waiting) return t === 's';
     if (e !== this.epoch) return this.reload(`relay epoch ${this.epoch} -> ${e}: the relay restarted or a standby took over`);
     if (s !== this.seq + 1) {
@@ -350,19 +482,19 @@ class BookReader extends Reader {
     this.seq = s;
     if (t === 's') return this.reload('the relay rebuilt its book from a snapshot');
     if (t === 'x') {
-      const why = parsePayload<{ reason?: string; detail?: string }>(fields) ?? {};
+      const why = (payload(d) ?? {}) as { reason?: string; detail?: string };
       this.reload(`the relay's upstream book resynced (${why.reason ?? 'unknown'}${why.detail ? `: ${why.detail}` : ''})`);
       // nothing to load until its 's' entry: keep reading
       return false;
     }
-    const p = t === 'd' ? parsePayload<DeltaPayload>(fields) : undefined;
+    const p = t === 'd' ? (payload(d) as DeltaPayload | undefined) : undefined;
     if (!p || !Array.isArray(p.b) || !Array.isArray(p.a)) {
       // not an entry of ours (another writer, a damaged value): what it changed is unknown
       this.src.error(
         new BadResponse(`relay entry ${id} is not a book change (type ${JSON.stringify(t)}); reloading from the snapshot`, {
           exchange: this.src.ctx.exchange,
           symbol: this.topic.symbol,
-          raw: fields.slice(0, 4).map((x) => x.slice(0, 200)),
+          raw: d.fields.slice(0, 4).map((x) => x.slice(0, 200)),
         }),
       );
       this.unreadable = [e, s];
@@ -382,15 +514,9 @@ class BookReader extends Reader {
   }
 }
 
-/** The JSON payload of an entry, or undefined when it has none or it is not JSON. */
-function parsePayload<T>(fields: Fields): T | undefined {
-  const p = field(fields, 'p');
-  if (p === undefined) return undefined;
-  try {
-    return JSON.parse(p) as T;
-  } catch {
-    return undefined;
-  }
+/** The JSON payload of an entry (shared: read it, never change it), or undefined when it has none or it is not JSON. */
+function payload(d: StreamEntry): object | undefined {
+  return d.p !== UNREADABLE && typeof d.p === 'object' && d.p !== null ? d.p : undefined;
 }
 
 /** `levels` plus a removal of every level of `book` beyond `worst` (worse than it). */
@@ -405,54 +531,76 @@ function withCut(book: OrderBook, side: 'bids' | 'asks', levels: RawLevel[], wor
   return out;
 }
 
-/** Tickers: the latest one at once, then every new one. */
+/**
+ * Tickers are conflated: the latest one at once, then the latest of each run of entries read
+ * together (a consumer that fell behind gets the newest ticker, not the ones in between; nothing is
+ * reported, a ticker replaces the last one).
+ */
 class TickerReader extends Reader {
+  private latest: Ticker | undefined;
+
   protected async join(): Promise<void> {
-    const rows = (await this.conn.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [string, Fields][];
+    const rows = (await this.src.cmd.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [string, Fields][];
     if (this.stopped) return;
     if (rows.length === 0) {
-      this.cursor = '0-0';
+      this.setCursor('0-0');
       return;
     }
-    this.cursor = rows[0][0];
-    this.push(rows[0][1]);
+    this.setCursor(rows[0][0]);
+    const d = decodeEntry(rows[0][0], rows[0][1]);
+    this.entry(d);
+    this.flush();
   }
 
-  protected entry(_id: string, fields: Fields): boolean {
-    this.push(fields);
+  protected entry(d: StreamEntry): boolean {
+    const p = payload(d);
+    if (p) this.latest = p as Ticker;
     return false;
   }
 
-  private push(fields: Fields): void {
-    const p = field(fields, 'p');
-    if (p !== undefined) this.src.ctx.topics.pushTicker(this.topic, JSON.parse(p) as Ticker);
+  protected override flush(): void {
+    const t = this.latest;
+    if (t === undefined) return;
+    this.latest = undefined;
+    // each consumer instance its own object (the decoded entry is shared)
+    this.src.ctx.topics.pushTicker(this.topic, { ...t });
   }
 }
 
-/** Trades: every new batch, in order; a hole within an epoch is reported (trades cannot be reloaded). */
+/**
+ * Trades: every new batch, in order. Trades cannot be reloaded: a consumer whose stream was
+ * trimmed past its position (it fell behind the retention, `--max-len-trades`) emits a
+ * TradesLost error naming how many entries it missed and carries on from the oldest kept one.
+ */
 class TradesReader extends Reader {
   private epoch = 0;
   private seq = 0;
 
   protected async join(): Promise<void> {
-    this.cursor = await this.lastId(this.key);
+    this.setCursor(await this.lastId(this.key));
     [this.epoch, this.seq] = this.cursor === '0-0' ? [0, 0] : parseId(this.cursor);
   }
 
-  protected entry(id: string, fields: Fields): boolean {
-    const [e, s] = parseId(id);
-    if (e === this.epoch && s !== this.seq + 1) {
+  protected entry(d: StreamEntry): boolean {
+    const { id, e, s } = d;
+    // within an epoch seq counts entries from 1; a new epoch (another relay, or the relay's own
+    // restart) starts at 1 again, so seq - 1 entries of it are gone (and perhaps the old epoch's tail)
+    const lost = e === this.epoch ? s - this.seq - 1 : this.epoch === 0 ? 0 : s - 1;
+    if (lost > 0) {
       this.src.error(
-        new BaseError(`relay: ${s - this.seq - 1} trade batch(es) missed before ${id} (fell behind the stream's retention)`, {
-          exchange: this.src.ctx.exchange,
-          symbol: this.topic.symbol,
-        }),
+        new TradesLost(
+          `relay: ${lost} trades entr${lost === 1 ? 'y' : 'ies'} lost between ${this.epoch}-${this.seq} and ${id}: the trades stream was trimmed past this consumer's position (it fell behind the stream's retention); carrying on from the oldest entry kept`,
+          lost,
+          `${this.epoch}-${this.seq}`,
+          id,
+          { exchange: this.src.ctx.exchange, symbol: this.topic.symbol },
+        ),
       );
     }
     this.epoch = e;
     this.seq = s;
-    const p = field(fields, 'p');
-    if (p !== undefined) this.src.ctx.topics.pushTrades(this.topic, JSON.parse(p) as Trade[]);
+    const p = d.p;
+    if (Array.isArray(p)) this.src.ctx.topics.pushTrades(this.topic, (p as Trade[]).map((t) => ({ ...t })));
     return false;
   }
 }
