@@ -16,7 +16,7 @@
  * Options:
  *   --full          longer runs, more rounds, 2 million updates in (3), always a CPU profile
  *   --only=1,3      run only these benchmarks
- *   --rounds=N      rounds of (1) and (2) (default 3; full 5); (5) runs 2 (full 3)
+ *   --rounds=N      rounds of (1) and (2) (default 3; full 5); (5) runs 2 (full 3); (6) runs 1 (full 3)
  *   --profile       profile exstream's frame path even when it meets its target
  *   --no-write      do not update BENCHMARKS.md
  *   --no-install    do not install the competitors (their rows are skipped if missing)
@@ -62,6 +62,8 @@ const C = FULL
   : { frames: 20_000, bookUpdates: 400_000, bookBudgetMs: 400, manyRate: 5000, manyWindowS: 5, manyTotal: 400_000, manyRounds: 1, latencyS: 3 };
 C.manySymbols = 500;
 C.simSteps = FULL ? 10_000 : 3000;
+// rounds of (6): 18 client rows of a few seconds each
+C.simRounds = FULL ? 3 : 1;
 C.latencyRate = 10_000;
 
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
@@ -206,10 +208,14 @@ async function benchFrames(deps) {
     const own = ratioMedian(res, 'exstream-raw', 'floor-book');
     const ownUs = R.median(res.get('exstream-raw').map((x, i) => (x.cpuTotalUs - (res.get('floor-book')[i] || {}).cpuTotalUs) / x.n));
     const proto = ratioMedian(res, 'prototype', 'floor-raw');
+    const protoUs = R.median(res.get('exstream-raw').map((x, i) => (x.cpuTotalUs - (res.get('prototype')[i] || {}).cpuTotalUs) / x.n));
     notes.unshift(
-      `Where the CPU goes: "floor + book" (bare ws + JSON.parse + exstream's own OrderBook and U/u sync; not exstream) costs ${R.ratio(ratioMedian(res, 'floor-book', 'floor-raw'))} the floor, ` +
-        `and exstream ${R.ratio(own)} of that (${ownUs >= 0 ? '+' : ''}${R.fmt(ownUs)} µs a frame for its transport, routing, sync and events): the book's own work is the gap. ` +
-        `The prototype row (not exstream: the socket's bytes scanned straight into numbers, no JSON.parse, same OrderBook) costs ${R.ratio(proto)} the floor.`,
+      `Where the CPU goes: exstream reads depthUpdate frames straight from the socket's bytes (binance/scan.ts; no JSON.parse, no strings) into its OrderBook. ` +
+        `"floor + book" (bare ws + JSON.parse + exstream's OrderBook and U/u sync; not exstream) costs ${R.ratio(ratioMedian(res, 'floor-book', 'floor-raw'))} the floor, ` +
+        `and exstream ${R.ratio(own)} of that (${ownUs >= 0 ? '+' : ''}${R.fmt(ownUs)} µs a frame). ` +
+        `The prototype row (not exstream: bare ws + the bench's own byte scanner + the same OrderBook, no validation, routing or events) costs ${R.ratio(proto)} the floor, ` +
+        `and exstream ${R.ratio(ratioMedian(res, 'exstream-raw', 'prototype'))} of the prototype (${protoUs >= 0 ? '+' : ''}${R.fmt(protoUs)} µs a frame for its transport, routing, checks, sync and events). ` +
+        'What is left between exstream and the floor is mostly the book\'s own work (see the profile).',
     );
     const sizes = frameSizes().sort((a, b) => a - b);
     return {
@@ -606,7 +612,7 @@ async function simOnce(x, lib, execArgv = []) {
 }
 
 async function benchExchanges(deps) {
-  log(`[6] every exchange on its simulator: ${C.simSteps} flow steps per client, ${ROUNDS} rounds`);
+  log(`[6] every exchange on its simulator: ${C.simSteps} flow steps per client, ${C.simRounds} rounds`);
   const libs = SIM_LIBS.filter((l) => l.lib !== 'ccxt' || deps.ccxt);
   const rows = [];
   const targets = [];
@@ -615,7 +621,7 @@ async function benchExchanges(deps) {
   const compared = [];
   for (const x of SIM_EXCHANGES) {
     const res = new Map(libs.map((l) => [l.lib, []]));
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < C.simRounds; r++) {
       for (const l of orderFor(r, libs)) {
         log(`    ${x.exchange} ${l.lib} round ${r + 1}`);
         res.get(l.lib).push(await simOnce(x, l.lib));
@@ -661,7 +667,7 @@ async function benchExchanges(deps) {
       `Each exchange's embedded simulator (exstream/sim, seed 7, one symbol) in its own process, its flow stepped ${C.simSteps.toLocaleString('en')} times as fast as the socket takes the frames ` +
       '(one tick of synthetic order flow, then the pending book update sent at once), a fresh simulator per client so every client gets the same flow. ' +
       'Each client in a fresh process: the floor (bare `ws`, the documented subscription of the same channel exstream uses, JSON.parse of every frame, no book), exstream and ccxt.pro (every URL pointed at the simulator). ' +
-      `CPU = process.cpuUsage() of the client from the first flow step until its socket has been quiet for 300 ms, per frame the simulator sent; ${ROUNDS} rounds in alternating order, medians. ` +
+      `CPU = process.cpuUsage() of the client from the first flow step until its socket has been quiet for 300 ms, per frame the simulator sent; ${C.simRounds === 1 ? 'one round (a quick run: single measurements, noisier than the others)' : `${C.simRounds} rounds in alternating order, medians`}. ` +
       `Channels: ${SIM_EXCHANGES.map((x) => `${x.exchange} ${x.channel}`).join('; ')}.`,
     headers: ['exchange', 'client', 'µs/frame', 'vs floor', 'frames / updates', 'note'],
     rows,
