@@ -89,10 +89,6 @@ export class BookSide {
   private fp = 0;
   private fi = 0;
   private fe = 0;
-  /** Scratch of `load` (reused): converted keys / amounts / source indices of a snapshot. */
-  private scratchKeys = new Float64Array(0);
-  private scratchAmounts = new Float64Array(0);
-  private scratchSrc = new Int32Array(0);
 
   constructor(readonly name: 'bids' | 'asks', keepStrings = false, initialBlocks = 2) {
     this.sign = name === 'bids' ? 1 : -1;
@@ -197,14 +193,10 @@ export class BookSide {
   load(levels: readonly RawLevel[]): void {
     this.clear();
     const len = levels.length;
-    if (this.scratchKeys.length < len) {
-      this.scratchKeys = new Float64Array(len);
-      this.scratchAmounts = new Float64Array(len);
-      this.scratchSrc = new Int32Array(len);
-    }
-    const sk = this.scratchKeys;
-    const sa = this.scratchAmounts;
-    const src = this.scratchSrc;
+    // scratch of one load (snapshots are rare; not kept, so 500 idle books hold no spare arrays)
+    const sk = new Float64Array(len);
+    const sa = new Float64Array(len);
+    const src = new Int32Array(len);
     const sign = this.sign;
     let prev = Infinity;
     let m = 0;
