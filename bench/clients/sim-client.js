@@ -11,7 +11,7 @@
  * reports process.cpuUsage() since `go` (the idle wait itself costs a few timer wake-ups).
  */
 const path = require('path');
-const { serve, emit } = require('../lib/ipc');
+const { serve, emit, nowNs } = require('../lib/ipc');
 const { requireDep } = require('../lib/deps');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -181,6 +181,7 @@ serve({
     await idle(300);
     return true;
   },
+  now: () => nowNs(),
   go() {
     updates = 0;
     cpu0 = cpuNow();
