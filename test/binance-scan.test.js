@@ -186,10 +186,14 @@ describe('binance scan: depthUpdate frames from bytes', function () {
       base([['1.5', '3']]).replace('"s":"BTCUSDT"', '"s":"btcusdt"'),
       base([['1.5', '3']]).replace('"E":1700000000000,"s":"BTCUSDT"', '"s":"BTCUSDT","E":1700000000000'),
     ];
+    // more levels than the scanner keeps buffers for: the text path takes it (reused buffers stay bounded)
+    const many = [];
+    for (let i = 0; i < 60000; i++) many.push([`${i + 1}.5`, '1']);
+    declined.push(base(many));
     for (const t of declined) {
-      assert.strictEqual(scan.scan(Buffer.from(t)), false, t);
+      assert.strictEqual(scan.scan(Buffer.from(t)), false, t.slice(0, 300));
       const sink = recorder();
-      assert.strictEqual(decodeDepthBytes(Buffer.from(t), sink, scan), false, t);
+      assert.strictEqual(decodeDepthBytes(Buffer.from(t), sink, scan), false, t.slice(0, 300));
       assert.strictEqual(sink.calls.length, 0);
     }
   });

@@ -48,6 +48,11 @@ const DEPTH_SUFFIX = '@depth@100ms';
 
 /** Longest stream name / symbol read from the bytes; longer ones take the text path. */
 const MAX_NAME = 64;
+/**
+ * Levels a side read from the bytes; a frame with more takes the text path, so a hostile frame cannot
+ * grow the reused buffers for good (Binance's diff frames carry at most a few thousand).
+ */
+const MAX_LEVELS = 50_000;
 /** Names remembered (so a frame's stream name costs no string); the cache is emptied past this. */
 const MAX_CACHED = 4096;
 
@@ -215,6 +220,7 @@ export class DepthScan implements PackedLevels {
         // a price of 0 is invalid: the text path reports it
         if (price === 0 || b[this.pos++] !== COMMA || !this.dec(b)) return false;
         if (b[this.pos++] !== RBRACK) return false;
+        if (count === MAX_LEVELS) return false;
         if (2 * count + 2 > out.length) {
           const bigger = new Float64Array(out.length * 2);
           bigger.set(out);
