@@ -212,6 +212,7 @@ export class StreamEngine implements TopicWire {
       },
       {
         frame: (text, sock) => this.sink.decode(text, family, hub, sock),
+        bytes: this.inst.decodeBytes !== undefined ? (bytes, sock) => this.sink.decodeBytes(bytes, family, hub, sock) : undefined,
         interrupted: (names, reason, detail) => {
           for (const n of names) this.byStream.get(n)?.book?.interrupt(reason, detail);
         },
@@ -262,6 +263,26 @@ class EngineSink implements FrameSink {
           raw: text.length > RAW_KEPT ? `${text.slice(0, RAW_KEPT)}... (${text.length} chars)` : text,
         }),
       );
+    }
+  }
+
+  /**
+   * Hot path for adapters with `decodeBytes`: true when the adapter consumed the frame from its
+   * bytes; false sends it down the text path. A throw is reported and the frame is not decoded
+   * again (part of it may have been delivered already).
+   */
+  decodeBytes(bytes: Buffer, family: string, hub: StreamHub, sock: HubSocket): boolean {
+    this.hub = hub;
+    this.sock = sock;
+    try {
+      return this.engine.inst.decodeBytes!(bytes, this, family);
+    } catch (err) {
+      this.engine.error(
+        new BadResponse(`frame decoder failed (${(err as Error).message}): ${bytes.toString('utf8', 0, 120)}`, {
+          exchange: this.engine.exchange,
+        }),
+      );
+      return true;
     }
   }
 

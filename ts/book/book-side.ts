@@ -1,26 +1,42 @@
 /**
- * One side of an order book, built for frequent updates near the top of large books.
+ * One side of an order book, built for frequent updates anywhere in large books.
  *
- * Layout: parallel arrays `keys` / `amounts` (Float64Array) sorted ascending by key, with the BEST
- * level at the END of the live region `[lo, hi)`. The key is the price for bids and the negated
+ * Layout: the levels are kept sorted ascending by key in BLOCKS of at most {@link BLOCK} levels,
+ * with the BEST level at the end of the last block. The key is the price for bids and the negated
  * price for asks, so both sides sort the same way (negation is exact in IEEE-754: no precision lost).
  *
- * - A lookup gallops down from the top before bisecting: O(log d) for a level d places from the top.
- * - Inserting or removing a level moves only the levels between it and the nearer end of the live
- *   region (the top, for the usual updates near the best price), never the whole side.
- * - `truncate` (drop the worst levels) just advances `lo`: O(1) for the numbers.
- * - When the region needs room at an end of the buffer it is re-centred (if at least a third of the
- *   buffer is free) or the buffer doubles; either costs O(n) once per Θ(n) inserts, amortised O(1).
- *   Capacity is never given back, so a book of stable size allocates nothing in steady state.
+ * - Every block lives in one slot of a shared pool (`keys` / `amounts`, Float64Array, slot b at
+ *   `[b * BLOCK, (b + 1) * BLOCK)`); inside its slot a block occupies `[start, start + count)`.
+ * - `order` lists the blocks' slots from worst to best and `mins` their first (lowest) keys: a
+ *   lookup gallops down `mins` from the top, then gallops down the one block, so a level d places
+ *   from the top costs O(log d).
+ * - Inserting or removing a level moves only the levels between it and the nearer end of its
+ *   block (at most BLOCK / 2), never the rest of the side. A full block splits in two; a block
+ *   that falls under a quarter full merges with a neighbour when both fit in half a block; an empty
+ *   one is freed. Those touch `order` (a few dozen ints for tens of thousands of levels).
+ * - `truncate` (drop the worst levels) frees whole blocks and moves the start of one: no copying.
+ * - The pool doubles when it runs out of free slots (amortised O(1)) and is never given back, so a
+ *   book of stable size allocates nothing in steady state.
  *
- * With `keepStrings`, two more parallel arrays (same indices) hold the price / amount strings exactly
- * as they came off the wire, for checksums computed from the exchange's own strings.
+ * With `keepStrings`, two more pool-sized arrays (same indices) hold the price / amount strings
+ * exactly as they came off the wire, for checksums computed from the exchange's own strings.
  *
  * Ranks used by the public accessors count from the best level: rank 0 is the best bid / ask.
+ * Reading by rank walks the blocks from the top: O(rank / BLOCK).
  */
 import type { Level } from '../core/types';
 import type { RawLevel } from './types';
 
+/**
+ * Levels per block. Measured with bench/lib/book-stream.js (the capture's update mix, levels as
+ * numbers, Node 20, 3 runs each on the shared 2-core machine): 16, 32, 48, 64 and 128 were all
+ * ahead of one flat array at 5k and 20k levels a side (about 125-160 ns against 155-245); 32 was
+ * best or tied at every size, 128 clearly worse at 1k. A branch-free bisection inside the block
+ * gained nothing measurable.
+ */
+const BLOCK = 32;
+/** A load fills blocks this full, leaving room for inserts before the first splits. */
+const LOAD_FILL = 24;
 /** Below this many elements a hand-written loop beats TypedArray#copyWithin (measured on Node 20). */
 const COPY_LOOP_MAX = 24;
 
@@ -29,18 +45,18 @@ function moveNum(a: Float64Array, to: number, from: number, count: number): void
   if (count >= COPY_LOOP_MAX) {
     a.copyWithin(to, from, from + count);
   } else if (to < from) {
-    for (let j = 0; j < count; j++) a[to + j] = a[from + j];
+    for (let j = 0; j < count; j++) a[to + j] = a[from + j]!;
   } else {
-    for (let j = count - 1; j >= 0; j--) a[to + j] = a[from + j];
+    for (let j = count - 1; j >= 0; j--) a[to + j] = a[from + j]!;
   }
 }
 
 /** Same for a string array (a plain loop: Array#copyWithin is far slower on Node 20). */
 function moveStr(a: string[], to: number, from: number, count: number): void {
   if (to < from) {
-    for (let j = 0; j < count; j++) a[to + j] = a[from + j];
+    for (let j = 0; j < count; j++) a[to + j] = a[from + j]!;
   } else {
-    for (let j = count - 1; j >= 0; j--) a[to + j] = a[from + j];
+    for (let j = count - 1; j >= 0; j--) a[to + j] = a[from + j]!;
   }
 }
 
@@ -52,31 +68,50 @@ export class BookSide {
   /** +1 for bids (key = price), -1 for asks (key = -price). */
   readonly sign: 1 | -1;
   readonly keepStrings: boolean;
+  /** The pool: slot b holds a block's keys / amounts in [b * BLOCK, (b + 1) * BLOCK). */
   private keys: Float64Array;
   private amounts: Float64Array;
-  /** With keepStrings: same length and indices as `keys`; '' outside the live region. */
+  /** With keepStrings: same indices as `keys`; '' outside live ranges. */
   private priceStrs: string[] | undefined;
   private amountStrs: string[] | undefined;
-  /** Live region [lo, hi): worst level at lo, best at hi - 1. */
-  private lo: number;
-  private hi: number;
+  /** Per slot: where its block starts inside the slot, and how many levels it holds. */
+  private start: Int32Array;
+  private count: Int32Array;
+  /** Slots of the live blocks, worst block first; `mins[p]` is the first key of block `order[p]`. */
+  private order: Int32Array;
+  private mins: Float64Array;
+  private blocks = 0;
+  /** Free slots (a stack). */
+  private free: Int32Array;
+  private freeCount: number;
+  private n = 0;
+  /** Results of `find` (no allocation): position in `order`, absolute index, end of that block. */
+  private fp = 0;
+  private fi = 0;
+  private fe = 0;
 
-  constructor(readonly name: 'bids' | 'asks', keepStrings = false, initialCapacity = 32) {
+  constructor(readonly name: 'bids' | 'asks', keepStrings = false, initialBlocks = 2) {
     this.sign = name === 'bids' ? 1 : -1;
     this.keepStrings = keepStrings;
-    const cap = Math.max(8, initialCapacity | 0);
-    this.keys = new Float64Array(cap);
-    this.amounts = new Float64Array(cap);
+    const slots = Math.max(1, initialBlocks | 0);
+    this.keys = new Float64Array(slots * BLOCK);
+    this.amounts = new Float64Array(slots * BLOCK);
     if (keepStrings) {
-      this.priceStrs = filledStrings(cap);
-      this.amountStrs = filledStrings(cap);
+      this.priceStrs = filledStrings(slots * BLOCK);
+      this.amountStrs = filledStrings(slots * BLOCK);
     }
-    this.lo = this.hi = cap >> 2;
+    this.start = new Int32Array(slots);
+    this.count = new Int32Array(slots);
+    this.order = new Int32Array(slots);
+    this.mins = new Float64Array(slots);
+    this.free = new Int32Array(slots);
+    for (let i = 0; i < slots; i++) this.free[i] = slots - 1 - i;
+    this.freeCount = slots;
   }
 
   /** Number of levels. */
   get length(): number {
-    return this.hi - this.lo;
+    return this.n;
   }
 
   /**
@@ -86,8 +121,13 @@ export class BookSide {
   set(price: number, amount: number, priceStr?: string, amountStr?: string): void {
     if (price !== price) return;
     const key = this.sign === 1 ? price : -price;
-    const i = this.lowerBound(key);
-    const found = i < this.hi && this.keys[i] === key;
+    if (this.blocks === 0) {
+      if (amount > 0) this.insertFirst(key, amount, priceStr, amountStr);
+      return;
+    }
+    this.find(key);
+    const i = this.fi;
+    const found = i < this.fe && this.keys[i] === key;
     if (amount > 0) {
       if (this.priceStrs !== undefined) {
         // strings are only materialised when kept: no allocation otherwise
@@ -101,10 +141,10 @@ export class BookSide {
           this.amountStrs![i] = amountStr!;
         }
       } else {
-        this.insertAt(i, key, amount, priceStr, amountStr);
+        this.insertAt(this.fp, i, key, amount, priceStr, amountStr);
       }
     } else if (found) {
-      this.removeAt(i);
+      this.removeAt(this.fp, i);
     }
   }
 
@@ -113,12 +153,12 @@ export class BookSide {
     const len = levels.length;
     if (this.priceStrs === undefined) {
       for (let j = 0; j < len; j++) {
-        const lv = levels[j];
+        const lv = levels[j]!;
         this.set(+(lv[0] as string), +(lv[1] as string));
       }
     } else {
       for (let j = 0; j < len; j++) {
-        const lv = levels[j];
+        const lv = levels[j]!;
         const p = lv[0];
         const a = lv[1];
         this.set(+p, +a, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a));
@@ -128,15 +168,15 @@ export class BookSide {
 
   /**
    * Apply levels whose numbers were already converted (and checked) into `nums` (price, amount
-   * pairs; see book/validate.ts convertLevels); `levels` supplies the wire strings when they are
-   * kept. Hot path: each level's strings are converted to numbers once per frame, not twice.
+   * pairs; see book/validate.ts convertLevels, or a byte scanner's packed levels); `levels`
+   * supplies the wire strings when they are kept. Hot path: no conversion, no allocation.
    */
   applyNumbers(nums: Float64Array, count: number, levels: readonly RawLevel[]): void {
     if (this.priceStrs === undefined) {
       for (let j = 0; j < count; j++) this.set(nums[2 * j]!, nums[2 * j + 1]!);
     } else {
       for (let j = 0; j < count; j++) {
-        const lv = levels[j];
+        const lv = levels[j]!;
         const p = lv[0];
         const a = lv[1];
         this.set(nums[2 * j]!, nums[2 * j + 1]!, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a));
@@ -146,125 +186,163 @@ export class BookSide {
 
   /**
    * Replace the whole side with `levels`. Fast path for input sorted best first with unique prices
-   * (REST and WebSocket snapshots): one pass, then a reversal. Anything else falls back to applying
-   * the levels one by one, which sorts them and lets later duplicates win.
+   * (REST and WebSocket snapshots): one pass to convert and check, one to fill blocks 3/4 full.
+   * Anything else falls back to applying the levels one by one, which sorts them and lets later
+   * duplicates win.
    */
   load(levels: readonly RawLevel[]): void {
     this.clear();
     const len = levels.length;
-    // room for the snapshot plus headroom on both ends for the updates that follow
-    const need = len + (len >> 1) + 8;
-    if (this.keys.length < need) this.regrow(need);
-    const base = (this.keys.length - len) >> 2;
-    const keys = this.keys;
-    const amounts = this.amounts;
-    const ps = this.priceStrs;
-    const as = this.amountStrs;
+    // scratch of one load (snapshots are rare; not kept, so 500 idle books hold no spare arrays)
+    const sk = new Float64Array(len);
+    const sa = new Float64Array(len);
+    const src = new Int32Array(len);
     const sign = this.sign;
     let prev = Infinity;
-    let w = base;
+    let m = 0;
     for (let j = 0; j < len; j++) {
-      const lv = levels[j];
+      const lv = levels[j]!;
       const price = +(lv[0] as string);
       const key = sign === 1 ? price : -price;
       // best first means strictly decreasing keys; anything else (or a NaN) takes the slow path
       if (!(key < prev)) {
-        this.lo = base;
-        this.hi = w;
-        this.clear();
         this.applyRaw(levels);
         return;
       }
       prev = key;
       const amount = +(lv[1] as string);
       if (!(amount > 0)) continue;
-      keys[w] = key;
-      amounts[w] = amount;
-      if (ps !== undefined) {
-        const p = lv[0];
-        const a = lv[1];
-        ps[w] = typeof p === 'string' ? p : String(p);
-        as![w] = typeof a === 'string' ? a : String(a);
-      }
-      w++;
+      sk[m] = key;
+      sa[m] = amount;
+      src[m] = j;
+      m++;
     }
-    this.lo = base;
-    this.hi = w;
-    // input was best first: reverse so the best is at the end
-    this.reverse(base, w);
+    if (m === 0) return;
+    // ascending index a (worst first) is scratch index m - 1 - a; block q holds a in [q * FILL, (q + 1) * FILL)
+    const nBlocks = Math.ceil(m / LOAD_FILL);
+    this.reserve(nBlocks);
+    const keys = this.keys;
+    const amounts = this.amounts;
+    const ps = this.priceStrs;
+    const as = this.amountStrs;
+    for (let q = 0; q < nBlocks; q++) {
+      const b = this.alloc();
+      const c = Math.min(LOAD_FILL, m - q * LOAD_FILL);
+      // room on both ends; more above, where the best levels (and most inserts) are
+      const s = (BLOCK - c) >> 2;
+      this.start[b] = s;
+      this.count[b] = c;
+      this.order[q] = b;
+      const base = b * BLOCK + s;
+      for (let k = 0; k < c; k++) {
+        const from = m - 1 - (q * LOAD_FILL + k);
+        keys[base + k] = sk[from]!;
+        amounts[base + k] = sa[from]!;
+        if (ps !== undefined) {
+          const lv = levels[src[from]!]!;
+          const p = lv[0];
+          const a = lv[1];
+          ps[base + k] = typeof p === 'string' ? p : String(p);
+          as![base + k] = typeof a === 'string' ? a : String(a);
+        }
+      }
+      this.mins[q] = keys[base]!;
+    }
+    this.blocks = nBlocks;
+    this.n = m;
   }
 
-  /** Remove every level (capacity is kept, so a book that is refilled does not reallocate). */
+  /** Remove every level (the pool is kept, so a book that is refilled does not reallocate). */
   clear(): void {
-    if (this.priceStrs !== undefined) {
-      for (let i = this.lo; i < this.hi; i++) {
-        this.priceStrs[i] = '';
-        this.amountStrs![i] = '';
-      }
-    }
-    this.lo = this.hi = this.keys.length >> 2;
+    for (let p = 0; p < this.blocks; p++) this.release(this.order[p]!);
+    this.blocks = 0;
+    this.n = 0;
   }
 
   /** Keep only the best `depth` levels. */
   truncate(depth: number): void {
     const d = Math.max(0, Math.floor(depth));
-    const n = this.hi - this.lo;
-    if (n <= d) return;
-    const newLo = this.hi - d;
-    if (this.priceStrs !== undefined) {
-      for (let i = this.lo; i < newLo; i++) {
-        this.priceStrs[i] = '';
-        this.amountStrs![i] = '';
-      }
+    if (this.n <= d) return;
+    let drop = this.n - d;
+    this.n = d;
+    // whole blocks from the bottom, then the start of one
+    let p = 0;
+    while (p < this.blocks && this.count[this.order[p]!]! <= drop) {
+      drop -= this.count[this.order[p]!]!;
+      this.release(this.order[p]!);
+      p++;
     }
-    this.lo = newLo;
+    if (p > 0) {
+      this.order.copyWithin(0, p, this.blocks);
+      this.mins.copyWithin(0, p, this.blocks);
+      this.blocks -= p;
+    }
+    if (drop > 0) {
+      const b = this.order[0]!;
+      const s = this.start[b]!;
+      this.clearStrings(b * BLOCK + s, drop);
+      this.start[b] = s + drop;
+      this.count[b] -= drop;
+      this.mins[0] = this.keys[b * BLOCK + s + drop]!;
+    }
   }
 
   /** Rank of a price (0 = best), or -1 when absent. */
   rankOf(price: number): number {
+    if (this.blocks === 0) return -1;
     const key = this.sign === 1 ? price : -price;
-    const i = this.lowerBound(key);
-    return i < this.hi && this.keys[i] === key ? this.hi - 1 - i : -1;
+    this.find(key);
+    const i = this.fi;
+    if (!(i < this.fe && this.keys[i] === key)) return -1;
+    let r = this.fe - 1 - i;
+    for (let p = this.fp + 1; p < this.blocks; p++) r += this.count[this.order[p]!]!;
+    return r;
   }
 
   /** Amount at a price, or 0 when absent. */
   amountOf(price: number): number {
-    const r = this.rankOf(price);
-    return r < 0 ? 0 : this.amounts[this.hi - 1 - r];
+    if (this.blocks === 0) return 0;
+    const key = this.sign === 1 ? price : -price;
+    this.find(key);
+    const i = this.fi;
+    return i < this.fe && this.keys[i] === key ? this.amounts[i]! : 0;
   }
 
   /** Price at `rank` (0 = best); undefined past the end. */
   priceAt(rank: number): number | undefined {
-    const i = this.hi - 1 - rank;
-    if (rank < 0 || i < this.lo) return undefined;
-    return this.sign === 1 ? this.keys[i] : -this.keys[i];
+    const i = this.indexOfRank(rank);
+    if (i < 0) return undefined;
+    return this.sign === 1 ? this.keys[i] : -this.keys[i]!;
   }
 
   /** Amount at `rank` (0 = best); undefined past the end. */
   amountAt(rank: number): number | undefined {
-    const i = this.hi - 1 - rank;
-    if (rank < 0 || i < this.lo) return undefined;
-    return this.amounts[i];
+    const i = this.indexOfRank(rank);
+    return i < 0 ? undefined : this.amounts[i];
   }
 
   /** Best level as a fresh tuple, or undefined when the side is empty. */
   best(): Level | undefined {
-    const i = this.hi - 1;
-    if (i < this.lo) return undefined;
-    return [this.sign === 1 ? this.keys[i] : -this.keys[i], this.amounts[i]];
+    if (this.blocks === 0) return undefined;
+    const b = this.order[this.blocks - 1]!;
+    const i = b * BLOCK + this.start[b]! + this.count[b]! - 1;
+    return [this.sign === 1 ? this.keys[i]! : -this.keys[i]!, this.amounts[i]!];
   }
 
   /** The best `limit` levels (all when undefined), best first, as fresh tuples. */
   toLevels(limit?: number): Level[] {
-    const count = this.countFor(limit);
-    const out: Level[] = new Array(count);
+    const total = this.countFor(limit);
+    const out: Level[] = new Array(total);
     const keys = this.keys;
     const amounts = this.amounts;
-    const top = this.hi - 1;
-    if (this.sign === 1) {
-      for (let r = 0; r < count; r++) out[r] = [keys[top - r], amounts[top - r]];
-    } else {
-      for (let r = 0; r < count; r++) out[r] = [-keys[top - r], amounts[top - r]];
+    const neg = this.sign === -1;
+    let r = 0;
+    for (let p = this.blocks - 1; p >= 0 && r < total; p--) {
+      const b = this.order[p]!;
+      const lo = b * BLOCK + this.start[b]!;
+      for (let i = lo + this.count[b]! - 1; i >= lo && r < total; i--) {
+        out[r++] = [neg ? -keys[i]! : keys[i]!, amounts[i]!];
+      }
     }
     return out;
   }
@@ -279,215 +357,355 @@ export class BookSide {
     if (ps === undefined || as === undefined) {
       throw new Error('BookSide: level strings are kept only with { keepStrings: true }');
     }
-    const count = this.countFor(limit);
-    const out: [string, string][] = new Array(count);
-    const top = this.hi - 1;
-    for (let r = 0; r < count; r++) out[r] = [ps[top - r], as[top - r]];
+    const total = this.countFor(limit);
+    const out: [string, string][] = new Array(total);
+    let r = 0;
+    for (let p = this.blocks - 1; p >= 0 && r < total; p--) {
+      const b = this.order[p]!;
+      const lo = b * BLOCK + this.start[b]!;
+      for (let i = lo + this.count[b]! - 1; i >= lo && r < total; i--) out[r++] = [ps[i]!, as[i]!];
+    }
     return out;
   }
 
   /** Price string at `rank` (keepStrings only). */
   priceStrAt(rank: number): string | undefined {
-    const i = this.hi - 1 - rank;
-    return rank < 0 || i < this.lo || this.priceStrs === undefined ? undefined : this.priceStrs[i];
+    const i = this.priceStrs === undefined ? -1 : this.indexOfRank(rank);
+    return i < 0 ? undefined : this.priceStrs![i];
   }
 
   /** Amount string at `rank` (keepStrings only). */
   amountStrAt(rank: number): string | undefined {
-    const i = this.hi - 1 - rank;
-    return rank < 0 || i < this.lo || this.amountStrs === undefined ? undefined : this.amountStrs[i];
+    const i = this.amountStrs === undefined ? -1 : this.indexOfRank(rank);
+    return i < 0 ? undefined : this.amountStrs![i];
   }
 
   // ---- internals ----
 
   private countFor(limit: number | undefined): number {
-    const n = this.hi - this.lo;
+    const n = this.n;
     return limit === undefined ? n : Math.max(0, Math.min(n, Math.floor(limit)));
   }
 
-  /** First index in [lo, hi) whose key is >= key (hi when none): gallops down from the top, then bisects. */
-  private lowerBound(key: number): number {
-    const keys = this.keys;
-    const base = this.lo;
-    // invariant: keys[h] >= key (h === hi: virtual +inf); keys[l] < key (l === lo - 1: virtual -inf)
-    let h = this.hi;
+  /** Absolute pool index of the level at `rank`, or -1 past the end (walks blocks from the top). */
+  private indexOfRank(rank: number): number {
+    if (!(rank >= 0 && rank < this.n)) return -1;
+    let r = Math.floor(rank);
+    for (let p = this.blocks - 1; p >= 0; p--) {
+      const b = this.order[p]!;
+      const c = this.count[b]!;
+      if (r < c) return b * BLOCK + this.start[b]! + c - 1 - r;
+      r -= c;
+    }
+    return -1;
+  }
+
+  /**
+   * Where `key` is or would go (blocks > 0): sets `fp` (position in `order` of its block), `fi`
+   * (first index of that block whose key is >= key, or the block's end) and `fe` (the block's end).
+   * A key below every block goes to the front of the worst block.
+   */
+  private find(key: number): void {
+    const mins = this.mins;
+    // the last block whose first key is <= key: gallop down from the best block, then bisect.
+    // invariant: mins[l] <= key (l === -1: virtual -inf), mins[h] > key (h === blocks: virtual +inf)
+    let h = this.blocks;
     let l = h - 1;
     let step = 1;
-    while (l >= base) {
-      if (keys[l] < key) break;
+    while (l >= 0) {
+      if (mins[l]! <= key) break;
       h = l;
       l = h - step;
       step <<= 1;
     }
-    if (l < base - 1) l = base - 1;
+    if (l < -1) l = -1;
     while (h - l > 1) {
       const mid = l + ((h - l) >> 1);
-      if (keys[mid] < key) l = mid;
+      if (mins[mid]! <= key) l = mid;
       else h = mid;
     }
-    return h;
+    const p = l < 0 ? 0 : l;
+    const b = this.order[p]!;
+    const base = b * BLOCK + this.start[b]!;
+    const end = base + this.count[b]!;
+    // first index in [base, end) with keys >= key: gallop down from the block's top, then bisect
+    const keys = this.keys;
+    let hi = end;
+    let lo = hi - 1;
+    step = 1;
+    while (lo >= base) {
+      if (keys[lo]! < key) break;
+      hi = lo;
+      lo = hi - step;
+      step <<= 1;
+    }
+    if (lo < base - 1) lo = base - 1;
+    while (hi - lo > 1) {
+      const mid = lo + ((hi - lo) >> 1);
+      if (keys[mid]! < key) lo = mid;
+      else hi = mid;
+    }
+    this.fp = p;
+    this.fi = hi;
+    this.fe = end;
   }
 
-  /** Insert before absolute index i (i in [lo, hi]). */
-  private insertAt(i: number, key: number, amount: number, ps: string | undefined, as: string | undefined): void {
-    let lo = this.lo;
-    let hi = this.hi;
-    let below = i - lo; // levels worse than the new one
-    const above = hi - i; // levels better than the new one
-    if (below < above && lo === 0 && this.roomy()) {
-      // a deep insert with no room below: re-centre once rather than shift the better part each time
-      this.recentre();
-      i += this.lo - lo;
-      lo = this.lo;
-      hi = this.hi;
-      below = i - lo;
-    }
-    if (lo > 0 && below < above) {
-      // shift the worse part down by one
-      moveNum(this.keys, lo - 1, lo, below);
-      moveNum(this.amounts, lo - 1, lo, below);
-      if (this.priceStrs !== undefined) {
-        moveStr(this.priceStrs, lo - 1, lo, below);
-        moveStr(this.amountStrs!, lo - 1, lo, below);
-      }
-      this.lo = lo - 1;
-      i--;
-    } else {
-      if (hi === this.keys.length) {
-        // no room above: re-centre or grow (amortised O(1)), then shift the better part up
-        if (this.roomy()) this.recentre();
-        else this.regrow(this.keys.length * 2);
-        i += this.lo - lo;
-        hi = this.hi;
-      }
-      moveNum(this.keys, i + 1, i, above);
-      moveNum(this.amounts, i + 1, i, above);
-      if (this.priceStrs !== undefined) {
-        moveStr(this.priceStrs, i + 1, i, above);
-        moveStr(this.amountStrs!, i + 1, i, above);
-      }
-      this.hi = hi + 1;
-    }
+  /** The first level of an empty side: one block, room on both ends (more above). */
+  private insertFirst(key: number, amount: number, ps: string | undefined, as: string | undefined): void {
+    const b = this.alloc();
+    const s = BLOCK >> 2;
+    this.start[b] = s;
+    this.count[b] = 1;
+    this.order[0] = b;
+    this.mins[0] = key;
+    this.blocks = 1;
+    this.n = 1;
+    const i = b * BLOCK + s;
     this.keys[i] = key;
     this.amounts[i] = amount;
     if (this.priceStrs !== undefined) {
-      this.priceStrs[i] = ps!;
+      this.priceStrs[i] = ps ?? String(this.sign === 1 ? key : -key);
+      this.amountStrs![i] = as ?? String(amount);
+    }
+  }
+
+  /** Insert at absolute index i (the find result) of the block at order position p. */
+  private insertAt(p: number, i: number, key: number, amount: number, ps: string | undefined, as: string | undefined): void {
+    let b = this.order[p]!;
+    if (this.count[b] === BLOCK) {
+      // split the full block: its better half moves to a new block just above it
+      const nb = this.split(p);
+      const half = this.count[b]!;
+      const rel = i - (b * BLOCK + this.start[b]!);
+      if (rel > half) {
+        // the new level belongs to the better half
+        p++;
+        b = nb;
+        i = b * BLOCK + this.start[b]! + (rel - half);
+      }
+    }
+    const base = b * BLOCK;
+    const s = this.start[b]!;
+    const c = this.count[b]!;
+    const rel = i - (base + s);
+    const below = rel;
+    const above = c - rel;
+    const keys = this.keys;
+    const amounts = this.amounts;
+    const pss = this.priceStrs;
+    if (s > 0 && (below < above || s + c === BLOCK)) {
+      // shift the worse part down by one
+      moveNum(keys, base + s - 1, base + s, below);
+      moveNum(amounts, base + s - 1, base + s, below);
+      if (pss !== undefined) {
+        moveStr(pss, base + s - 1, base + s, below);
+        moveStr(this.amountStrs!, base + s - 1, base + s, below);
+      }
+      this.start[b] = s - 1;
+      i--;
+    } else {
+      // shift the better part up by one (there is room: c < BLOCK and s + c < BLOCK here)
+      moveNum(keys, i + 1, i, above);
+      moveNum(amounts, i + 1, i, above);
+      if (pss !== undefined) {
+        moveStr(pss, i + 1, i, above);
+        moveStr(this.amountStrs!, i + 1, i, above);
+      }
+    }
+    keys[i] = key;
+    amounts[i] = amount;
+    if (pss !== undefined) {
+      pss[i] = ps!;
       this.amountStrs![i] = as!;
     }
+    this.count[b] = c + 1;
+    if (rel === 0) this.mins[p] = key;
+    this.n++;
   }
 
-  /** Remove absolute index i (in [lo, hi)). */
-  private removeAt(i: number): void {
-    const lo = this.lo;
-    const hi = this.hi;
-    const below = i - lo;
-    const above = hi - 1 - i;
-    const ps = this.priceStrs;
+  /** Remove absolute index i of the block at order position p. */
+  private removeAt(p: number, i: number): void {
+    const b = this.order[p]!;
+    const base = b * BLOCK;
+    const s = this.start[b]!;
+    const c = this.count[b]!;
+    const rel = i - (base + s);
+    const below = rel;
+    const above = c - 1 - rel;
+    const keys = this.keys;
+    const amounts = this.amounts;
+    const pss = this.priceStrs;
     if (below < above) {
-      moveNum(this.keys, lo + 1, lo, below);
-      moveNum(this.amounts, lo + 1, lo, below);
-      if (ps !== undefined) {
-        moveStr(ps, lo + 1, lo, below);
-        moveStr(this.amountStrs!, lo + 1, lo, below);
-        ps[lo] = '';
-        this.amountStrs![lo] = '';
+      moveNum(keys, base + s + 1, base + s, below);
+      moveNum(amounts, base + s + 1, base + s, below);
+      if (pss !== undefined) {
+        moveStr(pss, base + s + 1, base + s, below);
+        moveStr(this.amountStrs!, base + s + 1, base + s, below);
+        pss[base + s] = '';
+        this.amountStrs![base + s] = '';
       }
-      this.lo = lo + 1;
+      this.start[b] = s + 1;
     } else {
-      moveNum(this.keys, i, i + 1, above);
-      moveNum(this.amounts, i, i + 1, above);
-      if (ps !== undefined) {
-        moveStr(ps, i, i + 1, above);
+      moveNum(keys, i, i + 1, above);
+      moveNum(amounts, i, i + 1, above);
+      if (pss !== undefined) {
+        moveStr(pss, i, i + 1, above);
         moveStr(this.amountStrs!, i, i + 1, above);
-        ps[hi - 1] = '';
-        this.amountStrs![hi - 1] = '';
-      }
-      this.hi = hi - 1;
-    }
-  }
-
-  /** At least a third of the buffer is free: re-centring pays for itself. */
-  private roomy(): boolean {
-    const cap = this.keys.length;
-    return (cap - (this.hi - this.lo)) * 3 >= cap;
-  }
-
-  /**
-   * Move the live region so 1/4 of the free space is below it and 3/4 above (updates cluster near
-   * the best price, at the top). O(n); callers do it only when >= 1/3 of the buffer is free, so it
-   * buys Θ(n) cheap inserts.
-   */
-  private recentre(): void {
-    const lo = this.lo;
-    const hi = this.hi;
-    const n = hi - lo;
-    const newLo = (this.keys.length - n) >> 2;
-    if (newLo === lo) return;
-    moveNum(this.keys, newLo, lo, n);
-    moveNum(this.amounts, newLo, lo, n);
-    const ps = this.priceStrs;
-    if (ps !== undefined) {
-      const as = this.amountStrs!;
-      moveStr(ps, newLo, lo, n);
-      moveStr(as, newLo, lo, n);
-      // blank the slots the region left, so dropped strings can be collected
-      for (let j = lo; j < hi; j++) {
-        if (j < newLo || j >= newLo + n) {
-          ps[j] = '';
-          as[j] = '';
-        }
+        pss[base + s + c - 1] = '';
+        this.amountStrs![base + s + c - 1] = '';
       }
     }
-    this.lo = newLo;
-    this.hi = newLo + n;
+    this.count[b] = c - 1;
+    this.n--;
+    if (c === 1) {
+      this.dropBlock(p);
+      return;
+    }
+    if (rel === 0) this.mins[p] = keys[base + this.start[b]!]!;
+    if (c - 1 < BLOCK >> 2) this.maybeMerge(p);
   }
 
-  /** Reallocate to at least `need` slots (power-of-two growth), re-centring the live region. */
-  private regrow(need: number): void {
-    let cap = this.keys.length;
-    while (cap < need) cap *= 2;
-    const n = this.hi - this.lo;
-    const newLo = (cap - n) >> 2;
-    const keys = new Float64Array(cap);
-    const amounts = new Float64Array(cap);
-    keys.set(this.keys.subarray(this.lo, this.hi), newLo);
-    amounts.set(this.amounts.subarray(this.lo, this.hi), newLo);
+  /** Merge the block at p with a neighbour when both fit in half a block (keeps blocks dense). */
+  private maybeMerge(p: number): void {
+    const half = BLOCK >> 1;
+    const c = this.count[this.order[p]!]!;
+    if (p > 0 && c + this.count[this.order[p - 1]!]! <= half) this.merge(p - 1);
+    else if (p + 1 < this.blocks && c + this.count[this.order[p + 1]!]! <= half) this.merge(p);
+  }
+
+  /** Moves the levels of block p + 1 to the end of block p and frees p + 1's slot. */
+  private merge(p: number): void {
+    const lb = this.order[p]!;
+    const ub = this.order[p + 1]!;
+    const lc = this.count[lb]!;
+    const uc = this.count[ub]!;
+    let ls = this.start[lb]!;
+    if (ls + lc + uc > BLOCK) {
+      // make room above: move the lower block's levels to the start of its slot
+      const to = lb * BLOCK;
+      this.moveLevels(to, to + ls, lc);
+      this.clearStrings(to + Math.max(lc, ls), ls + lc - Math.max(lc, ls));
+      ls = 0;
+      this.start[lb] = 0;
+    }
+    const from = ub * BLOCK + this.start[ub]!;
+    this.moveLevels(lb * BLOCK + ls + lc, from, uc);
+    this.clearStrings(from, uc);
+    this.count[lb] = lc + uc;
+    this.count[ub] = 0;
+    this.dropBlock(p + 1);
+  }
+
+  /** Splits the (full) block at order position p: its better half goes to a new block at p + 1. Returns the new slot. */
+  private split(p: number): number {
+    if (this.freeCount === 0) this.grow();
+    const b = this.order[p]!;
+    const nb = this.alloc();
+    const c = this.count[b]!;
+    const keep = c >> 1;
+    const moved = c - keep;
+    // the new block (the better half) gets more room above, where inserts cluster
+    const ns = (BLOCK - moved) >> 2;
+    const from = b * BLOCK + this.start[b]! + keep;
+    this.moveLevels(nb * BLOCK + ns, from, moved);
+    this.clearStrings(from, moved);
+    this.start[nb] = ns;
+    this.count[nb] = moved;
+    this.count[b] = keep;
+    // open position p + 1 in order / mins
+    this.order.copyWithin(p + 2, p + 1, this.blocks);
+    this.mins.copyWithin(p + 2, p + 1, this.blocks);
+    this.order[p + 1] = nb;
+    this.mins[p + 1] = this.keys[nb * BLOCK + ns]!;
+    this.blocks++;
+    return nb;
+  }
+
+  /** Removes order position p (its block is empty or merged away) and frees its slot. */
+  private dropBlock(p: number): void {
+    this.release(this.order[p]!);
+    this.order.copyWithin(p, p + 1, this.blocks);
+    this.mins.copyWithin(p, p + 1, this.blocks);
+    this.blocks--;
+  }
+
+  /** Copies `count` levels (numbers and strings) between pool indices; the ranges do not overlap or `to` < `from`. */
+  private moveLevels(to: number, from: number, count: number): void {
+    moveNum(this.keys, to, from, count);
+    moveNum(this.amounts, to, from, count);
     if (this.priceStrs !== undefined) {
-      const ps = filledStrings(cap);
-      const as = filledStrings(cap);
-      for (let j = 0; j < n; j++) {
-        ps[newLo + j] = this.priceStrs[this.lo + j];
-        as[newLo + j] = this.amountStrs![this.lo + j];
+      moveStr(this.priceStrs, to, from, count);
+      moveStr(this.amountStrs!, to, from, count);
+    }
+  }
+
+  /** Blanks the strings of pool indices [from, from + count), so dropped strings can be collected. */
+  private clearStrings(from: number, count: number): void {
+    const ps = this.priceStrs;
+    if (ps === undefined || count <= 0) return;
+    const as = this.amountStrs!;
+    for (let i = from; i < from + count; i++) {
+      ps[i] = '';
+      as[i] = '';
+    }
+  }
+
+  /** A free slot (the pool grows when none is left). */
+  private alloc(): number {
+    if (this.freeCount === 0) this.grow();
+    const b = this.free[--this.freeCount]!;
+    this.start[b] = 0;
+    this.count[b] = 0;
+    return b;
+  }
+
+  /** Gives a slot back (its strings blanked). */
+  private release(b: number): void {
+    this.clearStrings(b * BLOCK + this.start[b]!, this.count[b]!);
+    this.count[b] = 0;
+    this.free[this.freeCount++] = b;
+  }
+
+  /** At least `blocks` free slots. */
+  private reserve(blocks: number): void {
+    while (this.freeCount < blocks) this.grow();
+  }
+
+  /** Doubles the pool (amortised O(1) per block ever used; the pool is never shrunk). */
+  private grow(): void {
+    const slots = this.start.length;
+    const more = slots * 2;
+    const keys = new Float64Array(more * BLOCK);
+    keys.set(this.keys);
+    this.keys = keys;
+    const amounts = new Float64Array(more * BLOCK);
+    amounts.set(this.amounts);
+    this.amounts = amounts;
+    if (this.priceStrs !== undefined) {
+      const ps = filledStrings(more * BLOCK);
+      const as = filledStrings(more * BLOCK);
+      for (let i = 0; i < this.priceStrs.length; i++) {
+        ps[i] = this.priceStrs[i]!;
+        as[i] = this.amountStrs![i]!;
       }
       this.priceStrs = ps;
       this.amountStrs = as;
     }
-    this.keys = keys;
-    this.amounts = amounts;
-    this.lo = newLo;
-    this.hi = newLo + n;
-  }
-
-  private reverse(from: number, to: number): void {
-    const keys = this.keys;
-    const amounts = this.amounts;
-    const ps = this.priceStrs;
-    const as = this.amountStrs;
-    for (let i = from, j = to - 1; i < j; i++, j--) {
-      const k = keys[i];
-      keys[i] = keys[j];
-      keys[j] = k;
-      const a = amounts[i];
-      amounts[i] = amounts[j];
-      amounts[j] = a;
-      if (ps !== undefined) {
-        const p = ps[i];
-        ps[i] = ps[j];
-        ps[j] = p;
-        const s = as![i];
-        as![i] = as![j];
-        as![j] = s;
-      }
-    }
+    const grown = (a: Int32Array): Int32Array => {
+      const out = new Int32Array(more);
+      out.set(a);
+      return out;
+    };
+    this.start = grown(this.start);
+    this.count = grown(this.count);
+    this.order = grown(this.order);
+    const mins = new Float64Array(more);
+    mins.set(this.mins);
+    this.mins = mins;
+    const free = new Int32Array(more);
+    free.set(this.free.subarray(0, this.freeCount));
+    // new slots are handed out lowest first
+    for (let b = more - 1; b >= slots; b--) free[this.freeCount++] = b;
+    this.free = free;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * A plain in-memory L2 order book: no I/O, no timers, no exchange knowledge (DESIGN.md §2, §4).
  *
- * Each side is a {@link BookSide} (sorted parallel arrays, best level at the end), so an update near
- * the top of a large book moves a handful of numbers and never copies the side.
+ * Each side is a {@link BookSide} (sorted blocks of at most 32 levels, best level at the end), so an
+ * update anywhere in a large book moves at most half a block of numbers and never copies the side.
  *
  * Reading:
  * - `bids` / `asks` give ccxt-shaped `[price, amount][]`, best first. They are built lazily on first

@@ -26,7 +26,16 @@
  */
 import type { OrderBook } from './orderbook';
 import type { BookDelta, BookSnapshot } from './types';
-import { LevelNumbers, badIds, badSnapshot, convertLevels } from './validate';
+import { LevelNumbers, badIds, badPacked, badSnapshot, convertLevels, unpackLevels } from './validate';
+
+/** A delta as the buffer keeps it: packed levels (the scanner's reused buffers) copied out as number levels. */
+function kept(d: BookDelta): BookDelta {
+  const p = d.packed;
+  if (p === undefined) return d;
+  const copy: BookDelta = { ...d, bids: unpackLevels(p.bids, p.bidCount), asks: unpackLevels(p.asks, p.askCount) };
+  delete copy.packed;
+  return copy;
+}
 
 export type SequenceVerdict = 'apply' | 'stale' | 'gap';
 
@@ -227,7 +236,11 @@ export class BookSync {
   /** Feed one delta. */
   onDelta(d: BookDelta): SyncResult {
     // checked and converted in one pass; the numbers are applied below if the delta applies now
-    const bad = badIds(d) ?? convertLevels('bids', d.bids, this.nb) ?? convertLevels('asks', d.asks, this.na);
+    const packed = d.packed;
+    const bad =
+      packed === undefined
+        ? badIds(d) ?? convertLevels('bids', d.bids, this.nb) ?? convertLevels('asks', d.asks, this.na)
+        : badIds(d) ?? (this.book.keepStrings ? 'packed levels (numbers) given to a book that keeps wire strings' : badPacked(packed));
     if (bad !== undefined) {
       // whatever it changed is unknown: the book (and what was buffered before it) is void
       this.toWaiting();
@@ -235,7 +248,7 @@ export class BookSync {
     }
     if (this._state === 'waiting') {
       if (this.rule.bufferWhileWaiting === false) return STALE;
-      this.push(d);
+      this.push(kept(d));
       return BUFFERED;
     }
     const v = this.rule.accept(this.nonce, d, this.firstAfterSnapshot);
@@ -254,7 +267,7 @@ export class BookSync {
     if (v === 'stale') return STALE;
     const detail = this.describe(this.nonce, d, this.firstAfterSnapshot);
     this.toWaiting();
-    this.push(d);
+    this.push(kept(d));
     return { kind: 'gap', detail };
   }
 
@@ -349,7 +362,11 @@ export class BookSync {
   /** Applies a delta; `converted`: its levels' numbers are in this.nb / this.na (checked just now). */
   private apply(d: BookDelta, converted = false): void {
     const book = this.book;
-    if (converted) {
+    const packed = d.packed;
+    if (converted && packed !== undefined) {
+      book.applyNumbers('bids', packed.bids, packed.bidCount, d.bids);
+      book.applyNumbers('asks', packed.asks, packed.askCount, d.asks);
+    } else if (converted) {
       book.applyNumbers('bids', this.nb.nums, this.nb.count, d.bids);
       book.applyNumbers('asks', this.na.nums, this.na.count, d.asks);
     } else {

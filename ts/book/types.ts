@@ -6,6 +6,19 @@
 /** A price level as it came off the wire: strings (Binance, OKX) or numbers (Kraken v2). */
 export type RawLevel = readonly [string | number, string | number, ...unknown[]];
 
+/**
+ * One delta's levels already read as numbers (by a byte scanner, e.g. ts/exchanges/binance/scan.ts):
+ * level i of bids is `bids[2i]` (price), `bids[2i + 1]` (amount), for i < `bidCount`; same for asks.
+ * The arrays are the scanner's reused buffers: valid only during the call that delivers the delta
+ * (BookSync copies what it keeps). Only for books without `keepStrings` (no wire strings here).
+ */
+export interface PackedLevels {
+  readonly bids: Float64Array;
+  readonly bidCount: number;
+  readonly asks: Float64Array;
+  readonly askCount: number;
+}
+
 /** An incremental book update. */
 export interface BookDelta {
   /** First update id covered by this event (Binance `U`; OKX: seqId). */
@@ -20,6 +33,11 @@ export interface BookDelta {
   timestamp?: number;
   /** Exchange checksum of the book after this update, when it sends one. */
   checksum?: number;
+  /**
+   * The levels as numbers, when a byte scanner read them: then `bids` and `asks` are empty and
+   * these are the levels (checked again by the book before use, like wire levels).
+   */
+  packed?: PackedLevels;
 }
 
 /** A full book, from REST or from a WebSocket snapshot message. */

@@ -3,7 +3,7 @@
  * number >= 0 (0 deletes), every sequence id a safe integer. A frame that breaks this is never
  * partly applied: BookSync answers 'invalid' and the book resyncs.
  */
-import type { BookDelta, BookSnapshot, RawLevel } from './types';
+import type { BookDelta, BookSnapshot, PackedLevels, RawLevel } from './types';
 
 /**
  * A number, or a string that reads as a decimal number: `+s` also reads '' and '  ' as 0 (an
@@ -58,6 +58,29 @@ export function convertLevels(side: 'bids' | 'asks', levels: readonly RawLevel[]
   }
   out.count = len;
   return undefined;
+}
+
+/** Why packed levels (numbers from a byte scanner) cannot be applied, or undefined: the same checks as convertLevels. */
+export function badPacked(p: PackedLevels): string | undefined {
+  return badPackedSide('bids', p.bids, p.bidCount) ?? badPackedSide('asks', p.asks, p.askCount);
+}
+
+function badPackedSide(side: 'bids' | 'asks', nums: Float64Array, count: number): string | undefined {
+  if (!(count >= 0 && nums.length >= 2 * count)) return `${side}: ${count} packed levels do not fit their buffer`;
+  for (let i = 0; i < count; i++) {
+    const p = nums[2 * i]!;
+    const q = nums[2 * i + 1]!;
+    if (!(p > 0 && p < Infinity)) return `${side}[${i}] has price ${p}: not a finite number > 0`;
+    if (!(q >= 0 && q < Infinity)) return `${side}[${i}] has amount ${q}: not a finite number >= 0`;
+  }
+  return undefined;
+}
+
+/** `[price, amount]` levels of packed numbers (a copy that outlives the scanner's buffers). */
+export function unpackLevels(nums: Float64Array, count: number): [number, number][] {
+  const out: [number, number][] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = [nums[2 * i]!, nums[2 * i + 1]!];
+  return out;
 }
 
 /** Why a delta's ids cannot be applied, or undefined. */

@@ -215,6 +215,14 @@ export interface AdapterInstance {
   readonly families: Readonly<Record<string, StreamFamily>>;
   /** Decodes one inbound text frame of a family's socket. May throw: the frame is then reported as malformed. */
   decode(text: string, sink: FrameSink, family: string): void;
+  /**
+   * Optional fast path, called first with every inbound frame's bytes (UTF-8, before any decoding
+   * to text): decode the frames it recognises (a byte scanner for the hot book frame, reporting a
+   * `BookDelta` with `packed` levels) and return true; return false, having reported NOTHING to the
+   * sink, for anything else or anything unexpected: the frame then goes to `decode` as text. It
+   * must accept only what `decode` would accept and report the same thing (same numbers, same ids).
+   */
+  decodeBytes?(bytes: Uint8Array, sink: FrameSink, family: string): boolean;
   /** How a market's book is kept (`stream`: the book's stream name, which may say its depth). */
   book(market: Market, stream: string): BookSpec;
   /**

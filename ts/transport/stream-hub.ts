@@ -68,6 +68,11 @@ export interface HubProtocol {
 export interface HubHandlers {
   /** Every inbound text frame (hot path). */
   frame(text: string, socket: HubSocket): void;
+  /**
+   * Optional: every inbound frame's bytes, before `frame` (hot path). True: consumed; false: the
+   * frame is decoded to text and passed to `frame`.
+   */
+  bytes?(bytes: Buffer, socket: HubSocket): boolean;
   /** The streams of a socket stopped (drop or stale): their state must be resynced. */
   interrupted(names: readonly string[], reason: 'reconnect' | 'stale' | 'maintenance', detail?: string): void;
   /** A subscription request was refused by the exchange. */
@@ -309,6 +314,10 @@ export class StreamHub {
     sock = new HubSocket(conn);
     const s = sock;
     conn.onMessage = (text) => this.handlers.frame(text, s);
+    if (this.handlers.bytes !== undefined) {
+      const handlers = this.handlers;
+      conn.onBytes = (bytes) => handlers.bytes!(bytes, s);
+    }
     conn.events.on('open', () => this.onOpen(s));
     conn.events.on('close', () => this.onDown(s, 'reconnect'));
     conn.events.on('stale', () => this.onDown(s, 'stale'));

@@ -95,6 +95,12 @@ export class WsConnection {
    * If it throws, the error is reported on 'error' and the stream goes on.
    */
   onMessage: (text: string) => void = noop;
+  /**
+   * Optional, called first with the frame's bytes (before any UTF-8 decoding): returns true when it
+   * consumed the frame, false to have it decoded to text and passed to `onMessage`. For decoders
+   * that read hot frames straight from the bytes. A throw is reported on 'error' like onMessage's.
+   */
+  onBytes: ((bytes: Buffer) => boolean) | undefined = undefined;
   /** Lifecycle events (mitt). Handlers that throw are reported on 'error' and do not stop other handlers. */
   readonly events: Emitter<WsEvents> = mitt<WsEvents>();
   /** The URL of the current/last connect, as given (with its query string: do not log it). */
@@ -297,9 +303,9 @@ export class WsConnection {
       if (ws !== this.ws) return;
       if (this.staleTimer !== undefined) this.staleTimer.refresh();
       if (!this.sawFrame) this.frameSeen();
-      const text = (data as Buffer).toString('utf8');
       try {
-        this.onMessage(text);
+        if (this.onBytes !== undefined && this.onBytes(data as Buffer)) return;
+        this.onMessage((data as Buffer).toString('utf8'));
       } catch (err) {
         this.reportThrow(err);
       }

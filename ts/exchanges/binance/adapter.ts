@@ -15,6 +15,7 @@ import { RestClient } from '../../transport/rest-client';
 import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, restBookCopy, PrivateSide, STREAMED_MARKET_DATA, StreamFamily, privateCapabilities } from '../adapter';
 import { BinanceCredentials } from './auth';
 import { decodeFrame } from './decode';
+import { DepthScan, decodeDepthBytes } from './scan';
 import { mapRestError } from './errors';
 import { ExchangeInfo, parseMarkets } from './markets';
 import {
@@ -79,6 +80,8 @@ export const binanceAdapter: ExchangeAdapter<BinanceOptions> = {
 class BinanceInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
+  /** The depthUpdate byte scanner and its reused level buffers (decoding is synchronous: one is enough). */
+  private readonly depthScan = new DepthScan();
 
   constructor(private readonly ctx: AdapterContext & { readonly options: BinanceOptions }) {
     const o = ctx.options;
@@ -180,6 +183,11 @@ class BinanceInstance implements AdapterInstance {
 
   decode(text: string, sink: FrameSink): void {
     decodeFrame(text, sink);
+  }
+
+  /** depthUpdate frames straight from the bytes (scan.ts); everything else goes to `decode`. */
+  decodeBytes(bytes: Uint8Array, sink: FrameSink): boolean {
+    return decodeDepthBytes(bytes, sink, this.depthScan);
   }
 
   book(market: Market): BookSpec {

@@ -1,0 +1,338 @@
+'use strict';
+// The Binance depthUpdate byte scanner (js/exchanges/binance/scan.js) against the text path
+// (JSON.parse + decode.js + the book's own checks): on every level of every Binance capture in
+// test/fixtures, and on seeded random frames, valid and broken. The scanner must either agree
+// exactly (same stream, ids, time and every price and amount as `+string`, bit for bit) or decline
+// the frame having reported nothing; it never yields a wrong number or a partial delta.
+const assert = require('assert');
+const { DepthScan, decodeDepthBytes } = require('../js/exchanges/binance/scan');
+const { decodeFrame } = require('../js/exchanges/binance/decode');
+const { badIds, convertLevels, LevelNumbers } = require('../js/book/validate');
+const { readFixture } = require('./support/fixtures');
+const sinon = require('sinon');
+const { binance } = require('..');
+const { OrderBook } = require('../js/book/orderbook');
+const { BookSync } = require('../js/book/sync');
+const { depthRule } = require('../js/exchanges/binance/parse');
+const { onSim } = require('./support/on-sim');
+
+/** A sink that records what a decoder reported; every stream is subscribed. */
+function recorder() {
+  const calls = [];
+  const sink = {
+    calls,
+    symbolOf: () => 'X/Y',
+    bookNonce: () => undefined,
+    connection: () => undefined,
+    bookSnapshot: (s, x) => calls.push(['bookSnapshot', s, x]),
+    bookDelta: (s, d) => calls.push(['bookDelta', s, d]),
+    ticker: (s, t) => calls.push(['ticker', s, t]),
+    trades: (s, t) => calls.push(['trades', s, t]),
+    candle: (s, c) => calls.push(['candle', s, c]),
+    describe: () => undefined,
+    ack: (id) => calls.push(['ack', id]),
+    oldestPending: () => undefined,
+    lost: (d) => calls.push(['lost', d]),
+    refused: (id, e) => calls.push(['refused', id, e]),
+    error: (e) => calls.push(['error', e]),
+    reconnect: (r) => calls.push(['reconnect', r]),
+    malformed: (s, w, r) => calls.push(['malformed', s, w, r]),
+  };
+  return sink;
+}
+
+/** What the text path makes of a frame: the delta it reports and whether the book would accept it (levels as numbers). */
+function textPath(text) {
+  const sink = recorder();
+  try {
+    decodeFrame(text, sink);
+  } catch {
+    return { calls: sink.calls, threw: true };
+  }
+  const out = { calls: sink.calls, threw: false };
+  if (sink.calls.length === 1 && sink.calls[0][0] === 'bookDelta') {
+    const [, stream, d] = sink.calls[0];
+    const nb = new LevelNumbers();
+    const na = new LevelNumbers();
+    const bad = badIds(d) ?? convertLevels('bids', d.bids, nb) ?? convertLevels('asks', d.asks, na);
+    out.delta = { stream, d, bad, bids: Array.from(nb.nums.subarray(0, 2 * nb.count)), asks: Array.from(na.nums.subarray(0, 2 * na.count)) };
+    if (bad !== undefined) out.delta.bids = out.delta.asks = undefined;
+  }
+  return out;
+}
+
+/** Asserts the scanner's output for `bytes` equals the text path's accepted delta, number for number. */
+function assertSame(scan, text, where) {
+  const ref = textPath(text);
+  assert.ok(!ref.threw, `${where}: scanner accepted a frame JSON.parse rejects: ${text.slice(0, 200)}`);
+  assert.ok(ref.delta, `${where}: scanner accepted a frame the text path does not deliver as a delta: ${text.slice(0, 200)}`);
+  assert.strictEqual(ref.delta.bad, undefined, `${where}: scanner accepted a frame the book rejects (${ref.delta.bad}): ${text.slice(0, 200)}`);
+  assert.strictEqual(scan.stream, ref.delta.stream, where);
+  assert.strictEqual(scan.U, ref.delta.d.first, where);
+  assert.strictEqual(scan.u, ref.delta.d.last, where);
+  assert.strictEqual(scan.E, ref.delta.d.timestamp, where);
+  assert.strictEqual(scan.bidCount * 2, ref.delta.bids.length, where);
+  assert.strictEqual(scan.askCount * 2, ref.delta.asks.length, where);
+  for (let i = 0; i < ref.delta.bids.length; i++) {
+    if (!Object.is(scan.bids[i], ref.delta.bids[i])) assert.fail(`${where}: bids[${i >> 1}][${i & 1}] ${scan.bids[i]} != ${ref.delta.bids[i]}`);
+  }
+  for (let i = 0; i < ref.delta.asks.length; i++) {
+    if (!Object.is(scan.asks[i], ref.delta.asks[i])) assert.fail(`${where}: asks[${i >> 1}][${i & 1}] ${scan.asks[i]} != ${ref.delta.asks[i]}`);
+  }
+}
+
+/** The JSON frames of a capture ("<time> <json>" or "<time>: <json>" lines). */
+function frames(rel) {
+  return readFixture(rel)
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.slice(l.indexOf('{')));
+}
+
+describe('binance scan: depthUpdate frames from bytes', function () {
+  this.timeout(60000);
+
+  for (const rel of ['hftbacktest/binance_spot_btcusdt_20240808.depth-bookTicker.gz', 'cryptofeed/BINANCE.ws.1.0.depth.gz']) {
+    it(`reads every level of every depthUpdate in ${rel} exactly as JSON.parse + Number does (combined and raw frames)`, () => {
+      const scan = new DepthScan();
+      let depth = 0;
+      let levels = 0;
+      for (const text of frames(rel)) {
+        const isDepth = text.includes('"e":"depthUpdate"');
+        const combined = Buffer.from(text, 'utf8');
+        const ok = scan.scan(combined);
+        // every recorded depthUpdate is in Binance's exact shape: the scanner must take them all
+        assert.strictEqual(ok, isDepth, `scan(${text.slice(0, 120)}) = ${ok}`);
+        if (!ok) continue;
+        depth++;
+        levels += scan.bidCount + scan.askCount;
+        assertSame(scan, text, rel);
+        // the same payload as a raw stream sends it: the bytes of "data" exactly as recorded
+        const raw = text.slice(text.indexOf('"data":') + 7, -1);
+        assert.ok(scan.scan(Buffer.from(raw, 'utf8')), `raw form declined: ${raw.slice(0, 120)}`);
+        assertSame(scan, raw, `${rel} (raw)`);
+      }
+      assert.ok(depth > 100 && levels > 400, `only ${depth} frames / ${levels} levels checked`);
+    });
+  }
+
+  it('delivers a subscribed depthUpdate as one delta with packed levels, equal to the text path; declines other frames reporting nothing', () => {
+    const scan = new DepthScan();
+    const texts = frames('cryptofeed/BINANCE.ws.1.0.depth.gz');
+    let delivered = 0;
+    for (const text of texts.slice(0, 60)) {
+      const sink = recorder();
+      const ok = decodeDepthBytes(Buffer.from(text), sink, scan);
+      const ref = textPath(text);
+      if (!ok) {
+        assert.strictEqual(sink.calls.length, 0);
+        continue;
+      }
+      delivered++;
+      assert.strictEqual(sink.calls.length, 1);
+      const [kind, stream, d] = sink.calls[0];
+      assert.strictEqual(kind, 'bookDelta');
+      assert.strictEqual(stream, ref.delta.stream);
+      assert.strictEqual(d.first, ref.delta.d.first);
+      assert.strictEqual(d.last, ref.delta.d.last);
+      assert.strictEqual(d.timestamp, ref.delta.d.timestamp);
+      assert.deepStrictEqual([d.bids.length, d.asks.length], [0, 0]);
+      assert.deepStrictEqual(Array.from(d.packed.bids.subarray(0, 2 * d.packed.bidCount)), ref.delta.bids);
+      assert.deepStrictEqual(Array.from(d.packed.asks.subarray(0, 2 * d.packed.askCount)), ref.delta.asks);
+    }
+    assert.ok(delivered > 30, `${delivered} delivered`);
+    // an unsubscribed stream, an ack, an error and a shutdown notice take the text path
+    const unsubscribed = recorder();
+    unsubscribed.symbolOf = () => undefined;
+    assert.strictEqual(decodeDepthBytes(Buffer.from(texts[0]), unsubscribed, scan), false);
+    for (const t of ['{"result":null,"id":1}', '{"code":2,"msg":"Invalid request","id":3}', '{"e":"serverShutdown","E":1}']) {
+      const sink = recorder();
+      assert.strictEqual(decodeDepthBytes(Buffer.from(t), sink, scan), false, t);
+      assert.strictEqual(sink.calls.length, 0);
+    }
+  });
+
+  it('declines what it must not guess at: exponents, signs, spaces, escapes, extra keys, 16+ significant digits, price 0, U > u', () => {
+    const scan = new DepthScan();
+    const base = (b, extra = {}) => {
+      const o = { e: 'depthUpdate', E: 1700000000000, s: 'BTCUSDT', U: 10, u: 12, b, a: [['2.5', '1']], ...extra };
+      return JSON.stringify({ stream: 'btcusdt@depth@100ms', data: o });
+    };
+    assert.ok(scan.scan(Buffer.from(base([['1.25', '3']]))), 'the plain frame is accepted');
+    const declined = [
+      base([['1e2', '3']]),
+      base([['-1', '3']]),
+      base([['+1', '3']]),
+      base([['1.', '3']]),
+      base([['.5', '3']]),
+      base([['', '3']]),
+      base([['1', '']]),
+      base([['0', '3']]),
+      base([['0.000', '3']]),
+      base([['1234567890.123456', '3']]), // 16 significant digits
+      base([['0.00000000000000000000001', '3']]), // 23 decimals
+      base([['1', '3', '9']]),
+      base([[1, '3']]),
+      base([['1\\u0030', '3']]),
+      base([['1.5', '3']], { U: 13, u: 12 }),
+      base([['1.5', '3']], { U: 1234567890123456 }),
+      base([['1.5', '3']], { X: 1 }),
+      base([['1.5', '3']]).replace('"U":10', '"U": 10'),
+      base([['1.5', '3']]).replace('"U":10', '"U":010'),
+      base([['1.5', '3']]).replace('"U":10', '"U":10.0'),
+      base([['1.5', '3']]) + '\n',
+      base([['1.5', '3']]).replace('btcusdt@depth@100ms', 'btcusdt@depth'),
+      base([['1.5', '3']]).replace('btcusdt@depth@100ms', 'btc\\u0075sdt@depth@100ms'),
+      base([['1.5', '3']]).replace('"s":"BTCUSDT"', '"s":"btcusdt"'),
+      base([['1.5', '3']]).replace('"E":1700000000000,"s":"BTCUSDT"', '"s":"BTCUSDT","E":1700000000000'),
+    ];
+    // more levels than the scanner keeps buffers for: the text path takes it (reused buffers stay bounded)
+    const many = [];
+    for (let i = 0; i < 60000; i++) many.push([`${i + 1}.5`, '1']);
+    declined.push(base(many));
+    for (const t of declined) {
+      assert.strictEqual(scan.scan(Buffer.from(t)), false, t.slice(0, 300));
+      const sink = recorder();
+      assert.strictEqual(decodeDepthBytes(Buffer.from(t), sink, scan), false, t.slice(0, 300));
+      assert.strictEqual(sink.calls.length, 0);
+    }
+  });
+
+  it('seeded fuzz: random valid and broken frames are read exactly or declined with nothing reported', () => {
+    let seed = 0x5eed14;
+    const rnd = () => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const int = (n) => Math.floor(rnd() * n);
+    const digits = (n) => {
+      let s = '';
+      for (let i = 0; i < n; i++) s += String(int(10));
+      return s;
+    };
+    const decimal = () => {
+      // mostly Binance-like (8 decimals), sometimes long, short, leading zeros or integers
+      const r = rnd();
+      if (r < 0.94) return `${int(100000)}.${digits(8)}`;
+      if (r < 0.96) return `${digits(1 + int(10))}.${digits(1 + int(14))}`;
+      if (r < 0.97) return digits(1 + int(17));
+      if (r < 0.98) return `0.${'0'.repeat(int(24))}${digits(1 + int(10))}`;
+      return `${digits(1 + int(3))}.${digits(int(25) + 1)}`;
+    };
+    const levels = () => {
+      const out = [];
+      for (let n = int(rnd() < 0.05 ? 200 : 12); n > 0; n--) out.push([decimal(), decimal()]);
+      return out;
+    };
+    const id = () => (rnd() < 0.05 ? 1e15 + int(1e9) : int(1e12));
+    const frame = () => {
+      const U = id();
+      const u = rnd() < 0.05 ? U - 1 : U + int(50);
+      const data = { e: 'depthUpdate', E: 1.7e12 + int(1e9), s: rnd() < 0.9 ? 'BTCUSDT' : `SYM${int(1000)}`, U, u, b: levels(), a: levels() };
+      return rnd() < 0.5 ? JSON.stringify(data) : JSON.stringify({ stream: `${data.s.toLowerCase()}@depth@100ms`, data });
+    };
+    const junk = ['e', 'E', '-', '+', '.', '"', '\\', '0', '9', ',', ']', '[', '{', '}', ' ', ':', 'x', '\n', '1e5', '\\u0031', 'é'];
+    const mutate = (t) => {
+      const at = int(t.length);
+      switch (int(5)) {
+        case 0:
+          return t.slice(0, at) + junk[int(junk.length)] + t.slice(at);
+        case 1:
+          return t.slice(0, at) + t.slice(at + 1);
+        case 2:
+          return t.slice(0, at) + junk[int(junk.length)] + t.slice(at + 1);
+        case 3:
+          return t.slice(0, at);
+        default: {
+          const b = at + int(30);
+          return t.slice(0, at) + t.slice(b, b + int(10)) + t.slice(at);
+        }
+      }
+    };
+    const scan = new DepthScan();
+    const counts = { accepted: 0, declined: 0, mutatedAccepted: 0, mutatedDeclined: 0 };
+    for (let i = 0; i < 6000; i++) {
+      let text = frame();
+      const mutated = rnd() < 0.5;
+      if (mutated) for (let m = 1 + int(3); m > 0; m--) text = mutate(text);
+      const bytes = Buffer.from(text, 'utf8');
+      const ok = scan.scan(bytes);
+      if (ok) assertSame(scan, text, `fuzz #${i}`);
+      const sink = recorder();
+      const delivered = decodeDepthBytes(bytes, sink, scan);
+      assert.strictEqual(delivered, ok);
+      assert.strictEqual(sink.calls.length, ok ? 1 : 0, `fuzz #${i}: declined but reported something`);
+      if (mutated) counts[ok ? 'mutatedAccepted' : 'mutatedDeclined']++;
+      else counts[ok ? 'accepted' : 'declined']++;
+    }
+    // the generator must exercise both answers (a scanner that declines everything would pass the rest)
+    assert.ok(counts.accepted > 500 && counts.declined > 300 && counts.mutatedDeclined > 1000, JSON.stringify(counts));
+  });
+
+  describe('packed deltas in BookSync', () => {
+    const packed = (bids, asks) => ({ bids: Float64Array.from(bids), bidCount: bids.length / 2, asks: Float64Array.from(asks), askCount: asks.length / 2 });
+    const delta = (U, u, bids, asks) => ({ first: U, last: u, bids: [], asks: [], packed: packed(bids, asks) });
+
+    it('applies packed levels like wire levels, and copies a buffered one out of the reused buffers', () => {
+      const book = new OrderBook('X/Y');
+      const sync = new BookSync(book, depthRule);
+      const early = delta(11, 12, [100, 2, 99, 1], [101, 3]);
+      assert.strictEqual(sync.onDelta(early).kind, 'buffered');
+      // the scanner reuses its buffers for the next frame: the buffered delta must not see that
+      early.packed.bids.fill(7);
+      early.packed.asks.fill(7);
+      assert.strictEqual(sync.onSnapshot({ nonce: 10, bids: [['98', '1']], asks: [['102', '1']] }).kind, 'synced');
+      assert.deepStrictEqual(book.limit().bids, [[100, 2], [99, 1], [98, 1]]);
+      assert.deepStrictEqual(book.limit().asks, [[101, 3], [102, 1]]);
+      assert.strictEqual(sync.onDelta(delta(13, 13, [99, 0], [101, 0.5, 103, 4])).kind, 'applied');
+      assert.deepStrictEqual(book.limit().bids, [[100, 2], [98, 1]]);
+      assert.deepStrictEqual(book.limit().asks, [[101, 0.5], [102, 1], [103, 4]]);
+      assert.strictEqual(book.nonce, 13);
+    });
+
+    it('rejects packed numbers the book would reject from the wire, and packed levels on a book that keeps strings', () => {
+      for (const [bids, asks] of [[[0, 1], []], [[1, -1], []], [[], [NaN, 1]], [[], [Infinity, 1]], [[1, Infinity], []]]) {
+        const book = new OrderBook('X/Y');
+        const sync = new BookSync(book, depthRule);
+        sync.onSnapshot({ nonce: 10, bids: [['98', '1']], asks: [['102', '1']] });
+        const r = sync.onDelta(delta(11, 11, bids, asks));
+        assert.strictEqual(r.kind, 'invalid', JSON.stringify([bids, asks]));
+        assert.strictEqual(book.depth('bids'), 0);
+      }
+      const book = new OrderBook('X/Y', { keepStrings: true });
+      const sync = new BookSync(book, depthRule);
+      sync.onSnapshot({ nonce: 10, bids: [['98', '1']], asks: [['102', '1']] });
+      assert.strictEqual(sync.onDelta(delta(11, 11, [99, 1], [])).kind, 'invalid');
+    });
+  });
+
+  for (const rawStreams of [false, true]) {
+    it(`a client on the Binance simulator reads its depth frames from bytes and keeps an exact book (${rawStreams ? 'raw' : 'combined'} streams)`, async function () {
+      this.timeout(20000);
+      const accepted = [];
+      const spy = sinon.spy(DepthScan.prototype, 'scan');
+      const h = await onSim({
+        sim: { id: 'binance', options: { seed: 7, symbols: ['BTC/USDT', 'ETH/USDT'], tickMs: 10 } },
+        client: { Exchange: binance, options: { staleTimeoutMs: 2000, rawStreams } },
+        symbols: ['BTC/USDT', 'ETH/USDT'],
+        book: { nonce: 'equal', minLevels: 100 },
+      });
+      try {
+        await h.ex.watchOrderBook('BTC/USDT');
+        await h.flow(30);
+        await h.exact();
+        for (let i = 0; i < spy.callCount; i++) accepted.push(spy.returnValues[i]);
+      } finally {
+        spy.restore();
+        await h.close();
+      }
+      assert.ok(accepted.filter((x) => x === true).length >= 20, `scanner accepted ${accepted.filter((x) => x).length} of ${accepted.length} frames`);
+      assert.deepStrictEqual(h.errs, []);
+      assert.deepStrictEqual(h.resyncs.map((r) => r.reason), []);
+    });
+  }
+});
