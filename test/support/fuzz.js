@@ -69,6 +69,16 @@ async function capture(row) {
     timeline.push({ frame: text, family });
     return origDecode.call(inst, text, sink, family);
   };
+  // frames a byte scanner takes (Binance depthUpdate) never reach `decode`: record them here
+  const origBytes = inst.decodeBytes;
+  if (origBytes) {
+    restore.push(() => (inst.decodeBytes = origBytes));
+    inst.decodeBytes = (bytes, sink, family) => {
+      const took = origBytes.call(inst, bytes, sink, family);
+      if (took) timeline.push({ frame: Buffer.from(bytes).toString('utf8'), family });
+      return took;
+    };
+  }
   for (const [family, fam] of Object.entries(inst.families)) {
     const greeting = fam.greeting;
     const enc = fam.encodeSubscribe;
@@ -212,7 +222,10 @@ class Replayer {
     }
     this.family = item.family;
     try {
-      this.cap.inst.decode(item.frame, this.sink, item.family);
+      // as the engine does: the byte scanner first (when the adapter has one), else the text decoder
+      const inst = this.cap.inst;
+      if (inst.decodeBytes && inst.decodeBytes(Buffer.from(item.frame, 'utf8'), this.sink, item.family)) return undefined;
+      inst.decode(item.frame, this.sink, item.family);
     } catch (err) {
       return err;
     }

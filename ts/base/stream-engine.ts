@@ -40,7 +40,8 @@ export interface StreamEngineContext {
 
 /**
  * Sees every change applied to a subscribed book: the delta just applied (levels as the exchange
- * sent them), or undefined when the book was (re)built from a snapshot; `maxDepth` when the book
+ * sent them, or as numbers in `delta.packed` when a byte scanner read them — valid only during the
+ * call: the buffers are reused), or undefined when the book was (re)built from a snapshot; `maxDepth` when the book
  * keeps only that many levels a side. Set by `Exchange.tapBooks`.
  */
 export type BookTap = (symbol: string, book: OrderBook, delta: BookDelta | undefined, maxDepth: number | undefined) => void;

@@ -299,7 +299,11 @@ export class Relay {
       return;
     }
     if (!f.active || !f.opened) return;
-    const p: DeltaPayload = { b: touched(book, 'bids', delta.bids), a: touched(book, 'asks', delta.asks) };
+    // a byte-scanned delta carries its levels as numbers in `packed` (read now: the buffer is reused)
+    const pk = delta.packed;
+    const p: DeltaPayload = pk
+      ? { b: touchedPacked(book, 'bids', pk.bids, pk.bidCount), a: touchedPacked(book, 'asks', pk.asks, pk.askCount) }
+      : { b: touched(book, 'bids', delta.bids), a: touched(book, 'asks', delta.asks) };
     if (book.nonce !== undefined) p.n = book.nonce;
     if (book.timestamp !== undefined) p.ts = book.timestamp;
     if (maxDepth !== undefined) p.w = [book.priceAt('bids', book.depth('bids') - 1) ?? null, book.priceAt('asks', book.depth('asks') - 1) ?? null];
@@ -578,6 +582,16 @@ function touched(book: OrderBook, side: 'bids' | 'asks', raw: BookDelta['bids'])
   const out: [number, number][] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const price = Number(raw[i][0]);
+    out[i] = [price, book.amountOf(side, price)];
+  }
+  return out;
+}
+
+/** The same for levels packed as [price, amount] pairs of numbers. */
+function touchedPacked(book: OrderBook, side: 'bids' | 'asks', nums: Float64Array, count: number): [number, number][] {
+  const out: [number, number][] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const price = nums[2 * i];
     out[i] = [price, book.amountOf(side, price)];
   }
   return out;
