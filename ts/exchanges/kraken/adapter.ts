@@ -64,7 +64,7 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
   name: 'Kraken',
   urls: KRAKEN_URLS,
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: o.wsTrading !== false ? 'ws' : 'rest' }) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: { createOrders: o.wsTrading !== false ? 'ws' : 'rest', cancelOrders: o.wsTrading !== false ? 'ws' : 'rest' } }) }),
   create: (ctx) => new KrakenInstance(ctx),
 };
 
