@@ -19,13 +19,14 @@
  * - after an interruption REST tells what changed meanwhile (recover).
  */
 import { randomUUID } from 'crypto';
-import { AuthenticationError, BadRequest, BadResponse, BaseError, InvalidNonce, NetworkError, OrderNotFound } from '../../core/errors';
+import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
 import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
 import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { OrderRecords, cancelEach, isOrderError, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { KrakenCredentials } from './auth';
 import { krakenError } from './errors';
 import { unifiedAsset } from './markets';
@@ -68,14 +69,6 @@ const codec: RpcCodec = {
 };
 
 const FINAL = new Set(['filled', 'canceled', 'expired']);
-const MEMORY = 2000;
-
-interface Waiter {
-  from: number;
-  pred: (e: KrakenExecution) => boolean;
-  resolve: (e: KrakenExecution | undefined) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 export class KrakenPrivate implements PrivateAdapter {
   /** `balances` ledger entries of type deposit / withdrawal report them. */
@@ -86,10 +79,8 @@ export class KrakenPrivate implements PrivateAdapter {
   private sink: PrivateSink | undefined;
   private streamWanted = false;
   private listening = false;
-  /** Per order id: every execution record seen, each merged over the one before. */
-  private readonly records = new Map<string, KrakenExecution[]>();
-  private readonly waiters = new Map<string, Waiter[]>();
-  private readonly counts = new Map<string, number>();
+  /** Per order id: the execution records seen (2000 orders, 32 each), each merged over the one before. */
+  private readonly records = new OrderRecords<KrakenExecution>(2000, 32);
   private balanceBusy = false;
   private balanceRetry = 0;
   private balanceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -253,17 +244,8 @@ export class KrakenPrivate implements PrivateAdapter {
 
   private onExecution(d: KrakenExecution): void {
     if (!d || typeof d.order_id !== 'string') return;
-    let list = this.records.get(d.order_id);
-    if (!list) {
-      this.records.set(d.order_id, (list = []));
-      if (this.records.size > MEMORY) {
-        const oldest = this.records.keys().next().value as string;
-        this.records.delete(oldest);
-        this.counts.delete(oldest);
-      }
-    }
     // a partial update keeps what the order's last record said
-    const prev = list[list.length - 1];
+    const prev = this.records.latest(d.order_id);
     const merged: KrakenExecution = { ...(prev ?? {}), ...d };
     if (prev && d.trade_id === undefined) {
       delete merged.trade_id;
@@ -272,20 +254,7 @@ export class KrakenPrivate implements PrivateAdapter {
       delete merged.fees;
       delete merged.exec_id;
     }
-    list.push(merged);
-    if (list.length > 32) list.shift();
-    const index = this.seen(d.order_id);
-    this.counts.set(d.order_id, index + 1);
-    const ws = this.waiters.get(d.order_id);
-    if (ws) {
-      for (const w of ws.slice()) {
-        if (index < w.from || !w.pred(merged)) continue;
-        clearTimeout(w.timer);
-        ws.splice(ws.indexOf(w), 1);
-        w.resolve(merged);
-      }
-      if (ws.length === 0) this.waiters.delete(d.order_id);
-    }
+    this.records.add(d.order_id, merged);
     if (!this.streamWanted || !this.sink) return;
     const market = this.marketOf(merged.symbol);
     if (!market) return;
@@ -296,7 +265,7 @@ export class KrakenPrivate implements PrivateAdapter {
 
   /** How many records of an order were seen so far (a waiter takes only later ones). */
   private seen(orderId: string): number {
-    return this.counts.get(orderId) ?? 0;
+    return this.records.seen(orderId);
   }
 
   /**
@@ -350,48 +319,22 @@ export class KrakenPrivate implements PrivateAdapter {
 
   /** The order's record satisfying `pred` among those from index `from` on; REST when none comes in time. */
   private async orderAfter(orderId: string, m: Market, from: number, pred: (e: KrakenExecution) => boolean): Promise<Order> {
-    const list = this.records.get(orderId) ?? [];
-    const base = this.seen(orderId) - list.length;
-    for (let i = list.length - 1; i >= 0; i--) {
-      if (i + base >= from && pred(list[i] as KrakenExecution)) return parseExecutionOrder(list[list.length - 1] as KrakenExecution, m);
-    }
-    if (this.rpc?.isReady) {
-      const hit = await new Promise<KrakenExecution | undefined>((resolve) => {
-        const w: Waiter = {
-          from,
-          pred,
-          resolve,
-          timer: setTimeout(() => {
-            const ws = this.waiters.get(orderId);
-            if (ws) ws.splice(ws.indexOf(w), 1);
-            resolve(undefined);
-          }, this.ctx.timeoutMs),
-        };
-        let ws = this.waiters.get(orderId);
-        if (!ws) this.waiters.set(orderId, (ws = []));
-        ws.push(w);
-      });
-      if (hit) {
-        const l = this.records.get(orderId) as KrakenExecution[];
-        return parseExecutionOrder(l[l.length - 1] as KrakenExecution, m);
-      }
-    }
-    return this.fetchOrder(orderId, m);
+    const hit = await this.records.after(orderId, from, pred, this.ctx.timeoutMs, this.rpc?.isReady === true);
+    return hit ? parseExecutionOrder(this.records.latest(orderId) as KrakenExecution, m) : this.fetchOrder(orderId, m);
   }
 
   // ---------------------------------------------------------------- trading
 
-  private async route(method: string, params: Json, restPath: string, restParams: Query | Json, json = false): Promise<Json> {
-    const rest = (): Promise<Json> => this.rest<Json>(restPath, restParams, json);
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      const rpc = this.api();
-      await rpc.whenReady(this.ctx.timeoutMs);
-      return await this.request(rpc, method, params);
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  private route(method: string, params: Json, restPath: string, restParams: Query | Json, json = false): Promise<Json> {
+    return wsOrRest(
+      this.ctx.wsTrading,
+      async () => {
+        const rpc = this.api();
+        await rpc.whenReady(this.ctx.timeoutMs);
+        return this.request(rpc, method, params);
+      },
+      () => this.rest<Json>(restPath, restParams, json),
+    );
   }
 
   private need(market: Market | undefined, what: string): Market {
@@ -435,19 +378,19 @@ export class KrakenPrivate implements PrivateAdapter {
   async createOrder(req: OrderRequest): Promise<Order> {
     const m = req.market;
     const { cid, ws, rest, taking } = this.orderFields(req);
-    let r: Json;
-    try {
-      r = await this.route('add_order', ws, PATHS.addOrder, rest);
-    } catch (err) {
-      if (!(err instanceof RpcReplyLost)) throw err;
-      // the connection dropped with the order in flight: did it land?
-      const landed = await this.byClientId(cid, m);
-      if (landed) return landed;
-      r = await this.rest<Json>(PATHS.addOrder, rest);
-    }
-    const id = String(r['order_id'] ?? (Array.isArray(r['txid']) ? (r['txid'] as string[])[0] : ''));
-    if (!id) throw new BadResponse('add_order reply has no order id', { exchange: 'kraken', symbol: m.symbol, raw: r });
-    return this.placed(id, m, taking);
+    const placed = (r: Json): Promise<Order> => {
+      const id = String(r['order_id'] ?? (Array.isArray(r['txid']) ? (r['txid'] as string[])[0] : ''));
+      if (!id) throw new BadResponse('add_order reply has no order id', { exchange: 'kraken', symbol: m.symbol, raw: r });
+      return this.placed(id, m, taking);
+    };
+    return placeOnce({
+      exchange: 'kraken',
+      symbol: m.symbol,
+      clientOrderId: cid,
+      send: async () => placed(await this.route('add_order', ws, PATHS.addOrder, rest)),
+      lookup: () => this.byClientId(cid, m),
+      resend: async () => placed(await this.rest<Json>(PATHS.addOrder, rest)),
+    });
   }
 
   /** The order's state once the executions stream (or REST) reports it placed. */
@@ -501,8 +444,8 @@ export class KrakenPrivate implements PrivateAdapter {
       try {
         return await this.createOrder(req);
       } catch (err) {
-        if (!(err instanceof BaseError) || err instanceof NetworkError) throw err;
-        return rejectedEntry(req, '', f.cid, err, undefined);
+        if (!isOrderError(err)) throw err;
+        return refusedOrder(req, '', f.cid, err, undefined);
       }
     };
     if (reqs.length === 1) return [await one(reqs[0] as OrderRequest, fields[0] as { cid: string })];
@@ -525,16 +468,17 @@ export class KrakenPrivate implements PrivateAdapter {
       if (!(err instanceof RpcReplyLost)) throw err;
       // the connection dropped with the batch in flight: each order is looked up by cl_ord_id,
       // and only those that did not land are sent (over REST)
-      return Promise.all(reqs.map(async (req, i) => (await this.byClientId((fields[i] as { cid: string }).cid, m)) ?? one(req, fields[i] as { cid: string })));
+      const items = reqs.map((req, i) => ({ req, f: fields[i] as { cid: string } }));
+      return placeBatchOnce(items, (x) => this.byClientId(x.f.cid, m), (missing) => Promise.all(missing.map((x) => one(x.req, x.f))));
     }
     return Promise.all(reqs.map(async (req, i) => {
       const e = entries[i] ?? {};
       const f = fields[i] as { cid: string; taking: boolean };
       if (typeof e['error'] === 'string' && e['error'] !== '') {
-        return rejectedEntry(req, '', f.cid, krakenError(e['error'], 'batch_add', { symbol: m.symbol, raw: e }), e);
+        return refusedOrder(req, '', f.cid, krakenError(e['error'], 'batch_add', { symbol: m.symbol, raw: e }), e);
       }
       const id = String(e['order_id'] ?? e['txid'] ?? '');
-      if (!id) return rejectedEntry(req, '', f.cid, new BadResponse('batch_add reply entry has no order id', { exchange: 'kraken', symbol: m.symbol, raw: e }), e);
+      if (!id) return refusedOrder(req, '', f.cid, new BadResponse('batch_add reply entry has no order id', { exchange: 'kraken', symbol: m.symbol, raw: e }), e);
       return this.placed(id, m, f.taking);
     }));
   }
@@ -556,7 +500,7 @@ export class KrakenPrivate implements PrivateAdapter {
           out.push(await this.cancelOrder(id, m, params));
         } catch (err) {
           if (!(err instanceof OrderNotFound)) throw err;
-          out.push(notCanceled(id, m, err));
+          out.push(refusedOrder(m, id, undefined, err, undefined));
         }
         continue;
       }
@@ -579,11 +523,11 @@ export class KrakenPrivate implements PrivateAdapter {
       try {
         known = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: chunk.join(',') });
       } catch (err) {
-        if (!(err instanceof BaseError) || err instanceof NetworkError) throw err;
+        if (!isOrderError(err)) throw err;
       }
       out.push(...chunk.map((id) => {
         const o = known[id];
-        if (!o) return notCanceled(id, m, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }));
+        if (!o) return refusedOrder(m, id, undefined, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }), undefined);
         const order = parseRestOrder(id, o, m);
         if (order.status === 'canceled') return order;
         return { ...order, error: new OrderNotFound(`batch_cancel: order ${id} is ${order.status}, not canceled`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }) };
@@ -629,15 +573,7 @@ export class KrakenPrivate implements PrivateAdapter {
       await this.route('cancel_all', {}, PATHS.cancelAll, {});
       return Promise.all(open.map((o, i) => this.orderAfter(o.id, this.ctx.market(o.symbol), froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))));
     }
-    const out: Order[] = [];
-    for (const o of open) {
-      try {
-        out.push(await this.cancelOrder(o.id, market, params));
-      } catch (err) {
-        if (!(err instanceof OrderNotFound)) throw err;
-      }
-    }
-    return out;
+    return cancelEach(open, (o) => this.cancelOrder(o.id, market, params));
   }
 
   // ---------------------------------------------------------------- REST snapshots
@@ -754,8 +690,7 @@ export class KrakenPrivate implements PrivateAdapter {
     this.streamWanted = false;
     this.sink = undefined;
     clearTimeout(this.balanceTimer);
-    for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
-    this.waiters.clear();
+    this.records.clear();
     await this.rpc?.close();
   }
 }
@@ -764,32 +699,6 @@ export class KrakenPrivate implements PrivateAdapter {
 const ADD_BATCH_MAX = 15;
 /** Ids per batch_cancel / CancelOrderBatch (Kraken: 2 to 50). */
 const CANCEL_BATCH_MAX = 50;
-
-/** A createOrders entry the exchange refused: what was asked, status 'rejected', and why. */
-function rejectedEntry(req: OrderRequest, id: string, clientOrderId: string, error: Error, info: unknown): Order {
-  return {
-    id,
-    clientOrderId,
-    symbol: req.market.symbol,
-    timestamp: undefined,
-    datetime: undefined,
-    type: req.type,
-    side: req.side,
-    price: req.price,
-    amount: req.amount,
-    filled: 0,
-    remaining: req.amount,
-    cost: 0,
-    status: 'rejected',
-    info,
-    error,
-  };
-}
-
-/** A cancelOrders entry for an order Kraken did not cancel and cannot say more of. */
-function notCanceled(id: string, m: Market, error: Error): Order {
-  return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined, error };
-}
 
 /** A Kraken verification tier (its REST call counter: "Spot REST Rate Limits"). */
 export type KrakenTier = 'starter' | 'intermediate' | 'pro';
