@@ -35,7 +35,8 @@ import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../..
 import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { OrderRecords, cancelEach, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
 import type { RestEnvelope } from './parse';
@@ -105,15 +106,7 @@ class OkxRpcCodec implements RpcCodec {
   }
 }
 
-/** Order records pushed per ordId, kept briefly so a reply can find a push that came first. */
-const PUSH_MEMORY = 2000;
 const FINAL_STATES = new Set(['filled', 'canceled', 'mmp_canceled']);
-
-interface PushWaiter {
-  pred: (o: OkxOrderJson) => boolean;
-  resolve: (o: OkxOrderJson) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 export class OkxPrivate implements PrivateAdapter {
   /** deposit-info / withdrawal-info on the business socket report deposits and withdrawals. */
@@ -126,8 +119,8 @@ export class OkxPrivate implements PrivateAdapter {
   private sink: PrivateSink | undefined;
   private streamWanted = false;
   private listening = false;
-  private readonly pushes = new Map<string, OkxOrderJson[]>();
-  private readonly waiters = new Map<string, PushWaiter[]>();
+  /** Order records pushed per ordId (2000 orders, 16 each), kept briefly so a reply can find a push that came first. */
+  private readonly pushes = new OrderRecords<OkxOrderJson>(2000, 16);
   private reqSeq = 0;
 
   constructor(ctx: OkxPrivateContext) {
@@ -293,23 +286,7 @@ export class OkxPrivate implements PrivateAdapter {
 
   private onOrderPush(d: OkxOrderJson): void {
     if (!d || typeof d.ordId !== 'string') return;
-    let list = this.pushes.get(d.ordId);
-    if (!list) {
-      this.pushes.set(d.ordId, (list = []));
-      if (this.pushes.size > PUSH_MEMORY) this.pushes.delete(this.pushes.keys().next().value as string);
-    }
-    list.push(d);
-    if (list.length > 16) list.shift();
-    const ws = this.waiters.get(d.ordId);
-    if (ws) {
-      for (const w of ws.slice()) {
-        if (!w.pred(d)) continue;
-        clearTimeout(w.timer);
-        ws.splice(ws.indexOf(w), 1);
-        w.resolve(d);
-      }
-      if (ws.length === 0) this.waiters.delete(d.ordId);
-    }
+    this.pushes.add(d.ordId, d);
     if (!this.streamWanted || !this.sink) return;
     const market = this.ctx.marketById(d.instId);
     if (!market) return;
@@ -323,32 +300,10 @@ export class OkxPrivate implements PrivateAdapter {
    * REST when none comes within the request timeout (or the socket is not up).
    */
   private async orderAfter(ordId: string, m: Market, pred: (o: OkxOrderJson) => boolean): Promise<Order> {
-    const seen = this.pushes.get(ordId)?.filter(pred);
-    if (seen && seen.length) return parseOrder(this.latest(ordId, seen[seen.length - 1]), m);
-    if (this.rpc?.isReady) {
-      const hit = await new Promise<OkxOrderJson | undefined>((resolve) => {
-        const w: PushWaiter = {
-          pred,
-          resolve,
-          timer: setTimeout(() => {
-            const ws = this.waiters.get(ordId);
-            if (ws) ws.splice(ws.indexOf(w), 1);
-            resolve(undefined);
-          }, this.ctx.timeoutMs),
-        };
-        let ws = this.waiters.get(ordId);
-        if (!ws) this.waiters.set(ordId, (ws = []));
-        ws.push(w);
-      });
-      if (hit) return parseOrder(this.latest(ordId, hit), m);
-    }
+    const hit = await this.pushes.after(ordId, 0, pred, this.ctx.timeoutMs, this.rpc?.isReady === true);
+    // the newest record known (a later push may already have come)
+    if (hit) return parseOrder(this.pushes.latest(ordId) ?? hit, m);
     return this.fetchOrderBy({ instId: m.id, ordId }, m);
-  }
-
-  /** The newest record known of an order (a later push may already have come). */
-  private latest(ordId: string, fallback: OkxOrderJson): OkxOrderJson {
-    const list = this.pushes.get(ordId);
-    return list && list.length ? (list[list.length - 1] as OkxOrderJson) : fallback;
   }
 
   // ---------------------------------------------------------------- requests
@@ -383,33 +338,24 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   /** Over the socket unless it cannot take the request now (then REST). */
-  private async route(op: string, path: string, args: OkxArgs): Promise<Json> {
-    const rest = async (): Promise<Json> => (await this.rest<Json>('POST', path, {}, args, op))[0] ?? {};
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      return await this.wsOp(op, args);
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  private route(op: string, path: string, args: OkxArgs): Promise<Json> {
+    return wsOrRest(this.ctx.wsTrading, () => this.wsOp(op, args), async () => (await this.rest<Json>('POST', path, {}, args, op))[0] ?? {});
   }
 
   /**
    * A batch op (batch-orders / batch-cancel-orders) over the socket unless it cannot take it now
    * (then REST): one reply entry per `args` element, each with its own sCode / sMsg.
    */
-  private async routeBatch(op: string, path: string, args: OkxArgs[]): Promise<Json[]> {
-    const rest = (): Promise<Json[]> => this.rest<Json>('POST', path, {}, args, op, true);
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      const rpc = this.api();
-      await rpc.whenReady(this.ctx.timeoutMs);
-      const r = (await rpc.request(op, { args })) as Json;
-      return unwrap<Json>(r as unknown as RestEnvelope<Json>, op, true);
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  private routeBatch(op: string, path: string, args: OkxArgs[]): Promise<Json[]> {
+    return wsOrRest(
+      this.ctx.wsTrading,
+      async () => {
+        const rpc = this.api();
+        await rpc.whenReady(this.ctx.timeoutMs);
+        return unwrap<Json>((await rpc.request(op, { args })) as RestEnvelope<Json>, op, true);
+      },
+      () => this.rest<Json>('POST', path, {}, args, op, true),
+    );
   }
 
   private need(market: Market | undefined, what: string): Market {
@@ -423,23 +369,24 @@ export class OkxPrivate implements PrivateAdapter {
     const m = req.market;
     const clOrdId = clOrdIdOf(req.params, m.symbol) ?? newClOrdId();
     const args = orderArgs(req, clOrdId);
-    let ack: Json;
-    try {
-      ack = await this.route('order', PATHS.order, args);
-    } catch (err) {
-      if (!(err instanceof RpcReplyLost)) throw err;
-      // the connection dropped with the order in flight: did it land?
-      try {
-        return await this.fetchOrderBy({ instId: m.id, clOrdId }, m);
-      } catch (e) {
-        if (!(e instanceof OrderNotFound)) throw e;
-        ack = (await this.rest<Json>('POST', PATHS.order, {}, args, 'order'))[0] ?? {};
-      }
-    }
-    const ordId = String(ack['ordId'] ?? '');
-    if (!ordId) throw new BadResponse('order reply has no ordId', { exchange: 'okx', symbol: m.symbol, raw: ack });
-    // taking orders are reported once done; resting ones once known
-    const taking = args['ordType'] === 'market' || args['ordType'] === 'ioc' || args['ordType'] === 'fok';
+    const placed = (ack: Json): Promise<Order> => {
+      const ordId = String(ack['ordId'] ?? '');
+      if (!ordId) throw new BadResponse('order reply has no ordId', { exchange: 'okx', symbol: m.symbol, raw: ack });
+      return this.placed(ordId, m, args);
+    };
+    return placeOnce({
+      exchange: 'okx',
+      symbol: m.symbol,
+      clientOrderId: clOrdId,
+      send: async () => placed(await this.route('order', PATHS.order, args)),
+      lookup: () => orNone(this.fetchOrderBy({ instId: m.id, clOrdId }, m)),
+      resend: async () => placed((await this.rest<Json>('POST', PATHS.order, {}, args, 'order'))[0] ?? {}),
+    });
+  }
+
+  /** The order once placed: taking orders once done, resting ones once known. */
+  private placed(ordId: string, m: Market, sent: OkxArgs): Promise<Order> {
+    const taking = sent['ordType'] === 'market' || sent['ordType'] === 'ioc' || sent['ordType'] === 'fok';
     return this.orderAfter(ordId, m, (o) => !taking || FINAL_STATES.has(o.state ?? ''));
   }
 
@@ -492,36 +439,29 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   private async placeBatch(reqs: OrderRequest[], args: OkxArgs[]): Promise<Order[]> {
-    let acks: (Json | Order)[];
+    const settle = (acks: Json[], idx: number[]): Promise<Order[]> =>
+      Promise.all(idx.map(async (i, k) => {
+        const [req, sent, a] = [reqs[i] as OrderRequest, args[i] as OkxArgs, acks[k] ?? {}];
+        const m = req.market;
+        if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
+          return refusedOrder(req, String(a['ordId'] ?? ''), String(sent['clOrdId']), okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-orders', { symbol: m.symbol, raw: a }), a);
+        }
+        const ordId = String(a['ordId'] ?? '');
+        if (!ordId) return refusedOrder(req, '', String(sent['clOrdId']), new BadResponse('batch-orders reply entry has no ordId', { exchange: 'okx', symbol: m.symbol, raw: a }), a);
+        return this.placed(ordId, m, sent);
+      }));
+    const all = reqs.map((_, i) => i);
     try {
-      acks = await this.routeBatch('batch-orders', PATHS.batchOrders, args);
+      return await settle(await this.routeBatch('batch-orders', PATHS.batchOrders, args), all);
     } catch (err) {
       if (!(err instanceof RpcReplyLost)) throw err;
       // the connection dropped with the batch in flight: which orders landed?
-      const found = await Promise.all(reqs.map((r, i) =>
-        this.fetchOrderBy({ instId: r.market.id, clOrdId: String(args[i]?.['clOrdId']) }, r.market).catch((e: unknown) => {
-          if (e instanceof OrderNotFound) return undefined;
-          throw e;
-        })));
-      const missing = args.filter((_, i) => found[i] === undefined);
-      const again = missing.length ? await this.rest<Json>('POST', PATHS.batchOrders, {}, missing, 'batch-orders', true) : [];
-      let k = 0;
-      acks = found.map((o) => o ?? again[k++] ?? {});
+      return placeBatchOnce(
+        all,
+        (i) => orNone(this.fetchOrderBy({ instId: (reqs[i] as OrderRequest).market.id, clOrdId: String(args[i]?.['clOrdId']) }, (reqs[i] as OrderRequest).market)),
+        async (missing) => settle(await this.rest<Json>('POST', PATHS.batchOrders, {}, missing.map((i) => args[i] as OkxArgs), 'batch-orders', true), missing),
+      );
     }
-    return Promise.all(reqs.map(async (req, i) => {
-      const ack = acks[i] ?? {};
-      if ('status' in ack && 'symbol' in ack) return ack as Order;
-      const a = ack as Json;
-      const m = req.market;
-      const sent = args[i] as OkxArgs;
-      if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
-        return rejected(req, String(a['ordId'] ?? ''), String(sent['clOrdId']), okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-orders', { symbol: m.symbol, raw: a }), a);
-      }
-      const ordId = String(a['ordId'] ?? '');
-      if (!ordId) return rejected(req, '', String(sent['clOrdId']), new BadResponse('batch-orders reply entry has no ordId', { exchange: 'okx', symbol: m.symbol, raw: a }), a);
-      const taking = sent['ordType'] === 'market' || sent['ordType'] === 'ioc' || sent['ordType'] === 'fok';
-      return this.orderAfter(ordId, m, (o) => !taking || FINAL_STATES.has(o.state ?? ''));
-    }));
   }
 
   /**
@@ -554,9 +494,8 @@ export class OkxPrivate implements PrivateAdapter {
         if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
           const err = okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-cancel-orders', { symbol: m.symbol, raw: a });
           // the order as last pushed (a done order says so), else known by its id only
-          const known = this.pushes.get(id);
-          const last = known && known.length ? parseOrder(known[known.length - 1] as OkxOrderJson, m) : { ...blankOrder(id, m), info: a };
-          return { ...last, error: err };
+          const known = this.pushes.latest(id);
+          return known ? { ...parseOrder(known, m), error: err } : refusedOrder(m, id, undefined, err, a);
         }
         return this.orderAfter(String(a['ordId'] || id), m, (o) => FINAL_STATES.has(o.state ?? ''));
       }))));
@@ -567,17 +506,8 @@ export class OkxPrivate implements PrivateAdapter {
   /** Cancels each open order of the market (OKX's batch cancel takes 20 per request). */
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
     const m = this.need(market, 'cancelAllOrders');
-    const open = await this.fetchOpenOrders(m);
-    const out: Order[] = [];
-    for (const o of open) {
-      try {
-        out.push(await this.cancelOrder(o.id, m, params));
-      } catch (err) {
-        // done meanwhile (51400-51402): nothing to cancel
-        if (!(err instanceof OrderNotFound)) throw err;
-      }
-    }
-    return out;
+    // one done meanwhile (51400-51402): nothing to cancel
+    return cancelEach(await this.fetchOpenOrders(m), (o) => this.cancelOrder(o.id, m, params));
   }
 
   // ---------------------------------------------------------------- REST snapshots
@@ -683,8 +613,7 @@ export class OkxPrivate implements PrivateAdapter {
   async close(): Promise<void> {
     this.streamWanted = false;
     this.sink = undefined;
-    for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
-    this.waiters.clear();
+    this.pushes.clear();
     await Promise.all([this.rpc?.close(), this.biz?.close()]);
   }
 }
@@ -705,26 +634,5 @@ function unwrap<T>(env: RestEnvelope<T> | undefined, what: string, perEntry = fa
   return data;
 }
 
-
 /** Orders per batch-orders / batch-cancel-orders request (OKX docs-v5: "maximum 20 orders"). */
 const BATCH_MAX = 20;
-
-/** An order known only by its ids (a refused batch entry). */
-function blankOrder(id: string, m: Market): Order {
-  return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined };
-}
-
-/** A createOrders entry the exchange refused: what was asked, status 'rejected', and why. */
-function rejected(req: OrderRequest, id: string, clientOrderId: string, error: Error, info: unknown): Order {
-  return {
-    ...blankOrder(id, req.market),
-    clientOrderId,
-    type: req.type,
-    side: req.side,
-    price: req.price,
-    amount: req.amount,
-    remaining: req.amount,
-    info,
-    error,
-  };
-}
