@@ -22,6 +22,7 @@ import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { Asked, inChunks, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { StatusEvent, Urls } from '../../core/types';
 import { BybitCredentials } from './auth';
 import { bybitError } from './errors';
@@ -348,14 +349,8 @@ export class BybitPrivate implements PrivateAdapter {
   }
 
   /** Over /v5/trade unless it cannot take the request now (then REST, which nothing was sent to). */
-  private async route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      return await ws();
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  private route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
+    return wsOrRest(this.ctx.wsTrading, ws, rest);
   }
 
   /** One order op over /v5/trade: the ack's `data`, or the mapped retCode error. */
@@ -420,24 +415,25 @@ export class BybitPrivate implements PrivateAdapter {
     const accepted = (id: string | undefined): Order => pendingOrder(req, id ?? '', linkId);
     const rest = (): Promise<Order> => this.restCreate(arg, m, linkId, accepted);
     let overWs = true;
-    try {
-      return await this.route(
-        async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId),
-        () => {
-          overWs = false;
-          return rest();
-        },
-      );
-    } catch (err) {
-      if (!overWs || (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout))) throw err;
-      // the trade socket dropped with the order in flight: did it land? (looked up by orderLinkId)
-      try {
-        return await this.findOrder({ orderLinkId: linkId }, m);
-      } catch (e) {
-        if (e instanceof OrderNotFound) return rest();
-        throw e;
-      }
-    }
+    return placeOnce({
+      exchange: 'bybit',
+      symbol: m.symbol,
+      clientOrderId: linkId,
+      send: () =>
+        this.route(
+          async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId),
+          () => {
+            overWs = false;
+            return rest();
+          },
+        ),
+      // the trade socket's lost or late reply is looked up by orderLinkId and sent again over REST
+      // when not there (a second one with the same orderLinkId is refused); a REST create resends a
+      // timed-out request itself (restCreate), and one that still times out is looked up
+      lost: (err) => overWs && err instanceof RequestTimeout,
+      lookup: () => orNone(this.findOrder({ orderLinkId: linkId }, m)),
+      resend: rest,
+    });
   }
 
   /**
@@ -497,7 +493,7 @@ export class BybitPrivate implements PrivateAdapter {
   async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
     const made = reqs.map((req) => ({ req, ...this.createArg(req) }));
     const out: Order[] = [];
-    for (const part of chunks(made, SPOT_BATCH_MAX)) {
+    for (const part of inChunks(made, SPOT_BATCH_MAX)) {
       const items = part.map((x) => x.arg);
       const symbol = sameSymbol(part.map((x) => x.req.market));
       let list: BatchEntry[];
@@ -505,7 +501,8 @@ export class BybitPrivate implements PrivateAdapter {
         list = await this.batch('create', items, symbol);
       } catch (err) {
         if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
-        out.push(...(await this.createLost(part)));
+        // each order looked up by orderLinkId, the missing ones sent (again) over REST
+        out.push(...(await placeBatchOnce(part, (x) => orNone(this.findOrder({ orderLinkId: x.linkId }, x.req.market)), (missing) => this.createAgain(missing))));
         continue;
       }
       part.forEach((x, i) => {
@@ -516,26 +513,22 @@ export class BybitPrivate implements PrivateAdapter {
     return out;
   }
 
-  /** A create batch with no reply: each order looked up by orderLinkId, the missing ones sent (again) over REST. */
-  private async createLost(part: Array<{ req: OrderRequest; arg: Record<string, unknown>; linkId: string }>): Promise<Order[]> {
-    const found = await Promise.all(part.map((x) => this.findOrder({ orderLinkId: x.linkId }, x.req.market).catch((e: Error) => (e instanceof OrderNotFound ? undefined : Promise.reject(e)))));
-    const missing = part.filter((_, i) => found[i] === undefined);
-    const sent = new Map<string, Order>();
-    if (missing.length > 0) {
-      const env = await this.signedEnvelope<{ list?: unknown }>('POST', PRIVATE_PATHS.createBatch, { category: CATEGORY, request: missing.map((x) => x.arg) });
-      const list = batchEntries(env.result?.list, env.retExtInfo?.list, missing.length, 'create batch', env);
-      for (const [i, x] of missing.entries()) {
-        const e = list[i] as BatchEntry;
-        sent.set(x.linkId, e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : isDuplicateCode(e.code) ? await this.findOrder({ orderLinkId: x.linkId }, x.req.market) : rejectedOrder(x.req, e, 'order.create-batch'));
-      }
+  /** The orders of a create batch that did not land, sent again over REST (a duplicate orderLinkId: it landed meanwhile). */
+  private async createAgain(missing: Array<{ req: OrderRequest; arg: Record<string, unknown>; linkId: string }>): Promise<Order[]> {
+    const env = await this.signedEnvelope<{ list?: unknown }>('POST', PRIVATE_PATHS.createBatch, { category: CATEGORY, request: missing.map((x) => x.arg) });
+    const list = batchEntries(env.result?.list, env.retExtInfo?.list, missing.length, 'create batch', env);
+    const out: Order[] = [];
+    for (const [i, x] of missing.entries()) {
+      const e = list[i] as BatchEntry;
+      out.push(e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : isDuplicateCode(e.code) ? await this.findOrder({ orderLinkId: x.linkId }, x.req.market) : rejectedOrder(x.req, e, 'order.create-batch'));
     }
-    return part.map((x, i) => found[i] ?? (sent.get(x.linkId) as Order));
+    return out;
   }
 
   /** editOrders: `order.amend-batch` (REST amend-batch), 10 a request; accepted ones read back, keeping their ids. */
   async editOrders(reqs: EditRequest[]): Promise<Order[]> {
     const out: Order[] = [];
-    for (const part of chunks(reqs, SPOT_BATCH_MAX)) {
+    for (const part of inChunks(reqs, SPOT_BATCH_MAX)) {
       const items = part.map((r) => {
         const item: Record<string, unknown> = { symbol: r.market.id, orderId: r.id };
         if (r.price !== undefined) item['price'] = String(r.price);
@@ -557,14 +550,14 @@ export class BybitPrivate implements PrivateAdapter {
   async cancelOrders(ids: string[], market: Market | undefined): Promise<Order[]> {
     if (!market) throw new BadRequest('cancelOrders needs a symbol on bybit', { exchange: 'bybit' });
     const out: Order[] = [];
-    for (const part of chunks(ids, SPOT_BATCH_MAX)) {
+    for (const part of inChunks(ids, SPOT_BATCH_MAX)) {
       const list = await this.batch('cancel', part.map((orderId) => ({ symbol: market.id, orderId })), market.symbol);
       const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
       const read = await this.readBack(ok.map((id) => ({ id, market })));
       part.forEach((id, i) => {
         const e = list[i] as BatchEntry;
         if (e.code !== 0) {
-          out.push(rejectedOrder({ market, type: '', side: undefined, amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
+          out.push(rejectedOrder({ market, type: '', amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
           return;
         }
         const o = read.get(id) as Order;
@@ -781,31 +774,9 @@ function batchEntries(list: unknown, ext: unknown, n: number, what: string, raw:
 }
 
 /** An order a batch refused: status 'rejected', the retCode's typed error. */
-function rejectedOrder(req: { market: Market; type: string; side: 'buy' | 'sell' | undefined; amount: number; price: number | undefined }, e: BatchEntry, op: string): Order {
-  return {
-    id: e.orderId,
-    clientOrderId: e.orderLinkId || undefined,
-    symbol: req.market.symbol,
-    timestamp: undefined,
-    datetime: undefined,
-    type: req.type,
-    // a refused cancel says nothing of the order's side
-    side: req.side as 'buy' | 'sell',
-    price: req.price,
-    amount: req.amount,
-    filled: 0,
-    remaining: 0,
-    cost: 0,
-    status: 'rejected',
-    error: bybitError(e.code, e.msg, op, { symbol: req.market.symbol }),
-    info: { orderId: e.orderId, orderLinkId: e.orderLinkId, code: e.code, msg: e.msg },
-  };
-}
-
-function chunks<T>(list: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
-  return out;
+function rejectedOrder(asked: Asked, e: BatchEntry, op: string): Order {
+  const info = { orderId: e.orderId, orderLinkId: e.orderLinkId, code: e.code, msg: e.msg };
+  return refusedOrder(asked, e.orderId, e.orderLinkId || undefined, bybitError(e.code, e.msg, op, { symbol: asked.market.symbol }), info, 0);
 }
 
 /** The symbol of a batch when all its orders share one (for error texts). */
