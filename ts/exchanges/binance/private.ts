@@ -14,6 +14,7 @@ import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, 
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import type { HttpMethod, Query } from '../../transport/rest-client';
 import { RpcNotSent, RpcReplyLost } from '../../transport/ws-rpc';
+import { orNone, placeOnce } from '../order-flow';
 import { wsApiError } from './errors';
 import {
   AccountJson,
@@ -88,35 +89,16 @@ export class BinancePrivate implements PrivateAdapter {
     const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
     const p = orderParams(req, cid);
     const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('POST', PATHS.order, p, 1), req.market);
-    try {
-      return await this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.place', p), req.market), rest);
-    } catch (err) {
-      if (err instanceof RequestTimeout) {
-        // no reply in time, over the WebSocket API or REST: the order may still have landed. Look
-        // it up by its client order id; never send it again (a late original would make two)
-        let found: Order;
-        try {
-          found = await this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market);
-        } catch (e) {
-          const gone = e instanceof OrderNotFound;
-          throw new RequestTimeout(
-            gone
-              ? `order ${cid} got no reply in time and the exchange does not have it: not placed`
-              : `order ${cid} got no reply in time and could not be looked up (${(e as Error).message}): look it up by its client order id`,
-            { exchange: 'binance', symbol: req.market.symbol, clientOrderId: cid, cause: err },
-          );
-        }
-        return found;
-      }
-      if (!(err instanceof RpcReplyLost)) throw err;
-      // the connection dropped with the order in flight: did it land?
-      try {
-        return await this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market);
-      } catch (e) {
-        if (e instanceof OrderNotFound) return rest();
-        throw e;
-      }
-    }
+    // no reply in time, over the WebSocket API or REST: looked up by its client order id, never
+    // sent again (a late original would make two); lost with the connection: sent again when not there
+    return placeOnce({
+      exchange: 'binance',
+      symbol: req.market.symbol,
+      clientOrderId: cid,
+      send: () => this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.place', p), req.market), rest),
+      lookup: () => orNone(this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market)),
+      resend: rest,
+    });
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {

@@ -15,7 +15,8 @@ import { ServerClock } from '../../transport/server-clock';
 import type { StatusEvent, Urls } from '../../core/types';
 import type { HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { wsOrRest } from '../order-flow';
 import { BinanceCredentials, signRestQuery, signWsParams } from './auth';
 import { PATHS } from './urls';
 import { replyResult, wsApiCodec } from './user-data';
@@ -137,14 +138,8 @@ export class BinanceSession {
   }
 
   /** Over the WebSocket API unless it cannot take the request now (then REST). */
-  async route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      return await ws();
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
+    return wsOrRest(this.ctx.wsTrading, ws, rest);
   }
 
   /** An unsigned request on the logged-on (Ed25519) session. */
