@@ -15,13 +15,14 @@
  *   unreachable (or `wsTrading: false`) the same requests go over REST; a create whose reply was
  *   lost with its socket is looked up by its orderLinkId before anything is sent again.
  */
-import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, InvalidNonce, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { BalanceData, EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { onServerClock, privateSocket, reports } from '../private-socket';
 import { Asked, inChunks, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { StatusEvent, Urls } from '../../core/types';
 import { BybitCredentials } from './auth';
@@ -182,14 +183,7 @@ export class BybitPrivate implements PrivateAdapter {
       if (env.retCode !== 0) throw bybitError(env.retCode, env.retMsg ?? '', `${method} ${path}`, { symbol, raw: env });
       return env;
     };
-    await this.clock.ensure();
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return attempt();
-    }
+    return onServerClock(this.clock, attempt);
   }
 
   private marketOf(id: string): Market | undefined {
@@ -319,15 +313,12 @@ export class BybitPrivate implements PrivateAdapter {
 
   private trade(): WsRpc {
     if (this.tradeRpc) return this.tradeRpc;
-    const rpc: WsRpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc: WsRpc = privateSocket({
+      ...reports(this.ctx),
       url: `${this.ctx.urls.wsPrivate ?? this.ctx.urls.ws}${PRIVATE_PATHS.wsTrade}`,
       codec: codec('trade'),
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: (): Promise<void> => this.auth(rpc, 'trade'),
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
     this.tradeRpc = rpc;
     return rpc;
   }
@@ -362,7 +353,6 @@ export class BybitPrivate implements PrivateAdapter {
   private async wsRequest(op: string, arg: Record<string, unknown>, symbol: string | undefined): Promise<TradeAck> {
     const rpc = this.trade();
     await rpc.whenReady(this.ctx.timeoutMs);
-    await this.clock.ensure();
     const attempt = async (): Promise<TradeAck> => {
       const header = { 'X-BAPI-TIMESTAMP': String(this.clock.now()), 'X-BAPI-RECV-WINDOW': String(this.ctx.recvWindow) };
       const r = (await rpc.request(op, { header, args: [arg] })) as TradeAck;
@@ -370,15 +360,9 @@ export class BybitPrivate implements PrivateAdapter {
       if (r.retCode !== 0) throw bybitError(r.retCode, r.retMsg ?? '', op, { symbol, raw: r });
       return r;
     };
-    try {
-      return await attempt();
-    } catch (err) {
-      // 10002: the timestamp is outside the recv window (the request was refused, not executed):
-      // measure the server's clock again and send it once more
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return attempt();
-    }
+    // 10002: the timestamp is outside the recv window (the request was refused, not executed):
+    // measure the server's clock again and send it once more
+    return onServerClock(this.clock, attempt);
   }
 
   private newLinkId(): string {
@@ -634,18 +618,17 @@ export class BybitPrivate implements PrivateAdapter {
 
   private privateApi(): WsRpc {
     if (this.privateRpc) return this.privateRpc;
-    const rpc: WsRpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc: WsRpc = privateSocket({
+      ...reports(this.ctx),
       url: `${this.ctx.urls.wsPrivate ?? this.ctx.urls.ws}${PRIVATE_PATHS.wsPrivate}`,
       codec: codec('private'),
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: (): Promise<void> => this.auth(rpc, 'private'),
+      // a refused auth fails the stream (refuse) rather than being reported again
+      error: (e) => {
+        if (!(e instanceof AuthenticationError)) this.ctx.error(e);
+      },
+      push: (msg) => this.onEvent(msg),
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => {
-      if (!(e instanceof AuthenticationError)) this.ctx.error(e);
-    });
-    rpc.events.on('event', (msg) => this.onEvent(msg));
     rpc.events.on('ready', () => {
       if (this.streamWanted) void this.subscribe(rpc);
     });

@@ -26,6 +26,7 @@ import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../..
 import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { privateSocket, reports } from '../private-socket';
 import { OrderRecords, cancelEach, isOrderError, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { KrakenCredentials } from './auth';
 import { krakenError } from './errors';
@@ -136,18 +137,8 @@ export class KrakenPrivate implements PrivateAdapter {
   api(): WsRpc {
     if (this.rpc) return this.rpc;
     const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
-    const rpc = new WsRpc({
-      ...this.ctx.connection,
-      url: `${base as string}${PATHS.ws}`,
-      codec,
-      requestTimeoutMs: this.ctx.timeoutMs,
-      prepare: () => this.prepare(),
-    });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
-    rpc.events.on('event', (m) => this.onPush(m));
-    this.rpc = rpc;
-    return rpc;
+    this.rpc = privateSocket({ ...reports(this.ctx), url: `${base as string}${PATHS.ws}`, codec, prepare: () => this.prepare(), push: (m) => this.onPush(m) });
+    return this.rpc;
   }
 
   /** Every (re)connect: a fresh token, then executions and balances. */

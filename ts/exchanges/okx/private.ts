@@ -36,6 +36,7 @@ import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest
 import { ServerClock } from '../../transport/server-clock';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { onServerClock, privateSocket, reports } from '../private-socket';
 import { OrderRecords, cancelEach, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
@@ -144,18 +145,8 @@ export class OkxPrivate implements PrivateAdapter {
   api(): WsRpc {
     if (this.rpc) return this.rpc;
     const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
-    const rpc = new WsRpc({
-      ...this.ctx.connection,
-      url: `${base as string}${PATHS.wsPrivate}`,
-      codec: new OkxRpcCodec(),
-      requestTimeoutMs: this.ctx.timeoutMs,
-      prepare: () => this.prepare(),
-    });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
-    rpc.events.on('event', (msg) => this.onPush(msg));
-    this.rpc = rpc;
-    return rpc;
+    this.rpc = privateSocket({ ...reports(this.ctx), url: `${base as string}${PATHS.wsPrivate}`, codec: new OkxRpcCodec(), prepare: () => this.prepare(), push: (m) => this.onPush(m) });
+    return this.rpc;
   }
 
   /** After every (re)connect: login, then the `orders` and `account` channels. */
@@ -172,19 +163,16 @@ export class OkxPrivate implements PrivateAdapter {
   private business(): WsRpc {
     if (this.biz) return this.biz;
     const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
-    const rpc: WsRpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc: WsRpc = privateSocket({
+      ...reports(this.ctx),
       url: `${base as string}${PATHS.wsBusiness}`,
       codec: new OkxRpcCodec(),
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: async () => {
         await this.loginOn(rpc);
         await Promise.all([this.subscribe(rpc, { channel: 'deposit-info' }), this.subscribe(rpc, { channel: 'withdrawal-info' })]);
       },
+      push: (m) => this.onPush(m),
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
-    rpc.events.on('event', (msg) => this.onPush(msg));
     rpc.events.on('ready', () => this.maybeLive());
     rpc.events.on('down', () => {
       if (this.streamWanted) this.sink?.down();
@@ -310,22 +298,14 @@ export class OkxPrivate implements PrivateAdapter {
 
   /** A signed REST request; unwraps the envelope (per-order sCode of trade requests included). */
   private async rest<T>(method: HttpMethod, path: string, query: Query, body?: OkxArgs | OkxArgs[], what = `${method} ${path}`, perEntry = false): Promise<T[]> {
-    const send = async (): Promise<T[]> => {
-      await this.clock.ensure();
+    return onServerClock(this.clock, async (): Promise<T[]> => {
       const qs = encodeQuery(query);
       const text = body ? JSON.stringify(body) : '';
       const headers = this.ctx.credentials.restHeaders(this.clock.now(), method, qs ? `${path}?${qs}` : path, text);
       if (body) headers['Content-Type'] = 'application/json';
       const env = await this.ctx.rest.request<RestEnvelope<T>>(method, path, { query, headers, ...(body ? { body: text } : {}) });
       return unwrap<T>(env, what, perEntry);
-    };
-    try {
-      return await send();
-    } catch (err) {
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return send();
-    }
+    });
   }
 
   /** An order op over the private socket; rejects with RpcNotSent when the socket cannot take it now. */

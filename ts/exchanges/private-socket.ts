@@ -1,0 +1,50 @@
+/**
+ * Two small pieces every private side repeated: its authenticated request socket (a WsRpc whose
+ * status, errors and pushes go to the instance), and a signed request run on the server's clock,
+ * measured again and retried once when the exchange refuses the timestamp (InvalidNonce: the
+ * request was refused, not executed).
+ */
+import { InvalidNonce } from '../core/errors';
+import type { StatusEvent } from '../core/types';
+import type { ServerClock } from '../transport/server-clock';
+import type { WsConnectionOptions } from '../transport/ws-connection';
+import { RpcCodec, WsRpc } from '../transport/ws-rpc';
+
+export interface PrivateSocketOptions {
+  connection: Omit<WsConnectionOptions, 'url'>;
+  url: string;
+  codec: RpcCodec;
+  timeoutMs: number;
+  /** Login / subscribe after every (re)connect. */
+  prepare: () => Promise<void>;
+  status(s: StatusEvent): void;
+  error(err: Error): void;
+  /** Frames that answer no request (pushes). */
+  push?(msg: unknown): void;
+}
+
+/** What a private side's context gives every socket: connection options, timeout, status and error reports. */
+export function reports(ctx: Pick<PrivateSocketOptions, 'connection' | 'status' | 'error'> & { timeoutMs: number }): Pick<PrivateSocketOptions, 'connection' | 'timeoutMs' | 'status' | 'error'> {
+  return { connection: ctx.connection, timeoutMs: ctx.timeoutMs, status: (s) => ctx.status(s), error: (e) => ctx.error(e) };
+}
+
+/** A WsRpc wired to the instance's status and error reports (and pushes, when given). */
+export function privateSocket(o: PrivateSocketOptions): WsRpc {
+  const rpc = new WsRpc({ ...o.connection, url: o.url, codec: o.codec, requestTimeoutMs: o.timeoutMs, prepare: () => o.prepare() });
+  rpc.events.on('status', (s) => o.status(s));
+  rpc.events.on('error', (e) => o.error(e));
+  if (o.push) rpc.events.on('event', (m) => o.push?.(m));
+  return rpc;
+}
+
+/** `send` on the server's clock; a refused timestamp measures the clock again and sends once more. */
+export async function onServerClock<T>(clock: ServerClock, send: () => Promise<T>): Promise<T> {
+  await clock.ensure();
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof InvalidNonce)) throw err;
+    await clock.sync();
+    return send();
+  }
+}
