@@ -5,6 +5,7 @@
  * request was refused, not executed).
  */
 import { InvalidNonce } from '../core/errors';
+import type { PrivateSink } from '../core/private-adapter';
 import type { StatusEvent } from '../core/types';
 import type { ServerClock } from '../transport/server-clock';
 import type { WsConnectionOptions } from '../transport/ws-connection';
@@ -46,5 +47,55 @@ export async function onServerClock<T>(clock: ServerClock, send: () => Promise<T
     if (!(err instanceof InvalidNonce)) throw err;
     await clock.sync();
     return send();
+  }
+}
+
+/**
+ * The receiving end of a private stream: the sink, and whether the stream is wanted (between
+ * startStream and stopStream, until refused for good). `to` is the sink only while wanted, so
+ * nothing reaches the state after a stop.
+ */
+export class StreamTap {
+  private sink: PrivateSink | undefined;
+  private on = false;
+  private readonly followed = new WeakSet<WsRpc>();
+
+  get wanted(): boolean {
+    return this.on;
+  }
+
+  /** The sink while the stream is wanted. */
+  get to(): PrivateSink | undefined {
+    return this.on ? this.sink : undefined;
+  }
+
+  start(sink: PrivateSink): void {
+    this.sink = sink;
+    this.on = true;
+  }
+
+  stop(): void {
+    this.on = false;
+  }
+
+  /** Refused for good (bad key, rejected login): `failed` once; false when it was not wanted. */
+  refuse(err: Error): boolean {
+    if (!this.on) return false;
+    this.on = false;
+    this.sink?.failed(err);
+    return true;
+  }
+
+  /** Reports a socket's 'ready' through `ready` (default: live) and 'down' as down; once per socket. */
+  follow(rpc: WsRpc, ready: () => void = () => this.to?.live()): void {
+    if (this.followed.has(rpc)) return;
+    this.followed.add(rpc);
+    rpc.events.on('ready', ready);
+    rpc.events.on('down', () => this.to?.down());
+  }
+
+  close(): void {
+    this.on = false;
+    this.sink = undefined;
   }
 }

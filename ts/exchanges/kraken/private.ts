@@ -27,7 +27,7 @@ import type { Market, Order, Transaction } from '../../core/types';
 import type { Query } from '../../transport/rest-client';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
 import { OrderRecords, cancelEach, isOrderError, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
-import { privateSocket, reports } from '../private-socket';
+import { StreamTap, privateSocket, reports } from '../private-socket';
 import { KRAKEN_TIERS, KrakenAccountRest, KrakenPrivateContext, RefreshBudget } from './account-rest';
 import { krakenError } from './errors';
 import { unifiedAsset } from './markets';
@@ -55,9 +55,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   readonly streamsTransactions = true;
   private rpc: WsRpc | undefined;
   private token: string | undefined;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
-  private listening = false;
+  private readonly tap = new StreamTap();
   /** Per order id: the execution records seen (2000 orders, 32 each), each merged over the one before. */
   private readonly records = new OrderRecords<KrakenExecution>(2000, 32);
   private balanceBusy = false;
@@ -110,32 +108,21 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    this.tap.refuse(err);
   }
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.api();
-    if (!this.listening) {
-      this.listening = true;
-      rpc.events.on('ready', () => {
-        if (this.streamWanted) this.sink?.live();
-      });
-      rpc.events.on('down', () => {
-        if (this.streamWanted) this.sink?.down();
-      });
-    }
+    this.tap.follow(rpc);
     rpc.start();
     if (rpc.isReady) queueMicrotask(() => {
-      if (this.streamWanted && rpc.isReady) this.sink?.live();
+      if (rpc.isReady) this.tap.to?.live();
     });
   }
 
   stopStream(): void {
-    this.streamWanted = false;
+    this.tap.stop();
   }
 
   private onPush(msg: unknown): void {
@@ -155,7 +142,8 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   /** A ledger entry: deposits and withdrawals are transactions (the entry's ref_id is the funding reference). */
   private onLedger(d: Json): void {
     const type = d['type'];
-    if ((type !== 'deposit' && type !== 'withdrawal') || !this.streamWanted || !this.sink) return;
+    const sink = this.tap.to;
+    if ((type !== 'deposit' && type !== 'withdrawal') || !sink) return;
     const ts = typeof d['timestamp'] === 'string' ? Date.parse(d['timestamp']) : undefined;
     const t: Transaction = {
       id: String(d['ref_id'] ?? d['ledger_id']),
@@ -169,7 +157,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
     };
     const fee = Number(d['fee']);
     if (Number.isFinite(fee) && fee > 0) t.fee = { cost: fee, currency: t.currency };
-    this.sink.transaction(t);
+    sink.transaction(t);
   }
 
   private onExecution(d: KrakenExecution): void {
@@ -185,12 +173,12 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
       delete merged.exec_id;
     }
     this.records.add(d.order_id, merged);
-    if (!this.streamWanted || !this.sink) return;
+    const sink = this.tap.to;
     const market = this.marketOf(merged.symbol);
-    if (!market) return;
+    if (!sink || !market) return;
     const trade = parseExecutionTrade(merged, market);
-    if (trade) this.sink.trade(trade);
-    this.sink.order(parseExecutionOrder(merged, market));
+    if (trade) sink.trade(trade);
+    sink.order(parseExecutionOrder(merged, market));
   }
 
   /** How many records of an order were seen so far (a waiter takes only later ones). */
@@ -207,7 +195,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
    * own requests. A refresh that has to wait runs once, when its share allows.
    */
   private refreshBalance(): void {
-    if (!this.streamWanted) return;
+    if (!this.tap.wanted) return;
     if (this.balanceBusy) {
       this.balanceDirty = true;
       return;
@@ -230,7 +218,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
       (b) => {
         this.balanceBusy = false;
         this.balanceRetry = 0;
-        if (this.streamWanted) this.sink?.balance({ ...b, time: t });
+        this.tap.to?.balance({ ...b, time: t });
         if (this.balanceDirty) this.refreshBalance();
       },
       (err: Error) => {
@@ -507,8 +495,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     clearTimeout(this.balanceTimer);
     this.records.clear();
     await this.rpc?.close();

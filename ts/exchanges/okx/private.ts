@@ -36,7 +36,7 @@ import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest
 import { ServerClock } from '../../transport/server-clock';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { onServerClock, privateSocket, reports } from '../private-socket';
+import { StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
 import { OrderRecords, cancelEach, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
@@ -84,9 +84,7 @@ export class OkxPrivate implements PrivateAdapter {
   private rpc: WsRpc | undefined;
   /** The business socket (/ws/v5/business, logged in): the funding channels, while the stream is wanted. */
   private biz: WsRpc | undefined;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
-  private listening = false;
+  private readonly tap = new StreamTap();
   /** Order records pushed per ordId (2000 orders, 16 each), kept briefly so a reply can find a push that came first. */
   private readonly pushes = new OrderRecords<OkxOrderJson>(2000, 16);
   private reqSeq = 0;
@@ -140,17 +138,14 @@ export class OkxPrivate implements PrivateAdapter {
       },
       push: (m) => this.onPush(m),
     });
-    rpc.events.on('ready', () => this.maybeLive());
-    rpc.events.on('down', () => {
-      if (this.streamWanted) this.sink?.down();
-    });
+    this.tap.follow(rpc, () => this.maybeLive());
     this.biz = rpc;
     return rpc;
   }
 
   /** The stream is live once both sockets are logged in and subscribed. */
   private maybeLive(): void {
-    if (this.streamWanted && this.rpc?.isReady && this.biz?.isReady) this.sink?.live();
+    if (this.rpc?.isReady && this.biz?.isReady) this.tap.to?.live();
   }
 
   private async loginOn(rpc: WsRpc): Promise<void> {
@@ -181,22 +176,13 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    this.tap.refuse(err);
   }
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.api();
-    if (!this.listening) {
-      this.listening = true;
-      rpc.events.on('ready', () => this.maybeLive());
-      rpc.events.on('down', () => {
-        if (this.streamWanted) this.sink?.down();
-      });
-    }
+    this.tap.follow(rpc, () => this.maybeLive());
     rpc.start();
     this.business().start();
     queueMicrotask(() => this.maybeLive());
@@ -204,7 +190,7 @@ export class OkxPrivate implements PrivateAdapter {
 
   stopStream(): void {
     // the private socket's channels stay subscribed (order replies read them); the business one goes
-    this.streamWanted = false;
+    this.tap.stop();
     const biz = this.biz;
     this.biz = undefined;
     void biz?.close();
@@ -227,12 +213,12 @@ export class OkxPrivate implements PrivateAdapter {
     try {
       if (arg['channel'] === 'orders') for (const d of data as OkxOrderJson[]) this.onOrderPush(d);
       else if (arg['channel'] === 'deposit-info') {
-        for (const d of data as OkxDepositJson[]) if (this.streamWanted) this.sink?.transaction(parseDeposit(d));
+        for (const d of data as OkxDepositJson[]) this.tap.to?.transaction(parseDeposit(d));
       } else if (arg['channel'] === 'withdrawal-info') {
-        for (const d of data as OkxWithdrawalJson[]) if (this.streamWanted) this.sink?.transaction(parseWithdrawal(d));
+        for (const d of data as OkxWithdrawalJson[]) this.tap.to?.transaction(parseWithdrawal(d));
       }
       else if (arg['channel'] === 'account') {
-        for (const d of data as OkxAccountJson[]) if (this.streamWanted) this.sink?.balance(parseBalances(d));
+        for (const d of data as OkxAccountJson[]) this.tap.to?.balance(parseBalances(d));
       }
     } catch (err) {
       this.ctx.error(new BadResponse(`malformed ${String(arg['channel'])} push ignored: ${(err as Error).message}`, { exchange: 'okx', raw: msg }));
@@ -242,12 +228,12 @@ export class OkxPrivate implements PrivateAdapter {
   private onOrderPush(d: OkxOrderJson): void {
     if (!d || typeof d.ordId !== 'string') return;
     this.pushes.add(d.ordId, d);
-    if (!this.streamWanted || !this.sink) return;
+    const sink = this.tap.to;
     const market = this.ctx.marketById(d.instId);
-    if (!market) return;
+    if (!sink || !market) return;
     const trade = fillOfOrderPush(d, market);
-    if (trade) this.sink.trade(trade);
-    this.sink.order(parseOrder(d, market));
+    if (trade) sink.trade(trade);
+    sink.order(parseOrder(d, market));
   }
 
   /**
@@ -558,8 +544,7 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     this.pushes.clear();
     await Promise.all([this.rpc?.close(), this.biz?.close()]);
   }
