@@ -4,12 +4,12 @@
  * measured again and retried once when the exchange refuses the timestamp (InvalidNonce: the
  * request was refused, not executed).
  */
-import { InvalidNonce } from '../core/errors';
+import { InvalidNonce, RequestTimeout } from '../core/errors';
 import type { PrivateSink } from '../core/private-adapter';
 import type { StatusEvent } from '../core/types';
 import type { ServerClock } from '../transport/server-clock';
 import type { WsConnectionOptions } from '../transport/ws-connection';
-import { RpcCodec, WsRpc } from '../transport/ws-rpc';
+import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../transport/ws-rpc';
 
 export interface PrivateSocketOptions {
   connection: Omit<WsConnectionOptions, 'url'>;
@@ -97,5 +97,23 @@ export class StreamTap {
   close(): void {
     this.on = false;
     this.sink = undefined;
+  }
+}
+
+/**
+ * A private stream's subscribe request on `rpc`: not sent, or its reply lost with the connection,
+ * ends quietly (the next 'ready' subscribes again); unanswered in time reconnects; any other error
+ * (a refusal) rejects, for the caller to fail the stream with.
+ */
+export async function subscribeOn(rpc: WsRpc, what: string, request: () => Promise<void>): Promise<void> {
+  try {
+    await request();
+  } catch (err) {
+    if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return;
+    if (err instanceof RequestTimeout) {
+      rpc.reconnect(`${what} unanswered`);
+      return;
+    }
+    throw err;
   }
 }

@@ -9,12 +9,13 @@
  *   subscribed again and REST tells what changed meanwhile (recover). The REST listenKey endpoints
  *   are not used (retired 2026-02-20, protocols.md §1).
  */
-import { BadRequest, BadResponse, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { BadRequest, BadResponse, OrderNotFound } from '../../core/errors';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import type { HttpMethod, Query } from '../../transport/rest-client';
-import { RpcNotSent, RpcReplyLost } from '../../transport/ws-rpc';
+import { RpcReplyLost } from '../../transport/ws-rpc';
 import { orNone, placeOnce } from '../order-flow';
+import { StreamTap, subscribeOn } from '../private-socket';
 import { wsApiError } from './errors';
 import {
   AccountJson,
@@ -49,8 +50,7 @@ export interface BinancePrivateContext {
 export class BinancePrivate implements PrivateAdapter {
   private readonly ctx: BinancePrivateContext;
   private readonly session: BinanceSession;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
+  private readonly tap = new StreamTap();
   private subscribed = false;
   private subscribing = false;
   private subscriptionId: number | undefined;
@@ -222,19 +222,17 @@ export class BinancePrivate implements PrivateAdapter {
   // ---------------------------------------------------------------- user data stream
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.session.api();
     if (!this.listening) {
       this.listening = true;
       rpc.events.on('event', (msg) => this.onFrame(msg));
-      rpc.events.on('ready', () => {
-        if (this.streamWanted) void this.subscribe();
-      });
       rpc.events.on('down', () => {
         this.subscribed = false;
         this.subscriptionId = undefined;
-        if (this.streamWanted) this.sink?.down();
+      });
+      this.tap.follow(rpc, () => {
+        if (this.tap.wanted) void this.subscribe();
       });
     }
     rpc.start();
@@ -242,7 +240,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   stopStream(): void {
-    this.streamWanted = false;
+    this.tap.stop();
     const id = this.subscriptionId;
     this.subscribed = false;
     this.subscriptionId = undefined;
@@ -251,31 +249,26 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    this.tap.refuse(err);
   }
 
   /** HMAC keys: userDataStream.subscribe.signature; Ed25519: userDataStream.subscribe on the logged-on session. */
   private async subscribe(): Promise<void> {
-    if (this.subscribing || this.subscribed || !this.streamWanted) return;
+    if (this.subscribing || this.subscribed || !this.tap.wanted) return;
     this.subscribing = true;
     try {
-      type Sub = { subscriptionId: number };
-      const r =
-        this.session.credentials.kind === 'ed25519'
-          ? await this.session.wsSession<Sub>('userDataStream.subscribe')
-          : await this.session.wsSigned<Sub>('userDataStream.subscribe.signature', {});
-      this.subscribed = true;
-      this.subscriptionId = r.subscriptionId;
-      if (!this.streamWanted) return this.stopStream();
-      this.sink?.live();
+      await subscribeOn(this.session.api(), 'userDataStream subscription', async () => {
+        type Sub = { subscriptionId: number };
+        const r =
+          this.session.credentials.kind === 'ed25519'
+            ? await this.session.wsSession<Sub>('userDataStream.subscribe')
+            : await this.session.wsSigned<Sub>('userDataStream.subscribe.signature', {});
+        this.subscribed = true;
+        this.subscriptionId = r.subscriptionId;
+        if (!this.tap.wanted) return this.stopStream();
+        this.tap.to?.live();
+      });
     } catch (err) {
-      if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return; // the next 'ready' subscribes
-      if (err instanceof RequestTimeout) {
-        this.session.api().reconnect('userDataStream subscription unanswered');
-        return;
-      }
       this.refuse(err as Error);
     } finally {
       this.subscribing = false;
@@ -289,10 +282,10 @@ export class BinancePrivate implements PrivateAdapter {
     } else if (f.kind === 'sessionError') {
       this.ctx.error(wsApiError(f.reply, 'websocket API session'));
       this.session.api().reconnect('session no longer valid');
-    } else if (f.kind === 'user' && this.streamWanted && this.sink) {
+    } else if (f.kind === 'user' && this.tap.to) {
       const ev = f.event;
       try {
-        this.onUserEvent(ev, this.sink);
+        this.onUserEvent(ev, this.tap.to);
       } catch (err) {
         this.ctx.error(new BadResponse(`malformed ${ev.e} event ignored: ${(err as Error).message}`, { exchange: 'binance', raw: ev }));
       }
@@ -331,8 +324,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     await this.session.close();
   }
 }

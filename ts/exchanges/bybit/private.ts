@@ -17,9 +17,9 @@
 import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
 import type { EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../../core/private-adapter';
 import type { Market, Order } from '../../core/types';
-import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
 import { Asked, inChunks, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
-import { onServerClock, privateSocket, reports } from '../private-socket';
+import { StreamTap, onServerClock, privateSocket, reports, subscribeOn } from '../private-socket';
 import { BybitAccountRest, PRIVATE_PATHS } from './account-rest';
 import { bybitError } from './errors';
 import { ExecutionJson, OrderJson, WalletJson, parseExecution, parseOrder, parseWallet } from './parse-private';
@@ -86,8 +86,7 @@ interface BatchEntry {
 export const SPOT_BATCH_MAX = 10;
 
 export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
+  private readonly tap = new StreamTap();
   private privateRpc: WsRpc | undefined;
   private tradeRpc: WsRpc | undefined;
   private linkSeq = 0;
@@ -418,62 +417,46 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
       },
       push: (msg) => this.onEvent(msg),
     });
-    rpc.events.on('ready', () => {
-      if (this.streamWanted) void this.subscribe(rpc);
-    });
-    rpc.events.on('down', () => {
-      if (this.streamWanted) this.sink?.down();
+    this.tap.follow(rpc, () => {
+      if (this.tap.wanted) void this.subscribe(rpc);
     });
     this.privateRpc = rpc;
     return rpc;
   }
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.privateApi();
     rpc.start();
     if (rpc.isReady) void this.subscribe(rpc);
   }
 
   stopStream(): void {
-    this.streamWanted = false;
+    this.tap.stop();
     const rpc = this.privateRpc;
     this.privateRpc = undefined;
     void rpc?.close();
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    if (!this.tap.refuse(err)) return;
     const rpc = this.privateRpc;
     this.privateRpc = undefined;
     // close outside the prepare that is failing now
     setImmediate(() => void rpc?.close());
   }
 
-  private async subscribe(rpc: WsRpc): Promise<void> {
-    try {
+  private subscribe(rpc: WsRpc): Promise<void> {
+    return subscribeOn(rpc, 'private subscription', async () => {
       const r = (await rpc.request('subscribe', { args: PRIVATE_TOPICS })) as Record<string, unknown>;
-      if (r['success'] !== true) {
-        this.refuse(new BadRequest(`subscribe ${PRIVATE_TOPICS.join(',')} failed: ${String(r['ret_msg'] ?? '')}`, { exchange: 'bybit', raw: r }));
-        return;
-      }
-      if (this.streamWanted) this.sink?.live();
-    } catch (err) {
-      if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return; // the next 'ready' subscribes
-      if (err instanceof RequestTimeout) {
-        rpc.reconnect('private subscription unanswered');
-        return;
-      }
-      this.refuse(err as Error);
-    }
+      if (r['success'] !== true) throw new BadRequest(`subscribe ${PRIVATE_TOPICS.join(',')} failed: ${String(r['ret_msg'] ?? '')}`, { exchange: 'bybit', raw: r });
+      this.tap.to?.live();
+    }).catch((err: Error) => this.refuse(err));
   }
 
   private onEvent(msg: unknown): void {
-    const sink = this.sink;
-    if (!sink || !this.streamWanted) return;
+    const sink = this.tap.to;
+    if (!sink) return;
     const m = msg as { topic?: unknown; data?: unknown; creationTime?: unknown };
     if (!m || typeof m.topic !== 'string' || !Array.isArray(m.data)) return;
     try {
@@ -497,8 +480,7 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     await Promise.all([this.privateRpc?.close(), this.tradeRpc?.close()]);
   }
 }
