@@ -6,7 +6,8 @@
  */
 import { InvalidNonce, RequestTimeout } from '../core/errors';
 import type { PrivateSink } from '../core/private-adapter';
-import type { StatusEvent } from '../core/types';
+import type { Market, StatusEvent, Urls } from '../core/types';
+import type { RestClient } from '../transport/rest-client';
 import type { ServerClock } from '../transport/server-clock';
 import type { WsConnectionOptions } from '../transport/ws-connection';
 import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../transport/ws-rpc';
@@ -116,4 +117,17 @@ export async function subscribeOn(rpc: WsRpc, what: string, request: () => Promi
     }
     throw err;
   }
+}
+
+/** What an exchange instance gives its private side; each adds its credentials and own options. */
+export interface PrivateContext {
+  rest: RestClient;
+  urls: Urls;
+  timeoutMs: number;
+  /** Orders over the WebSocket trading API (default); false: REST only. */
+  wsTrading: boolean;
+  connection: Omit<WsConnectionOptions, 'url'>;
+  market(symbol: string): Market;
+  status(s: StatusEvent): void;
+  error(err: Error): void;
 }

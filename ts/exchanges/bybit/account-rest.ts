@@ -7,11 +7,10 @@
  */
 import { BadRequest, BadResponse, OrderNotFound } from '../../core/errors';
 import type { BalanceData, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
-import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
-import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
+import type { Market, Order, Trade, Transaction } from '../../core/types';
+import { encodeQuery, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
-import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { onServerClock } from '../private-socket';
+import { PrivateContext, onServerClock } from '../private-socket';
 import type { BybitCredentials } from './auth';
 import { bybitError } from './errors';
 import { num } from './parse';
@@ -39,18 +38,10 @@ export const PRIVATE_PATHS = {
   wsTrade: '/v5/trade',
 };
 
-export interface BybitPrivateContext {
+export interface BybitPrivateContext extends PrivateContext {
   credentials: BybitCredentials;
-  rest: RestClient;
-  urls: Urls;
-  timeoutMs: number;
-  wsTrading: boolean;
   recvWindow: number;
-  connection: Omit<WsConnectionOptions, 'url'>;
   marketById(id: string): Market | undefined;
-  market(symbol: string): Market;
-  status(s: StatusEvent): void;
-  error(err: Error): void;
 }
 
 /** A v5 REST reply: retCode 0 or the error; batch ops read `retExtInfo` beside `result`. */

@@ -8,28 +8,20 @@
 import { BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
 import type { BalanceData, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
-import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
-import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
-import type { WsConnectionOptions } from '../../transport/ws-connection';
+import type { Market, Order, Trade, Transaction } from '../../core/types';
+import { encodeQuery, Query } from '../../transport/rest-client';
+import type { PrivateContext } from '../private-socket';
 import type { KrakenCredentials } from './auth';
 import { krakenError } from './errors';
 import { unifiedAsset } from './markets';
 import { KrakenRestOrder, KrakenRestTrade, parseBalanceEx, parseRestOrder, parseRestTrade } from './parse-private';
 import { PATHS } from './urls';
 
-export interface KrakenPrivateContext {
+export interface KrakenPrivateContext extends PrivateContext {
   credentials: KrakenCredentials;
-  rest: RestClient;
-  urls: Urls;
-  timeoutMs: number;
-  wsTrading: boolean;
   /** The account's verification tier's REST counter (Kraken "Spot REST Rate Limits"). */
   tier: KrakenTier;
-  connection: Omit<WsConnectionOptions, 'url'>;
   allMarkets(): readonly Market[];
-  market(symbol: string): Market;
-  status(s: StatusEvent): void;
-  error(err: Error): void;
 }
 
 type Json = Record<string, unknown>;

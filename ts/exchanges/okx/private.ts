@@ -31,12 +31,11 @@
 import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
 import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
-import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
-import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest-client';
+import type { Market, Order, Trade, Transaction } from '../../core/types';
+import { encodeQuery, HttpMethod, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
-import type { WsConnectionOptions } from '../../transport/ws-connection';
 import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
+import { PrivateContext, StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
 import { OrderRecords, cancelEach, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
@@ -58,18 +57,9 @@ import { OkxRpcCodec, unwrap } from './private-wire';
 import { OkxArgs, amendArgs, cancelArgs, clOrdIdOf, newClOrdId, orderArgs } from './trading';
 import { PATHS } from './urls';
 
-export interface OkxPrivateContext {
+export interface OkxPrivateContext extends PrivateContext {
   credentials: OkxCredentials;
-  rest: RestClient;
-  urls: Urls;
-  timeoutMs: number;
-  /** Orders over the private socket (default); false: REST only. */
-  wsTrading: boolean;
-  connection: Omit<WsConnectionOptions, 'url'>;
   marketById(id: string): Market | undefined;
-  market(symbol: string): Market;
-  status(s: StatusEvent): void;
-  error(err: Error): void;
 }
 
 type Json = Record<string, unknown>;
