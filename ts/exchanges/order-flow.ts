@@ -19,7 +19,7 @@
  *
  * Protocol knowledge only: no import of ts/base.
  */
-import { BaseError, NetworkError, OrderNotFound, RequestTimeout } from '../core/errors';
+import { BadRequest, BaseError, NetworkError, OrderNotFound, RequestTimeout } from '../core/errors';
 import type { OrderRequest } from '../core/private-adapter';
 import type { Market, Order } from '../core/types';
 import { RpcNotSent, RpcReplyLost } from '../transport/ws-rpc';
@@ -84,6 +84,12 @@ export async function placeOnce(p: PlaceOnce): Promise<Order> {
       cause: err,
     });
   }
+}
+
+/** The market a call cannot go without on this exchange: BadRequest naming the call otherwise. */
+export function needSymbol(market: Market | undefined, what: string, exchange: string): Market {
+  if (!market) throw new BadRequest(`${what} needs a symbol on ${exchange}`, { exchange });
+  return market;
 }
 
 /** A lookup whose OrderNotFound means "not there". */

@@ -9,12 +9,12 @@
  *   subscribed again and REST tells what changed meanwhile (recover). The REST listenKey endpoints
  *   are not used (retired 2026-02-20, protocols.md §1).
  */
-import { BadRequest, BadResponse, OrderNotFound } from '../../core/errors';
+import { BadResponse, OrderNotFound } from '../../core/errors';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import type { HttpMethod, Query } from '../../transport/rest-client';
 import { RpcReplyLost } from '../../transport/ws-rpc';
-import { orNone, placeOnce } from '../order-flow';
+import { needSymbol, orNone, placeOnce } from '../order-flow';
 import { StreamTap, subscribeOn } from '../private-socket';
 import { wsApiError } from './errors';
 import {
@@ -78,11 +78,6 @@ export class BinancePrivate implements PrivateAdapter {
     return m;
   }
 
-  private need(market: Market | undefined, what: string): Market {
-    if (!market) throw new BadRequest(`${what} needs a symbol on binance`, { exchange: 'binance' });
-    return market;
-  }
-
   // ---------------------------------------------------------------- pub
 
   async createOrder(req: OrderRequest): Promise<Order> {
@@ -102,7 +97,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    const m = this.need(market, 'cancelOrder');
+    const m = needSymbol(market, 'cancelOrder', 'binance');
     const p = cancelParams(id, m, params);
     const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('DELETE', PATHS.order, p, 1), m);
     try {
@@ -133,7 +128,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelAllOrders');
+    const m = needSymbol(market, 'cancelAllOrders', 'binance');
     const p: WireParams = { symbol: m.id };
     for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') p[k] = v;
     try {
@@ -165,13 +160,13 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
-    const m = this.need(market, 'fetchOrders');
+    const m = needSymbol(market, 'fetchOrders', 'binance');
     const list = await this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, startTime: since, limit: Math.min(limit ?? 500, 1000) }, 20);
     return list.map((o) => parseOrder(o, m));
   }
 
   async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    const m = this.need(market, 'fetchOrder');
+    const m = needSymbol(market, 'fetchOrder', 'binance');
     return this.fetchOrderBy({ symbol: m.id, orderId: orderIdParam(id) }, m);
   }
 
@@ -180,7 +175,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {
-    const m = this.need(market, 'fetchMyTrades');
+    const m = needSymbol(market, 'fetchMyTrades', 'binance');
     const list = await this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, startTime: since, limit: Math.min(limit ?? 500, 1000) }, 20);
     return list.map((t) => parseMyTrade(t, m));
   }

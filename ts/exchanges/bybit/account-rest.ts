@@ -10,6 +10,7 @@ import type { BalanceData, Recovery, RecoveryHint, WithdrawRequest } from '../..
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { encodeQuery, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
+import { needSymbol } from '../order-flow';
 import { PrivateContext, onServerClock } from '../private-socket';
 import type { BybitCredentials } from './auth';
 import { bybitError } from './errors';
@@ -143,8 +144,7 @@ export class BybitAccountRest {
   }
 
   async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    if (!market) throw new BadRequest('fetchOrder needs a symbol on bybit', { exchange: 'bybit' });
-    return this.findOrder({ orderId: id }, market);
+    return this.findOrder({ orderId: id }, needSymbol(market, 'fetchOrder', 'bybit'));
   }
 
   async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {

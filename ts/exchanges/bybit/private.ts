@@ -18,7 +18,7 @@ import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAva
 import type { EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../../core/private-adapter';
 import type { Market, Order } from '../../core/types';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { Asked, inChunks, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { Asked, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import { StreamTap, onServerClock, privateSocket, reports, subscribeOn } from '../private-socket';
 import { BybitAccountRest, PRIVATE_PATHS } from './account-rest';
 import { bybitError } from './errors';
@@ -128,10 +128,6 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   }
 
   /** Over /v5/trade unless it cannot take the request now (then REST, which nothing was sent to). */
-  private route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
-    return wsOrRest(this.ctx.wsTrading, ws, rest);
-  }
-
   /** One order op over /v5/trade: the ack's `data`, or the mapped retCode error. */
   private async wsOp(op: string, arg: Record<string, unknown>, symbol: string): Promise<{ orderId?: string; orderLinkId?: string }> {
     return (await this.wsRequest(op, arg, symbol)).data ?? {};
@@ -192,7 +188,7 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
       symbol: m.symbol,
       clientOrderId: linkId,
       send: () =>
-        this.route(
+        wsOrRest(this.ctx.wsTrading, 
           async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId),
           () => {
             overWs = false;
@@ -243,7 +239,7 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
     const body = { category: CATEGORY, request: items };
     const path = PRIVATE_PATHS[`${kind}Batch`];
     const entries = (list: unknown, ext: unknown, raw: unknown): BatchEntry[] => batchEntries(list, ext, items.length, `${kind} batch`, raw);
-    return this.route(
+    return wsOrRest(this.ctx.wsTrading, 
       async () => {
         const r = await this.wsRequest(`order.${kind}-batch`, body, symbol);
         return entries(r.data?.list, r.retExtInfo?.list, r);
@@ -319,8 +315,8 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   }
 
   /** cancelOrders: `order.cancel-batch` (REST cancel-batch) of one symbol's orders, 10 a request. */
-  async cancelOrders(ids: string[], market: Market | undefined): Promise<Order[]> {
-    if (!market) throw new BadRequest('cancelOrders needs a symbol on bybit', { exchange: 'bybit' });
+  async cancelOrders(ids: string[], given: Market | undefined): Promise<Order[]> {
+    const market = needSymbol(given, 'cancelOrders', 'bybit');
     const out: Order[] = [];
     for (const part of inChunks(ids, SPOT_BATCH_MAX)) {
       const list = await this.batch('cancel', part.map((orderId) => ({ symbol: market.id, orderId })), market.symbol);
@@ -358,8 +354,8 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
     return out;
   }
 
-  async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    if (!market) throw new BadRequest('cancelOrder needs a symbol on bybit', { exchange: 'bybit' });
+  async cancelOrder(id: string, given: Market | undefined, params: OrderParams): Promise<Order> {
+    const market = needSymbol(given, 'cancelOrder', 'bybit');
     const arg: Record<string, unknown> = { category: CATEGORY, symbol: market.id, orderId: id };
     if (typeof params['clientOrderId'] === 'string') {
       delete arg['orderId'];
@@ -367,7 +363,7 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
     }
     const rest = (): Promise<unknown> => this.signed('POST', PRIVATE_PATHS.cancel, arg, market.symbol);
     try {
-      await this.route(() => this.wsOp('order.cancel', arg, market.symbol), rest);
+      await wsOrRest(this.ctx.wsTrading, () => this.wsOp('order.cancel', arg, market.symbol), rest);
     } catch (err) {
       if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
       try {
@@ -386,7 +382,7 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
     const arg: Record<string, unknown> = { category: CATEGORY, symbol: m.id, orderId: id };
     if (req.price !== undefined) arg['price'] = String(req.price);
     if (req.amount !== undefined) arg['qty'] = String(req.amount);
-    await this.route(
+    await wsOrRest(this.ctx.wsTrading, 
       () => this.wsOp('order.amend', arg, m.symbol),
       () => this.signed('POST', PRIVATE_PATHS.amend, arg, m.symbol),
     );

@@ -26,7 +26,7 @@ import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, Transaction } from '../../core/types';
 import type { Query } from '../../transport/rest-client';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { OrderRecords, cancelEach, isOrderError, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { OrderRecords, cancelEach, inChunks, isOrderError, needSymbol, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import { StreamTap, privateSocket, reports } from '../private-socket';
 import { KRAKEN_TIERS, KrakenAccountRest, KrakenPrivateContext, RefreshBudget } from './account-rest';
 import { krakenError } from './errors';
@@ -181,11 +181,6 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
     sink.order(parseExecutionOrder(merged, market));
   }
 
-  /** How many records of an order were seen so far (a waiter takes only later ones). */
-  private seen(orderId: string): number {
-    return this.records.seen(orderId);
-  }
-
   /**
    * BalanceEx again (one at a time; changes meanwhile make it run once more), within its own share
    * of the REST call counter (Kraken "Spot REST Rate Limits": every call adds 1 to a counter that
@@ -253,11 +248,6 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
       },
       () => this.rest<Json>(restPath, restParams, json),
     );
-  }
-
-  private need(market: Market | undefined, what: string): Market {
-    if (!market) throw new BadRequest(`${what} needs a symbol on kraken`, { exchange: 'kraken' });
-    return market;
   }
 
   private altname(m: Market): string {
@@ -345,8 +335,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
       else groups.set(r.market.symbol, [i]);
     });
     for (const idx of groups.values()) {
-      for (let k = 0; k < idx.length; k += ADD_BATCH_MAX) {
-        const chunk = idx.slice(k, k + ADD_BATCH_MAX);
+      for (const chunk of inChunks(idx, ADD_BATCH_MAX)) {
         const done = await this.addBatch(chunk.map((i) => reqs[i] as OrderRequest));
         chunk.forEach((i, j) => (out[i] = done[j] as Order));
       }
@@ -408,10 +397,9 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
    * unknown): those entries carry an OrderNotFound error, the others come back canceled.
    */
   async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelOrders');
+    const m = needSymbol(market, 'cancelOrders', 'kraken');
     const out: Order[] = [];
-    for (let k = 0; k < ids.length; k += CANCEL_BATCH_MAX) {
-      const chunk = ids.slice(k, k + CANCEL_BATCH_MAX);
+    for (const chunk of inChunks(ids, CANCEL_BATCH_MAX)) {
       if (chunk.length === 1) {
         const id = chunk[0] as string;
         try {
@@ -422,7 +410,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
         }
         continue;
       }
-      const froms = chunk.map((id) => this.seen(id));
+      const froms = chunk.map((id) => this.records.seen(id));
       let r: Json;
       try {
         r = await this.route('batch_cancel', { orders: chunk }, PATHS.cancelOrderBatch, { orders: chunk }, true);
@@ -455,9 +443,9 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    const m = this.need(market, 'cancelOrder');
+    const m = needSymbol(market, 'cancelOrder', 'kraken');
     const cid = typeof params['clientOrderId'] === 'string' ? (params['clientOrderId'] as string) : undefined;
-    const from = this.seen(id);
+    const from = this.records.seen(id);
     const r = await this.route(
       'cancel_order',
       cid ? { cl_ord_id: [cid] } : { order_id: [id] },
@@ -479,7 +467,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
       ws['limit_price'] = Number(price);
       rest['limit_price'] = price;
     }
-    const from = this.seen(id);
+    const from = this.records.seen(id);
     await this.route('amend_order', ws, PATHS.amendOrder, rest);
     return this.orderAfter(id, m, from, (e) => e.exec_type === 'amended' || FINAL.has(e.order_status ?? ''));
   }
@@ -487,7 +475,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
     const open = await this.fetchOpenOrders(market);
     if (!market) {
-      const froms = open.map((o) => this.seen(o.id));
+      const froms = open.map((o) => this.records.seen(o.id));
       await this.route('cancel_all', {}, PATHS.cancelAll, {});
       return Promise.all(open.map((o, i) => this.orderAfter(o.id, this.ctx.market(o.symbol), froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))));
     }

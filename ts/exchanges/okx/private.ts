@@ -36,7 +36,7 @@ import { encodeQuery, HttpMethod, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
 import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
 import { PrivateContext, StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
-import { OrderRecords, cancelEach, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { OrderRecords, cancelEach, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
 import type { RestEnvelope } from './parse';
@@ -281,11 +281,6 @@ export class OkxPrivate implements PrivateAdapter {
     );
   }
 
-  private need(market: Market | undefined, what: string): Market {
-    if (!market) throw new BadRequest(`${what} needs a symbol on okx`, { exchange: 'okx' });
-    return market;
-  }
-
   // ---------------------------------------------------------------- pub
 
   async createOrder(req: OrderRequest): Promise<Order> {
@@ -314,7 +309,7 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    const m = this.need(market, 'cancelOrder');
+    const m = needSymbol(market, 'cancelOrder', 'okx');
     const args = cancelArgs(id, m, params);
     let ack: Json;
     try {
@@ -399,10 +394,9 @@ export class OkxPrivate implements PrivateAdapter {
    * that applies to spot; cancelAllOrders cancels the open orders it lists instead.
    */
   async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelOrders');
+    const m = needSymbol(market, 'cancelOrders', 'okx');
     const out: Order[] = [];
-    for (let i = 0; i < ids.length; i += BATCH_MAX) {
-      const chunk = ids.slice(i, i + BATCH_MAX);
+    for (const chunk of inChunks(ids, BATCH_MAX)) {
       const args = chunk.map((id) => cancelArgs(id, m, { ...params, clientOrderId: undefined }));
       let acks: Json[];
       try {
@@ -428,7 +422,7 @@ export class OkxPrivate implements PrivateAdapter {
 
   /** Cancels each open order of the market (OKX's batch cancel takes 20 per request). */
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelAllOrders');
+    const m = needSymbol(market, 'cancelAllOrders', 'okx');
     // one done meanwhile (51400-51402): nothing to cancel
     return cancelEach(await this.fetchOpenOrders(m), (o) => this.cancelOrder(o.id, m, params));
   }
@@ -457,7 +451,7 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
-    const m = this.need(market, 'fetchOrders');
+    const m = needSymbol(market, 'fetchOrders', 'okx');
     const [open, done] = await Promise.all([
       this.rest<OkxOrderJson>('GET', PATHS.ordersPending, { instType: 'SPOT', instId: m.id }),
       this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, begin: since, limit: Math.min(limit ?? 100, 100) }),
@@ -466,7 +460,7 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    const m = this.need(market, 'fetchOrder');
+    const m = needSymbol(market, 'fetchOrder', 'okx');
     return this.fetchOrderBy({ instId: m.id, ordId: id }, m);
   }
 
