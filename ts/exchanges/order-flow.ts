@@ -20,8 +20,8 @@
  * Protocol knowledge only: no import of ts/base.
  */
 import { BadRequest, BaseError, NetworkError, OrderNotFound, RequestTimeout } from '../core/errors';
-import type { OrderRequest } from '../core/private-adapter';
-import type { Market, Order } from '../core/types';
+import type { OrderRequest, RecoveryHint } from '../core/private-adapter';
+import type { Market, Order, Trade } from '../core/types';
 import { RpcNotSent, RpcReplyLost } from '../transport/ws-rpc';
 
 /** Over the WebSocket trading API unless it is off or cannot take the request now (then REST). */
@@ -152,6 +152,23 @@ export function refusedOrder(asked: Asked | Market, id: string, clientOrderId: s
 /** An error the exchange answered about the order itself (not the connection's): a rejected entry, not a failed call. */
 export function isOrderError(err: unknown): err is BaseError {
   return err instanceof BaseError && !(err instanceof NetworkError);
+}
+
+/**
+ * The re-sync of an exchange whose order and trade history is read per symbol: the orders open
+ * now, and the recent orders and own trades (`history`) of every symbol the state knows or has
+ * open orders in; trades by time.
+ */
+export async function recoverBySymbol(hint: RecoveryHint, open: Order[], history: (symbol: string) => Promise<[Order[], Trade[]]>): Promise<{ orders: Order[]; trades: Trade[] }> {
+  const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
+  const orders = open.slice();
+  const trades: Trade[] = [];
+  for (const [os, ts] of await Promise.all([...symbols].map(history))) {
+    orders.push(...os);
+    trades.push(...ts);
+  }
+  trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  return { orders, trades };
 }
 
 /** Each order cancelled one by one; one done meanwhile (OrderNotFound) is left out. */

@@ -14,7 +14,7 @@ import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, 
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import type { HttpMethod, Query } from '../../transport/rest-client';
 import { RpcReplyLost } from '../../transport/ws-rpc';
-import { needSymbol, orNone, placeOnce } from '../order-flow';
+import { needSymbol, orNone, placeOnce, recoverBySymbol } from '../order-flow';
 import { StreamTap, subscribeOn } from '../private-socket';
 import { wsApiError } from './errors';
 import {
@@ -193,25 +193,18 @@ export class BinancePrivate implements PrivateAdapter {
   /** What changed while the user stream was down: balances, open orders, and per symbol the orders and trades since. */
   async recover(hint: RecoveryHint): Promise<Recovery> {
     const [account, open] = await Promise.all([this.restAccount(), this.fetchOpenOrders(undefined)]);
-    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
     const since = Math.floor(hint.since + this.session.clock.offsetMs);
-    const orders: Order[] = open.slice();
-    const trades: Trade[] = [];
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const m = this.ctx.market(symbol);
-        const openIds = hint.openOrders.filter((o) => o.symbol === symbol).map((o) => Number(o.id)).filter(Number.isSafeInteger);
-        const last = Number(hint.lastTrades[symbol]?.id);
-        const [os, ts] = await Promise.all([
-          this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, ...(openIds.length ? { orderId: Math.min(...openIds) } : { startTime: since }), limit: 1000 }, 20),
-          this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, ...(Number.isSafeInteger(last) ? { fromId: last + 1 } : { startTime: since }), limit: 1000 }, 20),
-        ]);
-        for (const o of os) orders.push(parseOrder(o, m));
-        for (const t of ts) trades.push(parseMyTrade(t, m));
-      }),
-    );
-    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    return { balance: parseAccount(account), orders, trades };
+    const history = async (symbol: string): Promise<[Order[], Trade[]]> => {
+      const m = this.ctx.market(symbol);
+      const openIds = hint.openOrders.filter((o) => o.symbol === symbol).map((o) => Number(o.id)).filter(Number.isSafeInteger);
+      const last = Number(hint.lastTrades[symbol]?.id);
+      const [os, ts] = await Promise.all([
+        this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, ...(openIds.length ? { orderId: Math.min(...openIds) } : { startTime: since }), limit: 1000 }, 20),
+        this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, ...(Number.isSafeInteger(last) ? { fromId: last + 1 } : { startTime: since }), limit: 1000 }, 20),
+      ]);
+      return [os.map((o) => parseOrder(o, m)), ts.map((t) => parseMyTrade(t, m))];
+    };
+    return { balance: parseAccount(account), ...(await recoverBySymbol(hint, open, history)) };
   }
 
   // ---------------------------------------------------------------- user data stream

@@ -10,7 +10,7 @@ import type { BalanceData, Recovery, RecoveryHint, WithdrawRequest } from '../..
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import { encodeQuery, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
-import { needSymbol } from '../order-flow';
+import { needSymbol, recoverBySymbol } from '../order-flow';
 import { PrivateContext, onServerClock } from '../private-socket';
 import type { BybitCredentials } from './auth';
 import { bybitError } from './errors';
@@ -206,20 +206,12 @@ export class BybitAccountRest {
   /** What changed while the private stream was down: wallet, open orders, and per symbol orders and executions since. */
   async recover(hint: RecoveryHint): Promise<Recovery> {
     const [balance, open] = await Promise.all([this.fetchBalance(), this.fetchOpenOrders(undefined)]);
-    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
     const since = Math.floor(hint.since + this.clock.offsetMs) - 1000;
-    const orders: Order[] = open.slice();
-    const trades: Trade[] = [];
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const m = this.ctx.market(symbol);
-        const [os, ts] = await Promise.all([this.fetchOrders(m, since), this.fetchMyTrades(m, since)]);
-        orders.push(...os);
-        trades.push(...ts);
-      }),
-    );
-    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    return { balance, orders, trades };
+    const history = (symbol: string): Promise<[Order[], Trade[]]> => {
+      const m = this.ctx.market(symbol);
+      return Promise.all([this.fetchOrders(m, since), this.fetchMyTrades(m, since)]);
+    };
+    return { balance, ...(await recoverBySymbol(hint, open, history)) };
   }
 }
 

@@ -36,7 +36,7 @@ import { encodeQuery, HttpMethod, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
 import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
 import { PrivateContext, StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
-import { OrderRecords, cancelEach, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { OrderRecords, cancelEach, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, recoverBySymbol, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
 import type { RestEnvelope } from './parse';
@@ -508,21 +508,12 @@ export class OkxPrivate implements PrivateAdapter {
   /** What changed while the socket was down: balances, open orders, and per symbol the recent orders and fills. */
   async recover(hint: RecoveryHint): Promise<Recovery> {
     const [balance, open] = await Promise.all([this.fetchBalance(), this.fetchOpenOrders(undefined)]);
-    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
-    const orders: Order[] = open.slice();
-    const trades: Trade[] = [];
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const m = this.ctx.market(symbol);
-        const [os, ts] = await Promise.all([
-          this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, limit: 100 }),
-          this.fetchMyTrades(m),
-        ]);
-        for (const o of os) orders.push(parseOrder(o, m));
-        trades.push(...ts);
-      }),
-    );
-    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    const history = async (symbol: string): Promise<[Order[], Trade[]]> => {
+      const m = this.ctx.market(symbol);
+      const [os, ts] = await Promise.all([this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, limit: 100 }), this.fetchMyTrades(m)]);
+      return [os.map((o) => parseOrder(o, m)), ts];
+    };
+    const { orders, trades } = await recoverBySymbol(hint, open, history);
     const [deposits, withdrawals] = await Promise.all([this.fetchDeposits(), this.fetchWithdrawals()]);
     return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
   }
