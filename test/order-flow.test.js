@@ -5,9 +5,9 @@
  * resend, so a change to the shared piece shows here first.
  */
 const assert = require('assert');
-const { RequestTimeout, OrderNotFound, InsufficientFunds } = require('../js/core/errors');
+const { BadRequest, RequestTimeout, OrderNotFound, InsufficientFunds } = require('../js/core/errors');
 const { RpcNotSent, RpcReplyLost } = require('../js/transport/ws-rpc');
-const { wsOrRest, placeOnce, placeBatchOnce, OrderRecords, inChunks, orNone } = require('../js/exchanges/order-flow');
+const { wsOrRest, placeOnce, placeBatchOnce, OrderRecords, inChunks, orNone, clientIdFor } = require('../js/exchanges/order-flow');
 
 const order = (id) => ({ id, clientOrderId: `c${id}`, status: 'open' });
 
@@ -29,6 +29,15 @@ function spec(send, found, extra = {}) {
 }
 
 describe('order flow (ts/exchanges/order-flow.ts)', () => {
+  it("clientIdFor: the caller's id when it fits the exchange's rule, a fresh one when none is given, BadRequest otherwise", () => {
+    const rule = { pattern: /^[a-z0-9]{1,8}$/, says: '1-8 of a-z 0-9' };
+    assert.strictEqual(clientIdFor({ clientOrderId: 'mine1' }, 'x', 'BTC/USDT', () => 'fresh', rule), 'mine1');
+    assert.strictEqual(clientIdFor({}, 'x', 'BTC/USDT', () => 'fresh', rule), 'fresh');
+    assert.strictEqual(clientIdFor({ clientOrderId: '' }, 'x', 'BTC/USDT', () => 'fresh'), 'fresh');
+    assert.throws(() => clientIdFor({ clientOrderId: 'NOT-OK!' }, 'x', 'BTC/USDT', () => 'fresh', rule), (e) => e instanceof BadRequest && /1-8 of a-z 0-9 on x/.test(e.message) && e.symbol === 'BTC/USDT');
+    assert.throws(() => clientIdFor({ clientOrderId: 42 }, 'x', 'BTC/USDT', () => 'fresh'), BadRequest);
+  });
+
   it('wsOrRest: REST when WebSocket trading is off or nothing was sent; other errors stand', async () => {
     assert.strictEqual(await wsOrRest(false, async () => 'ws', async () => 'rest'), 'rest');
     assert.strictEqual(await wsOrRest(true, async () => 'ws', async () => 'rest'), 'ws');

@@ -20,7 +20,7 @@
  * Protocol knowledge only: no import of ts/base.
  */
 import { BadRequest, BaseError, NetworkError, OrderNotFound, RequestTimeout } from '../core/errors';
-import type { OrderRequest, RecoveryHint } from '../core/private-adapter';
+import type { OrderParams, OrderRequest, RecoveryHint } from '../core/private-adapter';
 import type { Market, Order, Trade } from '../core/types';
 import { RpcNotSent, RpcReplyLost } from '../transport/ws-rpc';
 
@@ -33,6 +33,26 @@ export async function wsOrRest<T>(wsTrading: boolean, ws: () => Promise<T>, rest
     if (err instanceof RpcNotSent) return rest();
     throw err;
   }
+}
+
+/** What a client order id may be on an exchange: its pattern, said in words for the error. */
+export interface ClientIdRule {
+  pattern: RegExp;
+  says: string;
+}
+
+/**
+ * The client order id an order goes with: the caller's `clientOrderId` (checked against the
+ * exchange's rule: BadRequest otherwise), or a fresh one. Every order has one, so that a lost or
+ * late reply can be reconciled by it.
+ */
+export function clientIdFor(params: OrderParams, exchange: string, symbol: string, fresh: () => string, rule?: ClientIdRule): string {
+  const cid = params['clientOrderId'];
+  if (cid === undefined || cid === null || cid === '') return fresh();
+  if (typeof cid !== 'string' || (rule && !rule.pattern.test(cid))) {
+    throw new BadRequest(`clientOrderId must be ${rule?.says ?? 'a string'} on ${exchange}, got ${JSON.stringify(cid)}`, { exchange, symbol });
+  }
+  return cid;
 }
 
 /** How one exchange places one order at most once. */

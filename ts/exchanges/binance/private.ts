@@ -36,7 +36,7 @@ import {
   parseWithdrawal,
 } from './parse-private';
 import type { BinanceSession } from './session';
-import { WireParams, cancelParams, cancelReplaceParams, clientOrderIdOf, newClientOrderId, orderIdParam, orderParams } from './trading';
+import { WireParams, cancelParams, cancelReplaceParams, clientOrderIdOf, orderIdParam, orderParams } from './trading';
 import { PATHS } from './urls';
 import { classifyFrame } from './user-data';
 
@@ -81,7 +81,7 @@ export class BinancePrivate implements PrivateAdapter {
   // ---------------------------------------------------------------- pub
 
   async createOrder(req: OrderRequest): Promise<Order> {
-    const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
+    const cid = clientOrderIdOf(req.params, req.market.symbol);
     const p = orderParams(req, cid);
     const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('POST', PATHS.order, p, 1), req.market);
     // no reply in time, over the WebSocket API or REST: looked up by its client order id, never
@@ -117,7 +117,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async editOrder(id: string, req: OrderRequest): Promise<Order> {
-    const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
+    const cid = clientOrderIdOf(req.params, req.market.symbol);
     const p = cancelReplaceParams(id, req, cid);
     type Reply = { newOrderResponse: OrderJson };
     const r = await this.session.route(

@@ -18,7 +18,7 @@ import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAva
 import type { EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../../core/private-adapter';
 import type { Market, Order } from '../../core/types';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { Asked, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { Asked, clientIdFor, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import { StreamTap, onServerClock, privateSocket, reports, subscribeOn } from '../private-socket';
 import { BybitAccountRest, PRIVATE_PATHS } from './account-rest';
 import { bybitError } from './errors';
@@ -157,7 +157,7 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   /** The order.create / create-batch fields of an order (category added by the caller). */
   private createArg(req: OrderRequest): { arg: Record<string, unknown>; linkId: string } {
     const m = req.market;
-    const linkId = typeof req.params['clientOrderId'] === 'string' ? req.params['clientOrderId'] : this.newLinkId();
+    const linkId = clientIdFor(req.params, 'bybit', m.symbol, () => this.newLinkId());
     const arg: Record<string, unknown> = {
       symbol: m.id,
       side: req.side === 'buy' ? 'Buy' : 'Sell',

@@ -23,7 +23,7 @@ import { RateLimiter } from '../../transport/rate-limiter';
 import { HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import { WsConnection } from '../../transport/ws-connection';
 import type { ConnectionOptions } from '../adapter';
-import { placeOnce } from '../order-flow';
+import { clientIdFor, placeOnce } from '../order-flow';
 import { CoinbaseCredentials, restUri } from './auth';
 import { mapRestError, orderErrorClass, wsError } from './errors';
 import { AccountJson, FillJson, OrderJson, TransferJson, WsOrder, parseAccounts, parseFill, parseOrder, parseTransfer, parseWsOrder } from './parse-private';
@@ -141,7 +141,7 @@ export class CoinbasePrivate implements PrivateAdapter {
   // ---------------------------------------------------------------- trading (REST)
 
   async createOrder(req: OrderRequest): Promise<Order> {
-    const cid = typeof req.params['clientOrderId'] === 'string' && req.params['clientOrderId'] !== '' ? (req.params['clientOrderId'] as string) : randomUUID();
+    const cid = clientIdFor(req.params, 'coinbase', req.market.symbol, randomUUID);
     const body = { client_order_id: cid, product_id: req.market.id, side: req.side === 'buy' ? 'BUY' : 'SELL', order_configuration: orderConfiguration(req) };
     const started = Date.now();
     const place = async (): Promise<Order> => {

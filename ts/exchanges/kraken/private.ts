@@ -26,7 +26,7 @@ import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, Transaction } from '../../core/types';
 import type { Query } from '../../transport/rest-client';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { OrderRecords, cancelEach, inChunks, isOrderError, needSymbol, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { OrderRecords, cancelEach, clientIdFor, inChunks, isOrderError, needSymbol, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import { StreamTap, privateSocket, reports } from '../private-socket';
 import { KRAKEN_TIERS, KrakenAccountRest, KrakenPrivateContext, RefreshBudget } from './account-rest';
 import { krakenError } from './errors';
@@ -258,7 +258,7 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   private orderFields(req: OrderRequest): { cid: string; ws: Json; rest: Query; taking: boolean } {
     const m = req.market;
     const p = req.params;
-    const cid = typeof p['clientOrderId'] === 'string' && p['clientOrderId'] !== '' ? (p['clientOrderId'] as string) : randomUUID();
+    const cid = clientIdFor(p, 'kraken', m.symbol, randomUUID);
     const type = req.type.toLowerCase();
     const tif = typeof p['timeInForce'] === 'string' ? (p['timeInForce'] as string).toLowerCase() : undefined;
     const postOnly = p['postOnly'] === true || tif === 'po';

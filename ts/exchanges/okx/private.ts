@@ -54,7 +54,7 @@ import {
   parseWithdrawal,
 } from './parse-private';
 import { OkxRpcCodec, unwrap } from './private-wire';
-import { OkxArgs, amendArgs, cancelArgs, clOrdIdOf, newClOrdId, orderArgs } from './trading';
+import { OkxArgs, amendArgs, cancelArgs, clOrdIdOf, orderArgs } from './trading';
 import { PATHS } from './urls';
 
 export interface OkxPrivateContext extends PrivateContext {
@@ -285,7 +285,7 @@ export class OkxPrivate implements PrivateAdapter {
 
   async createOrder(req: OrderRequest): Promise<Order> {
     const m = req.market;
-    const clOrdId = clOrdIdOf(req.params, m.symbol) ?? newClOrdId();
+    const clOrdId = clOrdIdOf(req.params, m.symbol);
     const args = orderArgs(req, clOrdId);
     const placed = (ack: Json): Promise<Order> => {
       const ordId = String(ack['ordId'] ?? '');
@@ -348,7 +348,7 @@ export class OkxPrivate implements PrivateAdapter {
    * clOrdId; only those not found are sent again (over REST).
    */
   async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
-    const args = reqs.map((r) => orderArgs(r, clOrdIdOf(r.params, r.market.symbol) ?? newClOrdId()));
+    const args = reqs.map((r) => orderArgs(r, clOrdIdOf(r.params, r.market.symbol)));
     const out: Order[] = [];
     for (let i = 0; i < reqs.length; i += BATCH_MAX) {
       out.push(...(await this.placeBatch(reqs.slice(i, i + BATCH_MAX), args.slice(i, i + BATCH_MAX))));
