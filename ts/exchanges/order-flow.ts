@@ -1,23 +1,9 @@
 /**
- * The order flow every private side shares (protocols.md "Order entry over WebSocket"); an exchange
- * supplies only how to send, how to look an order up by its client order id, and its batch size.
- *
- * - {@link wsOrRest}: a request goes over the exchange's WebSocket trading API unless trading over
- *   it is off (`wsTrading: false`) or the socket cannot take it now (RpcNotSent: nothing was
- *   written), then over REST;
- * - {@link placeOnce}: an order carries a client order id; when its reply is lost with the
- *   connection it is looked up by that id and sent again (over REST) only when the exchange does not
- *   have it; when no reply comes in time it is looked up too, and reported as a RequestTimeout
- *   carrying `clientOrderId` when the exchange confirms it does not exist (a late original could
- *   still land: never sent twice) — unless the exchange refuses a second order with the same client
- *   id, then it is sent again;
- * - {@link placeBatchOnce}: the same for a batch, order by order, the missing ones sent again in one
- *   request;
- * - {@link inChunks}, {@link refusedOrder}, {@link cancelEach}, {@link OrderRecords}: batch sizes, the
- *   entry of an order the exchange refused, cancel-all by listing, and the pushed records an order's
- *   reply waits for.
- *
- * Protocol knowledge only: no import of ts/base.
+ * The order flow every private side shares (protocols.md "Order entry over WebSocket"): an
+ * exchange supplies how to send an order over its WebSocket trading API and over REST, how to look
+ * an order up by its client order id, its batch size and its error codes; these pieces route the
+ * request, reconcile a lost or late reply without placing the order twice, cut and reconcile
+ * batches, and build the entries of refused orders. Protocol knowledge only: no import of ts/base.
  */
 import { BadRequest, BaseError, NetworkError, OrderNotFound, RequestTimeout } from '../core/errors';
 import type { OrderParams, OrderRequest, RecoveryHint } from '../core/private-adapter';
