@@ -44,7 +44,7 @@ const GROUPS = [
   {
     title: 'Trading',
     pull: false,
-    methods: ['createOrder', 'cancelOrder', 'editOrder', 'cancelAllOrders', 'withdraw'],
+    methods: ['createOrder', 'cancelOrder', 'editOrder', 'cancelAllOrders', 'createOrders', 'editOrders', 'cancelOrders', 'withdraw'],
   },
 ];
 

@@ -242,6 +242,17 @@ describe('okx private: trading over the private socket, state and callbacks', fu
     assert.strictEqual(sim.engine.openOrders('user').length, 1);
   });
 
+  it('an order whose reply does not come in time is looked up by clOrdId: it landed, so createOrder resolves with it (placed once)', async () => {
+    ex = client(sim, { timeoutMs: 400 });
+    ex.on('error', () => {});
+    await ex.cancelOrder((await ex.createOrder(SYMBOL, 'limit', 'buy', 0.001, Math.floor(bid * 0.9))).id, SYMBOL);
+    sim.faults.silence(); // the order lands, its reply never comes; the socket stays open
+    const placed = await ex.createOrder(SYMBOL, 'limit', 'buy', 0.01, Math.floor(bid * 0.9), { clientOrderId: 'late1' });
+    sim.faults.resume();
+    assert.deepStrictEqual([placed.clientOrderId, placed.status], ['late1', 'open']);
+    assert.strictEqual(sim.engine.openOrders('user').length, 1);
+  });
+
   it('a refused login fails the private stream (AuthenticationError) and sends orders over REST', async () => {
     sim.faults.rejectLogins();
     ex = client(sim, { ws: true });

@@ -26,7 +26,7 @@ const PUSH = [
   'watchOrderBook', 'watchOrderBooks', 'watchTicker', 'watchTickers', 'watchTrades', 'watchOHLCV',
   'watchBalance', 'watchOrders', 'watchMyTrades', 'watchTransactions', 'watchDeposits', 'watchWithdrawals',
 ];
-const TRADING = ['createOrder', 'cancelOrder', 'editOrder', 'cancelAllOrders', 'withdraw'];
+const TRADING = ['createOrder', 'cancelOrder', 'editOrder', 'cancelAllOrders', 'createOrders', 'editOrders', 'cancelOrders', 'withdraw'];
 const ALL = [...PULL, ...PUSH, ...TRADING];
 
 function readmeBlock() {

@@ -293,8 +293,11 @@ export interface PrivateOffer {
   transactions: 'ws' | 'rest';
   /** withdraw() over REST. */
   withdraw: boolean;
-  /** createOrders / cancelOrders (several orders in one request of the exchange), when it has them. */
-  batch?: 'ws' | 'rest';
+  /**
+   * The batch ops the exchange has (several orders in one request), each over 'ws' or 'rest'; an
+   * op left out is not offered (`has` false, the method rejects with NotSupported).
+   */
+  batch?: { createOrders?: 'ws' | 'rest'; editOrders?: 'ws' | 'rest'; cancelOrders?: 'ws' | 'rest' };
 }
 
 /**
@@ -325,7 +328,7 @@ export function privateCapabilities(offer: PrivateOffer): Record<string, Capabil
   // pushed from the stream ('ws'), or from REST polled at transactionsPollMs ('rest')
   Object.assign(has, { watchTransactions: tx, watchDeposits: tx, watchWithdrawals: tx });
   if (offer.withdraw) has.withdraw = 'rest';
-  if (offer.batch) Object.assign(has, { createOrders: offer.batch, cancelOrders: offer.batch });
+  for (const op of ['createOrders', 'editOrders', 'cancelOrders'] as const) has[op] = offer.batch?.[op] ?? false;
   return has;
 }
 

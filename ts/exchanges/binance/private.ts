@@ -9,11 +9,13 @@
  *   subscribed again and REST tells what changed meanwhile (recover). The REST listenKey endpoints
  *   are not used (retired 2026-02-20, protocols.md §1).
  */
-import { BadRequest, BadResponse, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { BadResponse, OrderNotFound } from '../../core/errors';
 import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, Trade, Transaction } from '../../core/types';
 import type { HttpMethod, Query } from '../../transport/rest-client';
-import { RpcNotSent, RpcReplyLost } from '../../transport/ws-rpc';
+import { RpcReplyLost } from '../../transport/ws-rpc';
+import { needSymbol, orNone, placeOnce, recoverBySymbol } from '../order-flow';
+import { StreamTap, subscribeOn } from '../private-socket';
 import { wsApiError } from './errors';
 import {
   AccountJson,
@@ -34,7 +36,7 @@ import {
   parseWithdrawal,
 } from './parse-private';
 import type { BinanceSession } from './session';
-import { WireParams, cancelParams, cancelReplaceParams, clientOrderIdOf, newClientOrderId, orderIdParam, orderParams } from './trading';
+import { WireParams, cancelParams, cancelReplaceParams, clientOrderIdOf, orderIdParam, orderParams } from './trading';
 import { PATHS } from './urls';
 import { classifyFrame } from './user-data';
 
@@ -48,8 +50,7 @@ export interface BinancePrivateContext {
 export class BinancePrivate implements PrivateAdapter {
   private readonly ctx: BinancePrivateContext;
   private readonly session: BinanceSession;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
+  private readonly tap = new StreamTap();
   private subscribed = false;
   private subscribing = false;
   private subscriptionId: number | undefined;
@@ -77,50 +78,26 @@ export class BinancePrivate implements PrivateAdapter {
     return m;
   }
 
-  private need(market: Market | undefined, what: string): Market {
-    if (!market) throw new BadRequest(`${what} needs a symbol on binance`, { exchange: 'binance' });
-    return market;
-  }
-
   // ---------------------------------------------------------------- pub
 
   async createOrder(req: OrderRequest): Promise<Order> {
-    const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
+    const cid = clientOrderIdOf(req.params, req.market.symbol);
     const p = orderParams(req, cid);
     const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('POST', PATHS.order, p, 1), req.market);
-    try {
-      return await this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.place', p), req.market), rest);
-    } catch (err) {
-      if (err instanceof RequestTimeout) {
-        // no reply in time, over the WebSocket API or REST: the order may still have landed. Look
-        // it up by its client order id; never send it again (a late original would make two)
-        let found: Order;
-        try {
-          found = await this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market);
-        } catch (e) {
-          const gone = e instanceof OrderNotFound;
-          throw new RequestTimeout(
-            gone
-              ? `order ${cid} got no reply in time and the exchange does not have it: not placed`
-              : `order ${cid} got no reply in time and could not be looked up (${(e as Error).message}): look it up by its client order id`,
-            { exchange: 'binance', symbol: req.market.symbol, clientOrderId: cid, cause: err },
-          );
-        }
-        return found;
-      }
-      if (!(err instanceof RpcReplyLost)) throw err;
-      // the connection dropped with the order in flight: did it land?
-      try {
-        return await this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market);
-      } catch (e) {
-        if (e instanceof OrderNotFound) return rest();
-        throw e;
-      }
-    }
+    // no reply in time, over the WebSocket API or REST: looked up by its client order id, never
+    // sent again (a late original would make two); lost with the connection: sent again when not there
+    return placeOnce({
+      exchange: 'binance',
+      symbol: req.market.symbol,
+      clientOrderId: cid,
+      send: () => this.session.route(async () => parseOrder(await this.session.wsSigned<OrderJson>('order.place', p), req.market), rest),
+      lookup: () => orNone(this.fetchOrderBy({ symbol: req.market.id, origClientOrderId: cid }, req.market)),
+      resend: rest,
+    });
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    const m = this.need(market, 'cancelOrder');
+    const m = needSymbol(market, 'cancelOrder', 'binance');
     const p = cancelParams(id, m, params);
     const rest = async (): Promise<Order> => parseOrder(await this.rest<OrderJson>('DELETE', PATHS.order, p, 1), m);
     try {
@@ -140,7 +117,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async editOrder(id: string, req: OrderRequest): Promise<Order> {
-    const cid = clientOrderIdOf(req.params, req.market.symbol) ?? newClientOrderId();
+    const cid = clientOrderIdOf(req.params, req.market.symbol);
     const p = cancelReplaceParams(id, req, cid);
     type Reply = { newOrderResponse: OrderJson };
     const r = await this.session.route(
@@ -151,7 +128,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelAllOrders');
+    const m = needSymbol(market, 'cancelAllOrders', 'binance');
     const p: WireParams = { symbol: m.id };
     for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') p[k] = v;
     try {
@@ -183,13 +160,13 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
-    const m = this.need(market, 'fetchOrders');
+    const m = needSymbol(market, 'fetchOrders', 'binance');
     const list = await this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, startTime: since, limit: Math.min(limit ?? 500, 1000) }, 20);
     return list.map((o) => parseOrder(o, m));
   }
 
   async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    const m = this.need(market, 'fetchOrder');
+    const m = needSymbol(market, 'fetchOrder', 'binance');
     return this.fetchOrderBy({ symbol: m.id, orderId: orderIdParam(id) }, m);
   }
 
@@ -198,7 +175,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {
-    const m = this.need(market, 'fetchMyTrades');
+    const m = needSymbol(market, 'fetchMyTrades', 'binance');
     const list = await this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, startTime: since, limit: Math.min(limit ?? 500, 1000) }, 20);
     return list.map((t) => parseMyTrade(t, m));
   }
@@ -216,43 +193,34 @@ export class BinancePrivate implements PrivateAdapter {
   /** What changed while the user stream was down: balances, open orders, and per symbol the orders and trades since. */
   async recover(hint: RecoveryHint): Promise<Recovery> {
     const [account, open] = await Promise.all([this.restAccount(), this.fetchOpenOrders(undefined)]);
-    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
     const since = Math.floor(hint.since + this.session.clock.offsetMs);
-    const orders: Order[] = open.slice();
-    const trades: Trade[] = [];
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const m = this.ctx.market(symbol);
-        const openIds = hint.openOrders.filter((o) => o.symbol === symbol).map((o) => Number(o.id)).filter(Number.isSafeInteger);
-        const last = Number(hint.lastTrades[symbol]?.id);
-        const [os, ts] = await Promise.all([
-          this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, ...(openIds.length ? { orderId: Math.min(...openIds) } : { startTime: since }), limit: 1000 }, 20),
-          this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, ...(Number.isSafeInteger(last) ? { fromId: last + 1 } : { startTime: since }), limit: 1000 }, 20),
-        ]);
-        for (const o of os) orders.push(parseOrder(o, m));
-        for (const t of ts) trades.push(parseMyTrade(t, m));
-      }),
-    );
-    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    return { balance: parseAccount(account), orders, trades };
+    const history = async (symbol: string): Promise<[Order[], Trade[]]> => {
+      const m = this.ctx.market(symbol);
+      const openIds = hint.openOrders.filter((o) => o.symbol === symbol).map((o) => Number(o.id)).filter(Number.isSafeInteger);
+      const last = Number(hint.lastTrades[symbol]?.id);
+      const [os, ts] = await Promise.all([
+        this.rest<OrderJson[]>('GET', PATHS.allOrders, { symbol: m.id, ...(openIds.length ? { orderId: Math.min(...openIds) } : { startTime: since }), limit: 1000 }, 20),
+        this.rest<MyTradeJson[]>('GET', PATHS.myTrades, { symbol: m.id, ...(Number.isSafeInteger(last) ? { fromId: last + 1 } : { startTime: since }), limit: 1000 }, 20),
+      ]);
+      return [os.map((o) => parseOrder(o, m)), ts.map((t) => parseMyTrade(t, m))];
+    };
+    return { balance: parseAccount(account), ...(await recoverBySymbol(hint, open, history)) };
   }
 
   // ---------------------------------------------------------------- user data stream
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.session.api();
     if (!this.listening) {
       this.listening = true;
       rpc.events.on('event', (msg) => this.onFrame(msg));
-      rpc.events.on('ready', () => {
-        if (this.streamWanted) void this.subscribe();
-      });
       rpc.events.on('down', () => {
         this.subscribed = false;
         this.subscriptionId = undefined;
-        if (this.streamWanted) this.sink?.down();
+      });
+      this.tap.follow(rpc, () => {
+        if (this.tap.wanted) void this.subscribe();
       });
     }
     rpc.start();
@@ -260,7 +228,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   stopStream(): void {
-    this.streamWanted = false;
+    this.tap.stop();
     const id = this.subscriptionId;
     this.subscribed = false;
     this.subscriptionId = undefined;
@@ -269,31 +237,26 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    this.tap.refuse(err);
   }
 
   /** HMAC keys: userDataStream.subscribe.signature; Ed25519: userDataStream.subscribe on the logged-on session. */
   private async subscribe(): Promise<void> {
-    if (this.subscribing || this.subscribed || !this.streamWanted) return;
+    if (this.subscribing || this.subscribed || !this.tap.wanted) return;
     this.subscribing = true;
     try {
-      type Sub = { subscriptionId: number };
-      const r =
-        this.session.credentials.kind === 'ed25519'
-          ? await this.session.wsSession<Sub>('userDataStream.subscribe')
-          : await this.session.wsSigned<Sub>('userDataStream.subscribe.signature', {});
-      this.subscribed = true;
-      this.subscriptionId = r.subscriptionId;
-      if (!this.streamWanted) return this.stopStream();
-      this.sink?.live();
+      await subscribeOn(this.session.api(), 'userDataStream subscription', async () => {
+        type Sub = { subscriptionId: number };
+        const r =
+          this.session.credentials.kind === 'ed25519'
+            ? await this.session.wsSession<Sub>('userDataStream.subscribe')
+            : await this.session.wsSigned<Sub>('userDataStream.subscribe.signature', {});
+        this.subscribed = true;
+        this.subscriptionId = r.subscriptionId;
+        if (!this.tap.wanted) return this.stopStream();
+        this.tap.to?.live();
+      });
     } catch (err) {
-      if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return; // the next 'ready' subscribes
-      if (err instanceof RequestTimeout) {
-        this.session.api().reconnect('userDataStream subscription unanswered');
-        return;
-      }
       this.refuse(err as Error);
     } finally {
       this.subscribing = false;
@@ -307,10 +270,10 @@ export class BinancePrivate implements PrivateAdapter {
     } else if (f.kind === 'sessionError') {
       this.ctx.error(wsApiError(f.reply, 'websocket API session'));
       this.session.api().reconnect('session no longer valid');
-    } else if (f.kind === 'user' && this.streamWanted && this.sink) {
+    } else if (f.kind === 'user' && this.tap.to) {
       const ev = f.event;
       try {
-        this.onUserEvent(ev, this.sink);
+        this.onUserEvent(ev, this.tap.to);
       } catch (err) {
         this.ctx.error(new BadResponse(`malformed ${ev.e} event ignored: ${(err as Error).message}`, { exchange: 'binance', raw: ev }));
       }
@@ -349,8 +312,7 @@ export class BinancePrivate implements PrivateAdapter {
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     await this.session.close();
   }
 }

@@ -10,12 +10,14 @@
  * - route(): over the WebSocket API unless it cannot take the request now (unreachable, refused
  *   session, reconnecting), then over REST: RpcNotSent guarantees nothing was sent.
  */
-import { BadResponse, InvalidNonce, RequestTimeout } from '../../core/errors';
+import { BadResponse, RequestTimeout } from '../../core/errors';
 import { ServerClock } from '../../transport/server-clock';
 import type { StatusEvent, Urls } from '../../core/types';
 import type { HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { wsOrRest } from '../order-flow';
+import { onServerClock, privateSocket, reports } from '../private-socket';
 import { BinanceCredentials, signRestQuery, signWsParams } from './auth';
 import { PATHS } from './urls';
 import { replyResult, wsApiCodec } from './user-data';
@@ -64,18 +66,15 @@ export class BinanceSession {
   /** The WebSocket API connection (created on first use, not connected until used). */
   api(): WsRpc {
     if (this.rpc) return this.rpc;
-    const rpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc = privateSocket({
+      ...reports(this.ctx),
       url: `${this.ctx.urls.wsApi}${PATHS.wsApi}?returnRateLimits=false`,
       codec: wsApiCodec,
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: () => this.prepare(),
     });
     rpc.events.on('down', () => {
       this.loggedOn = false;
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
     this.rpc = rpc;
     return rpc;
   }
@@ -103,15 +102,8 @@ export class BinanceSession {
   }
 
   /** Runs a signed request with the server's clock; on -1021 the clock is measured again and it is retried once. */
-  async withClock<T>(fn: () => Promise<T>): Promise<T> {
-    await this.clock.ensure();
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return fn();
-    }
+  withClock<T>(fn: () => Promise<T>): Promise<T> {
+    return onServerClock(this.clock, fn);
   }
 
   /** A signed WebSocket API request; rejects with RpcNotSent when the API cannot take it now. */
@@ -137,14 +129,8 @@ export class BinanceSession {
   }
 
   /** Over the WebSocket API unless it cannot take the request now (then REST). */
-  async route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      return await ws();
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
+    return wsOrRest(this.ctx.wsTrading, ws, rest);
   }
 
   /** An unsigned request on the logged-on (Ed25519) session. */

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'crypto';
 import { BadRequest } from '../../core/errors';
+import { ClientIdRule, clientIdFor } from '../order-flow';
 import { toDecimalString } from '../../core/decimal';
 import type { Market } from '../../core/types';
 import type { OrderParams, OrderRequest } from '../../core/private-adapter';
@@ -17,21 +18,11 @@ import type { OrderParams, OrderRequest } from '../../core/private-adapter';
 export type WireParams = Record<string, string | number | boolean>;
 
 const UNIFIED = new Set(['clientOrderId', 'postOnly', 'timeInForce', 'cost', 'quoteOrderQty']);
-const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+const CLIENT_ID: ClientIdRule = { pattern: /^[.A-Z:/a-z0-9_-]{1,36}$/, says: 'up to 36 of A-Z a-z 0-9 . : / _ -' };
 
-/** A fresh client order id (Binance: ^[.A-Z:/a-z0-9_-]{1,36}$). */
-export function newClientOrderId(): string {
-  return 'x-exs-' + randomBytes(10).toString('hex');
-}
-
-/** Checks a caller's client order id against Binance's pattern. */
-export function clientOrderIdOf(params: OrderParams, symbol: string): string | undefined {
-  const cid = params['clientOrderId'];
-  if (cid === undefined || cid === null) return undefined;
-  if (typeof cid !== 'string' || !CLIENT_ID.test(cid)) {
-    throw new BadRequest(`clientOrderId must match ${CLIENT_ID.source}, got ${JSON.stringify(cid)}`, { exchange: 'binance', symbol });
-  }
-  return cid;
+/** The order's client order id: the caller's (Binance's pattern) or a fresh one. */
+export function clientOrderIdOf(params: OrderParams, symbol: string): string {
+  return clientIdFor(params, 'binance', symbol, () => 'x-exs-' + randomBytes(10).toString('hex'), CLIENT_ID);
 }
 
 /** An order id as the API takes it (a JSON number when it is one). */

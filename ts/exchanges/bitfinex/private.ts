@@ -23,6 +23,7 @@ import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSin
 import type { Market, Order, StatusEvent, Trade, Transaction } from '../../core/types';
 import type { RestClient } from '../../transport/rest-client';
 import { WsConnection, WsConnectionOptions } from '../../transport/ws-connection';
+import { placeOnce, wsOrRest } from '../order-flow';
 import { BitfinexCredentials } from './auth';
 import { bitfinexError } from './errors';
 import { unifiedCode } from './markets';
@@ -404,17 +405,20 @@ export class BitfinexPrivate implements PrivateAdapter {
     };
     const frame = encodeNewOrder(input);
     const rest = async (): Promise<Order> => this.restWrite('/v2/auth/w/order/submit', JSON.parse(frame)[3] as Record<string, unknown>, req.market, 'createOrder');
-    if (!this.live) return rest();
-    try {
+    const ws = async (): Promise<Order> => {
       const n = await this.request(frame, 'on-req', (x) => Array.isArray(x.info) && x.info[2] === cid, 'createOrder', req.market.symbol);
       return parseOrder(n.info, req.market.symbol);
-    } catch (err) {
-      if (!(err instanceof ReplyLost)) throw err;
-      // the socket dropped with the order in flight: did it land? (by cid, that day)
-      const found = await this.findByCid(cid, created, req.market);
-      if (found) return found;
-      return rest();
-    }
+    };
+    return placeOnce({
+      exchange: 'bitfinex',
+      symbol: req.market.symbol,
+      clientOrderId: String(cid),
+      send: () => wsOrRest(this.live, ws, rest),
+      // the socket dropped with the order in flight, or no notification came: did it land? (by cid, that day)
+      lost: (err) => err instanceof ReplyLost,
+      lookup: () => this.findByCid(cid, created, req.market),
+      resend: rest,
+    });
   }
 
   private async findByCid(cid: number, created: number, market: Market): Promise<Order | undefined> {

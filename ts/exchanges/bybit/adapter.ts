@@ -79,11 +79,14 @@ export const bybitAdapter: ExchangeAdapter<BybitOptions> = {
     const trading = o.wsTrading !== false ? 'ws' : 'rest';
     return {
       ...STREAMED_MARKET_DATA,
-      ...privateCapabilities({ trading, cancelAll: 'rest' /* /v5/trade has no cancel-all */, transactions: 'rest', withdraw: true }),
-      // order.{create,amend,cancel}-batch on /v5/trade, /v5/order/*-batch over REST
-      createOrders: trading,
-      editOrders: trading,
-      cancelOrders: trading,
+      ...privateCapabilities({
+        trading,
+        cancelAll: 'rest' /* /v5/trade has no cancel-all */,
+        transactions: 'rest',
+        withdraw: true,
+        // order.{create,amend,cancel}-batch on /v5/trade, /v5/order/*-batch over REST
+        batch: { createOrders: trading, editOrders: trading, cancelOrders: trading },
+      }),
     };
   },
   create: (ctx) => new BybitInstance(ctx),

@@ -3,9 +3,8 @@
  * createOrder / on('orders') ... (protocols.md §4 "Authentication and private topics", "Order entry
  * over WebSocket").
  *
- * - REST (signed X-BAPI-* headers): /v5/account/wallet-balance, /v5/order/realtime,
- *   /v5/order/history, /v5/execution/list, /v5/order/{create,amend,cancel,cancel-all}, the asset
- *   records; timestamps on the server's clock (/v5/market/time), re-measured once on retCode 10002.
+ * - REST (account-rest.ts): balances, orders, executions, asset records, withdraw, recover;
+ *   /v5/order/{create,amend,cancel,cancel-all} here, signed the same way.
  * - The private stream: /v5/private, `op: auth` after every (re)connect, then one subscribe of
  *   `order`, `execution` and `wallet`; after an interruption the skeleton re-seeds from REST
  *   (recover) so no fill is lost.
@@ -15,56 +14,22 @@
  *   unreachable (or `wsTrading: false`) the same requests go over REST; a create whose reply was
  *   lost with its socket is looked up by its orderLinkId before anything is sent again.
  */
-import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, InvalidNonce, OrderNotFound, RequestTimeout } from '../../core/errors';
-import type { BalanceData, EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
-import type { Market, Order, Trade, Transaction } from '../../core/types';
-import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
-import { ServerClock } from '../../transport/server-clock';
-import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import type { StatusEvent, Urls } from '../../core/types';
-import { BybitCredentials } from './auth';
+import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
+import type { EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../../core/private-adapter';
+import type { Market, Order } from '../../core/types';
+import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { Asked, clientIdFor, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { StreamTap, onServerClock, privateSocket, reports, subscribeOn } from '../private-socket';
+import { BybitAccountRest, PRIVATE_PATHS } from './account-rest';
 import { bybitError } from './errors';
-import { num } from './parse';
 import { ExecutionJson, OrderJson, WalletJson, parseExecution, parseOrder, parseWallet } from './parse-private';
 import { CATEGORY } from './urls';
 
-export const PRIVATE_PATHS = {
-  time: '/v5/market/time',
-  wallet: '/v5/account/wallet-balance',
-  realtime: '/v5/order/realtime',
-  history: '/v5/order/history',
-  executions: '/v5/execution/list',
-  create: '/v5/order/create',
-  amend: '/v5/order/amend',
-  cancel: '/v5/order/cancel',
-  cancelAll: '/v5/order/cancel-all',
-  createBatch: '/v5/order/create-batch',
-  amendBatch: '/v5/order/amend-batch',
-  cancelBatch: '/v5/order/cancel-batch',
-  deposits: '/v5/asset/deposit/query-record',
-  withdrawals: '/v5/asset/withdraw/query-record',
-  withdraw: '/v5/asset/withdraw/create',
-  wsPrivate: '/v5/private',
-  wsTrade: '/v5/trade',
-};
+export { PRIVATE_PATHS } from './account-rest';
+export type { BybitPrivateContext } from './account-rest';
 
 /** The private topics (all-in-one: they cannot be mixed with category topics in one request). */
 export const PRIVATE_TOPICS = ['order', 'execution', 'wallet'];
-
-export interface BybitPrivateContext {
-  credentials: BybitCredentials;
-  rest: RestClient;
-  urls: Urls;
-  timeoutMs: number;
-  wsTrading: boolean;
-  recvWindow: number;
-  connection: Omit<WsConnectionOptions, 'url'>;
-  marketById(id: string): Market | undefined;
-  market(symbol: string): Market;
-  status(s: StatusEvent): void;
-  error(err: Error): void;
-}
 
 /**
  * Frames of /v5/private and /v5/trade. Requests carry a numeric id (`req_id` on /v5/private,
@@ -109,13 +74,6 @@ interface TradeAck {
   retExtInfo?: { list?: unknown };
 }
 
-interface Envelope<T> {
-  retCode?: number;
-  retMsg?: string;
-  result?: T;
-  retExtInfo?: { list?: unknown };
-}
-
 /** One order's entry of a batch reply: `result.list[i]` (ids) with `retExtInfo.list[i]` (its code). */
 interface BatchEntry {
   orderId: string;
@@ -127,26 +85,11 @@ interface BatchEntry {
 /** Spot batch ops take at most 10 orders a request (docs v5 "Batch Place Order", websocket/trade "Batch"). */
 export const SPOT_BATCH_MAX = 10;
 
-export class BybitPrivate implements PrivateAdapter {
-  readonly clock: ServerClock;
-  private readonly ctx: BybitPrivateContext;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
+export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
+  private readonly tap = new StreamTap();
   private privateRpc: WsRpc | undefined;
   private tradeRpc: WsRpc | undefined;
   private linkSeq = 0;
-
-  constructor(ctx: BybitPrivateContext) {
-    this.ctx = ctx;
-    this.clock = new ServerClock(async () => {
-      const r = await ctx.rest.request<{ retCode?: number; result?: { timeNano?: string; timeSecond?: string } }>('GET', PRIVATE_PATHS.time);
-      const nano = r?.result?.timeNano;
-      if (typeof nano === 'string' && /^\d+$/.test(nano)) return Number(BigInt(nano) / 1_000_000n);
-      const sec = num(r?.result?.timeSecond);
-      if (sec === undefined) throw new BadResponse('time reply has no timeNano', { exchange: 'bybit', raw: r });
-      return sec * 1000;
-    });
-  }
 
   /** Opens the trade socket and measures the clock ahead of the first order. */
   warm(): void {
@@ -154,179 +97,16 @@ export class BybitPrivate implements PrivateAdapter {
     if (this.ctx.wsTrading) this.trade().start();
   }
 
-  // ---------------------------------------------------------------- REST
-
-  /** A signed REST call: GET parameters in the query, POST in a JSON body; unwraps `result`. */
-  async signed<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown>, symbol?: string): Promise<T> {
-    return (await this.signedEnvelope<T>(method, path, params, symbol)).result as T;
-  }
-
-  /** A signed REST call's whole envelope (batch ops read `retExtInfo` beside `result`), retCode 0. */
-  async signedEnvelope<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown>, symbol?: string): Promise<Envelope<T>> {
-    const attempt = async (): Promise<Envelope<T>> => {
-      const ts = this.clock.now();
-      let env: Envelope<T> | undefined;
-      if (method === 'GET') {
-        const query = params as Query;
-        const qs = encodeQuery(query);
-        env = await this.ctx.rest.request('GET', path, { query, headers: this.ctx.credentials.restHeaders(ts, this.ctx.recvWindow, qs) });
-      } else {
-        const body = JSON.stringify(params);
-        env = await this.ctx.rest.request('POST', path, {
-          body,
-          headers: { 'content-type': 'application/json', ...this.ctx.credentials.restHeaders(ts, this.ctx.recvWindow, body) },
-        });
-      }
-      if (!env || typeof env.retCode !== 'number') throw new BadResponse(`${method} ${path}: reply is not a Bybit envelope`, { exchange: 'bybit', symbol, raw: env });
-      if (env.retCode !== 0) throw bybitError(env.retCode, env.retMsg ?? '', `${method} ${path}`, { symbol, raw: env });
-      return env;
-    };
-    await this.clock.ensure();
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return attempt();
-    }
-  }
-
-  private marketOf(id: string): Market | undefined {
-    return this.ctx.marketById(id);
-  }
-
-  async fetchBalance(): Promise<BalanceData> {
-    const r = await this.signed<{ list?: WalletJson[] }>('GET', PRIVATE_PATHS.wallet, { accountType: 'UNIFIED' });
-    return parseWallet(r.list ?? [], undefined, r);
-  }
-
-  private orders(list: OrderJson[] | undefined, market?: Market): Order[] {
-    const out: Order[] = [];
-    for (const o of list ?? []) {
-      const m = market ?? this.marketOf(o.symbol);
-      if (m) out.push(parseOrder(o, m));
-    }
-    return out;
-  }
-
-  async fetchOpenOrders(market: Market | undefined): Promise<Order[]> {
-    const r = await this.signed<{ list?: OrderJson[] }>('GET', PRIVATE_PATHS.realtime, { category: CATEGORY, symbol: market?.id, limit: 50 }, market?.symbol);
-    return this.orders(r.list, market);
-  }
-
-  async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
-    const [open, past] = await Promise.all([
-      this.fetchOpenOrders(market),
-      this.signed<{ list?: OrderJson[] }>('GET', PRIVATE_PATHS.history, { category: CATEGORY, symbol: market?.id, startTime: since, limit: Math.min(limit ?? 50, 50) }, market?.symbol),
-    ]);
-    const byId = new Map<string, Order>();
-    for (const o of [...this.orders(past.list, market), ...open]) byId.set(o.id, o);
-    return [...byId.values()].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-  }
-
-  /** An order by orderId or orderLinkId: open orders first, then the history. */
-  private async findOrder(ref: { orderId?: string; orderLinkId?: string }, market: Market): Promise<Order> {
-    for (const path of [PRIVATE_PATHS.realtime, PRIVATE_PATHS.history]) {
-      const r = await this.signed<{ list?: OrderJson[] }>('GET', path, { category: CATEGORY, symbol: market.id, ...ref }, market.symbol);
-      const found = this.orders(r.list, market)[0];
-      if (found) return found;
-    }
-    throw new OrderNotFound(`order ${ref.orderId ?? ref.orderLinkId} not found`, { exchange: 'bybit', symbol: market.symbol });
-  }
-
-  async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    if (!market) throw new BadRequest('fetchOrder needs a symbol on bybit', { exchange: 'bybit' });
-    return this.findOrder({ orderId: id }, market);
-  }
-
-  async fetchMyTrades(market: Market | undefined, since?: number, limit?: number): Promise<Trade[]> {
-    const r = await this.signed<{ list?: ExecutionJson[] }>('GET', PRIVATE_PATHS.executions, { category: CATEGORY, symbol: market?.id, startTime: since, limit: Math.min(limit ?? 100, 100) }, market?.symbol);
-    const out: Trade[] = [];
-    for (const e of r.list ?? []) {
-      const m = market ?? this.marketOf(e.symbol);
-      if (m) out.push(parseExecution(e, m));
-    }
-    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-  }
-
-  async fetchDeposits(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    const r = await this.signed<{ rows?: Array<Record<string, string>> }>('GET', PRIVATE_PATHS.deposits, { coin: code, startTime: since, limit });
-    return (r.rows ?? []).map((x) => transaction(x, 'deposit'));
-  }
-
-  async fetchWithdrawals(code?: string, since?: number, limit?: number): Promise<Transaction[]> {
-    const r = await this.signed<{ rows?: Array<Record<string, string>> }>('GET', PRIVATE_PATHS.withdrawals, { coin: code, startTime: since, limit });
-    return (r.rows ?? []).map((x) => transaction(x, 'withdrawal'));
-  }
-
-  /**
-   * POST /v5/asset/withdraw/create: `coin`, `chain` (params.network, else the coin itself),
-   * `address`, `tag`, `amount` as a decimal string, `timestamp`, and `accountType: "UTA"` (taken
-   * from the unified account, where this adapter trades). The reply carries only the id: the
-   * withdrawal starts 'pending'; fetchWithdrawals follows it.
-   */
-  async withdraw(req: WithdrawRequest): Promise<Transaction> {
-    if (!req.address) throw new BadRequest('withdraw needs an address', { exchange: 'bybit' });
-    const network = typeof req.params['network'] === 'string' ? req.params['network'] : req.code;
-    const body: Record<string, unknown> = {
-      coin: req.code,
-      chain: network,
-      address: req.address,
-      ...(req.tag ? { tag: req.tag } : {}),
-      amount: String(req.amount),
-      timestamp: this.clock.now(),
-      forceChain: 0,
-      accountType: 'UTA',
-    };
-    for (const [k, v] of Object.entries(req.params)) if (k !== 'network' && (typeof v === 'string' || typeof v === 'number')) body[k] = v;
-    const r = await this.signed<{ id?: string }>('POST', PRIVATE_PATHS.withdraw, body);
-    const now = this.clock.now();
-    return {
-      id: String(r.id ?? ''),
-      timestamp: now,
-      datetime: new Date(now).toISOString(),
-      type: 'withdrawal',
-      currency: req.code,
-      amount: req.amount,
-      address: req.address,
-      network,
-      status: 'pending',
-      info: r,
-    };
-  }
-
-  /** What changed while the private stream was down: wallet, open orders, and per symbol orders and executions since. */
-  async recover(hint: RecoveryHint): Promise<Recovery> {
-    const [balance, open] = await Promise.all([this.fetchBalance(), this.fetchOpenOrders(undefined)]);
-    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
-    const since = Math.floor(hint.since + this.clock.offsetMs) - 1000;
-    const orders: Order[] = open.slice();
-    const trades: Trade[] = [];
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const m = this.ctx.market(symbol);
-        const [os, ts] = await Promise.all([this.fetchOrders(m, since), this.fetchMyTrades(m, since)]);
-        orders.push(...os);
-        trades.push(...ts);
-      }),
-    );
-    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    return { balance, orders, trades };
-  }
-
   // ---------------------------------------------------------------- trading
 
   private trade(): WsRpc {
     if (this.tradeRpc) return this.tradeRpc;
-    const rpc: WsRpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc: WsRpc = privateSocket({
+      ...reports(this.ctx),
       url: `${this.ctx.urls.wsPrivate ?? this.ctx.urls.ws}${PRIVATE_PATHS.wsTrade}`,
       codec: codec('trade'),
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: (): Promise<void> => this.auth(rpc, 'trade'),
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
     this.tradeRpc = rpc;
     return rpc;
   }
@@ -348,16 +128,6 @@ export class BybitPrivate implements PrivateAdapter {
   }
 
   /** Over /v5/trade unless it cannot take the request now (then REST, which nothing was sent to). */
-  private async route<T>(ws: () => Promise<T>, rest: () => Promise<T>): Promise<T> {
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      return await ws();
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
-  }
-
   /** One order op over /v5/trade: the ack's `data`, or the mapped retCode error. */
   private async wsOp(op: string, arg: Record<string, unknown>, symbol: string): Promise<{ orderId?: string; orderLinkId?: string }> {
     return (await this.wsRequest(op, arg, symbol)).data ?? {};
@@ -367,7 +137,6 @@ export class BybitPrivate implements PrivateAdapter {
   private async wsRequest(op: string, arg: Record<string, unknown>, symbol: string | undefined): Promise<TradeAck> {
     const rpc = this.trade();
     await rpc.whenReady(this.ctx.timeoutMs);
-    await this.clock.ensure();
     const attempt = async (): Promise<TradeAck> => {
       const header = { 'X-BAPI-TIMESTAMP': String(this.clock.now()), 'X-BAPI-RECV-WINDOW': String(this.ctx.recvWindow) };
       const r = (await rpc.request(op, { header, args: [arg] })) as TradeAck;
@@ -375,15 +144,9 @@ export class BybitPrivate implements PrivateAdapter {
       if (r.retCode !== 0) throw bybitError(r.retCode, r.retMsg ?? '', op, { symbol, raw: r });
       return r;
     };
-    try {
-      return await attempt();
-    } catch (err) {
-      // 10002: the timestamp is outside the recv window (the request was refused, not executed):
-      // measure the server's clock again and send it once more
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return attempt();
-    }
+    // 10002: the timestamp is outside the recv window (the request was refused, not executed):
+    // measure the server's clock again and send it once more
+    return onServerClock(this.clock, attempt);
   }
 
   private newLinkId(): string {
@@ -394,7 +157,7 @@ export class BybitPrivate implements PrivateAdapter {
   /** The order.create / create-batch fields of an order (category added by the caller). */
   private createArg(req: OrderRequest): { arg: Record<string, unknown>; linkId: string } {
     const m = req.market;
-    const linkId = typeof req.params['clientOrderId'] === 'string' ? req.params['clientOrderId'] : this.newLinkId();
+    const linkId = clientIdFor(req.params, 'bybit', m.symbol, () => this.newLinkId());
     const arg: Record<string, unknown> = {
       symbol: m.id,
       side: req.side === 'buy' ? 'Buy' : 'Sell',
@@ -420,24 +183,25 @@ export class BybitPrivate implements PrivateAdapter {
     const accepted = (id: string | undefined): Order => pendingOrder(req, id ?? '', linkId);
     const rest = (): Promise<Order> => this.restCreate(arg, m, linkId, accepted);
     let overWs = true;
-    try {
-      return await this.route(
-        async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId),
-        () => {
-          overWs = false;
-          return rest();
-        },
-      );
-    } catch (err) {
-      if (!overWs || (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout))) throw err;
-      // the trade socket dropped with the order in flight: did it land? (looked up by orderLinkId)
-      try {
-        return await this.findOrder({ orderLinkId: linkId }, m);
-      } catch (e) {
-        if (e instanceof OrderNotFound) return rest();
-        throw e;
-      }
-    }
+    return placeOnce({
+      exchange: 'bybit',
+      symbol: m.symbol,
+      clientOrderId: linkId,
+      send: () =>
+        wsOrRest(this.ctx.wsTrading, 
+          async () => accepted((await this.wsOp('order.create', arg, m.symbol)).orderId),
+          () => {
+            overWs = false;
+            return rest();
+          },
+        ),
+      // the trade socket's lost or late reply is looked up by orderLinkId and sent again over REST
+      // when not there (a second one with the same orderLinkId is refused); a REST create resends a
+      // timed-out request itself (restCreate), and one that still times out is looked up
+      lost: (err) => overWs && err instanceof RequestTimeout,
+      lookup: () => orNone(this.findOrder({ orderLinkId: linkId }, m)),
+      resend: rest,
+    });
   }
 
   /**
@@ -475,7 +239,7 @@ export class BybitPrivate implements PrivateAdapter {
     const body = { category: CATEGORY, request: items };
     const path = PRIVATE_PATHS[`${kind}Batch`];
     const entries = (list: unknown, ext: unknown, raw: unknown): BatchEntry[] => batchEntries(list, ext, items.length, `${kind} batch`, raw);
-    return this.route(
+    return wsOrRest(this.ctx.wsTrading, 
       async () => {
         const r = await this.wsRequest(`order.${kind}-batch`, body, symbol);
         return entries(r.data?.list, r.retExtInfo?.list, r);
@@ -497,7 +261,7 @@ export class BybitPrivate implements PrivateAdapter {
   async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
     const made = reqs.map((req) => ({ req, ...this.createArg(req) }));
     const out: Order[] = [];
-    for (const part of chunks(made, SPOT_BATCH_MAX)) {
+    for (const part of inChunks(made, SPOT_BATCH_MAX)) {
       const items = part.map((x) => x.arg);
       const symbol = sameSymbol(part.map((x) => x.req.market));
       let list: BatchEntry[];
@@ -505,7 +269,8 @@ export class BybitPrivate implements PrivateAdapter {
         list = await this.batch('create', items, symbol);
       } catch (err) {
         if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
-        out.push(...(await this.createLost(part)));
+        // each order looked up by orderLinkId, the missing ones sent (again) over REST
+        out.push(...(await placeBatchOnce(part, (x) => orNone(this.findOrder({ orderLinkId: x.linkId }, x.req.market)), (missing) => this.createAgain(missing))));
         continue;
       }
       part.forEach((x, i) => {
@@ -516,26 +281,22 @@ export class BybitPrivate implements PrivateAdapter {
     return out;
   }
 
-  /** A create batch with no reply: each order looked up by orderLinkId, the missing ones sent (again) over REST. */
-  private async createLost(part: Array<{ req: OrderRequest; arg: Record<string, unknown>; linkId: string }>): Promise<Order[]> {
-    const found = await Promise.all(part.map((x) => this.findOrder({ orderLinkId: x.linkId }, x.req.market).catch((e: Error) => (e instanceof OrderNotFound ? undefined : Promise.reject(e)))));
-    const missing = part.filter((_, i) => found[i] === undefined);
-    const sent = new Map<string, Order>();
-    if (missing.length > 0) {
-      const env = await this.signedEnvelope<{ list?: unknown }>('POST', PRIVATE_PATHS.createBatch, { category: CATEGORY, request: missing.map((x) => x.arg) });
-      const list = batchEntries(env.result?.list, env.retExtInfo?.list, missing.length, 'create batch', env);
-      for (const [i, x] of missing.entries()) {
-        const e = list[i] as BatchEntry;
-        sent.set(x.linkId, e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : isDuplicateCode(e.code) ? await this.findOrder({ orderLinkId: x.linkId }, x.req.market) : rejectedOrder(x.req, e, 'order.create-batch'));
-      }
+  /** The orders of a create batch that did not land, sent again over REST (a duplicate orderLinkId: it landed meanwhile). */
+  private async createAgain(missing: Array<{ req: OrderRequest; arg: Record<string, unknown>; linkId: string }>): Promise<Order[]> {
+    const env = await this.signedEnvelope<{ list?: unknown }>('POST', PRIVATE_PATHS.createBatch, { category: CATEGORY, request: missing.map((x) => x.arg) });
+    const list = batchEntries(env.result?.list, env.retExtInfo?.list, missing.length, 'create batch', env);
+    const out: Order[] = [];
+    for (const [i, x] of missing.entries()) {
+      const e = list[i] as BatchEntry;
+      out.push(e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : isDuplicateCode(e.code) ? await this.findOrder({ orderLinkId: x.linkId }, x.req.market) : rejectedOrder(x.req, e, 'order.create-batch'));
     }
-    return part.map((x, i) => found[i] ?? (sent.get(x.linkId) as Order));
+    return out;
   }
 
   /** editOrders: `order.amend-batch` (REST amend-batch), 10 a request; accepted ones read back, keeping their ids. */
   async editOrders(reqs: EditRequest[]): Promise<Order[]> {
     const out: Order[] = [];
-    for (const part of chunks(reqs, SPOT_BATCH_MAX)) {
+    for (const part of inChunks(reqs, SPOT_BATCH_MAX)) {
       const items = part.map((r) => {
         const item: Record<string, unknown> = { symbol: r.market.id, orderId: r.id };
         if (r.price !== undefined) item['price'] = String(r.price);
@@ -554,17 +315,17 @@ export class BybitPrivate implements PrivateAdapter {
   }
 
   /** cancelOrders: `order.cancel-batch` (REST cancel-batch) of one symbol's orders, 10 a request. */
-  async cancelOrders(ids: string[], market: Market | undefined): Promise<Order[]> {
-    if (!market) throw new BadRequest('cancelOrders needs a symbol on bybit', { exchange: 'bybit' });
+  async cancelOrders(ids: string[], given: Market | undefined): Promise<Order[]> {
+    const market = needSymbol(given, 'cancelOrders', 'bybit');
     const out: Order[] = [];
-    for (const part of chunks(ids, SPOT_BATCH_MAX)) {
+    for (const part of inChunks(ids, SPOT_BATCH_MAX)) {
       const list = await this.batch('cancel', part.map((orderId) => ({ symbol: market.id, orderId })), market.symbol);
       const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
       const read = await this.readBack(ok.map((id) => ({ id, market })));
       part.forEach((id, i) => {
         const e = list[i] as BatchEntry;
         if (e.code !== 0) {
-          out.push(rejectedOrder({ market, type: '', side: undefined, amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
+          out.push(rejectedOrder({ market, type: '', amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
           return;
         }
         const o = read.get(id) as Order;
@@ -593,8 +354,8 @@ export class BybitPrivate implements PrivateAdapter {
     return out;
   }
 
-  async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    if (!market) throw new BadRequest('cancelOrder needs a symbol on bybit', { exchange: 'bybit' });
+  async cancelOrder(id: string, given: Market | undefined, params: OrderParams): Promise<Order> {
+    const market = needSymbol(given, 'cancelOrder', 'bybit');
     const arg: Record<string, unknown> = { category: CATEGORY, symbol: market.id, orderId: id };
     if (typeof params['clientOrderId'] === 'string') {
       delete arg['orderId'];
@@ -602,7 +363,7 @@ export class BybitPrivate implements PrivateAdapter {
     }
     const rest = (): Promise<unknown> => this.signed('POST', PRIVATE_PATHS.cancel, arg, market.symbol);
     try {
-      await this.route(() => this.wsOp('order.cancel', arg, market.symbol), rest);
+      await wsOrRest(this.ctx.wsTrading, () => this.wsOp('order.cancel', arg, market.symbol), rest);
     } catch (err) {
       if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
       try {
@@ -621,7 +382,7 @@ export class BybitPrivate implements PrivateAdapter {
     const arg: Record<string, unknown> = { category: CATEGORY, symbol: m.id, orderId: id };
     if (req.price !== undefined) arg['price'] = String(req.price);
     if (req.amount !== undefined) arg['qty'] = String(req.amount);
-    await this.route(
+    await wsOrRest(this.ctx.wsTrading, 
       () => this.wsOp('order.amend', arg, m.symbol),
       () => this.signed('POST', PRIVATE_PATHS.amend, arg, m.symbol),
     );
@@ -641,74 +402,57 @@ export class BybitPrivate implements PrivateAdapter {
 
   private privateApi(): WsRpc {
     if (this.privateRpc) return this.privateRpc;
-    const rpc: WsRpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc: WsRpc = privateSocket({
+      ...reports(this.ctx),
       url: `${this.ctx.urls.wsPrivate ?? this.ctx.urls.ws}${PRIVATE_PATHS.wsPrivate}`,
       codec: codec('private'),
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: (): Promise<void> => this.auth(rpc, 'private'),
+      // a refused auth fails the stream (refuse) rather than being reported again
+      error: (e) => {
+        if (!(e instanceof AuthenticationError)) this.ctx.error(e);
+      },
+      push: (msg) => this.onEvent(msg),
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => {
-      if (!(e instanceof AuthenticationError)) this.ctx.error(e);
-    });
-    rpc.events.on('event', (msg) => this.onEvent(msg));
-    rpc.events.on('ready', () => {
-      if (this.streamWanted) void this.subscribe(rpc);
-    });
-    rpc.events.on('down', () => {
-      if (this.streamWanted) this.sink?.down();
+    this.tap.follow(rpc, () => {
+      if (this.tap.wanted) void this.subscribe(rpc);
     });
     this.privateRpc = rpc;
     return rpc;
   }
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.privateApi();
     rpc.start();
     if (rpc.isReady) void this.subscribe(rpc);
   }
 
   stopStream(): void {
-    this.streamWanted = false;
+    this.tap.stop();
     const rpc = this.privateRpc;
     this.privateRpc = undefined;
     void rpc?.close();
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    if (!this.tap.refuse(err)) return;
     const rpc = this.privateRpc;
     this.privateRpc = undefined;
     // close outside the prepare that is failing now
     setImmediate(() => void rpc?.close());
   }
 
-  private async subscribe(rpc: WsRpc): Promise<void> {
-    try {
+  private subscribe(rpc: WsRpc): Promise<void> {
+    return subscribeOn(rpc, 'private subscription', async () => {
       const r = (await rpc.request('subscribe', { args: PRIVATE_TOPICS })) as Record<string, unknown>;
-      if (r['success'] !== true) {
-        this.refuse(new BadRequest(`subscribe ${PRIVATE_TOPICS.join(',')} failed: ${String(r['ret_msg'] ?? '')}`, { exchange: 'bybit', raw: r }));
-        return;
-      }
-      if (this.streamWanted) this.sink?.live();
-    } catch (err) {
-      if (err instanceof RpcNotSent || err instanceof RpcReplyLost) return; // the next 'ready' subscribes
-      if (err instanceof RequestTimeout) {
-        rpc.reconnect('private subscription unanswered');
-        return;
-      }
-      this.refuse(err as Error);
-    }
+      if (r['success'] !== true) throw new BadRequest(`subscribe ${PRIVATE_TOPICS.join(',')} failed: ${String(r['ret_msg'] ?? '')}`, { exchange: 'bybit', raw: r });
+      this.tap.to?.live();
+    }).catch((err: Error) => this.refuse(err));
   }
 
   private onEvent(msg: unknown): void {
-    const sink = this.sink;
-    if (!sink || !this.streamWanted) return;
+    const sink = this.tap.to;
+    if (!sink) return;
     const m = msg as { topic?: unknown; data?: unknown; creationTime?: unknown };
     if (!m || typeof m.topic !== 'string' || !Array.isArray(m.data)) return;
     try {
@@ -732,8 +476,7 @@ export class BybitPrivate implements PrivateAdapter {
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     await Promise.all([this.privateRpc?.close(), this.tradeRpc?.close()]);
   }
 }
@@ -781,53 +524,13 @@ function batchEntries(list: unknown, ext: unknown, n: number, what: string, raw:
 }
 
 /** An order a batch refused: status 'rejected', the retCode's typed error. */
-function rejectedOrder(req: { market: Market; type: string; side: 'buy' | 'sell' | undefined; amount: number; price: number | undefined }, e: BatchEntry, op: string): Order {
-  return {
-    id: e.orderId,
-    clientOrderId: e.orderLinkId || undefined,
-    symbol: req.market.symbol,
-    timestamp: undefined,
-    datetime: undefined,
-    type: req.type,
-    // a refused cancel says nothing of the order's side
-    side: req.side as 'buy' | 'sell',
-    price: req.price,
-    amount: req.amount,
-    filled: 0,
-    remaining: 0,
-    cost: 0,
-    status: 'rejected',
-    error: bybitError(e.code, e.msg, op, { symbol: req.market.symbol }),
-    info: { orderId: e.orderId, orderLinkId: e.orderLinkId, code: e.code, msg: e.msg },
-  };
-}
-
-function chunks<T>(list: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
-  return out;
+function rejectedOrder(asked: Asked, e: BatchEntry, op: string): Order {
+  const info = { orderId: e.orderId, orderLinkId: e.orderLinkId, code: e.code, msg: e.msg };
+  return refusedOrder(asked, e.orderId, e.orderLinkId || undefined, bybitError(e.code, e.msg, op, { symbol: asked.market.symbol }), info, 0);
 }
 
 /** The symbol of a batch when all its orders share one (for error texts). */
 function sameSymbol(markets: Market[]): string | undefined {
   const first = markets[0]?.symbol;
   return markets.every((m) => m.symbol === first) ? first : undefined;
-}
-
-function transaction(x: Record<string, string>, type: 'deposit' | 'withdrawal'): Transaction {
-  const ts = num(x['successAt'] ?? x['createTime']);
-  const status = String(x['status'] ?? '');
-  return {
-    id: String(x['id'] ?? x['withdrawId'] ?? x['txID'] ?? ''),
-    txid: x['txID'] || undefined,
-    timestamp: ts,
-    datetime: ts === undefined ? undefined : new Date(ts).toISOString(),
-    type,
-    currency: String(x['coin'] ?? ''),
-    amount: num(x['amount']) ?? 0,
-    address: x['toAddress'] || undefined,
-    network: x['chain'] || undefined,
-    status: /success|^3$/i.test(status) ? 'ok' : /fail|reject|^4$/i.test(status) ? 'failed' : /cancel/i.test(status) ? 'canceled' : 'pending',
-    info: x,
-  };
 }

@@ -16,13 +16,14 @@
  *   re-seeded from REST (PrivateApi's recovery).
  */
 import { randomUUID } from 'crypto';
-import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound, RequestTimeout } from '../../core/errors';
+import { BadRequest, BadResponse, BaseError, ExchangeNotAvailable, OrderNotFound } from '../../core/errors';
 import type { OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint } from '../../core/private-adapter';
 import type { Market, Order, StatusEvent, Trade, Transaction } from '../../core/types';
 import { RateLimiter } from '../../transport/rate-limiter';
 import { HttpMethod, Query, RestClient } from '../../transport/rest-client';
 import { WsConnection } from '../../transport/ws-connection';
 import type { ConnectionOptions } from '../adapter';
+import { clientIdFor, placeOnce } from '../order-flow';
 import { CoinbaseCredentials, restUri } from './auth';
 import { mapRestError, orderErrorClass, wsError } from './errors';
 import { AccountJson, FillJson, OrderJson, TransferJson, WsOrder, parseAccounts, parseFill, parseOrder, parseTransfer, parseWsOrder } from './parse-private';
@@ -142,33 +143,37 @@ export class CoinbasePrivate implements PrivateAdapter {
   // ---------------------------------------------------------------- trading (REST)
 
   async createOrder(req: OrderRequest): Promise<Order> {
-    const cid = typeof req.params['clientOrderId'] === 'string' && req.params['clientOrderId'] !== '' ? (req.params['clientOrderId'] as string) : randomUUID();
+    const cid = clientIdFor(req.params, 'coinbase', req.market.symbol, randomUUID);
     const body = { client_order_id: cid, product_id: req.market.id, side: req.side === 'buy' ? 'BUY' : 'SELL', order_configuration: orderConfiguration(req) };
     const started = Date.now();
-    let reply: PlaceReply;
-    try {
-      reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);
-    } catch (err) {
-      // no reply (timeout, connection lost) or a gateway error: the order may have landed
-      if (!(err instanceof RequestTimeout || err instanceof ExchangeNotAvailable)) throw err;
-      // did it? (never placed twice: a resend carries the same client_order_id, which Coinbase deduplicates)
-      const found = await this.findByClientId(req.market, cid, started);
-      if (found) return found;
-      reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);
-    }
-    // a client_order_id Coinbase has seen: "the order fails to be created and the order
-    // corresponding to that ID is returned" (Create Order reference): its id, whatever `success` says
-    const seen = reply.success_response?.order_id !== undefined && (reply.success_response.client_order_id ?? cid) === cid;
-    if (!seen || !reply.success_response) {
-      const e = reply.error_response ?? {};
-      // the most specific reason: error ("INSUFFICIENT_FUND"), new_order_failure_reason, then
-      // preview_failure_reason without its PREVIEW_ prefix; UNKNOWN_* say nothing
-      const known = (v: string | undefined): string | undefined => (v && !v.startsWith('UNKNOWN_') ? v : undefined);
-      const code = known(e.error) ?? known(e.new_order_failure_reason) ?? known(e.preview_failure_reason?.replace(/^PREVIEW_/, '')) ?? e.error ?? reply.failure_reason;
-      const Cls = orderErrorClass(code);
-      throw new Cls(`POST orders: ${[code, e.message ?? e.error_details].filter(Boolean).join(': ')}`, { exchange: 'coinbase', symbol: req.market.symbol, code, raw: reply });
-    }
-    return this.fetchOrder(reply.success_response.order_id, req.market);
+    const place = async (): Promise<Order> => {
+      const reply = await this.call<PlaceReply>('POST', PRIVATE_PATHS.orders, undefined, body, req.market.symbol);
+      // a client_order_id Coinbase has seen: "the order fails to be created and the order
+      // corresponding to that ID is returned" (Create Order reference): its id, whatever `success` says
+      const seen = reply.success_response?.order_id !== undefined && (reply.success_response.client_order_id ?? cid) === cid;
+      if (!seen || !reply.success_response) {
+        const e = reply.error_response ?? {};
+        // the most specific reason: error ("INSUFFICIENT_FUND"), new_order_failure_reason, then
+        // preview_failure_reason without its PREVIEW_ prefix; UNKNOWN_* say nothing
+        const known = (v: string | undefined): string | undefined => (v && !v.startsWith('UNKNOWN_') ? v : undefined);
+        const code = known(e.error) ?? known(e.new_order_failure_reason) ?? known(e.preview_failure_reason?.replace(/^PREVIEW_/, '')) ?? e.error ?? reply.failure_reason;
+        const Cls = orderErrorClass(code);
+        throw new Cls(`POST orders: ${[code, e.message ?? e.error_details].filter(Boolean).join(': ')}`, { exchange: 'coinbase', symbol: req.market.symbol, code, raw: reply });
+      }
+      return this.fetchOrder(reply.success_response.order_id, req.market);
+    };
+    // no reply (timeout, connection lost) or a gateway error: the order may have landed. Did it?
+    // Never placed twice: a resend carries the same client_order_id, which Coinbase deduplicates
+    return placeOnce({
+      exchange: 'coinbase',
+      symbol: req.market.symbol,
+      clientOrderId: cid,
+      send: place,
+      timedOut: (err) => err instanceof ExchangeNotAvailable,
+      lookup: () => this.findByClientId(req.market, cid, started),
+      resend: place,
+      dedupes: true,
+    });
   }
 
   /** The product's order with this client_order_id placed since `since` (ms), if any. */

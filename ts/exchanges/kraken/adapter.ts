@@ -68,7 +68,7 @@ export const krakenAdapter: ExchangeAdapter<KrakenOptions> = {
   // (docs.kraken.com spot-ws-intro): one count for the public and the private host
   connectionBudgets: [{ urls: ['ws', 'wsPrivate'], limit: 150, windowMs: 10 * 60_000 }],
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: o.wsTrading !== false ? 'ws' : 'rest' }) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: { createOrders: o.wsTrading !== false ? 'ws' : 'rest', cancelOrders: o.wsTrading !== false ? 'ws' : 'rest' } }) }),
   create: (ctx) => new KrakenInstance(ctx),
 };
 

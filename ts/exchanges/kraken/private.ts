@@ -16,45 +16,26 @@
  *   once (trade_id); `balances` reports ledger changes but not what open orders hold, so every
  *   balances or executions update makes the state re-read BalanceEx (one request at a time,
  *   coalesced), which gives free / used / total exactly;
- * - after an interruption REST tells what changed meanwhile (recover).
+ * - after an interruption REST tells what changed meanwhile (recover); the signed REST calls and
+ *   snapshots are in account-rest.ts.
  */
 import { randomUUID } from 'crypto';
-import { AuthenticationError, BadRequest, BadResponse, BaseError, InvalidNonce, NetworkError, OrderNotFound } from '../../core/errors';
-import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
+import { AuthenticationError, BadRequest, BadResponse, OrderNotFound } from '../../core/errors';
+import type { OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
-import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
-import { encodeQuery, Query, RestClient } from '../../transport/rest-client';
-import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import type { KrakenCredentials } from './auth';
+import type { Market, Order, Transaction } from '../../core/types';
+import type { Query } from '../../transport/rest-client';
+import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { OrderRecords, cancelEach, clientIdFor, inChunks, isOrderError, needSymbol, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { StreamTap, privateSocket, reports } from '../private-socket';
+import { KRAKEN_TIERS, KrakenAccountRest, KrakenPrivateContext, RefreshBudget } from './account-rest';
 import { krakenError } from './errors';
 import { unifiedAsset } from './markets';
-import {
-  KrakenExecution,
-  KrakenRestOrder,
-  KrakenRestTrade,
-  parseBalanceEx,
-  parseExecutionOrder,
-  parseExecutionTrade,
-  parseRestOrder,
-  parseRestTrade,
-} from './parse-private';
+import { KrakenExecution, KrakenRestOrder, parseExecutionOrder, parseExecutionTrade, parseRestOrder } from './parse-private';
 import { PATHS } from './urls';
 
-export interface KrakenPrivateContext {
-  credentials: KrakenCredentials;
-  rest: RestClient;
-  urls: Urls;
-  timeoutMs: number;
-  wsTrading: boolean;
-  /** The account's verification tier's REST counter (Kraken "Spot REST Rate Limits"). */
-  tier: KrakenTier;
-  connection: Omit<WsConnectionOptions, 'url'>;
-  allMarkets(): readonly Market[];
-  market(symbol: string): Market;
-  status(s: StatusEvent): void;
-  error(err: Error): void;
-}
+export { KRAKEN_TIERS, RefreshBudget } from './account-rest';
+export type { KrakenPrivateContext, KrakenTier } from './account-rest';
 
 type Json = Record<string, unknown>;
 
@@ -68,28 +49,15 @@ const codec: RpcCodec = {
 };
 
 const FINAL = new Set(['filled', 'canceled', 'expired']);
-const MEMORY = 2000;
 
-interface Waiter {
-  from: number;
-  pred: (e: KrakenExecution) => boolean;
-  resolve: (e: KrakenExecution | undefined) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-export class KrakenPrivate implements PrivateAdapter {
+export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   /** `balances` ledger entries of type deposit / withdrawal report them. */
   readonly streamsTransactions = true;
-  private readonly ctx: KrakenPrivateContext;
   private rpc: WsRpc | undefined;
   private token: string | undefined;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
-  private listening = false;
-  /** Per order id: every execution record seen, each merged over the one before. */
-  private readonly records = new Map<string, KrakenExecution[]>();
-  private readonly waiters = new Map<string, Waiter[]>();
-  private readonly counts = new Map<string, number>();
+  private readonly tap = new StreamTap();
+  /** Per order id: the execution records seen (2000 orders, 32 each), each merged over the one before. */
+  private readonly records = new OrderRecords<KrakenExecution>(2000, 32);
   private balanceBusy = false;
   private balanceRetry = 0;
   private balanceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,7 +65,7 @@ export class KrakenPrivate implements PrivateAdapter {
   private readonly refreshBudget: RefreshBudget;
 
   constructor(ctx: KrakenPrivateContext) {
-    this.ctx = ctx;
+    super(ctx);
     const t = KRAKEN_TIERS[ctx.tier];
     this.refreshBudget = new RefreshBudget(Math.max(1, Math.floor(t.max / 3)), t.decayPerSec / 2);
   }
@@ -106,57 +74,13 @@ export class KrakenPrivate implements PrivateAdapter {
     if (this.ctx.wsTrading) this.api().start();
   }
 
-  // ---------------------------------------------------------------- REST
-
-  /**
-   * A signed private REST call: form body with the nonce first (a JSON body for the endpoints that
-   * take arrays: AddOrderBatch, CancelOrderBatch; API-Sign covers whichever body is sent); unwraps
-   * `{error, result}`.
-   */
-  private async rest<T>(path: string, params: Query | Json = {}, json = false): Promise<T> {
-    const send = async (): Promise<T> => {
-      const nonce = this.ctx.credentials.nonce();
-      const body = json ? JSON.stringify({ nonce, ...params }) : encodeQuery({ nonce, ...(params as Query) });
-      const env = await this.ctx.rest.request<{ error?: string[]; result?: T }>('POST', path, {
-        body,
-        // ledger / trade history calls add 2 to the call counter, the others 1 (Spot REST Rate Limits)
-        weight: HISTORY_CALLS.has(path) ? 2 : 1,
-        headers: {
-          'API-Key': this.ctx.credentials.apiKey,
-          'API-Sign': this.ctx.credentials.sign(path, nonce, body),
-          'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
-        },
-      });
-      if (!env || typeof env !== 'object') throw new BadResponse(`${path}: reply is not a Kraken envelope`, { exchange: 'kraken', raw: env });
-      if (Array.isArray(env.error) && env.error.length > 0) throw krakenError(String(env.error[0]), path, { raw: env });
-      return env.result as T;
-    };
-    try {
-      return await send();
-    } catch (err) {
-      // a nonce that lost a race with another request of this key: once more, with a newer one
-      if (err instanceof InvalidNonce) return send();
-      throw err;
-    }
-  }
-
   // ---------------------------------------------------------------- the ws-auth socket
 
   api(): WsRpc {
     if (this.rpc) return this.rpc;
     const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
-    const rpc = new WsRpc({
-      ...this.ctx.connection,
-      url: `${base as string}${PATHS.ws}`,
-      codec,
-      requestTimeoutMs: this.ctx.timeoutMs,
-      prepare: () => this.prepare(),
-    });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
-    rpc.events.on('event', (m) => this.onPush(m));
-    this.rpc = rpc;
-    return rpc;
+    this.rpc = privateSocket({ ...reports(this.ctx), url: `${base as string}${PATHS.ws}`, codec, prepare: () => this.prepare(), push: (m) => this.onPush(m) });
+    return this.rpc;
   }
 
   /** Every (re)connect: a fresh token, then executions and balances. */
@@ -184,37 +108,21 @@ export class KrakenPrivate implements PrivateAdapter {
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    this.tap.refuse(err);
   }
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.api();
-    if (!this.listening) {
-      this.listening = true;
-      rpc.events.on('ready', () => {
-        if (this.streamWanted) this.sink?.live();
-      });
-      rpc.events.on('down', () => {
-        if (this.streamWanted) this.sink?.down();
-      });
-    }
+    this.tap.follow(rpc);
     rpc.start();
     if (rpc.isReady) queueMicrotask(() => {
-      if (this.streamWanted && rpc.isReady) this.sink?.live();
+      if (rpc.isReady) this.tap.to?.live();
     });
   }
 
   stopStream(): void {
-    this.streamWanted = false;
-  }
-
-  private marketOf(symbol: string | undefined): Market | undefined {
-    if (!symbol) return undefined;
-    return this.ctx.allMarkets().find((m) => m.symbol === symbol || (m.info as { altname?: string }).altname === symbol || m.id === symbol);
+    this.tap.stop();
   }
 
   private onPush(msg: unknown): void {
@@ -234,7 +142,8 @@ export class KrakenPrivate implements PrivateAdapter {
   /** A ledger entry: deposits and withdrawals are transactions (the entry's ref_id is the funding reference). */
   private onLedger(d: Json): void {
     const type = d['type'];
-    if ((type !== 'deposit' && type !== 'withdrawal') || !this.streamWanted || !this.sink) return;
+    const sink = this.tap.to;
+    if ((type !== 'deposit' && type !== 'withdrawal') || !sink) return;
     const ts = typeof d['timestamp'] === 'string' ? Date.parse(d['timestamp']) : undefined;
     const t: Transaction = {
       id: String(d['ref_id'] ?? d['ledger_id']),
@@ -248,22 +157,13 @@ export class KrakenPrivate implements PrivateAdapter {
     };
     const fee = Number(d['fee']);
     if (Number.isFinite(fee) && fee > 0) t.fee = { cost: fee, currency: t.currency };
-    this.sink.transaction(t);
+    sink.transaction(t);
   }
 
   private onExecution(d: KrakenExecution): void {
     if (!d || typeof d.order_id !== 'string') return;
-    let list = this.records.get(d.order_id);
-    if (!list) {
-      this.records.set(d.order_id, (list = []));
-      if (this.records.size > MEMORY) {
-        const oldest = this.records.keys().next().value as string;
-        this.records.delete(oldest);
-        this.counts.delete(oldest);
-      }
-    }
     // a partial update keeps what the order's last record said
-    const prev = list[list.length - 1];
+    const prev = this.records.latest(d.order_id);
     const merged: KrakenExecution = { ...(prev ?? {}), ...d };
     if (prev && d.trade_id === undefined) {
       delete merged.trade_id;
@@ -272,31 +172,13 @@ export class KrakenPrivate implements PrivateAdapter {
       delete merged.fees;
       delete merged.exec_id;
     }
-    list.push(merged);
-    if (list.length > 32) list.shift();
-    const index = this.seen(d.order_id);
-    this.counts.set(d.order_id, index + 1);
-    const ws = this.waiters.get(d.order_id);
-    if (ws) {
-      for (const w of ws.slice()) {
-        if (index < w.from || !w.pred(merged)) continue;
-        clearTimeout(w.timer);
-        ws.splice(ws.indexOf(w), 1);
-        w.resolve(merged);
-      }
-      if (ws.length === 0) this.waiters.delete(d.order_id);
-    }
-    if (!this.streamWanted || !this.sink) return;
+    this.records.add(d.order_id, merged);
+    const sink = this.tap.to;
     const market = this.marketOf(merged.symbol);
-    if (!market) return;
+    if (!sink || !market) return;
     const trade = parseExecutionTrade(merged, market);
-    if (trade) this.sink.trade(trade);
-    this.sink.order(parseExecutionOrder(merged, market));
-  }
-
-  /** How many records of an order were seen so far (a waiter takes only later ones). */
-  private seen(orderId: string): number {
-    return this.counts.get(orderId) ?? 0;
+    if (trade) sink.trade(trade);
+    sink.order(parseExecutionOrder(merged, market));
   }
 
   /**
@@ -308,7 +190,7 @@ export class KrakenPrivate implements PrivateAdapter {
    * own requests. A refresh that has to wait runs once, when its share allows.
    */
   private refreshBalance(): void {
-    if (!this.streamWanted) return;
+    if (!this.tap.wanted) return;
     if (this.balanceBusy) {
       this.balanceDirty = true;
       return;
@@ -331,7 +213,7 @@ export class KrakenPrivate implements PrivateAdapter {
       (b) => {
         this.balanceBusy = false;
         this.balanceRetry = 0;
-        if (this.streamWanted) this.sink?.balance({ ...b, time: t });
+        this.tap.to?.balance({ ...b, time: t });
         if (this.balanceDirty) this.refreshBalance();
       },
       (err: Error) => {
@@ -350,53 +232,22 @@ export class KrakenPrivate implements PrivateAdapter {
 
   /** The order's record satisfying `pred` among those from index `from` on; REST when none comes in time. */
   private async orderAfter(orderId: string, m: Market, from: number, pred: (e: KrakenExecution) => boolean): Promise<Order> {
-    const list = this.records.get(orderId) ?? [];
-    const base = this.seen(orderId) - list.length;
-    for (let i = list.length - 1; i >= 0; i--) {
-      if (i + base >= from && pred(list[i] as KrakenExecution)) return parseExecutionOrder(list[list.length - 1] as KrakenExecution, m);
-    }
-    if (this.rpc?.isReady) {
-      const hit = await new Promise<KrakenExecution | undefined>((resolve) => {
-        const w: Waiter = {
-          from,
-          pred,
-          resolve,
-          timer: setTimeout(() => {
-            const ws = this.waiters.get(orderId);
-            if (ws) ws.splice(ws.indexOf(w), 1);
-            resolve(undefined);
-          }, this.ctx.timeoutMs),
-        };
-        let ws = this.waiters.get(orderId);
-        if (!ws) this.waiters.set(orderId, (ws = []));
-        ws.push(w);
-      });
-      if (hit) {
-        const l = this.records.get(orderId) as KrakenExecution[];
-        return parseExecutionOrder(l[l.length - 1] as KrakenExecution, m);
-      }
-    }
-    return this.fetchOrder(orderId, m);
+    const hit = await this.records.after(orderId, from, pred, this.ctx.timeoutMs, this.rpc?.isReady === true);
+    return hit ? parseExecutionOrder(this.records.latest(orderId) as KrakenExecution, m) : this.fetchOrder(orderId, m);
   }
 
   // ---------------------------------------------------------------- trading
 
-  private async route(method: string, params: Json, restPath: string, restParams: Query | Json, json = false): Promise<Json> {
-    const rest = (): Promise<Json> => this.rest<Json>(restPath, restParams, json);
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      const rpc = this.api();
-      await rpc.whenReady(this.ctx.timeoutMs);
-      return await this.request(rpc, method, params);
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
-  }
-
-  private need(market: Market | undefined, what: string): Market {
-    if (!market) throw new BadRequest(`${what} needs a symbol on kraken`, { exchange: 'kraken' });
-    return market;
+  private route(method: string, params: Json, restPath: string, restParams: Query | Json, json = false): Promise<Json> {
+    return wsOrRest(
+      this.ctx.wsTrading,
+      async () => {
+        const rpc = this.api();
+        await rpc.whenReady(this.ctx.timeoutMs);
+        return this.request(rpc, method, params);
+      },
+      () => this.rest<Json>(restPath, restParams, json),
+    );
   }
 
   private altname(m: Market): string {
@@ -407,7 +258,7 @@ export class KrakenPrivate implements PrivateAdapter {
   private orderFields(req: OrderRequest): { cid: string; ws: Json; rest: Query; taking: boolean } {
     const m = req.market;
     const p = req.params;
-    const cid = typeof p['clientOrderId'] === 'string' && p['clientOrderId'] !== '' ? (p['clientOrderId'] as string) : randomUUID();
+    const cid = clientIdFor(p, 'kraken', m.symbol, randomUUID);
     const type = req.type.toLowerCase();
     const tif = typeof p['timeInForce'] === 'string' ? (p['timeInForce'] as string).toLowerCase() : undefined;
     const postOnly = p['postOnly'] === true || tif === 'po';
@@ -435,19 +286,19 @@ export class KrakenPrivate implements PrivateAdapter {
   async createOrder(req: OrderRequest): Promise<Order> {
     const m = req.market;
     const { cid, ws, rest, taking } = this.orderFields(req);
-    let r: Json;
-    try {
-      r = await this.route('add_order', ws, PATHS.addOrder, rest);
-    } catch (err) {
-      if (!(err instanceof RpcReplyLost)) throw err;
-      // the connection dropped with the order in flight: did it land?
-      const landed = await this.byClientId(cid, m);
-      if (landed) return landed;
-      r = await this.rest<Json>(PATHS.addOrder, rest);
-    }
-    const id = String(r['order_id'] ?? (Array.isArray(r['txid']) ? (r['txid'] as string[])[0] : ''));
-    if (!id) throw new BadResponse('add_order reply has no order id', { exchange: 'kraken', symbol: m.symbol, raw: r });
-    return this.placed(id, m, taking);
+    const placed = (r: Json): Promise<Order> => {
+      const id = String(r['order_id'] ?? (Array.isArray(r['txid']) ? (r['txid'] as string[])[0] : ''));
+      if (!id) throw new BadResponse('add_order reply has no order id', { exchange: 'kraken', symbol: m.symbol, raw: r });
+      return this.placed(id, m, taking);
+    };
+    return placeOnce({
+      exchange: 'kraken',
+      symbol: m.symbol,
+      clientOrderId: cid,
+      send: async () => placed(await this.route('add_order', ws, PATHS.addOrder, rest)),
+      lookup: () => this.byClientId(cid, m),
+      resend: async () => placed(await this.rest<Json>(PATHS.addOrder, rest)),
+    });
   }
 
   /** The order's state once the executions stream (or REST) reports it placed. */
@@ -484,8 +335,7 @@ export class KrakenPrivate implements PrivateAdapter {
       else groups.set(r.market.symbol, [i]);
     });
     for (const idx of groups.values()) {
-      for (let k = 0; k < idx.length; k += ADD_BATCH_MAX) {
-        const chunk = idx.slice(k, k + ADD_BATCH_MAX);
+      for (const chunk of inChunks(idx, ADD_BATCH_MAX)) {
         const done = await this.addBatch(chunk.map((i) => reqs[i] as OrderRequest));
         chunk.forEach((i, j) => (out[i] = done[j] as Order));
       }
@@ -501,8 +351,8 @@ export class KrakenPrivate implements PrivateAdapter {
       try {
         return await this.createOrder(req);
       } catch (err) {
-        if (!(err instanceof BaseError) || err instanceof NetworkError) throw err;
-        return rejectedEntry(req, '', f.cid, err, undefined);
+        if (!isOrderError(err)) throw err;
+        return refusedOrder(req, '', f.cid, err, undefined);
       }
     };
     if (reqs.length === 1) return [await one(reqs[0] as OrderRequest, fields[0] as { cid: string })];
@@ -525,16 +375,17 @@ export class KrakenPrivate implements PrivateAdapter {
       if (!(err instanceof RpcReplyLost)) throw err;
       // the connection dropped with the batch in flight: each order is looked up by cl_ord_id,
       // and only those that did not land are sent (over REST)
-      return Promise.all(reqs.map(async (req, i) => (await this.byClientId((fields[i] as { cid: string }).cid, m)) ?? one(req, fields[i] as { cid: string })));
+      const items = reqs.map((req, i) => ({ req, f: fields[i] as { cid: string } }));
+      return placeBatchOnce(items, (x) => this.byClientId(x.f.cid, m), (missing) => Promise.all(missing.map((x) => one(x.req, x.f))));
     }
     return Promise.all(reqs.map(async (req, i) => {
       const e = entries[i] ?? {};
       const f = fields[i] as { cid: string; taking: boolean };
       if (typeof e['error'] === 'string' && e['error'] !== '') {
-        return rejectedEntry(req, '', f.cid, krakenError(e['error'], 'batch_add', { symbol: m.symbol, raw: e }), e);
+        return refusedOrder(req, '', f.cid, krakenError(e['error'], 'batch_add', { symbol: m.symbol, raw: e }), e);
       }
       const id = String(e['order_id'] ?? e['txid'] ?? '');
-      if (!id) return rejectedEntry(req, '', f.cid, new BadResponse('batch_add reply entry has no order id', { exchange: 'kraken', symbol: m.symbol, raw: e }), e);
+      if (!id) return refusedOrder(req, '', f.cid, new BadResponse('batch_add reply entry has no order id', { exchange: 'kraken', symbol: m.symbol, raw: e }), e);
       return this.placed(id, m, f.taking);
     }));
   }
@@ -546,21 +397,20 @@ export class KrakenPrivate implements PrivateAdapter {
    * unknown): those entries carry an OrderNotFound error, the others come back canceled.
    */
   async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelOrders');
+    const m = needSymbol(market, 'cancelOrders', 'kraken');
     const out: Order[] = [];
-    for (let k = 0; k < ids.length; k += CANCEL_BATCH_MAX) {
-      const chunk = ids.slice(k, k + CANCEL_BATCH_MAX);
+    for (const chunk of inChunks(ids, CANCEL_BATCH_MAX)) {
       if (chunk.length === 1) {
         const id = chunk[0] as string;
         try {
           out.push(await this.cancelOrder(id, m, params));
         } catch (err) {
           if (!(err instanceof OrderNotFound)) throw err;
-          out.push(notCanceled(id, m, err));
+          out.push(refusedOrder(m, id, undefined, err, undefined));
         }
         continue;
       }
-      const froms = chunk.map((id) => this.seen(id));
+      const froms = chunk.map((id) => this.records.seen(id));
       let r: Json;
       try {
         r = await this.route('batch_cancel', { orders: chunk }, PATHS.cancelOrderBatch, { orders: chunk }, true);
@@ -579,11 +429,11 @@ export class KrakenPrivate implements PrivateAdapter {
       try {
         known = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: chunk.join(',') });
       } catch (err) {
-        if (!(err instanceof BaseError) || err instanceof NetworkError) throw err;
+        if (!isOrderError(err)) throw err;
       }
       out.push(...chunk.map((id) => {
         const o = known[id];
-        if (!o) return notCanceled(id, m, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }));
+        if (!o) return refusedOrder(m, id, undefined, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }), undefined);
         const order = parseRestOrder(id, o, m);
         if (order.status === 'canceled') return order;
         return { ...order, error: new OrderNotFound(`batch_cancel: order ${id} is ${order.status}, not canceled`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }) };
@@ -593,9 +443,9 @@ export class KrakenPrivate implements PrivateAdapter {
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    const m = this.need(market, 'cancelOrder');
+    const m = needSymbol(market, 'cancelOrder', 'kraken');
     const cid = typeof params['clientOrderId'] === 'string' ? (params['clientOrderId'] as string) : undefined;
-    const from = this.seen(id);
+    const from = this.records.seen(id);
     const r = await this.route(
       'cancel_order',
       cid ? { cl_ord_id: [cid] } : { order_id: [id] },
@@ -617,7 +467,7 @@ export class KrakenPrivate implements PrivateAdapter {
       ws['limit_price'] = Number(price);
       rest['limit_price'] = price;
     }
-    const from = this.seen(id);
+    const from = this.records.seen(id);
     await this.route('amend_order', ws, PATHS.amendOrder, rest);
     return this.orderAfter(id, m, from, (e) => e.exec_type === 'amended' || FINAL.has(e.order_status ?? ''));
   }
@@ -625,137 +475,17 @@ export class KrakenPrivate implements PrivateAdapter {
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
     const open = await this.fetchOpenOrders(market);
     if (!market) {
-      const froms = open.map((o) => this.seen(o.id));
+      const froms = open.map((o) => this.records.seen(o.id));
       await this.route('cancel_all', {}, PATHS.cancelAll, {});
       return Promise.all(open.map((o, i) => this.orderAfter(o.id, this.ctx.market(o.symbol), froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))));
     }
-    const out: Order[] = [];
-    for (const o of open) {
-      try {
-        out.push(await this.cancelOrder(o.id, market, params));
-      } catch (err) {
-        if (!(err instanceof OrderNotFound)) throw err;
-      }
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------- REST snapshots
-
-  async fetchBalance(): Promise<BalanceData> {
-    return parseBalanceEx(await this.rest<Record<string, { balance: string; hold_trade?: string }>>(PATHS.balanceEx));
-  }
-
-  private ordersOf(list: Record<string, KrakenRestOrder> | undefined, market: Market | undefined): Order[] {
-    const out: Order[] = [];
-    for (const [id, o] of Object.entries(list ?? {})) {
-      const m = this.marketOf(o.descr?.pair);
-      if (!m || (market && m.symbol !== market.symbol)) continue;
-      out.push(parseRestOrder(id, o, m));
-    }
-    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-  }
-
-  async fetchOpenOrders(market: Market | undefined): Promise<Order[]> {
-    const r = await this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders);
-    return this.ordersOf(r.open, market);
-  }
-
-  async fetchOrders(market: Market | undefined, since?: number): Promise<Order[]> {
-    const [open, closed] = await Promise.all([
-      this.rest<{ open: Record<string, KrakenRestOrder> }>(PATHS.openOrders),
-      this.rest<{ closed: Record<string, KrakenRestOrder> }>(PATHS.closedOrders, since !== undefined ? { start: Math.floor(since / 1000) } : {}),
-    ]);
-    return this.ordersOf({ ...closed.closed, ...open.open }, market);
-  }
-
-  async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    const r = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: id });
-    const o = r[id];
-    if (!o) throw new OrderNotFound(`order ${id} not found`, { exchange: 'kraken', code: 'EOrder:Unknown order' });
-    const m = market ?? this.marketOf(o.descr.pair);
-    if (!m) throw new BadResponse(`order ${id} names an unknown pair ${o.descr.pair}`, { exchange: 'kraken' });
-    return parseRestOrder(id, o, m);
-  }
-
-  async fetchMyTrades(market: Market | undefined, since?: number): Promise<Trade[]> {
-    const r = await this.rest<{ trades: Record<string, KrakenRestTrade> }>(PATHS.tradesHistory, since !== undefined ? { start: Math.floor(since / 1000) } : {});
-    const out: Trade[] = [];
-    for (const [id, t] of Object.entries(r.trades ?? {})) {
-      const m = this.marketOf(t.pair);
-      if (!m || (market && m.symbol !== market.symbol)) continue;
-      out.push(parseRestTrade(String(t.trade_id ?? id), t, m));
-    }
-    return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-  }
-
-  private async transfers(path: string, type: 'deposit' | 'withdrawal', code?: string): Promise<Transaction[]> {
-    type Row = { refid: string; txid?: string; asset: string; amount: string; fee?: string; time: number; status: string; method?: string; info?: string };
-    const rows = await this.rest<Row[]>(path, code ? { asset: code } : {});
-    return (rows ?? []).map((r) => {
-      const ts = Math.round(r.time * 1000);
-      const t: Transaction = {
-        id: r.refid,
-        timestamp: ts,
-        datetime: new Date(ts).toISOString(),
-        type,
-        currency: unifiedAsset(r.asset),
-        amount: Number(r.amount),
-        status: r.status === 'Success' ? 'ok' : r.status === 'Failure' ? 'failed' : 'pending',
-        info: r,
-      };
-      if (r.txid) t.txid = r.txid;
-      if (r.method) t.network = r.method;
-      if (r.fee !== undefined) t.fee = { cost: Number(r.fee), currency: t.currency };
-      return t;
-    });
-  }
-
-  fetchDeposits(code?: string): Promise<Transaction[]> {
-    return this.transfers(PATHS.depositStatus, 'deposit', code);
-  }
-
-  fetchWithdrawals(code?: string): Promise<Transaction[]> {
-    return this.transfers(PATHS.withdrawStatus, 'withdrawal', code);
-  }
-
-  /**
-   * POST /0/private/Withdraw: Kraken withdraws to a withdrawal key set up in the account, named by
-   * `params.key`; `address` (when given) must be that key's address. Pending until it settles.
-   */
-  async withdraw(req: WithdrawRequest): Promise<Transaction> {
-    const key = req.params['key'];
-    if (typeof key !== 'string' || key === '') {
-      throw new BadRequest('kraken withdraw needs params.key, the name of a withdrawal key set up on Kraken', { exchange: 'kraken' });
-    }
-    const q: Query = { asset: req.code, key, amount: toDecimalString(req.amount) };
-    if (req.address) q['address'] = req.address;
-    const r = await this.rest<{ refid: string }>(PATHS.withdraw, q);
-    if (!r || typeof r.refid !== 'string') throw new BadResponse('Withdraw reply has no refid', { exchange: 'kraken', raw: r });
-    const ts = Date.now();
-    const t: Transaction = { id: r.refid, timestamp: ts, datetime: new Date(ts).toISOString(), type: 'withdrawal', currency: req.code, amount: req.amount, status: 'pending', info: r };
-    if (req.address) t.address = req.address;
-    return t;
-  }
-
-  async recover(hint: RecoveryHint): Promise<Recovery> {
-    const since = hint.since - 60_000;
-    const [balance, orders, trades, deposits, withdrawals] = await Promise.all([
-      this.fetchBalance(),
-      this.fetchOrders(undefined, since),
-      this.fetchMyTrades(undefined, since),
-      this.fetchDeposits(),
-      this.fetchWithdrawals(),
-    ]);
-    return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
+    return cancelEach(open, (o) => this.cancelOrder(o.id, market, params));
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
+    this.tap.close();
     clearTimeout(this.balanceTimer);
-    for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
-    this.waiters.clear();
+    this.records.clear();
     await this.rpc?.close();
   }
 }
@@ -764,66 +494,3 @@ export class KrakenPrivate implements PrivateAdapter {
 const ADD_BATCH_MAX = 15;
 /** Ids per batch_cancel / CancelOrderBatch (Kraken: 2 to 50). */
 const CANCEL_BATCH_MAX = 50;
-
-/** A createOrders entry the exchange refused: what was asked, status 'rejected', and why. */
-function rejectedEntry(req: OrderRequest, id: string, clientOrderId: string, error: Error, info: unknown): Order {
-  return {
-    id,
-    clientOrderId,
-    symbol: req.market.symbol,
-    timestamp: undefined,
-    datetime: undefined,
-    type: req.type,
-    side: req.side,
-    price: req.price,
-    amount: req.amount,
-    filled: 0,
-    remaining: req.amount,
-    cost: 0,
-    status: 'rejected',
-    info,
-    error,
-  };
-}
-
-/** A cancelOrders entry for an order Kraken did not cancel and cannot say more of. */
-function notCanceled(id: string, m: Market, error: Error): Order {
-  return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined, error };
-}
-
-/** A Kraken verification tier (its REST call counter: "Spot REST Rate Limits"). */
-export type KrakenTier = 'starter' | 'intermediate' | 'pro';
-
-/** Max API counter and its decay per second by tier (docs.kraken.com "Spot REST Rate Limits"). */
-export const KRAKEN_TIERS: Record<KrakenTier, { max: number; decayPerSec: number }> = {
-  starter: { max: 15, decayPerSec: 0.33 },
-  intermediate: { max: 20, decayPerSec: 0.5 },
-  pro: { max: 20, decayPerSec: 1 },
-};
-
-/** Ledger / trade history calls: +2 on the counter. */
-const HISTORY_CALLS = new Set([PATHS.tradesHistory, '/0/private/QueryTrades', '/0/private/Ledgers', '/0/private/QueryLedgers']);
-
-/** A small token bucket: how long until one token is there (0: taken now). */
-export class RefreshBudget {
-  private tokens: number;
-  private last = 0;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perSec: number,
-  ) {
-    this.tokens = capacity;
-  }
-
-  /** Takes a token and returns 0, or returns the ms until one is there (nothing taken). */
-  take(now: number): number {
-    if (this.last) this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSec);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.tokens) / this.perSec) * 1000);
-  }
-}

@@ -70,7 +70,7 @@ export const okxAdapter: ExchangeAdapter<OkxOptions> = {
   // protocols.md §3 "Limits"): public, business and private paths share the host
   connectionBudgets: [{ urls: ['ws'], limit: 3, windowMs: 1000 }],
   timeframes: TIMEFRAMES,
-  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: o.wsTrading !== false ? 'ws' : 'rest' }) }),
+  has: (o) => ({ ...STREAMED_MARKET_DATA, ...privateCapabilities({ trading: o.wsTrading !== false ? 'ws' : 'rest', transactions: 'ws', withdraw: true, batch: { createOrders: o.wsTrading !== false ? 'ws' : 'rest', cancelOrders: o.wsTrading !== false ? 'ws' : 'rest' } }) }),
   create: (ctx) => new OkxInstance(ctx),
 };
 

@@ -31,11 +31,12 @@
 import { AuthenticationError, BadRequest, BadResponse, InvalidNonce, OrderNotFound } from '../../core/errors';
 import type { BalanceData, OrderParams, OrderRequest, PrivateAdapter, PrivateSink, Recovery, RecoveryHint, WithdrawRequest } from '../../core/private-adapter';
 import { toDecimalString } from '../../core/decimal';
-import type { Market, Order, StatusEvent, Trade, Transaction, Urls } from '../../core/types';
-import { encodeQuery, HttpMethod, Query, RestClient } from '../../transport/rest-client';
+import type { Market, Order, Trade, Transaction } from '../../core/types';
+import { encodeQuery, HttpMethod, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
-import type { WsConnectionOptions } from '../../transport/ws-connection';
-import { RpcCodec, RpcNotSent, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
+import { PrivateContext, StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
+import { OrderRecords, cancelEach, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, recoverBySymbol, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
 import type { RestEnvelope } from './parse';
@@ -52,68 +53,18 @@ import {
   parseOrder,
   parseWithdrawal,
 } from './parse-private';
-import { OkxArgs, amendArgs, cancelArgs, clOrdIdOf, newClOrdId, orderArgs } from './trading';
+import { OkxRpcCodec, unwrap } from './private-wire';
+import { OkxArgs, amendArgs, cancelArgs, clOrdIdOf, orderArgs } from './trading';
 import { PATHS } from './urls';
 
-export interface OkxPrivateContext {
+export interface OkxPrivateContext extends PrivateContext {
   credentials: OkxCredentials;
-  rest: RestClient;
-  urls: Urls;
-  timeoutMs: number;
-  /** Orders over the private socket (default); false: REST only. */
-  wsTrading: boolean;
-  connection: Omit<WsConnectionOptions, 'url'>;
   marketById(id: string): Market | undefined;
-  market(symbol: string): Market;
-  status(s: StatusEvent): void;
-  error(err: Error): void;
 }
 
 type Json = Record<string, unknown>;
 
-/**
- * Frames of the private socket: `{"id","op","args"}` requests whose replies echo the id; the login
- * request has no id (OKX's login takes none) and its answer, `{"event":"login"}` or an id-less
- * `{"event":"error"}`, answers the login in flight. The bare text `pong` answers our `ping`.
- */
-class OkxRpcCodec implements RpcCodec {
-  private loginId: number | undefined;
-
-  encode(id: number, method: string, params: Record<string, unknown> | undefined): string {
-    const args = (params?.['args'] as unknown[]) ?? [];
-    if (method === 'login') {
-      this.loginId = id;
-      return JSON.stringify({ op: 'login', args });
-    }
-    return JSON.stringify({ id: String(id), op: method, args });
-  }
-
-  replyId(msg: unknown): number | undefined {
-    if (!msg || typeof msg !== 'object') return undefined;
-    const m = msg as Json;
-    if (typeof m['id'] === 'string' && /^\d+$/.test(m['id'])) return Number(m['id']);
-    if ((m['event'] === 'login' || m['event'] === 'error') && this.loginId !== undefined) {
-      const id = this.loginId;
-      this.loginId = undefined;
-      return id;
-    }
-    return undefined;
-  }
-
-  isKeepalive(text: string): boolean {
-    return text === 'pong';
-  }
-}
-
-/** Order records pushed per ordId, kept briefly so a reply can find a push that came first. */
-const PUSH_MEMORY = 2000;
 const FINAL_STATES = new Set(['filled', 'canceled', 'mmp_canceled']);
-
-interface PushWaiter {
-  pred: (o: OkxOrderJson) => boolean;
-  resolve: (o: OkxOrderJson) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 export class OkxPrivate implements PrivateAdapter {
   /** deposit-info / withdrawal-info on the business socket report deposits and withdrawals. */
@@ -123,11 +74,9 @@ export class OkxPrivate implements PrivateAdapter {
   private rpc: WsRpc | undefined;
   /** The business socket (/ws/v5/business, logged in): the funding channels, while the stream is wanted. */
   private biz: WsRpc | undefined;
-  private sink: PrivateSink | undefined;
-  private streamWanted = false;
-  private listening = false;
-  private readonly pushes = new Map<string, OkxOrderJson[]>();
-  private readonly waiters = new Map<string, PushWaiter[]>();
+  private readonly tap = new StreamTap();
+  /** Order records pushed per ordId (2000 orders, 16 each), kept briefly so a reply can find a push that came first. */
+  private readonly pushes = new OrderRecords<OkxOrderJson>(2000, 16);
   private reqSeq = 0;
 
   constructor(ctx: OkxPrivateContext) {
@@ -151,18 +100,8 @@ export class OkxPrivate implements PrivateAdapter {
   api(): WsRpc {
     if (this.rpc) return this.rpc;
     const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
-    const rpc = new WsRpc({
-      ...this.ctx.connection,
-      url: `${base as string}${PATHS.wsPrivate}`,
-      codec: new OkxRpcCodec(),
-      requestTimeoutMs: this.ctx.timeoutMs,
-      prepare: () => this.prepare(),
-    });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
-    rpc.events.on('event', (msg) => this.onPush(msg));
-    this.rpc = rpc;
-    return rpc;
+    this.rpc = privateSocket({ ...reports(this.ctx), url: `${base as string}${PATHS.wsPrivate}`, codec: new OkxRpcCodec(), prepare: () => this.prepare(), push: (m) => this.onPush(m) });
+    return this.rpc;
   }
 
   /** After every (re)connect: login, then the `orders` and `account` channels. */
@@ -179,30 +118,24 @@ export class OkxPrivate implements PrivateAdapter {
   private business(): WsRpc {
     if (this.biz) return this.biz;
     const base = this.ctx.urls.wsPrivate ?? this.ctx.urls.ws;
-    const rpc: WsRpc = new WsRpc({
-      ...this.ctx.connection,
+    const rpc: WsRpc = privateSocket({
+      ...reports(this.ctx),
       url: `${base as string}${PATHS.wsBusiness}`,
       codec: new OkxRpcCodec(),
-      requestTimeoutMs: this.ctx.timeoutMs,
       prepare: async () => {
         await this.loginOn(rpc);
         await Promise.all([this.subscribe(rpc, { channel: 'deposit-info' }), this.subscribe(rpc, { channel: 'withdrawal-info' })]);
       },
+      push: (m) => this.onPush(m),
     });
-    rpc.events.on('status', (s) => this.ctx.status(s));
-    rpc.events.on('error', (e) => this.ctx.error(e));
-    rpc.events.on('event', (msg) => this.onPush(msg));
-    rpc.events.on('ready', () => this.maybeLive());
-    rpc.events.on('down', () => {
-      if (this.streamWanted) this.sink?.down();
-    });
+    this.tap.follow(rpc, () => this.maybeLive());
     this.biz = rpc;
     return rpc;
   }
 
   /** The stream is live once both sockets are logged in and subscribed. */
   private maybeLive(): void {
-    if (this.streamWanted && this.rpc?.isReady && this.biz?.isReady) this.sink?.live();
+    if (this.rpc?.isReady && this.biz?.isReady) this.tap.to?.live();
   }
 
   private async loginOn(rpc: WsRpc): Promise<void> {
@@ -233,22 +166,13 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   private refuse(err: Error): void {
-    if (!this.streamWanted) return;
-    this.streamWanted = false;
-    this.sink?.failed(err);
+    this.tap.refuse(err);
   }
 
   startStream(sink: PrivateSink): void {
-    this.sink = sink;
-    this.streamWanted = true;
+    this.tap.start(sink);
     const rpc = this.api();
-    if (!this.listening) {
-      this.listening = true;
-      rpc.events.on('ready', () => this.maybeLive());
-      rpc.events.on('down', () => {
-        if (this.streamWanted) this.sink?.down();
-      });
-    }
+    this.tap.follow(rpc, () => this.maybeLive());
     rpc.start();
     this.business().start();
     queueMicrotask(() => this.maybeLive());
@@ -256,7 +180,7 @@ export class OkxPrivate implements PrivateAdapter {
 
   stopStream(): void {
     // the private socket's channels stay subscribed (order replies read them); the business one goes
-    this.streamWanted = false;
+    this.tap.stop();
     const biz = this.biz;
     this.biz = undefined;
     void biz?.close();
@@ -279,12 +203,12 @@ export class OkxPrivate implements PrivateAdapter {
     try {
       if (arg['channel'] === 'orders') for (const d of data as OkxOrderJson[]) this.onOrderPush(d);
       else if (arg['channel'] === 'deposit-info') {
-        for (const d of data as OkxDepositJson[]) if (this.streamWanted) this.sink?.transaction(parseDeposit(d));
+        for (const d of data as OkxDepositJson[]) this.tap.to?.transaction(parseDeposit(d));
       } else if (arg['channel'] === 'withdrawal-info') {
-        for (const d of data as OkxWithdrawalJson[]) if (this.streamWanted) this.sink?.transaction(parseWithdrawal(d));
+        for (const d of data as OkxWithdrawalJson[]) this.tap.to?.transaction(parseWithdrawal(d));
       }
       else if (arg['channel'] === 'account') {
-        for (const d of data as OkxAccountJson[]) if (this.streamWanted) this.sink?.balance(parseBalances(d));
+        for (const d of data as OkxAccountJson[]) this.tap.to?.balance(parseBalances(d));
       }
     } catch (err) {
       this.ctx.error(new BadResponse(`malformed ${String(arg['channel'])} push ignored: ${(err as Error).message}`, { exchange: 'okx', raw: msg }));
@@ -293,29 +217,13 @@ export class OkxPrivate implements PrivateAdapter {
 
   private onOrderPush(d: OkxOrderJson): void {
     if (!d || typeof d.ordId !== 'string') return;
-    let list = this.pushes.get(d.ordId);
-    if (!list) {
-      this.pushes.set(d.ordId, (list = []));
-      if (this.pushes.size > PUSH_MEMORY) this.pushes.delete(this.pushes.keys().next().value as string);
-    }
-    list.push(d);
-    if (list.length > 16) list.shift();
-    const ws = this.waiters.get(d.ordId);
-    if (ws) {
-      for (const w of ws.slice()) {
-        if (!w.pred(d)) continue;
-        clearTimeout(w.timer);
-        ws.splice(ws.indexOf(w), 1);
-        w.resolve(d);
-      }
-      if (ws.length === 0) this.waiters.delete(d.ordId);
-    }
-    if (!this.streamWanted || !this.sink) return;
+    this.pushes.add(d.ordId, d);
+    const sink = this.tap.to;
     const market = this.ctx.marketById(d.instId);
-    if (!market) return;
+    if (!sink || !market) return;
     const trade = fillOfOrderPush(d, market);
-    if (trade) this.sink.trade(trade);
-    this.sink.order(parseOrder(d, market));
+    if (trade) sink.trade(trade);
+    sink.order(parseOrder(d, market));
   }
 
   /**
@@ -323,54 +231,24 @@ export class OkxPrivate implements PrivateAdapter {
    * REST when none comes within the request timeout (or the socket is not up).
    */
   private async orderAfter(ordId: string, m: Market, pred: (o: OkxOrderJson) => boolean): Promise<Order> {
-    const seen = this.pushes.get(ordId)?.filter(pred);
-    if (seen && seen.length) return parseOrder(this.latest(ordId, seen[seen.length - 1]), m);
-    if (this.rpc?.isReady) {
-      const hit = await new Promise<OkxOrderJson | undefined>((resolve) => {
-        const w: PushWaiter = {
-          pred,
-          resolve,
-          timer: setTimeout(() => {
-            const ws = this.waiters.get(ordId);
-            if (ws) ws.splice(ws.indexOf(w), 1);
-            resolve(undefined);
-          }, this.ctx.timeoutMs),
-        };
-        let ws = this.waiters.get(ordId);
-        if (!ws) this.waiters.set(ordId, (ws = []));
-        ws.push(w);
-      });
-      if (hit) return parseOrder(this.latest(ordId, hit), m);
-    }
+    const hit = await this.pushes.after(ordId, 0, pred, this.ctx.timeoutMs, this.rpc?.isReady === true);
+    // the newest record known (a later push may already have come)
+    if (hit) return parseOrder(this.pushes.latest(ordId) ?? hit, m);
     return this.fetchOrderBy({ instId: m.id, ordId }, m);
-  }
-
-  /** The newest record known of an order (a later push may already have come). */
-  private latest(ordId: string, fallback: OkxOrderJson): OkxOrderJson {
-    const list = this.pushes.get(ordId);
-    return list && list.length ? (list[list.length - 1] as OkxOrderJson) : fallback;
   }
 
   // ---------------------------------------------------------------- requests
 
   /** A signed REST request; unwraps the envelope (per-order sCode of trade requests included). */
   private async rest<T>(method: HttpMethod, path: string, query: Query, body?: OkxArgs | OkxArgs[], what = `${method} ${path}`, perEntry = false): Promise<T[]> {
-    const send = async (): Promise<T[]> => {
-      await this.clock.ensure();
+    return onServerClock(this.clock, async (): Promise<T[]> => {
       const qs = encodeQuery(query);
       const text = body ? JSON.stringify(body) : '';
       const headers = this.ctx.credentials.restHeaders(this.clock.now(), method, qs ? `${path}?${qs}` : path, text);
       if (body) headers['Content-Type'] = 'application/json';
       const env = await this.ctx.rest.request<RestEnvelope<T>>(method, path, { query, headers, ...(body ? { body: text } : {}) });
       return unwrap<T>(env, what, perEntry);
-    };
-    try {
-      return await send();
-    } catch (err) {
-      if (!(err instanceof InvalidNonce)) throw err;
-      await this.clock.sync();
-      return send();
-    }
+    });
   }
 
   /** An order op over the private socket; rejects with RpcNotSent when the socket cannot take it now. */
@@ -383,68 +261,55 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   /** Over the socket unless it cannot take the request now (then REST). */
-  private async route(op: string, path: string, args: OkxArgs): Promise<Json> {
-    const rest = async (): Promise<Json> => (await this.rest<Json>('POST', path, {}, args, op))[0] ?? {};
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      return await this.wsOp(op, args);
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
+  private route(op: string, path: string, args: OkxArgs): Promise<Json> {
+    return wsOrRest(this.ctx.wsTrading, () => this.wsOp(op, args), async () => (await this.rest<Json>('POST', path, {}, args, op))[0] ?? {});
   }
 
   /**
    * A batch op (batch-orders / batch-cancel-orders) over the socket unless it cannot take it now
    * (then REST): one reply entry per `args` element, each with its own sCode / sMsg.
    */
-  private async routeBatch(op: string, path: string, args: OkxArgs[]): Promise<Json[]> {
-    const rest = (): Promise<Json[]> => this.rest<Json>('POST', path, {}, args, op, true);
-    if (!this.ctx.wsTrading) return rest();
-    try {
-      const rpc = this.api();
-      await rpc.whenReady(this.ctx.timeoutMs);
-      const r = (await rpc.request(op, { args })) as Json;
-      return unwrap<Json>(r as unknown as RestEnvelope<Json>, op, true);
-    } catch (err) {
-      if (err instanceof RpcNotSent) return rest();
-      throw err;
-    }
-  }
-
-  private need(market: Market | undefined, what: string): Market {
-    if (!market) throw new BadRequest(`${what} needs a symbol on okx`, { exchange: 'okx' });
-    return market;
+  private routeBatch(op: string, path: string, args: OkxArgs[]): Promise<Json[]> {
+    return wsOrRest(
+      this.ctx.wsTrading,
+      async () => {
+        const rpc = this.api();
+        await rpc.whenReady(this.ctx.timeoutMs);
+        return unwrap<Json>((await rpc.request(op, { args })) as RestEnvelope<Json>, op, true);
+      },
+      () => this.rest<Json>('POST', path, {}, args, op, true),
+    );
   }
 
   // ---------------------------------------------------------------- pub
 
   async createOrder(req: OrderRequest): Promise<Order> {
     const m = req.market;
-    const clOrdId = clOrdIdOf(req.params, m.symbol) ?? newClOrdId();
+    const clOrdId = clOrdIdOf(req.params, m.symbol);
     const args = orderArgs(req, clOrdId);
-    let ack: Json;
-    try {
-      ack = await this.route('order', PATHS.order, args);
-    } catch (err) {
-      if (!(err instanceof RpcReplyLost)) throw err;
-      // the connection dropped with the order in flight: did it land?
-      try {
-        return await this.fetchOrderBy({ instId: m.id, clOrdId }, m);
-      } catch (e) {
-        if (!(e instanceof OrderNotFound)) throw e;
-        ack = (await this.rest<Json>('POST', PATHS.order, {}, args, 'order'))[0] ?? {};
-      }
-    }
-    const ordId = String(ack['ordId'] ?? '');
-    if (!ordId) throw new BadResponse('order reply has no ordId', { exchange: 'okx', symbol: m.symbol, raw: ack });
-    // taking orders are reported once done; resting ones once known
-    const taking = args['ordType'] === 'market' || args['ordType'] === 'ioc' || args['ordType'] === 'fok';
+    const placed = (ack: Json): Promise<Order> => {
+      const ordId = String(ack['ordId'] ?? '');
+      if (!ordId) throw new BadResponse('order reply has no ordId', { exchange: 'okx', symbol: m.symbol, raw: ack });
+      return this.placed(ordId, m, args);
+    };
+    return placeOnce({
+      exchange: 'okx',
+      symbol: m.symbol,
+      clientOrderId: clOrdId,
+      send: async () => placed(await this.route('order', PATHS.order, args)),
+      lookup: () => orNone(this.fetchOrderBy({ instId: m.id, clOrdId }, m)),
+      resend: async () => placed((await this.rest<Json>('POST', PATHS.order, {}, args, 'order'))[0] ?? {}),
+    });
+  }
+
+  /** The order once placed: taking orders once done, resting ones once known. */
+  private placed(ordId: string, m: Market, sent: OkxArgs): Promise<Order> {
+    const taking = sent['ordType'] === 'market' || sent['ordType'] === 'ioc' || sent['ordType'] === 'fok';
     return this.orderAfter(ordId, m, (o) => !taking || FINAL_STATES.has(o.state ?? ''));
   }
 
   async cancelOrder(id: string, market: Market | undefined, params: OrderParams): Promise<Order> {
-    const m = this.need(market, 'cancelOrder');
+    const m = needSymbol(market, 'cancelOrder', 'okx');
     const args = cancelArgs(id, m, params);
     let ack: Json;
     try {
@@ -483,7 +348,7 @@ export class OkxPrivate implements PrivateAdapter {
    * clOrdId; only those not found are sent again (over REST).
    */
   async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
-    const args = reqs.map((r) => orderArgs(r, clOrdIdOf(r.params, r.market.symbol) ?? newClOrdId()));
+    const args = reqs.map((r) => orderArgs(r, clOrdIdOf(r.params, r.market.symbol)));
     const out: Order[] = [];
     for (let i = 0; i < reqs.length; i += BATCH_MAX) {
       out.push(...(await this.placeBatch(reqs.slice(i, i + BATCH_MAX), args.slice(i, i + BATCH_MAX))));
@@ -492,36 +357,29 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   private async placeBatch(reqs: OrderRequest[], args: OkxArgs[]): Promise<Order[]> {
-    let acks: (Json | Order)[];
+    const settle = (acks: Json[], idx: number[]): Promise<Order[]> =>
+      Promise.all(idx.map(async (i, k) => {
+        const [req, sent, a] = [reqs[i] as OrderRequest, args[i] as OkxArgs, acks[k] ?? {}];
+        const m = req.market;
+        if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
+          return refusedOrder(req, String(a['ordId'] ?? ''), String(sent['clOrdId']), okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-orders', { symbol: m.symbol, raw: a }), a);
+        }
+        const ordId = String(a['ordId'] ?? '');
+        if (!ordId) return refusedOrder(req, '', String(sent['clOrdId']), new BadResponse('batch-orders reply entry has no ordId', { exchange: 'okx', symbol: m.symbol, raw: a }), a);
+        return this.placed(ordId, m, sent);
+      }));
+    const all = reqs.map((_, i) => i);
     try {
-      acks = await this.routeBatch('batch-orders', PATHS.batchOrders, args);
+      return await settle(await this.routeBatch('batch-orders', PATHS.batchOrders, args), all);
     } catch (err) {
       if (!(err instanceof RpcReplyLost)) throw err;
       // the connection dropped with the batch in flight: which orders landed?
-      const found = await Promise.all(reqs.map((r, i) =>
-        this.fetchOrderBy({ instId: r.market.id, clOrdId: String(args[i]?.['clOrdId']) }, r.market).catch((e: unknown) => {
-          if (e instanceof OrderNotFound) return undefined;
-          throw e;
-        })));
-      const missing = args.filter((_, i) => found[i] === undefined);
-      const again = missing.length ? await this.rest<Json>('POST', PATHS.batchOrders, {}, missing, 'batch-orders', true) : [];
-      let k = 0;
-      acks = found.map((o) => o ?? again[k++] ?? {});
+      return placeBatchOnce(
+        all,
+        (i) => orNone(this.fetchOrderBy({ instId: (reqs[i] as OrderRequest).market.id, clOrdId: String(args[i]?.['clOrdId']) }, (reqs[i] as OrderRequest).market)),
+        async (missing) => settle(await this.rest<Json>('POST', PATHS.batchOrders, {}, missing.map((i) => args[i] as OkxArgs), 'batch-orders', true), missing),
+      );
     }
-    return Promise.all(reqs.map(async (req, i) => {
-      const ack = acks[i] ?? {};
-      if ('status' in ack && 'symbol' in ack) return ack as Order;
-      const a = ack as Json;
-      const m = req.market;
-      const sent = args[i] as OkxArgs;
-      if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
-        return rejected(req, String(a['ordId'] ?? ''), String(sent['clOrdId']), okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-orders', { symbol: m.symbol, raw: a }), a);
-      }
-      const ordId = String(a['ordId'] ?? '');
-      if (!ordId) return rejected(req, '', String(sent['clOrdId']), new BadResponse('batch-orders reply entry has no ordId', { exchange: 'okx', symbol: m.symbol, raw: a }), a);
-      const taking = sent['ordType'] === 'market' || sent['ordType'] === 'ioc' || sent['ordType'] === 'fok';
-      return this.orderAfter(ordId, m, (o) => !taking || FINAL_STATES.has(o.state ?? ''));
-    }));
   }
 
   /**
@@ -536,10 +394,9 @@ export class OkxPrivate implements PrivateAdapter {
    * that applies to spot; cancelAllOrders cancels the open orders it lists instead.
    */
   async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelOrders');
+    const m = needSymbol(market, 'cancelOrders', 'okx');
     const out: Order[] = [];
-    for (let i = 0; i < ids.length; i += BATCH_MAX) {
-      const chunk = ids.slice(i, i + BATCH_MAX);
+    for (const chunk of inChunks(ids, BATCH_MAX)) {
       const args = chunk.map((id) => cancelArgs(id, m, { ...params, clientOrderId: undefined }));
       let acks: Json[];
       try {
@@ -554,9 +411,8 @@ export class OkxPrivate implements PrivateAdapter {
         if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
           const err = okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-cancel-orders', { symbol: m.symbol, raw: a });
           // the order as last pushed (a done order says so), else known by its id only
-          const known = this.pushes.get(id);
-          const last = known && known.length ? parseOrder(known[known.length - 1] as OkxOrderJson, m) : { ...blankOrder(id, m), info: a };
-          return { ...last, error: err };
+          const known = this.pushes.latest(id);
+          return known ? { ...parseOrder(known, m), error: err } : refusedOrder(m, id, undefined, err, a);
         }
         return this.orderAfter(String(a['ordId'] || id), m, (o) => FINAL_STATES.has(o.state ?? ''));
       }))));
@@ -566,18 +422,9 @@ export class OkxPrivate implements PrivateAdapter {
 
   /** Cancels each open order of the market (OKX's batch cancel takes 20 per request). */
   async cancelAllOrders(market: Market | undefined, params: OrderParams): Promise<Order[]> {
-    const m = this.need(market, 'cancelAllOrders');
-    const open = await this.fetchOpenOrders(m);
-    const out: Order[] = [];
-    for (const o of open) {
-      try {
-        out.push(await this.cancelOrder(o.id, m, params));
-      } catch (err) {
-        // done meanwhile (51400-51402): nothing to cancel
-        if (!(err instanceof OrderNotFound)) throw err;
-      }
-    }
-    return out;
+    const m = needSymbol(market, 'cancelAllOrders', 'okx');
+    // one done meanwhile (51400-51402): nothing to cancel
+    return cancelEach(await this.fetchOpenOrders(m), (o) => this.cancelOrder(o.id, m, params));
   }
 
   // ---------------------------------------------------------------- REST snapshots
@@ -604,7 +451,7 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   async fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]> {
-    const m = this.need(market, 'fetchOrders');
+    const m = needSymbol(market, 'fetchOrders', 'okx');
     const [open, done] = await Promise.all([
       this.rest<OkxOrderJson>('GET', PATHS.ordersPending, { instType: 'SPOT', instId: m.id }),
       this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, begin: since, limit: Math.min(limit ?? 100, 100) }),
@@ -613,7 +460,7 @@ export class OkxPrivate implements PrivateAdapter {
   }
 
   async fetchOrder(id: string, market: Market | undefined): Promise<Order> {
-    const m = this.need(market, 'fetchOrder');
+    const m = needSymbol(market, 'fetchOrder', 'okx');
     return this.fetchOrderBy({ instId: m.id, ordId: id }, m);
   }
 
@@ -661,70 +508,22 @@ export class OkxPrivate implements PrivateAdapter {
   /** What changed while the socket was down: balances, open orders, and per symbol the recent orders and fills. */
   async recover(hint: RecoveryHint): Promise<Recovery> {
     const [balance, open] = await Promise.all([this.fetchBalance(), this.fetchOpenOrders(undefined)]);
-    const symbols = new Set([...hint.symbols, ...hint.openOrders.map((o) => o.symbol), ...open.map((o) => o.symbol)]);
-    const orders: Order[] = open.slice();
-    const trades: Trade[] = [];
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const m = this.ctx.market(symbol);
-        const [os, ts] = await Promise.all([
-          this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, limit: 100 }),
-          this.fetchMyTrades(m),
-        ]);
-        for (const o of os) orders.push(parseOrder(o, m));
-        trades.push(...ts);
-      }),
-    );
-    trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    const history = async (symbol: string): Promise<[Order[], Trade[]]> => {
+      const m = this.ctx.market(symbol);
+      const [os, ts] = await Promise.all([this.rest<OkxOrderJson>('GET', PATHS.ordersHistory, { instType: 'SPOT', instId: m.id, limit: 100 }), this.fetchMyTrades(m)]);
+      return [os.map((o) => parseOrder(o, m)), ts];
+    };
+    const { orders, trades } = await recoverBySymbol(hint, open, history);
     const [deposits, withdrawals] = await Promise.all([this.fetchDeposits(), this.fetchWithdrawals()]);
     return { balance, orders, trades, transactions: deposits.concat(withdrawals) };
   }
 
   async close(): Promise<void> {
-    this.streamWanted = false;
-    this.sink = undefined;
-    for (const ws of this.waiters.values()) for (const w of ws) clearTimeout(w.timer);
-    this.waiters.clear();
+    this.tap.close();
+    this.pushes.clear();
     await Promise.all([this.rpc?.close(), this.biz?.close()]);
   }
 }
 
-/**
- * An OKX envelope's data: `code` "0" is success; "1" / "2" (all / some of a batch failed) carry the
- * per-order `sCode` / `sMsg`; any other code is the request's own error (60013 invalid args ...).
- */
-function unwrap<T>(env: RestEnvelope<T> | undefined, what: string, perEntry = false): T[] {
-  if (!env || typeof env !== 'object') throw new BadResponse(`${what}: reply is not an OKX envelope`, { exchange: 'okx', raw: env });
-  const code = String(env.code);
-  const data = Array.isArray(env.data) ? env.data : [];
-  // a batch: "1" (all failed) and "2" (some failed) still carry one entry per order, each with its sCode
-  if (perEntry && (code === '0' || ((code === '1' || code === '2') && data.length > 0))) return data;
-  const failed = (data as unknown as Json[]).find((d) => d && d['sCode'] !== undefined && String(d['sCode']) !== '0');
-  if (failed) throw okxError(String(failed['sCode']), String(failed['sMsg'] ?? ''), what, { raw: env });
-  if (code !== '0') throw okxError(code, env.msg ?? '', what, { raw: env });
-  return data;
-}
-
-
 /** Orders per batch-orders / batch-cancel-orders request (OKX docs-v5: "maximum 20 orders"). */
 const BATCH_MAX = 20;
-
-/** An order known only by its ids (a refused batch entry). */
-function blankOrder(id: string, m: Market): Order {
-  return { id, symbol: m.symbol, timestamp: undefined, datetime: undefined, type: 'limit', side: 'buy', price: undefined, amount: 0, filled: 0, remaining: 0, cost: 0, status: 'rejected', info: undefined };
-}
-
-/** A createOrders entry the exchange refused: what was asked, status 'rejected', and why. */
-function rejected(req: OrderRequest, id: string, clientOrderId: string, error: Error, info: unknown): Order {
-  return {
-    ...blankOrder(id, req.market),
-    clientOrderId,
-    type: req.type,
-    side: req.side,
-    price: req.price,
-    amount: req.amount,
-    remaining: req.amount,
-    info,
-    error,
-  };
-}

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'crypto';
 import { BadRequest } from '../../core/errors';
+import { ClientIdRule, clientIdFor } from '../order-flow';
 import { toDecimalString } from '../../core/decimal';
 import type { Market } from '../../core/types';
 import type { OrderParams, OrderRequest } from '../../core/private-adapter';
@@ -22,21 +23,11 @@ import type { OrderParams, OrderRequest } from '../../core/private-adapter';
 export type OkxArgs = Record<string, string | number | boolean>;
 
 const UNIFIED = new Set(['clientOrderId', 'postOnly', 'timeInForce', 'cost']);
-const CL_ORD_ID = /^[A-Za-z0-9]{1,32}$/;
+const CL_ORD_ID: ClientIdRule = { pattern: /^[A-Za-z0-9]{1,32}$/, says: '1-32 letters and digits' };
 
-/** A fresh client order id (OKX: 1-32 letters and digits). */
-export function newClOrdId(): string {
-  return 'exs' + randomBytes(12).toString('hex');
-}
-
-/** The caller's client order id, checked against OKX's rule. */
-export function clOrdIdOf(params: OrderParams, symbol: string): string | undefined {
-  const cid = params['clientOrderId'];
-  if (cid === undefined || cid === null) return undefined;
-  if (typeof cid !== 'string' || !CL_ORD_ID.test(cid)) {
-    throw new BadRequest(`clientOrderId must be 1-32 letters and digits on okx, got ${JSON.stringify(cid)}`, { exchange: 'okx', symbol });
-  }
-  return cid;
+/** The order's clOrdId: the caller's (OKX's rule) or a fresh one. */
+export function clOrdIdOf(params: OrderParams, symbol: string): string {
+  return clientIdFor(params, 'okx', symbol, () => 'exs' + randomBytes(12).toString('hex'), CL_ORD_ID);
 }
 
 /** The instrument fields of a request: instIdCode when known, else instId. */
