@@ -5,7 +5,7 @@
  *   npm run examples:ts                           # compile and run against the embedded simulator
  *   npm run examples:ts -- --live                 # real Binance, public data (or EXSTREAM_LIVE=1)
  */
-import { binance, errors, type Exchange, type OrderBookSnapshot, type OrderBookView, type StatusEvent } from 'exstream';
+import { binance, errors, type BatchOrder, type Exchange, type Order, type OrderBookSnapshot, type OrderBookView, type StatusEvent } from 'exstream';
 import { simulate, type Simulator } from 'exstream/sim';
 
 const LIVE = process.argv.includes('--live') || process.env.EXSTREAM_LIVE === '1';
@@ -53,6 +53,14 @@ export function logFills(ex: Exchange): () => void {
   return ex.on('myTrades', (trades) => {
     for (const t of trades) console.log(`fill ${t.symbol} ${t.side} ${t.amount} @ ${t.price}`);
   });
+}
+
+/** Several orders in one request where the exchange has batch ops (see batch-orders.js). */
+export async function placeLadder(ex: Exchange, symbol: string, bid: number): Promise<Order[]> {
+  const orders: BatchOrder[] = [1, 2, 3].map((i) => ({ symbol, type: 'limit', side: 'buy', amount: 0.001, price: bid - 10 * i }));
+  const placed = await ex.createOrders(orders); // one entry per order, in order
+  for (const o of placed) if (o.status === 'rejected') console.log(`refused: ${o.error?.name}: ${o.error?.message}`);
+  return placed;
 }
 
 main().catch((err: unknown) => {

@@ -9,6 +9,7 @@ const { execFile, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { requireRedis } = require('./support/redis');
 
 const root = path.resolve(__dirname, '..');
 const examplesDir = path.join(root, 'examples');
@@ -38,10 +39,12 @@ describe('examples', function () {
     runs.books = run(['examples/many-books.js', '--seconds', '6']);
     runs.coinbase = run(['examples/coinbase-rest-orders.js', '--seconds', '30']);
     runs.bitfinex = run(['examples/bitfinex-checksums.js', '--seconds', '3']);
+    runs.batch = run(['examples/batch-orders.js', '--seconds', '30']);
+    runs.reasons = run(['examples/resync-reasons.js']);
   });
 
   it('each example is run by a test and listed in the README', () => {
-    const tested = ['callbacks-legacy.js', 'bot-ws-orders.js', 'for-await-pipeline.mjs', 'many-books.js', 'typescript-usage.ts', 'coinbase-rest-orders.js', 'bitfinex-checksums.js'];
+    const tested = ['callbacks-legacy.js', 'bot-ws-orders.js', 'for-await-pipeline.mjs', 'many-books.js', 'typescript-usage.ts', 'coinbase-rest-orders.js', 'bitfinex-checksums.js', 'batch-orders.js', 'resync-reasons.js', 'relay.js'];
     const inPackageTest = ['demo.js', 'quickstart.js'];
     const files = fs.readdirSync(examplesDir).filter((f) => f !== 'tsconfig.json');
     assert.deepStrictEqual(files.sort(), [...tested, ...inPackageTest].sort());
@@ -196,6 +199,122 @@ describe('examples', function () {
     assert.deepStrictEqual([bid, ask], [tbid, task]);
     assert.ok(Number(bid) < Number(ask));
     assert.match(r.stdout, /^done: [1-9]\d* updates, resyncs: checksum 1, gap 1, errors 0$/m);
+  });
+
+  it('batch-orders.js: one createOrders request with a refused entry (InsufficientFunds), editOrders keeping ids, cancelOrders; the hold follows and is freed', async () => {
+    const r = await runs.batch;
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^start BTC\/USDT: has\.createOrders ws, has\.editOrders ws, has\.cancelOrders ws; USDT free 10000 used 0$/m);
+    // one entry per order, in order: the middle one refused with its typed error, the others placed
+    const created = lines(r.stdout, /^createOrders: /);
+    assert.strictEqual(created.length, 3, r.stdout);
+    const [, p1, id1] = created[0].match(/^createOrders: ladder-1 buy 0\.01 @ ([\d.]+) -> open id (\d+)$/) || [];
+    assert.match(created[1], /^createOrders: ladder-big buy 500 @ [\d.]+ -> rejected \(InsufficientFunds: bybit BTC\/USDT: order\.create-batch failed: .*\(retCode 170131\)\)$/);
+    const [, p2, id2] = created[2].match(/^createOrders: ladder-2 buy 0\.02 @ ([\d.]+) -> open id (\d+)$/) || [];
+    assert.ok(id1 && id2 && id1 !== id2, r.stdout);
+    const close = (a, b) => Math.abs(Number(a) - b) < 1e-6;
+    // the hold is the two placed orders' and nothing of the refused one
+    const [, free1, used1] = r.stdout.match(/^resting: 2 orders, USDT free ([\d.]+) used ([\d.]+)$/m) || [];
+    assert.ok(close(used1, 0.01 * p1 + 0.02 * p2) && close(Number(free1) + Number(used1), 10000), r.stdout);
+    // amended in one request: same ids, new prices and amounts, the hold follows
+    const edited = lines(r.stdout, /^editOrders: /).map((l) => l.match(/^editOrders: (\d+) -> (\d+) buy 0\.03 @ ([\d.]+) -> open \(id kept\)$/));
+    assert.ok(edited.length === 2 && edited.every(Boolean), r.stdout);
+    assert.deepStrictEqual(edited.map((m) => [m[1], m[2]]), [[id1, id1], [id2, id2]]);
+    assert.ok(Number(edited[0][3]) < Number(p1) && Number(edited[1][3]) < Number(p2));
+    const [, used2] = r.stdout.match(/^amended: USDT free [\d.]+ used ([\d.]+)$/m) || [];
+    assert.ok(close(used2, 0.03 * edited[0][3] + 0.03 * edited[1][3]), r.stdout);
+    assert.deepStrictEqual(lines(r.stdout, /^cancelOrders: /), [`cancelOrders: ${id1} -> canceled`, `cancelOrders: ${id2} -> canceled`]);
+    assert.match(r.stdout, /^open orders now: 0; before USDT free 10000 used 0, after USDT free 10000 used 0$/m);
+    assert.match(r.stdout, /^done: 3 placed in one request \(1 refused\), 2 amended, 2 canceled, errors 0$/m);
+  });
+
+  it('resync-reasons.js: a crossed Bybit book, Bitfinex maintenance and a Binance gap each resync with their own reason and end equal to the simulator', async () => {
+    const r = await runs.reasons;
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    const out = r.stdout.split('\n');
+    const inOrder = (steps) => {
+      const at = steps.map((re) => out.findIndex((l) => re.test(l)));
+      assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1])), `${at}\n${r.stdout}`);
+    };
+    // Bybit: the injected bid above the best ask is what the resync names
+    const [, bid, ask] = r.stdout.match(/^bybit fault: a delta \(u=\d+\) with a bid at ([\d.]+), above the best ask ([\d.]+)$/m) || [];
+    assert.ok(bid && Number(bid) > Number(ask), r.stdout);
+    inOrder([
+      /^bybit BTC\/USDT synced: 200 bids, 200 asks, /,
+      /^bybit fault: /,
+      new RegExp(`^resync bybit BTC/USDT crossed: crossed book: best bid ${bid} >= best ask ${ask}$`),
+      /^bybit BTC\/USDT after crossed: synced again, /,
+      /^bybit BTC\/USDT exact: top 200 levels a side equal the simulator's /,
+      /^bitfinex BTC\/USD synced: 25 bids, 25 asks, /,
+      /^bitfinex fault: info 20060 \(maintenance started\)$/,
+      /^resync bitfinex BTC\/USD maintenance: maintenance started \(info 20060\)/,
+      /^bitfinex fault: info 20061 \(maintenance ended\)$/,
+      /^bitfinex BTC\/USD after maintenance: synced again, /,
+      /^bitfinex BTC\/USD exact: top 25 levels a side equal the simulator's /,
+      /^binance BTC\/USDT synced: /,
+      /^binance fault: skipSequence\(BTC\/USDT\)$/,
+      /^resync binance BTC\/USDT gap: expected U=\d+, got U=\d+/,
+      /^binance BTC\/USDT after gap: synced again, /,
+      /^binance BTC\/USDT exact: all \d+ \/ \d+ levels equal the simulator's /,
+    ]);
+    // one resync each, nothing else, and each exact line's top is the simulator's
+    assert.strictEqual(lines(r.stdout, /^resync /).length, 3, r.stdout);
+    for (const l of lines(r.stdout, / exact: /)) {
+      const [, b, a, tb, ta] = l.match(/\(bid ([\d.]+) ask ([\d.]+), truth bid ([\d.]+) ask ([\d.]+)\)$/) || [];
+      assert.ok(b && b === tb && a === ta && Number(b) < Number(a), l);
+    }
+    assert.match(r.stdout, /^done: resyncs crossed 1, maintenance 1, gap 1; errors 0$/m);
+  });
+
+  describe('relay.js', () => {
+    it('without redis-server on PATH: says how to install it and exits 0', async () => {
+      const r = await new Promise((resolve) => {
+        execFile(process.execPath, ['examples/relay.js'], { cwd: root, env: { ...env, PATH: path.join(os.tmpdir(), 'exstream-no-such-dir') }, timeout: 30000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? err.code : 0, stdout, stderr }),
+        );
+      });
+      assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+      assert.strictEqual(r.stdout, 'redis-server not found on PATH: this example needs it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis)\n');
+    });
+
+    describe('with redis-server', () => {
+      before(function () {
+        requireRedis(this);
+      });
+
+      it('two consumers through a relay; the active relay killed, the standby takes over, the consumers reload (relay) and end exact; everything stops', async () => {
+        const r = await run(['examples/relay.js']);
+        assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        const out = r.stdout.split('\n');
+        const at = (re) => out.findIndex((l) => re.test(l));
+        assert.match(r.stdout, /^redis-server on redis:\/\/127\.0\.0\.1:\d+$/m);
+        const [, epochA] = r.stdout.match(/^relay-a: \S+ BTC\/USDT: writing, epoch (\d+)$/m) || [];
+        const [, epochB] = r.stdout.match(/^relay-b: \S+ BTC\/USDT: writing, epoch (\d+)$/m) || [];
+        assert.ok(epochA && epochB && Number(epochB) > Number(epochA), r.stdout);
+        assert.match(r.stdout, /^relay-b \(standby\): \S+ exstream relay relay-b: binance BTC\/USDT -> redis:\/\/127\.0\.0\.1:\d+$/m);
+        // both consumers' tops, in relay-a's epoch before the kill and relay-b's after
+        for (const [when, epoch] of [['before', epochA], ['after', epochB]]) {
+          for (const n of [1, 2]) {
+            const re = new RegExp(`^${when} consumer ${n} BTC/USDT bid ([\\d.]+) ask ([\\d.]+) nonce \\d+, relay's last entry ${epoch}-[1-9]\\d*$`, 'm');
+            const m = r.stdout.match(re);
+            assert.ok(m && Number(m[1]) < Number(m[2]), `${re}\n${r.stdout}`);
+          }
+        }
+        // the kill, the standby writing, each consumer's relay resync naming the epoch change, in that order
+        const killed = at(/^killed relay-a \(SIGKILL\)$/);
+        const took = at(/^relay-b: \S+ BTC\/USDT: writing, epoch/);
+        assert.ok(at(/^before consumer 2 /) < killed && killed < took, r.stdout);
+        for (const n of [1, 2]) {
+          const i = at(new RegExp(`^consumer ${n} resync BTC/USDT relay: relay epoch ${epochA} -> ${epochB}: the relay restarted or a standby took over$`));
+          assert.ok(i > killed && i < at(/^after consumer 1 /), r.stdout);
+        }
+        assert.strictEqual(lines(r.stdout, / resync /).length, 2, r.stdout);
+        for (const n of [1, 2]) assert.match(r.stdout, new RegExp(`^consumer ${n} exact: \\d+ bids, \\d+ asks, nonce \\d+ equal the simulator's$`, 'm'));
+        assert.match(r.stdout, /^relay-b stopped: exit code 0, stopping: handing the leases back$/m);
+        assert.doesNotMatch(r.stdout, / error /);
+        assert.match(r.stdout, /^done: everything stopped$/m);
+      });
+    });
   });
 
   describe('typescript-usage.ts', () => {
