@@ -17,7 +17,7 @@
  * a reader carries on from its last entry, so a short blip costs nothing, and a Redis that came
  * back empty is caught by the epoch check.
  */
-import { BadResponse, BaseError, ExchangeNotAvailable, NotSupported } from '../core/errors';
+import { AuthenticationError, BadResponse, BaseError, ExchangeNotAvailable, NotSupported, RequestTimeout } from '../core/errors';
 import { eventKey } from '../core/channels';
 import type { Capability, Market, OHLCV, StatusEvent, Ticker, Trade } from '../core/types';
 import { noSequenceRule } from '../book/sync';
@@ -107,7 +107,7 @@ export class RelaySource implements MarketSource {
     const until = Date.now() + this.ctx.timeoutMs;
     let list: Market[] = [];
     for (;;) {
-      const all = (await this.cmd.hgetall(metaKey(this.ctx.exchange))) as Record<string, string>;
+      const all = (await this.answer(this.cmd.hgetall(metaKey(this.ctx.exchange)), 'the markets', until)) as Record<string, string>;
       list = Object.values(all).map((j) => JSON.parse(j) as Market);
       if (list.length > 0 || this.closed || Date.now() >= until) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -118,6 +118,32 @@ export class RelaySource implements MarketSource {
       });
     }
     return list;
+  }
+
+  /**
+   * `p` (a command on `cmd`), settled by `until` at the latest: commands wait for a link that is
+   * down (ioredis reconnects forever), so a caller would otherwise wait forever. A Redis that does
+   * not answer in time is a RequestTimeout, a refused password (WRONGPASS / NOAUTH) an
+   * AuthenticationError, any other refusal ExchangeNotAvailable; each names the exchange and the
+   * URL with its password masked.
+   */
+  answer<T>(p: Promise<T>, what: string, until: number): Promise<T> {
+    const where = { exchange: this.ctx.exchange };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RequestTimeout(`relay: Redis at ${this.shown} did not answer (${what}) within ${this.ctx.timeoutMs} ms`, where)),
+        Math.max(0, until - Date.now()),
+      );
+    });
+    return Promise.race([p, late])
+      .catch((err: unknown) => {
+        if (err instanceof BaseError) throw err;
+        const msg = String((err as Error)?.message ?? err);
+        if (/^(WRONGPASS|NOAUTH)\b/.test(msg)) throw new AuthenticationError(`relay: Redis at ${this.shown} refused the credentials: ${msg}`, { ...where, cause: err });
+        throw new ExchangeNotAvailable(`relay: Redis at ${this.shown} refused ${what}: ${msg}`, { ...where, cause: err });
+      })
+      .finally(() => clearTimeout(timer));
   }
 
   has(exchangeHas: Record<string, Capability>): Record<string, Capability> {
@@ -187,7 +213,11 @@ export class RelaySource implements MarketSource {
 
   async restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]> {
     // the relay's recent trades: newest entries first, each a batch oldest first
-    const rows = (await this.cmd.xrevrange(symbolKeys(this.ctx.exchange, market.symbol).trades, '+', '-', 'COUNT', 200)) as [string, Fields][];
+    const rows = (await this.answer(
+      this.cmd.xrevrange(symbolKeys(this.ctx.exchange, market.symbol).trades, '+', '-', 'COUNT', 200),
+      `the recent trades of ${market.symbol}`,
+      Date.now() + this.ctx.timeoutMs,
+    )) as [string, Fields][];
     const out: Trade[] = [];
     for (let i = rows.length - 1; i >= 0; i--) {
       const p = field(rows[i][1], 'p');
