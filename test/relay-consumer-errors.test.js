@@ -63,3 +63,38 @@ describe('relay consumer: a Redis that cannot answer is a typed error within tim
     assertTyped(await outcome(c.loadMarkets(), 8000), errors.AuthenticationError, 'loadMarkets');
   });
 });
+
+describe('relay: Redis URLs shown in errors, status and output never carry the password', () => {
+  const { safeUrl } = require('../js/relay/keys');
+  const { connectRedis } = require('../js/relay/redis');
+  // passwords written into the URL without percent-encoding: ':', '@' and '/' are easy to paste
+  const cases = [
+    ['redis://:abc:def@127.0.0.1:6379', 'abc:def'],
+    ['redis://user:abc@def@127.0.0.1:6379', 'abc@def'],
+    ['redis://:abc/def@127.0.0.1:6379', 'abc/def'],
+    ['redis://:abc/def@127.0.0.1:bad', 'abc/def'],
+    ['redis://:abc:def@127.0.0.1:bad', 'abc:def'],
+    ['redis://:s3cret@127.0.0.1:7000,127.0.0.1:7001', 's3cret'],
+  ];
+
+  /** No run of 3+ characters of the password shows. */
+  function assertHidden(text, password, what) {
+    for (const part of password.split(/[:@/]/)) assert.ok(!text.includes(part), `${what}: '${part}' of the password shows in ${text}`);
+  }
+
+  for (const [url, password] of cases) {
+    it(`${url.replace(password, '<password>')}`, () => {
+      assertHidden(safeUrl(url), password, 'safeUrl');
+      assert.ok(safeUrl(url).includes('127.0.0.1'), `safeUrl still names the host: ${safeUrl(url)}`);
+      let c;
+      try {
+        c = connectRedis(url, { lazyConnect: true }, 'binance');
+      } catch (err) {
+        assert.ok(err instanceof errors.BadRequest, String(err));
+        assertHidden(err.message, password, 'the error');
+      } finally {
+        c?.disconnect();
+      }
+    });
+  }
+});
