@@ -98,3 +98,65 @@ describe('relay: Redis URLs shown in errors, status and output never carry the p
     });
   }
 });
+
+describe('relay consumer: its own Redis link down for longer than staleTimeoutMs', function () {
+  this.timeout(60000);
+  const { simulate } = require('../js/sim');
+  const { Relay } = require('../js/relay/relay');
+  const { nextEvent, until } = require('./support/wait');
+  const { settled, assertExact } = require('./support/book');
+  const BTC = 'BTC/USDT';
+  let redis;
+  let sim;
+  let up;
+  let relay;
+  let c;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis();
+    sim = await simulate('binance', { port: 0, seed: 7, symbols: [BTC], tickMs: 20 });
+    up = new binance({ ws: true, urls: sim.urls, timeoutMs: 8000 });
+    up.on('error', () => {});
+    relay = new Relay(up, { redis: redis.url, symbols: [BTC], leaseMs: 2000 });
+    relay.onLog = () => {};
+    await relay.start();
+    c = new binance({ relay: redis.url, ws: true, timeoutMs: 1500, staleTimeoutMs: 1000 });
+    c.on('error', () => {});
+  });
+
+  after(async () => {
+    await c?.close();
+    await relay?.stop().catch(() => {});
+    await up?.close();
+    await sim?.close();
+    await redis?.stop();
+  });
+
+  it('stops serving its books (resync relay) and serves them again, exact, once Redis is back', async () => {
+    const before = await c.fetchOrderBook(BTC);
+    assert.ok(before.bids.length > 0, 'a book before the outage');
+    const resync = nextEvent(c, 'resync', (e) => e.symbol === BTC, undefined, { timeoutMs: 15000, what: "a 'relay' resync while the consumer's Redis is down" });
+    await redis.stop();
+    const e = await resync;
+    assert.strictEqual(e.reason, 'relay');
+    // the book is not served while nothing can keep it
+    await assert.rejects(c.fetchOrderBook(BTC), (err) => err instanceof errors.RequestTimeout || err instanceof errors.ExchangeNotAvailable);
+    await redis.restart();
+    // the relay writes the symbol again in a new epoch; the consumer reloads and serves it
+    await until(async () => {
+      try {
+        await c.fetchOrderBook(BTC);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'the book served again after Redis came back', { timeoutMs: 30000 });
+    const SPEC = { nonce: 'equal', minLevels: 100 };
+    try {
+      assertExact(await settled(c, sim, BTC, SPEC), SPEC);
+    } finally {
+      sim.resume();
+    }
+  });
+});

@@ -72,6 +72,10 @@ export class RelaySource implements MarketSource {
   readonly beatCheckMs: number;
   private beatTimer: ReturnType<typeof setInterval> | undefined;
   private checking = false;
+  /** Runs while the Redis link is down, until it has been down for `quietMs`. */
+  private downTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The Redis link has been down for longer than `quietMs`: books are not served. */
+  private linkLost = false;
   /** Symbols whose relay holds the lease with its heartbeat expired. */
   private readonly stale = new Set<string>();
 
@@ -83,8 +87,10 @@ export class RelaySource implements MarketSource {
     this.cmd = connectRedis(this.url, { lazyConnect: true }, ctx.exchange);
     this.cmd.on('ready', () => {
       this.attempt = 0;
+      this.linkUp();
       this.status({ url: this.shown, state: 'open', attempt: 0 });
     });
+    this.cmd.on('close', () => this.linkDown());
     this.cmd.on('reconnecting', (delayMs: number) => {
       this.attempt++;
       this.status({ url: this.shown, state: 'reconnecting', attempt: this.attempt, delayMs });
@@ -92,6 +98,33 @@ export class RelaySource implements MarketSource {
     this.cmd.on('error', () => {
       // the link heals itself; its state is on 'status'
     });
+  }
+
+  /**
+   * The Redis link dropped. A short blip costs nothing (readers carry on from their last entry),
+   * but while it is down nothing keeps the books: down for longer than `quietMs`, every book stops
+   * being served ('resync' 'relay') until the link is back and the book reloads from the snapshot.
+   */
+  private linkDown(): void {
+    if (this.closed || this.downTimer !== undefined || this.linkLost) return;
+    const since = new Date().toISOString();
+    this.downTimer = setTimeout(() => {
+      this.downTimer = undefined;
+      if (this.closed) return;
+      this.linkLost = true;
+      for (const r of this.readers.values()) {
+        if (r instanceof BookReader) r.linkLost(`the Redis link to ${this.shown} is down since ${since}: the book is not kept up to date`);
+      }
+    }, this.quietMs);
+  }
+
+  /** The Redis link is back: books taken down while it was lost reload from the snapshot. */
+  private linkUp(): void {
+    if (this.downTimer !== undefined) clearTimeout(this.downTimer);
+    this.downTimer = undefined;
+    if (!this.linkLost) return;
+    this.linkLost = false;
+    for (const r of this.readers.values()) if (r instanceof BookReader) r.linkBack();
   }
 
   private status(s: StatusEvent): void {
@@ -240,6 +273,8 @@ export class RelaySource implements MarketSource {
     if (this.closed) return;
     this.closed = true;
     if (this.beatTimer) clearInterval(this.beatTimer);
+    if (this.downTimer !== undefined) clearTimeout(this.downTimer);
+    this.downTimer = undefined;
     for (const r of this.readers.values()) r.stop();
     this.readers.clear();
     this.cmd.disconnect();
@@ -403,6 +438,8 @@ class BookReader extends Reader {
   private unreadable: [number, number] | undefined;
   /** The lease holder's heartbeat expired: not served until it beats again. */
   private relayStale = false;
+  /** Taken down because the consumer's Redis link was lost (see RelaySource.linkDown). */
+  private linkDown = false;
 
   constructor(src: RelaySource, topic: Topic, keys: SymbolKeys) {
     super(src, topic, keys.book);
@@ -442,6 +479,20 @@ class BookReader extends Reader {
       this.relayStale = false;
       this.rejoin();
     }
+  }
+
+  /** The consumer's own Redis link has been down too long: the book is not served until it is back. */
+  linkLost(detail: string): void {
+    if (this.stopped || this.linkDown) return;
+    this.linkDown = true;
+    this.reload(detail);
+  }
+
+  /** The Redis link is back: reload from the snapshot. */
+  linkBack(): void {
+    if (this.stopped || !this.linkDown) return;
+    this.linkDown = false;
+    this.rejoin();
   }
 
   /** The relay's epoch and seq this book is at (tests). */
