@@ -53,6 +53,8 @@ export class RelayGroup {
   private errorHandler: (err: Error) => void = (err) => process.emitWarning(err.message, { type: err.name, code: 'EXSTREAM_UNHANDLED' });
   private closed = false;
   private started = false;
+  /** Handlers running now (close() waits for them and their XACK). */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(options: RelayGroupOptions) {
     for (const k of ['relay', 'exchange', 'group', 'consumer'] as const) {
@@ -95,10 +97,15 @@ export class RelayGroup {
     await Promise.all(ready);
   }
 
-  /** Stops reading; an entry whose handler is still running stays pending and is delivered again. */
+  /**
+   * Stops reading. Handlers already running are awaited and their entries acknowledged (a graceful
+   * close hands nothing it handled to another consumer); entries read but not yet handled stay
+   * pending for this consumer name (taken back first on restart) or for another's claim.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.running]);
     for (const c of this.conns) c.disconnect();
     await Promise.all(this.loops);
   }
@@ -169,6 +176,17 @@ export class RelayGroup {
       await conn.xack(key, this.opts.group, id);
       return;
     }
+    const run = this.run(conn, key, id, item, handler, redelivered);
+    this.running.add(run);
+    try {
+      await run;
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  /** The handler, then XACK (also when close() came meanwhile: close waits for this). */
+  private async run(conn: RedisClient, key: string, id: string, item: unknown, handler: GroupHandler<unknown>, redelivered: boolean): Promise<void> {
     try {
       await handler(item, { id, redelivered });
     } catch (err) {
@@ -176,7 +194,11 @@ export class RelayGroup {
       this.report(new BaseError(`relayGroup: handler failed on ${id}; left pending: ${(err as Error).message}`, { exchange: this.opts.exchange, cause: err }));
       return;
     }
-    if (!this.closed) await conn.xack(key, this.opts.group, id);
+    try {
+      await conn.xack(key, this.opts.group, id);
+    } catch (err) {
+      this.report(new BaseError(`relayGroup: XACK of ${id} failed; it stays pending: ${(err as Error).message}`, { exchange: this.opts.exchange, cause: err }));
+    }
   }
 
   private report(err: Error): void {
