@@ -54,3 +54,46 @@ describe('relayGroup: close() while a handler runs', function () {
     assert.deepStrictEqual(errors, []);
   });
 });
+
+describe('relayGroup: start() against a Redis that cannot answer', function () {
+  this.timeout(20000);
+  const { errors } = require('..');
+  const { freePort } = require('./support/redis');
+  const PASSWORD = 'pw-group-19c';
+  let redis;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis({ args: ['--requirepass', PASSWORD] });
+  });
+
+  after(async () => {
+    await redis?.stop();
+  });
+
+  async function startFails(url, Type) {
+    const g = relayGroup({ relay: url, exchange: 'binance', group: 'g', consumer: 'a', timeoutMs: 1000 });
+    g.on('error', () => {});
+    g.on('fills', () => {});
+    const settled = await Promise.race([
+      g.start().then(
+        () => ({ value: true }),
+        (err) => ({ err }),
+      ),
+      new Promise((r) => setTimeout(() => r({ pending: true }), 8000).unref()),
+    ]);
+    await g.close();
+    assert.ok(!settled.pending, 'start() still pending well past timeoutMs');
+    assert.ok(settled.err instanceof Type, `${Type.name}, got ${settled.err}`);
+    assert.strictEqual(settled.err.exchange, 'binance');
+    assert.ok(!settled.err.message.includes(PASSWORD), 'no password in the message');
+  }
+
+  it('nothing listening: RequestTimeout', async () => {
+    await startFails(`redis://:${PASSWORD}@127.0.0.1:${await freePort()}`, errors.RequestTimeout);
+  });
+
+  it('a wrong password: AuthenticationError', async () => {
+    await startFails(`redis://:x${PASSWORD}@127.0.0.1:${redis.port}`, errors.AuthenticationError);
+  });
+});
