@@ -10,7 +10,7 @@ const { parseArgs, UsageError } = require('../js/cli/args');
 const { run } = require('../js/cli/main');
 const { simulate } = require('../js/sim');
 const { symbolKeys, heartbeatKey } = require('../js/relay/keys');
-const { startRedis, requireRedis } = require('./support/redis');
+const { startRedis, requireRedis, freePort } = require('./support/redis');
 const { spawnRelay } = require('./support/relay-procs');
 
 function usageError(argv, re) {
@@ -106,6 +106,26 @@ describe('exstream relay: the command', function () {
     assert.strictEqual(code, 0);
     assert.strictEqual(await admin.get(symbolKeys('binance', 'BTC/USDT').lease), null, 'lease handed back');
     assert.strictEqual(await admin.exists(heartbeatKey('binance', 'cli-1')), 0, 'heartbeat removed');
+  });
+
+  it('started before its Redis: says it waits (no password shown), then starts when Redis comes up', async () => {
+    const port = await freePort();
+    const url = `redis://:pw-cli-5d1@127.0.0.1:${port}`;
+    const r = spawnRelay(['binance', '--symbols', 'BTC/USDT', '--redis', url, '--rest', sim.urls.rest, '--ws', sim.urls.ws, '--id', 'cli-late']);
+    let late;
+    try {
+      const waiting = await r.line(/waiting for Redis at /);
+      assert.match(waiting, new RegExp(`waiting for Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(`));
+      late = await startRedis({ port, args: ['--requirepass', 'pw-cli-5d1'] });
+      await r.line(/exstream relay cli-late: binance BTC\/USDT -> /);
+      await r.line(/BTC\/USDT: writing, epoch \d+/);
+    } finally {
+      r.proc.kill('SIGTERM');
+      const { code } = await r.exited;
+      await late?.stop();
+      assert.ok(r.lines.every((l) => !l.includes('pw-cli-5d1')), r.lines.join('\n'));
+      assert.strictEqual(code, 0, r.lines.join('\n'));
+    }
   });
 
   it('an unknown symbol exits with 2 before writing anything', async () => {

@@ -53,8 +53,11 @@ export class StreamEngine implements TopicWire {
   /** Stream name -> topic, for routing. */
   private readonly byStream = new Map<string, Topic>();
   private readonly sink: EngineSink;
-  /** Order books started and not stopped (the always-on streams live while this is above 0). */
-  private books = 0;
+  /**
+   * Order books started and not yet stopped or refused (the always-on streams live while there is
+   * one): a set, so a book that ends twice (refused, then released) counts once.
+   */
+  private readonly books = new Set<Topic>();
 
   constructor(
     readonly inst: AdapterInstance,
@@ -79,10 +82,11 @@ export class StreamEngine implements TopicWire {
     topic.subscribedDepth = depth;
     this.byStream.set(name, topic);
     const hub = this.hub(this.inst.familyOf(name));
-    if (topic.kind === 'orderbook' && this.books++ === 0) {
+    if (topic.kind === 'orderbook' && this.books.size === 0) {
       // ahead of the book's own stream, so a shared socket subscribes them first
       for (const c of this.inst.bookCompanions ?? []) this.hub(this.inst.familyOf(c)).add(c);
     }
+    if (topic.kind === 'orderbook') this.books.add(topic);
     if (topic.kind === 'orderbook') {
       const spec = this.inst.book(market, name);
       const key = eventKey('orderbook', topic.symbol);
@@ -143,14 +147,18 @@ export class StreamEngine implements TopicWire {
     this.hubs.get(this.inst.familyOf(name))?.resubscribe(name);
   }
 
+  /** A book is no longer open (stopped, or its subscription refused): the last one takes the always-on streams with it. */
+  private bookEnded(topic: Topic): void {
+    if (!this.books.delete(topic) || this.books.size > 0) return;
+    for (const c of this.inst.bookCompanions ?? []) this.hubs.get(this.inst.familyOf(c))?.remove(c);
+  }
+
   stop(topic: Topic): void {
     const name = topic.stream;
     if (name === undefined) return;
     if (this.byStream.get(name) === topic) this.byStream.delete(name);
     this.hubs.get(this.inst.familyOf(name))?.remove(name);
-    if (topic.kind === 'orderbook' && this.books > 0 && --this.books === 0) {
-      for (const c of this.inst.bookCompanions ?? []) this.hubs.get(this.inst.familyOf(c))?.remove(c);
-    }
+    this.bookEnded(topic);
   }
 
   async close(): Promise<void> {
@@ -227,6 +235,7 @@ export class StreamEngine implements TopicWire {
             }
             this.byStream.delete(n);
             this.ctx.topics.fail(t, withSymbol(err, t.symbol));
+            this.bookEnded(t);
           }
         },
         status: (s) => this.ctx.events.emit('status', s),

@@ -10,9 +10,9 @@
  *   g.on('fills', async (trade) => { ... });   // resolve when handled: it is acknowledged then
  *   await g.start();  ...  await g.close();
  */
-import { BadRequest, BaseError } from '../core/errors';
+import { AuthenticationError, BadRequest, BaseError, ExchangeNotAvailable, RequestTimeout } from '../core/errors';
 import type { Balances, Order, Trade } from '../core/types';
-import { PrivateChannel, privateKeys } from './keys';
+import { PrivateChannel, privateKeys, safeUrl } from './keys';
 import { RedisClient, connectRedis } from './redis';
 
 export interface RelayGroupOptions {
@@ -30,6 +30,11 @@ export interface RelayGroupOptions {
   claimIdleMs?: number;
   /** Where new groups start: '$' (only entries written from now, default) or '0' (everything kept). */
   startAt?: '$' | '0';
+  /**
+   * How long start() waits for Redis (ms; default 10000): past it start() rejects with
+   * RequestTimeout (a refused password: AuthenticationError), naming the exchange.
+   */
+  timeoutMs?: number;
 }
 
 /** What a handler is told besides the item. */
@@ -53,12 +58,17 @@ export class RelayGroup {
   private errorHandler: (err: Error) => void = (err) => process.emitWarning(err.message, { type: err.name, code: 'EXSTREAM_UNHANDLED' });
   private closed = false;
   private started = false;
+  /** Handlers running now (close() waits for them and their XACK). */
+  private readonly running = new Set<Promise<void>>();
+  private signalClose: () => void = () => undefined;
+  /** Resolves when close() is called. */
+  private readonly closing = new Promise<void>((resolve) => (this.signalClose = resolve));
 
   constructor(options: RelayGroupOptions) {
     for (const k of ['relay', 'exchange', 'group', 'consumer'] as const) {
       if (typeof options[k] !== 'string' || options[k] === '') throw new BadRequest(`relayGroup: ${k} must be a non-empty string`, { exchange: options.exchange });
     }
-    this.opts = { account: 'default', claimIdleMs: 30_000, startAt: '$', ...options };
+    this.opts = { account: 'default', claimIdleMs: 30_000, startAt: '$', timeoutMs: 10_000, ...options };
   }
 
   /** Handler of fills (own trades), order states or balances; call before start(). */
@@ -90,15 +100,40 @@ export class RelayGroup {
       const key = keys[channel];
       const joined = this.join(conn, key);
       ready.push(joined);
-      this.loops.push(joined.then(() => this.loop(conn, key, handler)).catch((err: Error) => this.report(err)));
+      // a command on a link that is down waits for it (even past disconnect): close() does not wait for that
+      this.loops.push(Promise.race([joined.then(() => this.loop(conn, key, handler)), this.closing]).catch((err: Error) => this.report(err)));
     }
-    await Promise.all(ready);
+    await this.bounded(Promise.all(ready));
   }
 
-  /** Stops reading; an entry whose handler is still running stays pending and is delivered again. */
+  /** `p`, or a typed error: RequestTimeout after timeoutMs, AuthenticationError, ExchangeNotAvailable. */
+  private bounded<T>(p: Promise<T>): Promise<T> {
+    const where = { exchange: this.opts.exchange };
+    const shown = safeUrl(this.opts.relay);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RequestTimeout(`relayGroup: Redis at ${shown} did not answer within ${this.opts.timeoutMs} ms`, where)), this.opts.timeoutMs);
+    });
+    return Promise.race([p, late])
+      .catch((err: unknown) => {
+        if (err instanceof BaseError) throw err;
+        const msg = String((err as Error)?.message ?? err);
+        if (/^(WRONGPASS|NOAUTH)\b/.test(msg)) throw new AuthenticationError(`relayGroup: Redis at ${shown} refused the credentials: ${msg}`, { ...where, cause: err });
+        throw new ExchangeNotAvailable(`relayGroup: Redis at ${shown} refused the group: ${msg}`, { ...where, cause: err });
+      })
+      .finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Stops reading. Handlers already running are awaited and their entries acknowledged (a graceful
+   * close hands nothing it handled to another consumer); entries read but not yet handled stay
+   * pending for this consumer name (taken back first on restart) or for another's claim.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.signalClose();
+    await Promise.all([...this.running]);
     for (const c of this.conns) c.disconnect();
     await Promise.all(this.loops);
   }
@@ -169,6 +204,17 @@ export class RelayGroup {
       await conn.xack(key, this.opts.group, id);
       return;
     }
+    const run = this.run(conn, key, id, item, handler, redelivered);
+    this.running.add(run);
+    try {
+      await run;
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  /** The handler, then XACK (also when close() came meanwhile: close waits for this). */
+  private async run(conn: RedisClient, key: string, id: string, item: unknown, handler: GroupHandler<unknown>, redelivered: boolean): Promise<void> {
     try {
       await handler(item, { id, redelivered });
     } catch (err) {
@@ -176,7 +222,11 @@ export class RelayGroup {
       this.report(new BaseError(`relayGroup: handler failed on ${id}; left pending: ${(err as Error).message}`, { exchange: this.opts.exchange, cause: err }));
       return;
     }
-    if (!this.closed) await conn.xack(key, this.opts.group, id);
+    try {
+      await conn.xack(key, this.opts.group, id);
+    } catch (err) {
+      this.report(new BaseError(`relayGroup: XACK of ${id} failed; it stays pending: ${(err as Error).message}`, { exchange: this.opts.exchange, cause: err }));
+    }
   }
 
   private report(err: Error): void {

@@ -116,15 +116,24 @@ export function parseId(id: string): [number, number] {
   return [Number(id.slice(0, i)), Number(id.slice(i + 1))];
 }
 
-/** The URL with any password masked, for status events and output. */
+/**
+ * The URL with any password masked, for errors, status events and output. Worked on the text, not
+ * a parsed URL: a password pasted without percent-encoding (':', '@', '/') either fails to parse
+ * or parses into a host and path that carry part of it, and a Cluster's comma-separated hosts do
+ * not parse at all. Everything between `//` and the last '@' is credentials: the username (before
+ * the first ':') is kept, the rest is `***`. Query and fragment are dropped.
+ */
 export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(unparsable URL)';
+  const start = url.indexOf('//');
+  if (start < 0) return '(unparsable URL)';
+  let out = url.replace(/[?#][^]*$/, '');
+  const at = out.lastIndexOf('@');
+  if (at > start) {
+    const userinfo = out.slice(start + 2, at);
+    const colon = userinfo.indexOf(':');
+    out = `${out.slice(0, start + 2)}${colon >= 0 ? userinfo.slice(0, colon) : ''}:***@${out.slice(at + 1)}`;
   }
+  return out.replace(/\/$/, '');
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import Redis, { Cluster, RedisOptions } from 'ioredis';
 import { BadRequest } from '../core/errors';
+import { safeUrl } from './keys';
 
 export type RedisClient = Redis | Cluster;
 
@@ -21,7 +22,7 @@ export function connectRedis(url: string, opts: RedisOptions = {}, exchange?: st
   try {
     u = new URL(url.includes(',') ? url.replace(/,.*?(\/|$)/, '$1') : url);
   } catch {
-    throw new BadRequest(`relay: '${url.replace(/:[^:@/]*@/, ':***@')}' is not a redis:// URL`, { exchange });
+    throw new BadRequest(`relay: '${safeUrl(url)}' is not a redis:// URL`, { exchange });
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
     throw new BadRequest(`relay: the Redis URL must start with redis:// or rediss://, got ${u.protocol}//`, { exchange });

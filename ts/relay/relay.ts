@@ -193,8 +193,19 @@ export class Relay {
       if (this.redisState === 'open') this.redisState = 'reconnecting';
       this.blip = true;
     });
-    redis.on('error', () => {
-      // reported through the state; ioredis reconnects by itself
+    let lastError = '';
+    let told = false;
+    redis.on('reconnecting', () => {
+      // once an outage (a relay started before its Redis would otherwise say nothing at all)
+      if (told || this.closed) return;
+      told = true;
+      const where = safeUrl(this.opts.redis);
+      this.onLog(this.redisState === 'connecting' ? `waiting for Redis at ${where} (${lastError || 'not reachable'})` : `redis link lost (${lastError || 'closed'}): reconnecting to ${where}`);
+    });
+    redis.on('ready', () => (told = false));
+    redis.on('error', (err: Error) => {
+      // reported through the state and one line an outage; ioredis reconnects by itself
+      lastError = err.message.split('\n')[0] ?? '';
     });
     for (const symbol of this.opts.symbols) {
       this.feeds.set(symbol, {

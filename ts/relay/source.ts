@@ -17,7 +17,7 @@
  * a reader carries on from its last entry, so a short blip costs nothing, and a Redis that came
  * back empty is caught by the epoch check.
  */
-import { BadResponse, BaseError, ExchangeNotAvailable, NotSupported } from '../core/errors';
+import { AuthenticationError, BadResponse, BaseError, ExchangeNotAvailable, NotSupported, RequestTimeout } from '../core/errors';
 import { eventKey } from '../core/channels';
 import type { Capability, Market, OHLCV, StatusEvent, Ticker, Trade } from '../core/types';
 import { noSequenceRule } from '../book/sync';
@@ -72,6 +72,10 @@ export class RelaySource implements MarketSource {
   readonly beatCheckMs: number;
   private beatTimer: ReturnType<typeof setInterval> | undefined;
   private checking = false;
+  /** Runs while the Redis link is down, until it has been down for `quietMs`. */
+  private downTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The Redis link has been down for longer than `quietMs`: books are not served. */
+  private linkLost = false;
   /** Symbols whose relay holds the lease with its heartbeat expired. */
   private readonly stale = new Set<string>();
 
@@ -83,8 +87,10 @@ export class RelaySource implements MarketSource {
     this.cmd = connectRedis(this.url, { lazyConnect: true }, ctx.exchange);
     this.cmd.on('ready', () => {
       this.attempt = 0;
+      this.linkUp();
       this.status({ url: this.shown, state: 'open', attempt: 0 });
     });
+    this.cmd.on('close', () => this.linkDown());
     this.cmd.on('reconnecting', (delayMs: number) => {
       this.attempt++;
       this.status({ url: this.shown, state: 'reconnecting', attempt: this.attempt, delayMs });
@@ -92,6 +98,33 @@ export class RelaySource implements MarketSource {
     this.cmd.on('error', () => {
       // the link heals itself; its state is on 'status'
     });
+  }
+
+  /**
+   * The Redis link dropped. A short blip costs nothing (readers carry on from their last entry),
+   * but while it is down nothing keeps the books: down for longer than `quietMs`, every book stops
+   * being served ('resync' 'relay') until the link is back and the book reloads from the snapshot.
+   */
+  private linkDown(): void {
+    if (this.closed || this.downTimer !== undefined || this.linkLost) return;
+    const since = new Date().toISOString();
+    this.downTimer = setTimeout(() => {
+      this.downTimer = undefined;
+      if (this.closed) return;
+      this.linkLost = true;
+      for (const r of this.readers.values()) {
+        if (r instanceof BookReader) r.linkLost(`the Redis link to ${this.shown} is down since ${since}: the book is not kept up to date`);
+      }
+    }, this.quietMs);
+  }
+
+  /** The Redis link is back: books taken down while it was lost reload from the snapshot. */
+  private linkUp(): void {
+    if (this.downTimer !== undefined) clearTimeout(this.downTimer);
+    this.downTimer = undefined;
+    if (!this.linkLost) return;
+    this.linkLost = false;
+    for (const r of this.readers.values()) if (r instanceof BookReader) r.linkBack();
   }
 
   private status(s: StatusEvent): void {
@@ -107,7 +140,7 @@ export class RelaySource implements MarketSource {
     const until = Date.now() + this.ctx.timeoutMs;
     let list: Market[] = [];
     for (;;) {
-      const all = (await this.cmd.hgetall(metaKey(this.ctx.exchange))) as Record<string, string>;
+      const all = (await this.answer(this.cmd.hgetall(metaKey(this.ctx.exchange)), 'the markets', until)) as Record<string, string>;
       list = Object.values(all).map((j) => JSON.parse(j) as Market);
       if (list.length > 0 || this.closed || Date.now() >= until) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -118,6 +151,32 @@ export class RelaySource implements MarketSource {
       });
     }
     return list;
+  }
+
+  /**
+   * `p` (a command on `cmd`), settled by `until` at the latest: commands wait for a link that is
+   * down (ioredis reconnects forever), so a caller would otherwise wait forever. A Redis that does
+   * not answer in time is a RequestTimeout, a refused password (WRONGPASS / NOAUTH) an
+   * AuthenticationError, any other refusal ExchangeNotAvailable; each names the exchange and the
+   * URL with its password masked.
+   */
+  answer<T>(p: Promise<T>, what: string, until: number): Promise<T> {
+    const where = { exchange: this.ctx.exchange };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RequestTimeout(`relay: Redis at ${this.shown} did not answer (${what}) within ${this.ctx.timeoutMs} ms`, where)),
+        Math.max(0, until - Date.now()),
+      );
+    });
+    return Promise.race([p, late])
+      .catch((err: unknown) => {
+        if (err instanceof BaseError) throw err;
+        const msg = String((err as Error)?.message ?? err);
+        if (/^(WRONGPASS|NOAUTH)\b/.test(msg)) throw new AuthenticationError(`relay: Redis at ${this.shown} refused the credentials: ${msg}`, { ...where, cause: err });
+        throw new ExchangeNotAvailable(`relay: Redis at ${this.shown} refused ${what}: ${msg}`, { ...where, cause: err });
+      })
+      .finally(() => clearTimeout(timer));
   }
 
   has(exchangeHas: Record<string, Capability>): Record<string, Capability> {
@@ -187,7 +246,11 @@ export class RelaySource implements MarketSource {
 
   async restTrades(market: Market, since?: number, limit?: number): Promise<Trade[]> {
     // the relay's recent trades: newest entries first, each a batch oldest first
-    const rows = (await this.cmd.xrevrange(symbolKeys(this.ctx.exchange, market.symbol).trades, '+', '-', 'COUNT', 200)) as [string, Fields][];
+    const rows = (await this.answer(
+      this.cmd.xrevrange(symbolKeys(this.ctx.exchange, market.symbol).trades, '+', '-', 'COUNT', 200),
+      `the recent trades of ${market.symbol}`,
+      Date.now() + this.ctx.timeoutMs,
+    )) as [string, Fields][];
     const out: Trade[] = [];
     for (let i = rows.length - 1; i >= 0; i--) {
       const p = field(rows[i][1], 'p');
@@ -210,6 +273,8 @@ export class RelaySource implements MarketSource {
     if (this.closed) return;
     this.closed = true;
     if (this.beatTimer) clearInterval(this.beatTimer);
+    if (this.downTimer !== undefined) clearTimeout(this.downTimer);
+    this.downTimer = undefined;
     for (const r of this.readers.values()) r.stop();
     this.readers.clear();
     this.cmd.disconnect();
@@ -373,6 +438,8 @@ class BookReader extends Reader {
   private unreadable: [number, number] | undefined;
   /** The lease holder's heartbeat expired: not served until it beats again. */
   private relayStale = false;
+  /** Taken down because the consumer's Redis link was lost (see RelaySource.linkDown). */
+  private linkDown = false;
 
   constructor(src: RelaySource, topic: Topic, keys: SymbolKeys) {
     super(src, topic, keys.book);
@@ -412,6 +479,20 @@ class BookReader extends Reader {
       this.relayStale = false;
       this.rejoin();
     }
+  }
+
+  /** The consumer's own Redis link has been down too long: the book is not served until it is back. */
+  linkLost(detail: string): void {
+    if (this.stopped || this.linkDown) return;
+    this.linkDown = true;
+    this.reload(detail);
+  }
+
+  /** The Redis link is back: reload from the snapshot. */
+  linkBack(): void {
+    if (this.stopped || !this.linkDown) return;
+    this.linkDown = false;
+    this.rejoin();
   }
 
   /** The relay's epoch and seq this book is at (tests). */
