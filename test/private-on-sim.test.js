@@ -180,6 +180,24 @@ for (const row of ROWS) {
       assert.ok(bal[base].total > 1);
     });
 
+    it('an amend that gives no amount keeps a partly filled order at its size (nothing lost to the filled part)', async () => {
+      await balancesMatch(ex, sim, row.assets);
+      const placed = await ex.createOrder(row.symbol, 'limit', 'buy', 0.01, round(bid + row.tick));
+      const part = nextItem(ex, 'orders', (o) => o.id === placed.id && o.filled === 0.004);
+      hitBids('0.004');
+      const before = await part;
+      assert.deepStrictEqual([before.amount, before.remaining], [0.01, 0.006]);
+      // price only, below the market so nothing more fills
+      const lower = round(bid - 5 * row.tick);
+      const edited = await ex.editOrder(placed.id, row.symbol, 'limit', 'buy', undefined, lower);
+      const settled = nextItem(ex, 'orders', (o) => o.id === edited.id && o.price === lower);
+      const after = edited.price === lower && edited.remaining !== undefined ? edited : await settled;
+      // what is left to fill is what was left before the amend (a 'total' exchange sent 0.01, not 0.006)
+      assert.strictEqual(round(after.remaining), 0.006, `remaining after the amend: ${JSON.stringify([after.amount, after.filled, after.remaining])}`);
+      const bal = await balancesMatch(ex, sim, row.assets);
+      assert.strictEqual(bal[quote].used, round(lower * 0.006), 'the lock is the rest of the order at the new price');
+    });
+
     if (row.transactions) {
       it("a deposit made on the simulator arrives on on('transactions') and in fetchDeposits (ws: true) without a REST call for it", async () => {
         await balancesMatch(ex, sim, row.assets);

@@ -341,10 +341,19 @@ export class PrivateApi implements PrivateSink {
     if (amt === undefined) {
       const known = this.state.order(String(id), symbol);
       if (!known) throw new BadRequest('editOrder needs the amount (the order is not in the private state)', { exchange: this.o.exchange, symbol });
-      amt = known.remaining;
+      amt = this.keptAmount(known);
     }
     const req = await this.orderRequest(symbol, type, side, amt, price, params);
     return this.noted(await this.o.adapter.editOrder(String(id), req));
+  }
+
+  /**
+   * The amount an amend without one sends so the order keeps its size: the whole order's where the
+   * exchange's amend takes the total (a partly filled order would otherwise shrink), what is left
+   * where it takes the remaining amount (PrivateAdapter.editAmount).
+   */
+  private keptAmount(known: Order): number {
+    return this.o.adapter.editAmount === 'remaining' ? known.remaining : known.amount;
   }
 
   async cancelAllOrders(symbol?: string, params: OrderParams = {}): Promise<Order[]> {
@@ -370,7 +379,7 @@ export class PrivateApi implements PrivateSink {
         if (amt === undefined) {
           const known = this.state.order(String(o.id), o.symbol);
           if (!known) throw new BadRequest('editOrders needs the amount (the order is not in the private state)', { exchange: this.o.exchange, symbol: o.symbol });
-          amt = known.remaining;
+          amt = this.keptAmount(known);
         }
         return { ...(await this.orderRequest(o.symbol, o.type, o.side, amt, o.price, { ...params, ...(o.params ?? {}) })), id: String(o.id) };
       }),

@@ -74,6 +74,13 @@ export interface PrivateAdapter {
    * from REST. Absent or false: they always ask REST.
    */
   readonly streamsTransactions?: boolean;
+  /**
+   * What an amend's amount means on this exchange, so an editOrder that gives no amount keeps the
+   * order's size: 'total' (the new size of the whole order, filled part included: Bybit `qty`, OKX
+   * `newSz`, Kraken `order_qty`, Coinbase `size`) or 'remaining' (what is left to fill: a
+   * cancel-replace, Binance; Bitfinex `ou` amount, which is the order's remaining amount). Absent: 'total'.
+   */
+  readonly editAmount?: 'total' | 'remaining';
   fetchBalance(): Promise<BalanceData>;
   fetchOpenOrders(market: Market | undefined): Promise<Order[]>;
   fetchOrders(market: Market | undefined, since?: number, limit?: number): Promise<Order[]>;

@@ -48,6 +48,8 @@ export interface BinancePrivateContext {
 }
 
 export class BinancePrivate implements PrivateAdapter {
+  /** An amend is a cancel-replace (order.cancelReplace): the new order's quantity is what is left to fill. */
+  readonly editAmount = 'remaining' as const;
   private readonly ctx: BinancePrivateContext;
   private readonly session: BinanceSession;
   private readonly tap = new StreamTap();

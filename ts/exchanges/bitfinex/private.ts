@@ -80,6 +80,8 @@ function withSymbol(err: BaseError, symbol: string): BaseError {
 }
 
 export class BitfinexPrivate implements PrivateAdapter {
+  /** `ou` sets the order's amount, which Bitfinex reports as what is left (AMOUNT; AMOUNT_ORIG is the original). */
+  readonly editAmount = 'remaining' as const;
   private conn: WsConnection | undefined;
   private authed = false;
   /** The key was refused: orders go over REST, the stream has failed. */
