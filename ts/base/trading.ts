@@ -364,14 +364,14 @@ export class PrivateApi implements PrivateSink {
 
   /** Several orders in one request where the exchange has batch ops; refused entries come back 'rejected' with their error. */
   async createOrders(orders: BatchOrder[], params: OrderParams = {}): Promise<Order[]> {
-    const batch = this.batchOf('createOrders', orders);
+    const batch = this.batchOf('createOrders', orders, params);
     const reqs = await Promise.all(batch.map((o) => this.orderRequest(o.symbol, o.type, o.side, o.amount as number, o.price, { ...params, ...(o.params ?? {}) })));
     return this.notedAll(await batchOp(this.o.adapter, 'createOrders', this.o.exchange)(reqs));
   }
 
   /** Several orders amended in one request (each keeps its id where the exchange amends in place). */
   async editOrders(orders: BatchOrder[], params: OrderParams = {}): Promise<Order[]> {
-    const batch = this.batchOf('editOrders', orders);
+    const batch = this.batchOf('editOrders', orders, params);
     const reqs = await Promise.all(
       batch.map(async (o) => {
         if (o.id === undefined || o.id === null || o.id === '') throw new BadRequest('editOrders needs an id for every order', { exchange: this.o.exchange, symbol: o.symbol });
@@ -396,8 +396,12 @@ export class PrivateApi implements PrivateSink {
     return this.notedAll(await batchOp(this.o.adapter, 'cancelOrders', this.o.exchange)(ids.map(String), market, params));
   }
 
-  private batchOf(what: string, orders: BatchOrder[]): BatchOrder[] {
+  private batchOf(what: string, orders: BatchOrder[], params: OrderParams): BatchOrder[] {
     batchOp(this.o.adapter, what as 'createOrders', this.o.exchange);
+    // one id for every order would make the exchange refuse the second, and a lookup find the wrong one
+    if (params !== null && typeof params === 'object' && params['clientOrderId'] !== undefined) {
+      throw new BadRequest(`${what}: clientOrderId goes in each order's own params, not in the params shared by the batch`, { exchange: this.o.exchange });
+    }
     if (!Array.isArray(orders) || orders.length === 0) throw new BadRequest(`${what} needs a non-empty list of orders`, { exchange: this.o.exchange });
     return orders;
   }

@@ -21,6 +21,8 @@ export interface ErrorContext {
   clientOrderId?: string;
 }
 
+import type { Order } from './types';
+
 /** Root of every error exstream throws or emits. */
 export class BaseError extends Error {
   readonly exchange?: string;
@@ -31,6 +33,12 @@ export class BaseError extends Error {
   /** The client order id of the order a failed or unconfirmed create concerns (look it up by this). */
   readonly clientOrderId?: string;
   override readonly cause?: unknown;
+  /**
+   * A batch op (createOrders / editOrders / cancelOrders) that the exchange takes in several
+   * requests failed part-way: the entries of the requests that went out before this error, in
+   * order (those orders are live, amended or canceled). Absent when nothing went out.
+   */
+  done?: Order[];
 
   constructor(message: string, ctx: ErrorContext = {}) {
     const prefix = ctx.exchange ? `${ctx.exchange}${ctx.symbol ? ' ' + ctx.symbol : ''}: ` : '';

@@ -121,6 +121,18 @@ export async function placeBatchOnce<R>(items: R[], lookup: (item: R) => Promise
   return found.map((o) => o ?? (again[k++] as Order));
 }
 
+/**
+ * A batch op that went out in several requests failed at a later one: the error carries what the
+ * earlier requests did (`done`), so the caller knows which orders are live and never sends them
+ * again. Returns the error to throw.
+ */
+export function partWay(err: unknown, done: readonly (Order | undefined)[]): unknown {
+  const list = done.filter((o): o is Order => o !== undefined);
+  if (err instanceof BaseError && list.length > 0) err.done = list;
+
+  return err;
+}
+
 /** A list cut into the exchange's batch size. */
 export function inChunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];

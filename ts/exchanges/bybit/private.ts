@@ -18,7 +18,7 @@ import { AuthenticationError, BadRequest, BadResponse, BaseError, ExchangeNotAva
 import type { EditRequest, OrderParams, OrderRequest, PrivateAdapter, PrivateSink } from '../../core/private-adapter';
 import type { Market, Order } from '../../core/types';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { Asked, clientIdFor, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { Asked, clientIdFor, inChunks, partWay, needSymbol, orNone, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import { StreamTap, onServerClock, privateSocket, reports, subscribeOn } from '../private-socket';
 import { BybitAccountRest, PRIVATE_PATHS } from './account-rest';
 import { bybitError } from './errors';
@@ -261,22 +261,27 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
     const made = reqs.map((req) => ({ req, ...this.createArg(req) }));
     const out: Order[] = [];
-    for (const part of inChunks(made, SPOT_BATCH_MAX)) {
-      const items = part.map((x) => x.arg);
-      const symbol = sameSymbol(part.map((x) => x.req.market));
-      let list: BatchEntry[];
-      try {
-        list = await this.batch('create', items, symbol);
-      } catch (err) {
-        if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
-        // each order looked up by orderLinkId, the missing ones sent (again) over REST
-        out.push(...(await placeBatchOnce(part, (x) => orNone(this.findOrder({ orderLinkId: x.linkId }, x.req.market)), (missing) => this.createAgain(missing))));
-        continue;
+    try {
+      for (const part of inChunks(made, SPOT_BATCH_MAX)) {
+        const items = part.map((x) => x.arg);
+        const symbol = sameSymbol(part.map((x) => x.req.market));
+        let list: BatchEntry[];
+        try {
+          list = await this.batch('create', items, symbol);
+        } catch (err) {
+          if (!(err instanceof RpcReplyLost) && !(err instanceof RequestTimeout)) throw err;
+          // each order looked up by orderLinkId, the missing ones sent (again) over REST
+          out.push(...(await placeBatchOnce(part, (x) => orNone(this.findOrder({ orderLinkId: x.linkId }, x.req.market)), (missing) => this.createAgain(missing))));
+          continue;
+        }
+        part.forEach((x, i) => {
+          const e = list[i] as BatchEntry;
+          out.push(e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : rejectedOrder(x.req, e, 'order.create-batch'));
+        });
       }
-      part.forEach((x, i) => {
-        const e = list[i] as BatchEntry;
-        out.push(e.code === 0 ? pendingOrder(x.req, e.orderId, x.linkId) : rejectedOrder(x.req, e, 'order.create-batch'));
-      });
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }
@@ -296,20 +301,25 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   /** editOrders: `order.amend-batch` (REST amend-batch), 10 a request; accepted ones read back, keeping their ids. */
   async editOrders(reqs: EditRequest[]): Promise<Order[]> {
     const out: Order[] = [];
-    for (const part of inChunks(reqs, SPOT_BATCH_MAX)) {
-      const items = part.map((r) => {
-        const item: Record<string, unknown> = { symbol: r.market.id, orderId: r.id };
-        if (r.price !== undefined) item['price'] = String(r.price);
-        if (r.amount !== undefined) item['qty'] = String(r.amount);
-        return item;
-      });
-      const list = await this.batch('amend', items, sameSymbol(part.map((r) => r.market)));
-      const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
-      const read = await this.readBack(ok.map((r) => ({ id: r.id, market: r.market })));
-      part.forEach((r, i) => {
-        const e = list[i] as BatchEntry;
-        out.push(e.code === 0 ? (read.get(r.id) as Order) : rejectedOrder(r, { ...e, orderId: r.id }, 'order.amend-batch'));
-      });
+    try {
+      for (const part of inChunks(reqs, SPOT_BATCH_MAX)) {
+        const items = part.map((r) => {
+          const item: Record<string, unknown> = { symbol: r.market.id, orderId: r.id };
+          if (r.price !== undefined) item['price'] = String(r.price);
+          if (r.amount !== undefined) item['qty'] = String(r.amount);
+          return item;
+        });
+        const list = await this.batch('amend', items, sameSymbol(part.map((r) => r.market)));
+        const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
+        const read = await this.readBack(ok.map((r) => ({ id: r.id, market: r.market })));
+        part.forEach((r, i) => {
+          const e = list[i] as BatchEntry;
+          out.push(e.code === 0 ? (read.get(r.id) as Order) : rejectedOrder(r, { ...e, orderId: r.id }, 'order.amend-batch'));
+        });
+      }
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }
@@ -318,20 +328,25 @@ export class BybitPrivate extends BybitAccountRest implements PrivateAdapter {
   async cancelOrders(ids: string[], given: Market | undefined): Promise<Order[]> {
     const market = needSymbol(given, 'cancelOrders', 'bybit');
     const out: Order[] = [];
-    for (const part of inChunks(ids, SPOT_BATCH_MAX)) {
-      const list = await this.batch('cancel', part.map((orderId) => ({ symbol: market.id, orderId })), market.symbol);
-      const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
-      const read = await this.readBack(ok.map((id) => ({ id, market })));
-      part.forEach((id, i) => {
-        const e = list[i] as BatchEntry;
-        if (e.code !== 0) {
-          out.push(rejectedOrder({ market, type: '', amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
-          return;
-        }
-        const o = read.get(id) as Order;
-        // the ack means "accepted": an order still open now is on its way out
-        out.push(o.status === 'open' ? { ...o, status: 'canceled', remaining: 0 } : o);
-      });
+    try {
+      for (const part of inChunks(ids, SPOT_BATCH_MAX)) {
+        const list = await this.batch('cancel', part.map((orderId) => ({ symbol: market.id, orderId })), market.symbol);
+        const ok = part.filter((_, i) => (list[i] as BatchEntry).code === 0);
+        const read = await this.readBack(ok.map((id) => ({ id, market })));
+        part.forEach((id, i) => {
+          const e = list[i] as BatchEntry;
+          if (e.code !== 0) {
+            out.push(rejectedOrder({ market, type: '', amount: 0, price: undefined }, { ...e, orderId: id }, 'order.cancel-batch'));
+            return;
+          }
+          const o = read.get(id) as Order;
+          // the ack means "accepted": an order still open now is on its way out
+          out.push(o.status === 'open' ? { ...o, status: 'canceled', remaining: 0 } : o);
+        });
+      }
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }

@@ -26,7 +26,7 @@ import { toDecimalString } from '../../core/decimal';
 import type { Market, Order, Transaction } from '../../core/types';
 import type { Query } from '../../transport/rest-client';
 import { RpcCodec, RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
-import { OrderRecords, cancelEach, clientIdFor, inChunks, isOrderError, needSymbol, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
+import { OrderRecords, cancelEach, clientIdFor, inChunks, partWay, isOrderError, needSymbol, placeBatchOnce, placeOnce, refusedOrder, wsOrRest } from '../order-flow';
 import { StreamTap, privateSocket, reports } from '../private-socket';
 import { KRAKEN_TIERS, KrakenAccountRest, KrakenPrivateContext, RefreshBudget } from './account-rest';
 import { krakenError } from './errors';
@@ -334,11 +334,16 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
       if (g) g.push(i);
       else groups.set(r.market.symbol, [i]);
     });
-    for (const idx of groups.values()) {
-      for (const chunk of inChunks(idx, ADD_BATCH_MAX)) {
-        const done = await this.addBatch(chunk.map((i) => reqs[i] as OrderRequest));
-        chunk.forEach((i, j) => (out[i] = done[j] as Order));
+    try {
+      for (const idx of groups.values()) {
+        for (const chunk of inChunks(idx, ADD_BATCH_MAX)) {
+          const done = await this.addBatch(chunk.map((i) => reqs[i] as OrderRequest));
+          chunk.forEach((i, j) => (out[i] = done[j] as Order));
+        }
       }
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }
@@ -399,45 +404,50 @@ export class KrakenPrivate extends KrakenAccountRest implements PrivateAdapter {
   async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
     const m = needSymbol(market, 'cancelOrders', 'kraken');
     const out: Order[] = [];
-    for (const chunk of inChunks(ids, CANCEL_BATCH_MAX)) {
-      if (chunk.length === 1) {
-        const id = chunk[0] as string;
-        try {
-          out.push(await this.cancelOrder(id, m, params));
-        } catch (err) {
-          if (!(err instanceof OrderNotFound)) throw err;
-          out.push(refusedOrder(m, id, undefined, err, undefined));
+    try {
+      for (const chunk of inChunks(ids, CANCEL_BATCH_MAX)) {
+        if (chunk.length === 1) {
+          const id = chunk[0] as string;
+          try {
+            out.push(await this.cancelOrder(id, m, params));
+          } catch (err) {
+            if (!(err instanceof OrderNotFound)) throw err;
+            out.push(refusedOrder(m, id, undefined, err, undefined));
+          }
+          continue;
         }
-        continue;
+        const froms = chunk.map((id) => this.records.seen(id));
+        let r: Json;
+        try {
+          r = await this.route('batch_cancel', { orders: chunk }, PATHS.cancelOrderBatch, { orders: chunk }, true);
+        } catch (err) {
+          if (!(err instanceof RpcReplyLost)) throw err;
+          // a cancel is safe to send again
+          r = await this.rest<Json>(PATHS.cancelOrderBatch, { orders: chunk }, true);
+        }
+        const count = Number(r['count']);
+        if (count === chunk.length) {
+          out.push(...(await Promise.all(chunk.map((id, i) => this.orderAfter(id, m, froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))))));
+          continue;
+        }
+        // some were not canceled: REST says where each stands
+        let known: Record<string, KrakenRestOrder> = {};
+        try {
+          known = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: chunk.join(',') });
+        } catch (err) {
+          if (!isOrderError(err)) throw err;
+        }
+        out.push(...chunk.map((id) => {
+          const o = known[id];
+          if (!o) return refusedOrder(m, id, undefined, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }), undefined);
+          const order = parseRestOrder(id, o, m);
+          if (order.status === 'canceled') return order;
+          return { ...order, error: new OrderNotFound(`batch_cancel: order ${id} is ${order.status}, not canceled`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }) };
+        }));
       }
-      const froms = chunk.map((id) => this.records.seen(id));
-      let r: Json;
-      try {
-        r = await this.route('batch_cancel', { orders: chunk }, PATHS.cancelOrderBatch, { orders: chunk }, true);
-      } catch (err) {
-        if (!(err instanceof RpcReplyLost)) throw err;
-        // a cancel is safe to send again
-        r = await this.rest<Json>(PATHS.cancelOrderBatch, { orders: chunk }, true);
-      }
-      const count = Number(r['count']);
-      if (count === chunk.length) {
-        out.push(...(await Promise.all(chunk.map((id, i) => this.orderAfter(id, m, froms[i] as number, (e) => FINAL.has(e.order_status ?? ''))))));
-        continue;
-      }
-      // some were not canceled: REST says where each stands
-      let known: Record<string, KrakenRestOrder> = {};
-      try {
-        known = await this.rest<Record<string, KrakenRestOrder>>(PATHS.queryOrders, { txid: chunk.join(',') });
-      } catch (err) {
-        if (!isOrderError(err)) throw err;
-      }
-      out.push(...chunk.map((id) => {
-        const o = known[id];
-        if (!o) return refusedOrder(m, id, undefined, new OrderNotFound(`batch_cancel: order ${id} unknown`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }), undefined);
-        const order = parseRestOrder(id, o, m);
-        if (order.status === 'canceled') return order;
-        return { ...order, error: new OrderNotFound(`batch_cancel: order ${id} is ${order.status}, not canceled`, { exchange: 'kraken', symbol: m.symbol, code: 'EOrder:Unknown order' }) };
-      }));
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }

@@ -36,7 +36,7 @@ import { encodeQuery, HttpMethod, Query } from '../../transport/rest-client';
 import { ServerClock } from '../../transport/server-clock';
 import { RpcReplyLost, WsRpc } from '../../transport/ws-rpc';
 import { PrivateContext, StreamTap, onServerClock, privateSocket, reports } from '../private-socket';
-import { OrderRecords, cancelEach, inChunks, needSymbol, orNone, placeBatchOnce, placeOnce, recoverBySymbol, refusedOrder, wsOrRest } from '../order-flow';
+import { OrderRecords, cancelEach, inChunks, partWay, needSymbol, orNone, placeBatchOnce, placeOnce, recoverBySymbol, refusedOrder, wsOrRest } from '../order-flow';
 import type { OkxCredentials } from './auth';
 import { okxError } from './errors';
 import type { RestEnvelope } from './parse';
@@ -350,8 +350,13 @@ export class OkxPrivate implements PrivateAdapter {
   async createOrders(reqs: OrderRequest[]): Promise<Order[]> {
     const args = reqs.map((r) => orderArgs(r, clOrdIdOf(r.params, r.market.symbol)));
     const out: Order[] = [];
-    for (let i = 0; i < reqs.length; i += BATCH_MAX) {
-      out.push(...(await this.placeBatch(reqs.slice(i, i + BATCH_MAX), args.slice(i, i + BATCH_MAX))));
+    try {
+      for (let i = 0; i < reqs.length; i += BATCH_MAX) {
+        out.push(...(await this.placeBatch(reqs.slice(i, i + BATCH_MAX), args.slice(i, i + BATCH_MAX))));
+      }
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }
@@ -396,26 +401,31 @@ export class OkxPrivate implements PrivateAdapter {
   async cancelOrders(ids: string[], market: Market | undefined, params: OrderParams): Promise<Order[]> {
     const m = needSymbol(market, 'cancelOrders', 'okx');
     const out: Order[] = [];
-    for (const chunk of inChunks(ids, BATCH_MAX)) {
-      const args = chunk.map((id) => cancelArgs(id, m, { ...params, clientOrderId: undefined }));
-      let acks: Json[];
-      try {
-        acks = await this.routeBatch('batch-cancel-orders', PATHS.cancelBatchOrders, args);
-      } catch (err) {
-        if (!(err instanceof RpcReplyLost)) throw err;
-        // cancels are idempotent: send again over REST (a done order answers 51400 and is looked up)
-        acks = await this.rest<Json>('POST', PATHS.cancelBatchOrders, {}, args, 'batch-cancel-orders', true);
-      }
-      out.push(...(await Promise.all(chunk.map(async (id, k) => {
-        const a = acks[k] ?? {};
-        if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
-          const err = okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-cancel-orders', { symbol: m.symbol, raw: a });
-          // the order as last pushed (a done order says so), else known by its id only
-          const known = this.pushes.latest(id);
-          return known ? { ...parseOrder(known, m), error: err } : refusedOrder(m, id, undefined, err, a);
+    try {
+      for (const chunk of inChunks(ids, BATCH_MAX)) {
+        const args = chunk.map((id) => cancelArgs(id, m, { ...params, clientOrderId: undefined }));
+        let acks: Json[];
+        try {
+          acks = await this.routeBatch('batch-cancel-orders', PATHS.cancelBatchOrders, args);
+        } catch (err) {
+          if (!(err instanceof RpcReplyLost)) throw err;
+          // cancels are idempotent: send again over REST (a done order answers 51400 and is looked up)
+          acks = await this.rest<Json>('POST', PATHS.cancelBatchOrders, {}, args, 'batch-cancel-orders', true);
         }
-        return this.orderAfter(String(a['ordId'] || id), m, (o) => FINAL_STATES.has(o.state ?? ''));
-      }))));
+        out.push(...(await Promise.all(chunk.map(async (id, k) => {
+          const a = acks[k] ?? {};
+          if (a['sCode'] !== undefined && String(a['sCode']) !== '0') {
+            const err = okxError(String(a['sCode']), String(a['sMsg'] ?? ''), 'batch-cancel-orders', { symbol: m.symbol, raw: a });
+            // the order as last pushed (a done order says so), else known by its id only
+            const known = this.pushes.latest(id);
+            return known ? { ...parseOrder(known, m), error: err } : refusedOrder(m, id, undefined, err, a);
+          }
+          return this.orderAfter(String(a['ordId'] || id), m, (o) => FINAL_STATES.has(o.state ?? ''));
+        }))));
+      }
+    } catch (err) {
+      // the requests that went out before stand: say which (never sent again by a retry)
+      throw partWay(err, out);
     }
     return out;
   }
