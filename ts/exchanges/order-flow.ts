@@ -129,7 +129,6 @@ export async function placeBatchOnce<R>(items: R[], lookup: (item: R) => Promise
 export function partWay(err: unknown, done: readonly (Order | undefined)[]): unknown {
   const list = done.filter((o): o is Order => o !== undefined);
   if (err instanceof BaseError && list.length > 0) err.done = list;
-
   return err;
 }
 
