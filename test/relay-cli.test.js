@@ -121,10 +121,10 @@ describe('exstream relay: the command', function () {
       await r.line(/BTC\/USDT: writing, epoch \d+/);
     } finally {
       r.proc.kill('SIGTERM');
-      const { code } = await r.exited;
+      const { code, signal } = await r.exited;
       await late?.stop();
       assert.ok(r.lines.every((l) => !l.includes('pw-cli-5d1')), r.lines.join('\n'));
-      assert.strictEqual(code, 0, r.lines.join('\n'));
+      assert.strictEqual(code, 0, `exit ${code} (signal ${signal}):\n${r.lines.join('\n')}`);
     }
   });
 

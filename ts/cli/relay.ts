@@ -62,16 +62,31 @@ export async function runRelay(args: RelayArgs, io: CliIo, stop?: Promise<unknow
     io.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 23)} ${line}\n`);
   };
   relay.onLog = log;
+  // from here on a signal stops the relay cleanly, also while it still waits for Redis or upstream
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let onSignal: (() => void) | undefined;
+  let signalled = false;
+  const bySignal = new Promise<void>((resolve) => {
+    onSignal = () => {
+      signalled = true;
+      resolve();
+    };
+    for (const s of signals) process.once(s, onSignal);
+  });
+  const unlisten = (): void => {
+    for (const s of signals) if (onSignal) process.off(s, onSignal);
+  };
   try {
-    await relay.start();
+    await Promise.race([relay.start(), bySignal]);
   } catch (err) {
+    unlisten();
     await relay.stop().catch(() => undefined);
     await ex.close().catch(() => undefined);
     const e = err as Error;
     io.stderr.write(`exstream: relay could not start: ${e.message}\n`);
     return e.name === 'BadSymbol' ? EXIT_USAGE : EXIT_FAILURE;
   }
-  log(`exstream relay ${relay.id}: ${args.exchange} ${args.symbols.join(',')} -> ${safeUrl(args.redis)}`);
+  if (!signalled) log(`exstream relay ${relay.id}: ${args.exchange} ${args.symbols.join(',')} -> ${safeUrl(args.redis)}`);
 
   const rate = new RateMeter();
   let seen = 0;
@@ -89,16 +104,10 @@ export async function runRelay(args: RelayArgs, io: CliIo, stop?: Promise<unknow
     tty ? TTY_STATUS_MS : PLAIN_STATUS_MS,
   );
 
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  let onSignal: (() => void) | undefined;
-  const bySignal = new Promise<void>((resolve) => {
-    onSignal = () => resolve();
-    for (const s of signals) process.once(s, onSignal);
-  });
   try {
     await (stop ? Promise.race([stop, bySignal]) : bySignal);
   } finally {
-    for (const s of signals) if (onSignal) process.off(s, onSignal);
+    unlisten();
     clearInterval(timer);
   }
   try {
