@@ -1,5 +1,5 @@
 /**
- * Binance error codes -> exstream error classes (errors.md; codes in ../shared/protocols.md §1).
+ * Binance error codes -> exstream error classes (errors.md; codes in protocols.md (the project brief) §1).
  */
 import {
   AuthenticationError,

@@ -1,6 +1,6 @@
 /**
  * Binance Spot markets from `GET /api/v3/exchangeInfo` (rest-api.md "Exchange information";
- * filters from filters.md). Checked against ../shared/fixtures/cryptofeed/BINANCE.0.
+ * filters from filters.md). Checked against cryptofeed capture BINANCE.0 (test/fixtures/cryptofeed).
  */
 import type { Market } from '../../core/types';
 

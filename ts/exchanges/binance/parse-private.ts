@@ -5,7 +5,7 @@
  * allOrders entries, order.cancel results, myTrades entries, account balances (rest-api.md,
  * web-socket-api.md); executionReport, outboundAccountPosition and balanceUpdate user data events
  * (user-data-stream.md); capital deposit/withdraw history (wallet API). Field lists as in
- * ../shared/protocols.md §1, checked against the simulator's replies (test/binance-private-*.test.js).
+ * protocols.md (the project brief) §1, checked against the simulator's replies (test/binance-private-*.test.js).
  */
 import { decimalAdd, decimalSub } from '../../core/decimal';
 import type { BalanceData } from '../../core/private-adapter';

@@ -1,9 +1,9 @@
 /**
  * Binance Spot: pure functions from wire messages to unified structures. No I/O, no timers.
  *
- * Shapes follow Binance's web-socket-streams.md and rest-api.md (see ../shared/protocols.md §1)
- * and were checked against the captures in ../shared/fixtures/cryptofeed/BINANCE.* and
- * ../shared/fixtures/hftbacktest/binance_spot_btcusdt_20240808.gz (test/binance-fixtures.test.js).
+ * Shapes follow Binance's web-socket-streams.md and rest-api.md (see protocols.md (the project brief) §1)
+ * and were checked against the cryptofeed captures BINANCE.* (test/fixtures/cryptofeed) and
+ * the hftbacktest capture binance_spot_btcusdt_20240808 (test/fixtures/hftbacktest) (test/binance-fixtures.test.js).
  */
 import { SequenceRule, straddleRule } from '../../book/sync';
 import type { BookDelta, BookSnapshot } from '../../book/types';

@@ -1,6 +1,6 @@
 /**
  * Binance Spot market streams: stream names, control messages and inbound frame classification
- * (web-socket-streams.md; ../shared/protocols.md §1 "Subscribe and unsubscribe"). Pure functions.
+ * (web-socket-streams.md; protocols.md (the project brief) §1 "Subscribe and unsubscribe"). Pure functions.
  */
 import type { MarketChannel } from '../../core/channels';
 

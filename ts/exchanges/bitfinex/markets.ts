@@ -2,7 +2,7 @@
  * Bitfinex markets from `GET /v2/conf/pub:list:pair:exchange` (the exchange pairs, `[["BTCUSD",
  * "TESTBTC:TESTUSD",...]]`) and `GET /v2/conf/pub:info:pair` (per pair `[PAIR, [_, _, _,
  * MIN_ORDER_SIZE, MAX_ORDER_SIZE, _, _, _, INITIAL_MARGIN, MIN_MARGIN]]`, Bitfinex v2 docs
- * "Configs"; protocols.md §6 "REST"). Checked against ../shared/fixtures/cryptofeed/BITFINEX.0 (the
+ * "Configs"; protocols.md §6 "REST"). Checked against cryptofeed capture BITFINEX.0 (test/fixtures/cryptofeed) (the
  * 2021 pair list: `BTCUSD`, `AAVE:USD`, `TESTBTC:TESTUSD`, ...).
  *
  * Symbols: a pair is two 3-letter codes run together (`BTCUSD` -> BTC/USD) or, when either code is

@@ -1,7 +1,7 @@
 /**
  * Bitfinex v2: pure functions from channel payloads and REST replies to unified structures
  * (protocols.md §6 "Books", "Ticker and trades"; Bitfinex v2 docs ws-public books / ticker /
- * trades / candles). Checked against ../shared/fixtures/cryptofeed/BITFINEX.ws.11.0
+ * trades / candles). Checked against cryptofeed capture BITFINEX.ws.11.0 (test/fixtures/cryptofeed)
  * (test/bitfinex-fixtures.test.js): e.g. book snapshot `[225206,[[277520,1,0.00383141],...],15]`,
  * update `[225206,[215350,0,1],18]`, ticker `[232949,[0.068965,60157.36709703,...],1]`, trades
  * snapshot `[232959,[[669899159,1618665870435,166.391496,0.076989],...],8]`.

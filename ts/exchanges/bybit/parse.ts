@@ -3,8 +3,7 @@
  * endpoints) to unified structures. No I/O, no timers.
  *
  * Shapes follow Bybit's v5 docs (websocket/public orderbook, ticker, trade, kline; market
- * instrument, orderbook, tickers, recent-trade, kline) as summarised in ../shared/protocols.md §4,
- * and the book was checked against the nautilus_trader capture of `orderbook.500.XRPUSDT`
+ * instrument, orderbook, tickers, recent-trade, kline) and the book was checked against the nautilus_trader capture of `orderbook.500.XRPUSDT`
  * (test/bybit-fixtures.test.js: one snapshot then 49 deltas, `u` contiguous).
  */
 import type { OrderBook } from '../../book/orderbook';

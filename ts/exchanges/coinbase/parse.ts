@@ -4,7 +4,7 @@
  *
  * Shapes follow the example messages of Coinbase's "Advanced Trade WebSocket Channels" page
  * (docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/websocket/websocket-channels) and the
- * REST reference, as summarised in ../shared/protocols.md §5; test/coinbase-parse.test.js feeds
+ * REST reference, as summarised in protocols.md (the project brief) §5; test/coinbase-parse.test.js feeds
  * them those documented examples. Every message has the envelope
  * `{"channel","client_id","timestamp","sequence_num","events":[...]}`.
  */

@@ -1,6 +1,6 @@
 /**
  * Kraken Spot markets from REST `GET /0/public/AssetPairs` (protocols.md §2 "REST market
- * endpoints"). Checked against the capture ../shared/fixtures/cryptofeed/KRAKEN.0 (304 pairs,
+ * endpoints"). Checked against the cryptofeed capture KRAKEN.0 (test/fixtures/cryptofeed) (304 pairs,
  * e.g. `"XXBTZUSD": {"wsname":"XBT/USD","base":"XXBT","quote":"ZUSD","pair_decimals":1,
  * "lot_decimals":8,...}`).
  *

@@ -3,12 +3,12 @@
  * No I/O, no timers.
  *
  * WebSocket v2 shapes follow docs.kraken.com/api/docs/websocket-v2/{book,ticker,trade,ohlc} and
- * ../shared/protocols.md §2; e.g. the book update
+ * protocols.md (the project brief) §2; e.g. the book update
  * `{"channel":"book","type":"update","data":[{"symbol":"MATIC/USD","bids":[{"price":0.5657,
  * "qty":1098.3947558}],"asks":[],"checksum":2114181697,"timestamp":"2023-10-06T17:35:55.440295Z"}]}`.
  * REST shapes follow the same section ("REST market endpoints") and the OHLC reply of
  * docs.kraken.com/api-reference/market-data/get-ohlc-data. The v1 book rules (same checksum)
- * were checked against the capture ../shared/fixtures/cryptofeed/KRAKEN.ws.50.0 (test/kraken-fixtures.test.js).
+ * were checked against the cryptofeed capture KRAKEN.ws.50.0 (test/fixtures/cryptofeed) (test/kraken-fixtures.test.js).
  */
 import type { OHLCV, Ticker, Trade } from '../../core/types';
 import type { BookDelta, BookSnapshot, RawLevel } from '../../book/types';

@@ -1,6 +1,6 @@
 /**
  * Kraken Spot base URLs (DESIGN.md §1 table) and the paths the adapter appends
- * (../shared/protocols.md §2 "Endpoints": public WebSocket v2 at wss://ws.kraken.com/v2,
+ * (protocols.md (the project brief) §2 "Endpoints": public WebSocket v2 at wss://ws.kraken.com/v2,
  * REST at https://api.kraken.com/0).
  */
 export const KRAKEN_URLS = {

@@ -1,6 +1,6 @@
 /**
  * OKX markets from `GET /api/v5/public/instruments?instType=SPOT` (protocols.md §3 "REST market
- * endpoints"). Checked against the capture ../shared/fixtures/cryptofeed/OKX.0 (513 SPOT
+ * endpoints"). Checked against cryptofeed's capture OKX.0 (513 SPOT
  * instruments, e.g. `{"instId":"BTC-USDT","baseCcy":"BTC","quoteCcy":"USDT","tickSz":"0.1",
  * "lotSz":"0.00000001","minSz":"0.00001","state":"live",...}`). Spot only for now.
  */

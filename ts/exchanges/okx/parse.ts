@@ -3,8 +3,8 @@
  * endpoints) to unified structures. No I/O, no timers.
  *
  * Shapes follow the OKX docs-v5 pages (order book, tickers, trades and candlesticks channels;
- * market-data REST) as summarised in ../shared/protocols.md §3, and were checked against the
- * capture ../shared/fixtures/cryptofeed/OKX.ws.1.0 (test/okx-fixtures.test.js), e.g.
+ * market-data REST) and were checked against cryptofeed's
+ * capture OKX.ws.1.0 (trimmed in test/fixtures/cryptofeed, read by test/okx-fixtures.test.js), e.g.
  * `{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"update","data":[{"asks":[["30243.5",
  * "1.2112","0","4"]],"bids":[...],"ts":"1652459225464","checksum":1361161687}]}` (that 2022
  * capture predates seqId/prevSeqId; current pushes carry them).
