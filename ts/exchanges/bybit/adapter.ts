@@ -23,6 +23,7 @@ import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, 
 import { BybitCredentials } from './auth';
 import { BybitPrivate } from './private';
 import { decodeFrame } from './decode';
+import { BookDeltaScan, decodeBookBytes } from './scan';
 import { bybitError, mapRestError } from './errors';
 import { Instrument, parseMarkets } from './markets';
 import {
@@ -98,6 +99,7 @@ class BybitInstance implements AdapterInstance {
   private readonly fixedDepth: BookDepth | undefined;
   private readonly strict: boolean;
   private pings = 0;
+  private readonly bookScan = new BookDeltaScan();
 
   constructor(private readonly ctx: AdapterContext & { readonly options: BybitOptions }) {
     const o = ctx.options;
@@ -230,6 +232,11 @@ class BybitInstance implements AdapterInstance {
 
   decode(text: string, sink: FrameSink): void {
     decodeFrame(text, sink);
+  }
+
+  /** orderbook delta pushes straight from the bytes (scan.ts); everything else goes to `decode`. */
+  decodeBytes(bytes: Uint8Array, sink: FrameSink): boolean {
+    return decodeBookBytes(bytes, sink, this.bookScan);
   }
 
   book(_market: Market, stream: string): BookSpec {
