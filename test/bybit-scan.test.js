@@ -8,75 +8,21 @@
 const assert = require('assert');
 const { BookDeltaScan, decodeBookBytes } = require('../js/exchanges/bybit/scan');
 const { decodeFrame } = require('../js/exchanges/bybit/decode');
-const { badIds, convertLevels, LevelNumbers } = require('../js/book/validate');
 const { readFixture } = require('./support/fixtures');
 const { bybit } = require('..');
 const { onSim } = require('./support/on-sim');
+const { recorder, textPath: textPathOf, assertSameLevels } = require('./support/scan-proof');
 
-/** A sink that records what a decoder reported; every topic is subscribed. */
-function recorder() {
-  const calls = [];
-  const sink = {
-    calls,
-    symbolOf: () => 'X/Y',
-    bookNonce: () => undefined,
-    connection: () => undefined,
-    bookSnapshot: (s, x) => calls.push(['bookSnapshot', s, x]),
-    bookDelta: (s, d) => calls.push(['bookDelta', s, d]),
-    ticker: (s, t) => calls.push(['ticker', s, t]),
-    trades: (s, t) => calls.push(['trades', s, t]),
-    candle: (s, c) => calls.push(['candle', s, c]),
-    describe: () => undefined,
-    ack: (id) => calls.push(['ack', id]),
-    oldestPending: () => undefined,
-    lost: (d) => calls.push(['lost', d]),
-    refused: (id, e) => calls.push(['refused', id, e]),
-    error: (e) => calls.push(['error', e]),
-    reconnect: (r) => calls.push(['reconnect', r]),
-    malformed: (s, w, r) => calls.push(['malformed', s, w, r]),
-  };
-  return sink;
-}
-
-/** What the text path makes of a frame: the delta it reports and whether the book would accept it (levels as numbers). */
-function textPath(text) {
-  const sink = recorder();
-  try {
-    decodeFrame(text, sink);
-  } catch {
-    return { calls: sink.calls, threw: true };
-  }
-  const out = { calls: sink.calls, threw: false };
-  if (sink.calls.length === 1 && sink.calls[0][0] === 'bookDelta') {
-    const [, stream, d] = sink.calls[0];
-    const nb = new LevelNumbers();
-    const na = new LevelNumbers();
-    const bad = badIds(d) ?? convertLevels('bids', d.bids, nb) ?? convertLevels('asks', d.asks, na);
-    out.delta = { stream, d, bad, bids: Array.from(nb.nums.subarray(0, 2 * nb.count)), asks: Array.from(na.nums.subarray(0, 2 * na.count)) };
-    if (bad !== undefined) out.delta.bids = out.delta.asks = undefined;
-  }
-  return out;
-}
+const textPath = (text) => textPathOf(decodeFrame, text);
 
 /** Asserts the scanner's last output equals the text path's accepted delta for `text`, number for number. */
 function assertSame(scan, text, where) {
-  const ref = textPath(text);
-  assert.ok(!ref.threw, `${where}: scanner accepted a frame JSON.parse rejects: ${text.slice(0, 200)}`);
-  assert.ok(ref.delta, `${where}: scanner accepted a frame the text path does not deliver as a delta: ${text.slice(0, 200)}`);
-  assert.strictEqual(ref.delta.bad, undefined, `${where}: scanner accepted a frame the book rejects (${ref.delta.bad}): ${text.slice(0, 200)}`);
+  const ref = assertSameLevels(decodeFrame, scan, text, where);
   assert.strictEqual(scan.topic, ref.delta.stream, where);
   assert.strictEqual(scan.u, ref.delta.d.first, where);
   assert.strictEqual(scan.u, ref.delta.d.last, where);
   assert.strictEqual(ref.delta.d.prev, undefined, where);
   assert.strictEqual(scan.ts, ref.delta.d.timestamp, where);
-  assert.strictEqual(scan.bidCount * 2, ref.delta.bids.length, where);
-  assert.strictEqual(scan.askCount * 2, ref.delta.asks.length, where);
-  for (let i = 0; i < ref.delta.bids.length; i++) {
-    if (!Object.is(scan.bids[i], ref.delta.bids[i])) assert.fail(`${where}: bids[${i >> 1}][${i & 1}] ${scan.bids[i]} != ${ref.delta.bids[i]}`);
-  }
-  for (let i = 0; i < ref.delta.asks.length; i++) {
-    if (!Object.is(scan.asks[i], ref.delta.asks[i])) assert.fail(`${where}: asks[${i >> 1}][${i & 1}] ${scan.asks[i]} != ${ref.delta.asks[i]}`);
-  }
 }
 
 /** Asserts decodeBookBytes reports exactly what the text path reports (levels as numbers), or nothing. */
