@@ -19,6 +19,7 @@
  *   --full          longer runs, more rounds, 2 million updates in (3), always a CPU profile
  *   --only=1,3      run only these benchmarks
  *   --rounds=N      rounds of (1) and (2) (default 3; full 5); (5) runs 2 (full 3); (6) runs 1 (full 3)
+  --frames=N      frames per client in (1) (default 20,000; full 100,000)
  *   --profile       profile exstream's frame path even when it meets its target
  *   --no-write      do not update BENCHMARKS.md
  *   --no-install    do not install the competitors (their rows are skipped if missing)
@@ -62,6 +63,7 @@ const ROUNDS = Number(opt('rounds')) || (FULL ? 5 : 3);
 const C = FULL
   ? { frames: 100_000, bookUpdates: 2_000_000, bookBudgetMs: 2000, manyRate: 5000, manyWindowS: 20, manyTotal: 2_000_000, manyRounds: 2, latencyS: 10 }
   : { frames: 20_000, bookUpdates: 400_000, bookBudgetMs: 400, manyRate: 5000, manyWindowS: 5, manyTotal: 400_000, manyRounds: 1, latencyS: 3 };
+if (opt('frames')) C.frames = Number(opt('frames'));
 C.manySymbols = 500;
 C.simSteps = FULL ? 10_000 : 3000;
 // rounds of (6): 18 client rows of a few seconds each
@@ -80,7 +82,9 @@ async function startServer(symbols, ring) {
 }
 
 async function startClient(lib, server, symbols, extra = {}, execArgv = []) {
-  const c = ipc.start(CLIENT, { label: `${lib} client`, execArgv });
+  // BENCH_CLIENT_FLAGS: extra node flags for client processes (e.g. --trace-deopt while investigating)
+  const more = (process.env.BENCH_CLIENT_FLAGS || "").split(" ").filter(Boolean);
+  const c = ipc.start(CLIENT, { label: `${lib} client`, execArgv: [...execArgv, ...more] });
   const errors = [];
   c.on('error', (e) => errors.push(e));
   c.errors = errors;

@@ -39,6 +39,7 @@ let logLen = 0;
 let checkpoints = [];
 let countTarget = 0;
 let goWall = 0;
+const TIMELINE = process.env.BENCH_TIMELINE ? [] : undefined;
 
 function cpuNow() {
   const c = process.cpuUsage();
@@ -67,9 +68,11 @@ function onUpdate(i, nonce) {
   switch (mode) {
     case 'frames':
       updates++;
+      if (TIMELINE && updates % 2000 === 0) TIMELINE.push(cpuNow());
       if (i === targetSym && nonce >= lastU) {
         const cpuDone = cpuNow();
         mode = 'idle';
+        if (TIMELINE) process.stderr.write(`timeline ${lib && cfg && cfg.lib} ${TIMELINE.map((t, k) => (k ? ((t - TIMELINE[k - 1]) / 2000).toFixed(2) : '')).join(' ')}\n`);
         emit('done', {
           updates,
           cpuTotalUs: cpuDone - cpuSub,
