@@ -89,6 +89,8 @@ export class BookSide {
   private fp = 0;
   private fi = 0;
   private fe = 0;
+  /** Pool index of the last level a batch touched (a start for the next search; checked before use). */
+  private hint = -1;
 
   constructor(readonly name: 'bids' | 'asks', keepStrings = false, initialBlocks = 2) {
     this.sign = name === 'bids' ? 1 : -1;
@@ -132,8 +134,9 @@ export class BookSide {
       if (amount > 0) this.insertFirst(key, amount, priceStr, amountStr);
       return;
     }
-    this.find(key, top);
+    this.find(key, top, this.hint);
     const i = this.fi;
+    this.hint = i;
     const found = i < this.fe && this.keys[i] === key;
     if (amount > 0) {
       if (this.priceStrs !== undefined) {
@@ -434,7 +437,7 @@ export class BookSide {
    * A key below every block goes to the front of the worst block. The search starts below order
    * position `top` (`blocks`, or a position whose first key is above `key`).
    */
-  private find(key: number, top = this.blocks): void {
+  private find(key: number, top = this.blocks, hint = -1): void {
     const mins = this.mins;
     // the last block whose first key is <= key: gallop down from the best block, then bisect.
     // invariant: mins[l] <= key (l === -1: virtual -inf), mins[h] > key (h === blocks: virtual +inf)
@@ -457,9 +460,10 @@ export class BookSide {
     const b = this.order[p]!;
     const base = b * BLOCK + this.start[b]!;
     const end = base + this.count[b]!;
-    // first index in [base, end) with keys >= key: gallop down from the block's top, then bisect
+    // first index in [base, end) with keys >= key: gallop down from the block's top (or from the
+    // hint when it lies in this block at or above key), then bisect
     const keys = this.keys;
-    let hi = end;
+    let hi = hint >= base && hint < end && keys[hint]! >= key ? hint : end;
     let lo = hi - 1;
     step = 1;
     while (lo >= base) {
@@ -547,6 +551,7 @@ export class BookSide {
       pss[i] = ps!;
       this.amountStrs![i] = as!;
     }
+    this.hint = i;
     this.count[b] = c + 1;
     if (rel === 0) this.mins[p] = key;
     this.n++;
