@@ -89,6 +89,58 @@ describe('book/BookSide in blocks: deep sides against a reference', function () 
     });
   }
 
+  // Batches start each level's search where the previous level was (a finger search) when the
+  // batch runs best first, as exchanges send them; any other order must still land every level.
+  for (const [name, keepStrings, seed] of [['bids', false, 31], ['asks', false, 32], ['bids', true, 33], ['asks', true, 34]]) {
+    it(`${name}, keepStrings ${keepStrings}: batches best first, worst first, shuffled and with repeats land like one level at a time (applyNumbers and applyRaw)`, () => {
+      const r = rng(seed);
+      const viaNumbers = new BookSide(name, keepStrings);
+      const viaRaw = new BookSide(name, keepStrings);
+      const ref = new Map();
+      const better = name === 'bids' ? (a, b) => b - a : (a, b) => a - b;
+      const sorted = () => [...ref.entries()].sort((x, y) => better(x[0], y[0]));
+      const priceAtDepth = (d) => (name === 'bids' ? 50000 - d / 100 : 50000 + d / 100);
+      const snap = [];
+      for (let d = 0; snap.length < 3000; d++) if (r() < 0.5) snap.push([priceAtDepth(d), 1 + Math.floor(r() * 100) / 10]);
+      viaNumbers.load(snap);
+      viaRaw.load(snap.map(([p, a]) => [String(p), String(a)]));
+      for (const [p, a] of snap) ref.set(p, a);
+      const nums = new Float64Array(2 * 400);
+      for (let batch = 0; batch < 3000; batch++) {
+        const n = 1 + Math.floor(r() * (r() < 0.1 ? 300 : 40));
+        const levels = [];
+        for (let k = 0; k < n; k++) {
+          const x = r();
+          const d = x < 0.3 ? Math.floor(r() * 10) : x < 0.8 ? Math.floor(r() * 500) : Math.floor(r() * 12000);
+          levels.push([priceAtDepth(d), r() < 0.45 ? 0 : Math.floor(r() * 1000) / 100]);
+        }
+        const order = r();
+        if (order < 0.6) levels.sort((x, y) => better(x[0], y[0]));
+        else if (order < 0.75) levels.sort((x, y) => better(y[0], x[0]));
+        if (r() < 0.2) levels.splice(Math.floor(r() * levels.length), 0, levels[Math.floor(r() * levels.length)].slice());
+        levels.forEach(([p, a], j) => {
+          nums[2 * j] = p;
+          nums[2 * j + 1] = a;
+          if (a > 0) ref.set(p, a);
+          else ref.delete(p);
+        });
+        const wire = levels.map(([p, a]) => [String(p), String(a)]);
+        viaNumbers.applyNumbers(nums, levels.length, wire);
+        viaRaw.applyRaw(wire);
+        if (batch % 250 === 0 || batch === 2999) {
+          const want = sorted();
+          assert.deepStrictEqual(viaNumbers.toLevels(), want, `applyNumbers after batch ${batch}`);
+          assert.deepStrictEqual(viaRaw.toLevels(), want, `applyRaw after batch ${batch}`);
+          if (keepStrings) {
+            const strs = want.map(([p, a]) => [String(p), String(a)]);
+            assert.deepStrictEqual(viaNumbers.strings(), strs, `strings (applyNumbers) after batch ${batch}`);
+            assert.deepStrictEqual(viaRaw.strings(), strs, `strings (applyRaw) after batch ${batch}`);
+          }
+        }
+      }
+    });
+  }
+
   it('a side of stable size allocates no new pool once warm (blocks are reused, not reallocated)', () => {
     const side = new BookSide('bids');
     const r = rng(5);

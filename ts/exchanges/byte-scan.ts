@@ -154,24 +154,24 @@ export abstract class ByteScanner implements PackedLevels {
     let c = b[++i]!;
     if (!(c >= 48 && c <= 57)) return false;
     let n = 0;
-    let sig = 0;
     do {
-      if (sig > 0 || c !== 48) sig++;
       n = n * 10 + (c - 48);
       c = b[++i]!;
     } while (c >= 48 && c <= 57);
     let frac = 0;
     if (c === DOT) {
+      const from = i + 1;
       c = b[++i]!;
       if (!(c >= 48 && c <= 57)) return false;
       do {
-        if (sig > 0 || c !== 48) sig++;
         n = n * 10 + (c - 48);
-        frac++;
         c = b[++i]!;
       } while (c >= 48 && c <= 57);
+      frac = i - from;
     }
-    if (c !== QUOTE || sig > 15 || frac > 22) return false;
+    // at most 15 significant digits <=> N < 10^15 (leading zeros add nothing to N; past 2^53 N is
+    // rounded, but never below 10^15), so no per-digit count is needed
+    if (c !== QUOTE || !(n < 1e15) || frac > 22) return false;
     this.pos = i + 1;
     this.num = frac > 0 ? n / POW10[frac]! : n;
     return true;
