@@ -310,7 +310,9 @@ serve({
     const [sym] = pick([m.symbol]);
     const lastU = sym.lastAfter(m.n);
     prepared.set(sym, m.n);
-    return { lastU, subscribers: sym.subs.size };
+    // the u that ends frame `warm` of them: clients note their CPU there (warm-up vs steady state)
+    const warmU = m.warm > 0 && m.warm < m.n ? sym.lastAfter(m.warm) : undefined;
+    return { lastU, warmU, subscribers: sym.subs.size };
   },
   async go(m) {
     const [sym] = pick([m.symbol]);

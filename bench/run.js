@@ -19,7 +19,9 @@
  *   --full          longer runs, more rounds, 2 million updates in (3), always a CPU profile
  *   --only=1,3      run only these benchmarks
  *   --rounds=N      rounds of (1) and (2) (default 3; full 5); (5) runs 2 (full 3); (6) runs 1 (full 3)
-  --frames=N      frames per client in (1) (default 20,000; full 100,000)
+  --frames=N      frames per client in (1) (default 50,000; full 200,000)
+  --sim-steps=N   measured flow steps per client in (6), after 3,000 warm-up steps (default 10,000)
+  --exchanges=a,b only these exchanges in (6)
  *   --profile       profile exstream's frame path even when it meets its target
  *   --no-write      do not update BENCHMARKS.md
  *   --no-install    do not install the competitors (their rows are skipped if missing)
@@ -61,11 +63,16 @@ const FULL = flag('full');
 const ONLY = opt('only') ? new Set(opt('only').split(',').map(Number)) : undefined;
 const ROUNDS = Number(opt('rounds')) || (FULL ? 5 : 3);
 const C = FULL
-  ? { frames: 100_000, bookUpdates: 2_000_000, bookBudgetMs: 2000, manyRate: 5000, manyWindowS: 20, manyTotal: 2_000_000, manyRounds: 2, latencyS: 10 }
-  : { frames: 20_000, bookUpdates: 400_000, bookBudgetMs: 400, manyRate: 5000, manyWindowS: 5, manyTotal: 400_000, manyRounds: 1, latencyS: 3 };
+  ? { frames: 200_000, bookUpdates: 2_000_000, bookBudgetMs: 2000, manyRate: 5000, manyWindowS: 20, manyTotal: 2_000_000, manyRounds: 2, latencyS: 10 }
+  : { frames: 50_000, bookUpdates: 400_000, bookBudgetMs: 400, manyRate: 5000, manyWindowS: 5, manyTotal: 400_000, manyRounds: 1, latencyS: 3 };
 if (opt('frames')) C.frames = Number(opt('frames'));
+// table 1 splits each client's CPU at this frame: the first frames pay the JIT's warm-up (compiling
+// the hot path; the bare floor has little JavaScript to compile), the rest is the steady state
+C.warmFrames = Math.min(10_000, Math.floor(C.frames / 2));
 C.manySymbols = 500;
-C.simSteps = FULL ? 10_000 : 3000;
+C.simSteps = Number(opt('sim-steps')) || 10_000;
+// flow steps before table 6's measured window: the JIT's warm-up of each client, reported apart
+C.simWarmSteps = 3000;
 // rounds of (6): 18 client rows of a few seconds each
 C.simRounds = FULL ? 3 : 1;
 C.latencyRate = 10_000;
@@ -83,7 +90,7 @@ async function startServer(symbols, ring) {
 
 async function startClient(lib, server, symbols, extra = {}, execArgv = []) {
   // BENCH_CLIENT_FLAGS: extra node flags for client processes (e.g. --trace-deopt while investigating)
-  const more = (process.env.BENCH_CLIENT_FLAGS || "").split(" ").filter(Boolean);
+  const more = (process.env.BENCH_CLIENT_FLAGS || '').split(' ').filter(Boolean);
   const c = ipc.start(CLIENT, { label: `${lib} client`, execArgv: [...execArgv, ...more] });
   const errors = [];
   c.on('error', (e) => errors.push(e));
@@ -159,9 +166,9 @@ async function framesOnce(server, row, n, execArgv = []) {
   const c = await startClient(row.lib, server, ['BTC/USDT'], { combined: row.combined }, execArgv);
   try {
     const sync = await c.request('subscribe', {}, 60_000);
-    const p = await server.request('prepare', { symbol: 'BTC/USDT', n });
+    const p = await server.request('prepare', { symbol: 'BTC/USDT', n, warm: C.warmFrames });
     const winStart = await c.request('now');
-    await c.request('frames', { lastU: p.lastU });
+    await c.request('frames', { lastU: p.lastU, warmU: p.warmU });
     const done = c.next('done', 300_000);
     await server.request('go', { symbol: 'BTC/USDT' }, 300_000);
     const d = await done;
@@ -192,21 +199,29 @@ async function benchFrames(deps) {
     if (flag('profile') || FULL || !(exRatio <= 1.1)) {
       profile = await profileFrames(server);
     }
+    const W = C.warmFrames;
     const table = rows.map((row) => {
       const xs = res.get(row.key);
-      const total = R.median(xs.map((x) => x.cpuTotalUs / x.n));
-      const steady = R.median(xs.map((x) => x.cpuSteadyUs / x.n));
+      const total = R.median(xs.map(perFrame.all));
+      const warm = R.median(xs.map(perFrame.warm));
+      const after = R.median(xs.map(perFrame.after));
       const sync = R.median(xs.map((x) => x.sync.syncCpuUs / 1000));
       const rate = R.median(xs.map((x) => x.n / (x.wallMs / 1000)));
+      const vs = (m) => (row.baseline ? R.ratio(ratioMedian(res, row.key, row.baseline, m)) : 'baseline');
       return {
         row,
-        cells: [row.label, R.fmt(total), R.fmt(steady), R.fmt(sync, 1), R.fmt(rate / 1000, 1), row.baseline ? R.ratio(ratioMedian(res, row.key, row.baseline)) : 'baseline'],
+        cells: [row.label, R.fmt(total), R.fmt(warm), R.fmt(after), R.fmt(sync, 1), R.fmt(rate / 1000, 1), vs('all'), vs('after')],
       };
     });
     const exRaw = ratioMedian(res, 'exstream-raw', 'floor-raw');
+    const exAfter = ratioMedian(res, 'exstream-comb', 'floor-comb', 'after');
+    const exRawAfter = ratioMedian(res, 'exstream-raw', 'floor-raw', 'after');
     const ccxtVsEx = deps.ccxt ? ratioMedian(res, 'ccxt', 'exstream-raw') : NaN;
+    const warmUs = (key, base) => R.median(res.get(key).map((x, i) => (x.cpuWarmUs - res.get(base)[i].cpuWarmUs) / 1000));
     const targets = [
-      `exstream within 1.10x of the floor: ${verdict(exRatio <= 1.1)} — ${R.ratio(exRatio)} with the default combined streams, ${R.ratio(exRaw)} with raw streams`,
+      `exstream within 1.10x of the floor: ${verdict(exRatio <= 1.1 && exRaw <= 1.1)} over all ${C.frames.toLocaleString('en')} frames — ${R.ratio(exRatio)} with the default combined streams, ${R.ratio(exRaw)} with raw streams; ` +
+        `after the first ${W.toLocaleString('en')} frames (steady state): ${verdict(exAfter <= 1.1 && exRawAfter <= 1.1)} — ${R.ratio(exAfter)} combined, ${R.ratio(exRawAfter)} raw. ` +
+        `The first ${W.toLocaleString('en')} frames cost exstream ${R.fmt(warmUs('exstream-comb', 'floor-comb'), 1)} ms (combined) / ${R.fmt(warmUs('exstream-raw', 'floor-raw'), 1)} ms (raw) more CPU than the floor, most of it the JIT compiling exstream's frame path once per process`,
       deps.ccxt
         ? `exstream below ccxt: ${verdict(ccxtVsEx > 1)} — ccxt uses ${R.ratio(ccxtVsEx)} the CPU of exstream per frame (same bytes)`
         : 'exstream below ccxt: not measured — ccxt could not be installed into bench/.deps',
@@ -232,8 +247,9 @@ async function benchFrames(deps) {
         `median ${sizes[sizes.length >> 1]} / mean ${(sizes.reduce((a, b) => a + b, 0) / sizes.length).toFixed(0)} levels a frame, re-sequenced), ` +
         'sent by a replay server in another process as fast as the socket takes them; each client in a fresh process, ' +
         `${ROUNDS} rounds in alternating order, medians. CPU = process.cpuUsage() (user + system, all threads) from subscription to the last update applied, ` +
-        'divided by the frames; "steady" counts from the synced book to the last update; "sync" is the subscription-to-synced-book CPU (snapshot of 1,000 levels a side).',
-      headers: ['client', 'µs/frame', 'steady µs/frame', 'sync ms', 'k frames/s', 'vs floor'],
+        `divided by the frames; "first ${C.warmFrames.toLocaleString('en')}" is that CPU up to the update that ends frame ${C.warmFrames.toLocaleString('en')} (the JIT's warm-up falls there), "after" the CPU of the remaining frames divided by their number (the steady state); ` +
+        '"sync" is the subscription-to-synced-book CPU (snapshot of 1,000 levels a side).',
+      headers: ['client', 'µs/frame', `first ${C.warmFrames / 1000}k µs/frame`, 'after µs/frame', 'sync ms', 'k frames/s', 'vs floor', 'vs floor after'],
       rows: table.map((t) => t.cells),
       targets,
       notes,
@@ -245,11 +261,19 @@ async function benchFrames(deps) {
   }
 }
 
-function ratioMedian(res, key, base) {
+/** CPU per frame of one table-1 run: all frames, the warm-up frames, the frames after them. */
+const perFrame = {
+  all: (x) => x.cpuTotalUs / x.n,
+  warm: (x) => (x.cpuWarmUs === undefined ? NaN : x.cpuWarmUs / C.warmFrames),
+  after: (x) => (x.cpuWarmUs === undefined ? NaN : (x.cpuTotalUs - x.cpuWarmUs) / (x.n - C.warmFrames)),
+};
+
+function ratioMedian(res, key, base, metric = 'all') {
   const a = res.get(key);
   const b = res.get(base);
   if (!a || !b || !a.length) return NaN;
-  const per = a.map((x, i) => (b[i] ? x.cpuTotalUs / x.n / (b[i].cpuTotalUs / b[i].n) : NaN));
+  const f = perFrame[metric];
+  const per = a.map((x, i) => (b[i] ? f(x) / f(b[i]) : NaN));
   return R.median(per);
 }
 
@@ -267,8 +291,9 @@ async function profileFrames(server) {
   const x = await framesOnce(server, row, C.frames, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']);
   const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return undefined;
-  const s = summarize(path.join(dir, file), { fromNs: x.winStart, toNs: x.winEnd, top: 14 });
-  return { file: path.relative(ROOT, path.join(dir, file)), ...s, frames: x.n };
+  // the steady state: from the end of the warm-up frames (the JIT's compiling is table 1's "first" column)
+  const s = summarize(path.join(dir, file), { fromNs: x.warmNs ?? x.winStart, toNs: x.winEnd, top: 14 });
+  return { file: path.relative(ROOT, path.join(dir, file)), ...s, frames: x.n - (x.warmNs === undefined ? 0 : C.warmFrames) };
 }
 
 // ---------------------------------------------------------------- 2. book operations
@@ -615,7 +640,8 @@ const SIM_LIBS = [
 
 async function simOnce(x, lib, execArgv = []) {
   const server = ipc.start(SIM_SERVER, { label: `${x.exchange} simulator` });
-  const c = ipc.start(SIM_CLIENT, { label: `${x.exchange} ${lib} client`, execArgv });
+  const more = (process.env.BENCH_CLIENT_FLAGS || '').split(' ').filter(Boolean);
+  const c = ipc.start(SIM_CLIENT, { label: `${x.exchange} ${lib} client`, execArgv: [...execArgv, ...more] });
   const errors = [];
   c.on('error', (e) => errors.push(e));
   try {
@@ -631,9 +657,12 @@ async function simOnce(x, lib, execArgv = []) {
     }
     await subscribed;
     await c.request('go');
+    const warm = await server.request('run', { steps: C.simWarmSteps }, 600_000);
+    const m = await c.request('mark', { idleMs: 300 }, 600_000);
     const { sent } = await server.request('run', { steps: C.simSteps }, 600_000);
     const f = await c.request('finish', { idleMs: 300 }, 600_000);
-    return { ...f, sent, errors };
+    // cpuUs / sent: the measured window (after the warm-up); allCpuUs / allSent: every frame
+    return { cpuUs: f.cpuUs - m.cpuUs, updates: f.updates - m.updates, sent, allCpuUs: f.cpuUs, allSent: sent + warm.sent, errors };
   } catch (err) {
     return { failed: String(err && err.message), errors };
   } finally {
@@ -650,7 +679,8 @@ async function benchExchanges(deps) {
   const notes = [];
   const behind = [];
   const compared = [];
-  for (const x of SIM_EXCHANGES) {
+  const only = opt('exchanges') ? new Set(opt('exchanges').split(',')) : undefined;
+  for (const x of SIM_EXCHANGES.filter((e) => !only || only.has(e.exchange))) {
     const res = new Map(libs.map((l) => [l.lib, []]));
     for (let r = 0; r < C.simRounds; r++) {
       for (const l of orderFor(r, libs)) {
@@ -659,6 +689,7 @@ async function benchExchanges(deps) {
       }
     }
     const usPerFrame = (o) => (o.failed || !o.sent ? NaN : o.cpuUs / o.sent);
+    const usPerFrameAll = (o) => (o.failed || !o.allSent ? NaN : o.allCpuUs / o.allSent);
     const ratioTo = (lib, base) =>
       R.median(res.get(lib).map((o, i) => usPerFrame(o) / usPerFrame(res.get(base)[i])).filter((v) => Number.isFinite(v)));
     for (const l of libs) {
@@ -666,15 +697,25 @@ async function benchExchanges(deps) {
       const ok = list.filter((o) => !o.failed && o.errors.length === 0);
       const errs = [...new Set(list.flatMap((o) => (o.failed ? [o.failed] : o.errors)))];
       if (ok.length === 0) {
-        rows.push([x.exchange, l.label, '–', '–', '–', `failed: ${(errs[0] || 'no result').slice(0, 140)}`]);
+        rows.push([x.exchange, l.label, '–', '–', '–', '–', '–', `failed: ${(errs[0] || 'no result').slice(0, 140)}`]);
         if (l.lib === 'ccxt') notes.push(`${x.exchange}: ccxt's row failed on the simulator (${(errs[0] || '').slice(0, 200)}), so there is no comparison.`);
         continue;
       }
       const us = R.median(ok.map(usPerFrame));
+      const usAll = R.median(ok.map(usPerFrameAll));
       const frames = R.median(ok.map((o) => o.sent));
       const updates = R.median(ok.map((o) => o.updates));
       const ratio = l.lib === 'floor' ? 'baseline' : R.ratio(ratioTo(l.lib, 'floor'));
-      rows.push([x.exchange, l.label, R.fmt(us, 1), ratio, `${R.fmt(frames, 0)} / ${R.fmt(updates, 0)}`, errs.length ? `errors in ${list.length - ok.length} of ${list.length} rounds: ${errs[0].slice(0, 100)}` : '']);
+      const ratioAll =
+        l.lib === 'floor' ? 'baseline' : R.ratio(R.median(list.map((o, i) => usPerFrameAll(o) / usPerFrameAll(res.get('floor')[i])).filter((v) => Number.isFinite(v))));
+      rows.push([x.exchange, l.label, R.fmt(us, 1), ratio, R.fmt(usAll, 1), ratioAll, `${R.fmt(frames, 0)} / ${R.fmt(updates, 0)}`, errs.length ? `errors in ${list.length - ok.length} of ${list.length} rounds: ${errs[0].slice(0, 100)}` : '']);
+    }
+    if (x.exchange === 'binance') {
+      const after = ratioTo('exstream', 'floor');
+      const all = R.median(res.get('exstream').map((o, i) => usPerFrameAll(o) / usPerFrameAll(res.get('floor')[i])).filter((v) => Number.isFinite(v)));
+      targets.push(
+        `exstream within 1.10x of the floor on synthetic flow (the Binance simulator): ${verdict(after <= 1.1)} after the warm-up — ${R.ratio(after)}; over all frames, warm-up included: ${R.ratio(all)}`,
+      );
     }
     if (res.has('ccxt') && res.get('ccxt').some((o) => !o.failed && o.errors.length === 0)) {
       const okRounds = res.get('ccxt').map((o, i) => (!o.failed && o.errors.length === 0 ? i : -1)).filter((i) => i >= 0);
@@ -695,12 +736,12 @@ async function benchExchanges(deps) {
     id: 6,
     title: 'Every exchange: CPU per book frame on its simulator',
     setup:
-      `Each exchange's embedded simulator (exstream/sim, seed 7, one symbol) in its own process, its flow stepped ${C.simSteps.toLocaleString('en')} times as fast as the socket takes the frames ` +
+      `Each exchange's embedded simulator (exstream/sim, seed 7, one symbol) in its own process, its flow stepped ${C.simWarmSteps.toLocaleString('en')} + ${C.simSteps.toLocaleString('en')} times as fast as the socket takes the frames ` +
       '(one tick of synthetic order flow, then the pending book update sent at once), a fresh simulator per client so every client gets the same flow. ' +
       'Each client in a fresh process: the floor (bare `ws`, the documented subscription of the same channel exstream uses, JSON.parse of every frame, no book), exstream and ccxt.pro (every URL pointed at the simulator). ' +
-      `CPU = process.cpuUsage() of the client from the first flow step until its socket has been quiet for 300 ms, per frame the simulator sent; ${C.simRounds === 1 ? 'one round (a quick run: single measurements, noisier than the others)' : `${C.simRounds} rounds in alternating order, medians`}. ` +
+      `CPU = process.cpuUsage() of the client per frame the simulator sent: "µs/frame" over the last ${C.simSteps.toLocaleString('en')} steps (from the socket going quiet after the first ${C.simWarmSteps.toLocaleString('en')}, the JIT's warm-up, until it has been quiet for 300 ms after the last), "all" over every step; ${C.simRounds === 1 ? 'one round (a quick run: single measurements, noisier than the others)' : `${C.simRounds} rounds in alternating order, medians`}. ` +
       `Channels: ${SIM_EXCHANGES.map((x) => `${x.exchange} ${x.channel}`).join('; ')}.`,
-    headers: ['exchange', 'client', 'µs/frame', 'vs floor', 'frames / updates', 'note'],
+    headers: ['exchange', 'client', 'µs/frame', 'vs floor', 'all µs/frame', 'all vs floor', 'frames / updates', 'note'],
     rows,
     targets,
     notes,
@@ -717,7 +758,7 @@ function sectionText(s) {
   for (const t of s.targets || []) out.push(`   target: ${t.replace(/\*\*/g, '')}`);
   for (const n of s.notes || []) out.push(`   note: ${n}`);
   if (s.profile) {
-    out.push(`   profile of exstream's frame path (${s.profile.file}, measured window only, self time):`);
+    out.push(`   profile of exstream's frame path (${s.profile.file}, steady state after the warm-up frames, self time):`);
     out.push(
       R.textTable(
         ['function', 'where', 'self ms', '%'],
@@ -740,7 +781,7 @@ function sectionMd(s) {
   if (s.profile) {
     out.push(
       '',
-      `CPU profile of exstream's default frame path (\`node --cpu-prof\`, ${s.profile.frames.toLocaleString('en')} frames, samples of the measured window only; ` +
+      `CPU profile of exstream's default frame path (\`node --cpu-prof\`, ${s.profile.frames.toLocaleString('en')} frames, the steady state: samples after the first ${C.warmFrames.toLocaleString('en')} frames only; ` +
         `\`${s.profile.file}\` is kept locally, not committed). Top self time:`,
       '',
       R.mdTable(['function', 'where', 'self ms', '% of CPU'], s.profile.top.map((t) => [`\`${t.fn}\``, t.where ? `\`${t.where}\`` : '', R.fmt(t.selfMs, 1), R.fmt(t.pct, 1)])),

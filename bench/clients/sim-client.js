@@ -7,7 +7,7 @@
  *   exstream — exstream's client, ex.on('orderbook', symbol, cb);
  *   ccxt     — ccxt.pro's client of that exchange, `await watchOrderBook(symbol, depth)` in a loop,
  *              every REST and WebSocket URL pointed at the simulator.
- * `go` starts the CPU count; `finish` waits until no frame or update came for `idleMs`, then
+ * `go` starts the CPU count; `mark` (after the warm-up frames) and `finish` wait until no frame or update came for `idleMs`, then
  * reports process.cpuUsage() since `go` (the idle wait itself costs a few timer wake-ups).
  */
 const path = require('path');
@@ -186,6 +186,11 @@ serve({
     updates = 0;
     cpu0 = cpuNow();
     return true;
+  },
+  /** Waits until the socket went quiet, then the CPU and updates since `go` (the end of the warm-up frames). */
+  async mark(m) {
+    await idle(m.idleMs || 300);
+    return { cpuUs: cpuNow() - cpu0, updates };
   },
   async finish(m) {
     await idle(m.idleMs || 300);

@@ -32,6 +32,10 @@ const latestBooks = [];
 // ---- mode state
 let mode = 'idle';
 let lastU = Infinity;
+/** frames mode: the update id that ends the warm-up frames, and the CPU when the book reached it. */
+let warmU = Infinity;
+let cpuWarm;
+let warmNs;
 let targetSym = 0;
 let updates = 0;
 let logBuf;
@@ -68,15 +72,21 @@ function onUpdate(i, nonce) {
   switch (mode) {
     case 'frames':
       updates++;
-      if (TIMELINE && updates % 2000 === 0) TIMELINE.push(cpuNow());
+      if (cpuWarm === undefined && i === targetSym && nonce >= warmU) {
+        cpuWarm = cpuNow();
+        warmNs = nowNs();
+      }
+      if (TIMELINE && updates % (Number(process.env.BENCH_TIMELINE) || 2000) === 0) TIMELINE.push(cpuNow());
       if (i === targetSym && nonce >= lastU) {
         const cpuDone = cpuNow();
         mode = 'idle';
-        if (TIMELINE) process.stderr.write(`timeline ${lib && cfg && cfg.lib} ${TIMELINE.map((t, k) => (k ? ((t - TIMELINE[k - 1]) / 2000).toFixed(2) : '')).join(' ')}\n`);
+        if (TIMELINE) process.stderr.write(`timeline ${lib && cfg && cfg.lib} ${TIMELINE.map((t, k) => (k ? ((t - TIMELINE[k - 1]) / (Number(process.env.BENCH_TIMELINE) || 2000)).toFixed(1) : '')).join(' ')}\n`);
         emit('done', {
           updates,
           cpuTotalUs: cpuDone - cpuSub,
           cpuSteadyUs: cpuDone - cpuReady,
+          cpuWarmUs: cpuWarm === undefined ? undefined : cpuWarm - cpuSub,
+          warmNs,
           wallMs: (nowNs() - goWall) / 1e6,
           nonce,
         });
@@ -298,6 +308,8 @@ serve({
   frames(m) {
     mode = 'frames';
     lastU = m.lastU;
+    warmU = m.warmU === undefined ? Infinity : m.warmU;
+    cpuWarm = undefined;
     targetSym = m.sym || 0;
     updates = 0;
     goWall = nowNs();

@@ -7,6 +7,7 @@
  *
  *   cp js/book/book-side.js /tmp/book-side-base.js
  *   node bench/experiments/book-apply.js /tmp/book-side-base.js js/book/book-side.js
+ *   SOURCE=synthetic:5000 CYCLES=2 node bench/experiments/book-apply.js ...   (table 2's unsorted stream)
  */
 const path = require('path');
 const { loadCapture } = require('../lib/capture');
@@ -16,7 +17,14 @@ if (files.length === 0) files.push(path.resolve(__dirname, '../../js/book/book-s
 const CYCLES = Number(process.env.CYCLES) || 20;
 const ROUNDS = Number(process.env.ROUNDS) || 5;
 
-const cap = loadCapture();
+// SOURCE=synthetic:<levels> applies table 2's stream (lib/book-stream.js: unsorted batches) instead
+const SOURCE = process.env.SOURCE || 'capture';
+const cap = SOURCE === 'capture' ? loadCapture() : synthetic(Number(SOURCE.split(':')[1]));
+function synthetic(levels) {
+  const { makeStream } = require('../lib/book-stream');
+  const st = makeStream(levels, 400_000);
+  return { snapshot: st.snapshot, frames: st.batches.map((b) => ({ b: b.bids, a: b.asks })) };
+}
 const pack = (levels) => {
   const a = new Float64Array(levels.length * 2);
   levels.forEach((l, j) => {

@@ -28,15 +28,16 @@ import type { Level } from '../core/types';
 import type { RawLevel } from './types';
 
 /**
- * Levels per block. Measured with bench/lib/book-stream.js (the capture's update mix, levels as
- * numbers, Node 20, 3 runs each on the shared 2-core machine): 16, 32, 48, 64 and 128 were all
- * ahead of one flat array at 5k and 20k levels a side (about 125-160 ns against 155-245); 32 was
- * best or tied at every size, 128 clearly worse at 1k. A branch-free bisection inside the block
- * gained nothing measurable.
+ * Levels per block. Measured with bench/experiments/book-apply.js (Node 20, the shared 2-core
+ * machine), once searches started at the previous level of a batch: on the real capture's frames
+ * (sorted, 1-2k levels a side) 16 took 74 ns a level against 82 for 32 (8 and 12: 73); on table 2's
+ * unsorted stream 16 was level with 32 at 1k and 2-4% ahead at 5k and 20k. Smaller blocks move
+ * fewer levels per insert or delete, and the finger search makes the longer block index cheap.
+ * (Before the finger search, 32 was best: bench/lib/book-stream.js, 16-128 against a flat array.)
  */
-const BLOCK = 32;
+const BLOCK = 16;
 /** A load fills blocks this full, leaving room for inserts before the first splits. */
-const LOAD_FILL = 24;
+const LOAD_FILL = 12;
 /** Below this many elements a hand-written loop beats TypedArray#copyWithin (measured on Node 20). */
 const COPY_LOOP_MAX = 24;
 

@@ -1,7 +1,7 @@
 /**
  * A plain in-memory L2 order book: no I/O, no timers, no exchange knowledge (DESIGN.md §2, §4).
  *
- * Each side is a {@link BookSide} (sorted blocks of at most 32 levels, best level at the end), so an
+ * Each side is a {@link BookSide} (sorted blocks of at most 16 levels, best level at the end), so an
  * update anywhere in a large book moves at most half a block of numbers and never copies the side.
  *
  * Reading:
