@@ -659,8 +659,10 @@ async function simOnce(x, lib, execArgv = []) {
     await c.request('go');
     const warm = await server.request('run', { steps: C.simWarmSteps }, 600_000);
     const m = await c.request('mark', { idleMs: 300 }, 600_000);
+    const fromNs = await c.request('now');
     const { sent } = await server.request('run', { steps: C.simSteps }, 600_000);
     const f = await c.request('finish', { idleMs: 300 }, 600_000);
+    if (process.env.BENCH_CLIENT_FLAGS) log(`      ${x.exchange} ${lib}: measured window ${fromNs} .. ${await c.request('now')} ns (client clock)`);
     // cpuUs / sent: the measured window (after the warm-up); allCpuUs / allSent: every frame
     return { cpuUs: f.cpuUs - m.cpuUs, updates: f.updates - m.updates, sent, allCpuUs: f.cpuUs, allSent: sent + warm.sent, errors };
   } catch (err) {

@@ -64,6 +64,43 @@ describe('relay consumer: a Redis that cannot answer is a typed error within tim
   });
 });
 
+describe('relay writer: a wrong Redis password', function () {
+  this.timeout(20000);
+  const { simulate } = require('../js/sim');
+  const { Relay } = require('../js/relay/relay');
+  let redis;
+  let sim;
+  let up;
+  let relay;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis({ args: ['--requirepass', PASSWORD] });
+    sim = await simulate('binance', { port: 0, seed: 5, symbols: ['BTC/USDT'], tickMs: 50 });
+    up = new binance({ ws: true, urls: sim.urls, timeoutMs: 8000 });
+    up.on('error', () => {});
+  });
+
+  after(async () => {
+    await relay?.stop();
+    await up?.close();
+    await sim?.close();
+    await redis?.stop();
+  });
+
+  it('start() rejects with an AuthenticationError naming the exchange, not ioredis\' reply error, and without the password', async () => {
+    relay = new Relay(up, { redis: `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`, symbols: ['BTC/USDT'] });
+    const err = await relay.start().then(
+      () => undefined,
+      (e) => e,
+    );
+    assert.ok(err instanceof errors.AuthenticationError, `AuthenticationError, got ${err && err.name}: ${err && err.message}`);
+    assert.strictEqual(err.exchange, 'binance');
+    assert.match(err.message, /refused the credentials/);
+    assert.ok(!err.message.includes(PASSWORD) && !err.message.includes('wrong-'), 'no password in the message');
+  });
+});
+
 describe('relay: Redis URLs shown in errors, status and output never carry the password', () => {
   const { safeUrl } = require('../js/relay/keys');
   const { connectRedis } = require('../js/relay/redis');

@@ -55,6 +55,57 @@ describe('relayGroup: close() while a handler runs', function () {
   });
 });
 
+describe('relay retry pauses end with close()', function () {
+  this.timeout(20000);
+  const { Pauses } = require('../js/relay/pauses');
+  let redis;
+  let admin;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis();
+    admin = new Redis(redis.url);
+  });
+
+  after(async () => {
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  it('Pauses: cancel() resolves every pending pause at once and clears its timer', async () => {
+    const p = new Pauses();
+    let ended = 0;
+    const waits = [p.wait(60_000).then(() => ended++), p.wait(60_000).then(() => ended++)];
+    assert.strictEqual(p.size, 2);
+    p.cancel();
+    await Promise.all(waits);
+    assert.strictEqual(ended, 2);
+    assert.strictEqual(p.size, 0);
+  });
+
+  it('a group whose reads fail and that is closed during its retry pause: close() ends the pause, the read loop stops', async () => {
+    const key = privateKeys('binance', 'default').fills;
+    const g = relayGroup({ relay: redis.url, exchange: 'binance', group: 'g2', consumer: 'a', claimIdleMs: 400 });
+    let failed;
+    const failing = new Promise((r) => (failed = r));
+    g.on('error', (e) => failed(e));
+    g.on('fills', () => {});
+    await g.start();
+    // the stream key becomes a plain string: every XREADGROUP now fails with WRONGTYPE
+    await admin.del(key);
+    await admin.set(key, 'not a stream');
+    const err = await failing;
+    assert.match(err.message, /WRONGTYPE|NOGROUP|no longer exists|UNBLOCKED/);
+    // the loop reports, then pauses before its next try
+    await new Promise((r) => setImmediate(r));
+    assert.strictEqual(g.pauses.size, 1, 'the read loop is in its retry pause');
+    const closing = g.close();
+    assert.strictEqual(g.pauses.size, 0, 'close() ended the pause at once');
+    await closing;
+    await admin.del(key);
+  });
+});
+
 describe('relayGroup: start() against a Redis that cannot answer', function () {
   this.timeout(20000);
   const { errors } = require('..');

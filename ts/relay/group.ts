@@ -10,10 +10,11 @@
  *   g.on('fills', async (trade) => { ... });   // resolve when handled: it is acknowledged then
  *   await g.start();  ...  await g.close();
  */
-import { AuthenticationError, BadRequest, BaseError, ExchangeNotAvailable, RequestTimeout } from '../core/errors';
+import { Pauses } from './pauses';
+import { BadRequest, BaseError, RequestTimeout } from '../core/errors';
 import type { Balances, Order, Trade } from '../core/types';
 import { PrivateChannel, privateKeys, safeUrl } from './keys';
-import { RedisClient, connectRedis } from './redis';
+import { RedisClient, connectRedis, redisRefusal } from './redis';
 
 export interface RelayGroupOptions {
   /** Redis URL of the relay: redis://host:port. */
@@ -51,6 +52,8 @@ export type GroupHandler<T> = (item: T, info: GroupEntryInfo) => unknown;
 type Entry = [string, string[]];
 
 export class RelayGroup {
+  /** Retry pauses after a failed read (close() ends them). */
+  private readonly pauses = new Pauses();
   private readonly opts: Required<RelayGroupOptions>;
   private readonly handlers = new Map<PrivateChannel, GroupHandler<unknown>>();
   private readonly conns: RedisClient[] = [];
@@ -116,10 +119,7 @@ export class RelayGroup {
     });
     return Promise.race([p, late])
       .catch((err: unknown) => {
-        if (err instanceof BaseError) throw err;
-        const msg = String((err as Error)?.message ?? err);
-        if (/^(WRONGPASS|NOAUTH)\b/.test(msg)) throw new AuthenticationError(`relayGroup: Redis at ${shown} refused the credentials: ${msg}`, { ...where, cause: err });
-        throw new ExchangeNotAvailable(`relayGroup: Redis at ${shown} refused the group: ${msg}`, { ...where, cause: err });
+        throw redisRefusal(err, 'relayGroup', shown, 'the group', where.exchange);
       })
       .finally(() => clearTimeout(timer));
   }
@@ -132,6 +132,7 @@ export class RelayGroup {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.pauses.cancel();
     this.signalClose();
     await Promise.all([...this.running]);
     for (const c of this.conns) c.disconnect();
@@ -177,7 +178,7 @@ export class RelayGroup {
       } catch (err) {
         if (this.closed) return;
         this.report(err as Error);
-        await new Promise((r) => setTimeout(r, 500));
+        await this.pauses.wait(500);
       }
     }
   }

@@ -6,7 +6,7 @@
  * `redis://h1:7000,h2:7001,h3:7002`, are the seed nodes of a Redis Cluster.
  */
 import Redis, { Cluster, RedisOptions } from 'ioredis';
-import { BadRequest } from '../core/errors';
+import { AuthenticationError, BadRequest, BaseError, ExchangeNotAvailable } from '../core/errors';
 import { safeUrl } from './keys';
 
 export type RedisClient = Redis | Cluster;
@@ -14,6 +14,18 @@ export type RedisClient = Redis | Cluster;
 /** Reconnect delay: 50 ms doubling to 2 s, forever (the relay and consumers heal themselves). */
 function retryDelay(times: number): number {
   return Math.min(2000, 50 * 2 ** Math.min(times - 1, 6));
+}
+
+/**
+ * A failed Redis command as a typed error naming `who` (relay, relayGroup), the URL with its
+ * password masked (`shown`) and the exchange: a refused password (WRONGPASS / NOAUTH) is an
+ * AuthenticationError, any other refusal ExchangeNotAvailable; typed errors pass through.
+ */
+export function redisRefusal(err: unknown, who: string, shown: string, what: string, exchange?: string): BaseError {
+  if (err instanceof BaseError) return err;
+  const msg = String((err as Error)?.message ?? err);
+  if (/^(WRONGPASS|NOAUTH)\b/.test(msg)) return new AuthenticationError(`${who}: Redis at ${shown} refused the credentials: ${msg}`, { exchange, cause: err });
+  return new ExchangeNotAvailable(`${who}: Redis at ${shown} refused ${what}: ${msg}`, { exchange, cause: err });
 }
 
 /** A new connection to the Redis (or Cluster) at `url`. */

@@ -39,7 +39,7 @@ import {
   safeUrl,
   symbolKeys,
 } from './keys';
-import { RedisClient, connectRedis } from './redis';
+import { RedisClient, connectRedis, redisRefusal } from './redis';
 
 export interface RelayOptions {
   /** Redis URL: redis://host:port (comma-separated hosts: a Cluster). */
@@ -259,7 +259,10 @@ export class Relay {
     const fields: string[] = [];
     for (const m of meta.markets) fields.push(m.symbol, JSON.stringify(m));
     this.metaFields = fields;
-    await this.redis.hset(metaKey(ex.id), ...fields);
+    // the first command: a wrong password surfaces here (as an AuthenticationError, not ioredis' own reply error)
+    await this.redis.hset(metaKey(ex.id), ...fields).catch((err: unknown) => {
+      throw redisRefusal(err, 'relay', safeUrl(this.opts.redis), 'the markets', ex.id);
+    });
 
     this.offs.push(ex.tapBooks((symbol, book, delta, maxDepth) => this.onBook(symbol, book, delta, maxDepth)));
     this.offs.push(ex.on('resync', (e: ResyncEvent) => this.onResync(e)));

@@ -11,6 +11,7 @@
  * parsed and 100 JSON.parse per entry, and the lag from the relay to the last callback grew with
  * them (issue #16: p50 about 5 ms with 100 consumers, the target is under 1 ms).
  */
+import { Pauses } from './pauses';
 import { BaseError } from '../core/errors';
 import { parseId } from './keys';
 import { RedisClient, connectRedis } from './redis';
@@ -102,6 +103,8 @@ export function sharedReaders(): number {
 }
 
 export class SharedStream {
+  /** Retry pauses after a failed read (the last follower out ends them). */
+  private readonly pauses = new Pauses();
   private readonly conn: RedisClient;
   private readonly followers = new Set<Follower>();
   private stopped = false;
@@ -141,6 +144,7 @@ export class SharedStream {
     this.followers.delete(f);
     if (this.followers.size === 0 && !this.stopped) {
       this.stopped = true;
+      this.pauses.cancel();
       this.onStop();
       this.conn.disconnect();
     }
@@ -173,7 +177,7 @@ export class SharedStream {
         if (this.stopped) return;
         const e = new BaseError(`relay read failed: ${(err as Error).message}`, { exchange: this.exchange });
         for (const f of [...this.followers]) f.failed(e);
-        await new Promise((r) => setTimeout(r, 500));
+        await this.pauses.wait(500);
       }
     }
   }

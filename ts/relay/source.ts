@@ -17,7 +17,8 @@
  * a reader carries on from its last entry, so a short blip costs nothing, and a Redis that came
  * back empty is caught by the epoch check.
  */
-import { AuthenticationError, BadResponse, BaseError, ExchangeNotAvailable, NotSupported, RequestTimeout } from '../core/errors';
+import { Pauses } from './pauses';
+import { BadResponse, BaseError, ExchangeNotAvailable, NotSupported, RequestTimeout } from '../core/errors';
 import { eventKey } from '../core/channels';
 import type { Capability, Market, OHLCV, StatusEvent, Ticker, Trade } from '../core/types';
 import { noSequenceRule } from '../book/sync';
@@ -27,7 +28,7 @@ import { LiveBook } from '../base/live-book';
 import type { MarketSource, SourceContext } from '../base/source';
 import type { Topic } from '../base/topic';
 import { DeltaPayload, SnapRecord, SymbolKeys, TradesLost, heartbeatKey, metaKey, parseId, safeUrl, symbolKeys } from './keys';
-import { RedisClient, connectRedis } from './redis';
+import { RedisClient, connectRedis, redisRefusal } from './redis';
 import { BATCH, Fields, Follower, SharedStream, StreamEntry, UNREADABLE, compareIds, decodeEntry, follow } from './shared';
 
 
@@ -74,6 +75,8 @@ export class RelaySource implements MarketSource {
   private checking = false;
   /** Runs while the Redis link is down, until it has been down for `quietMs`. */
   private downTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Waits between tries (markets not yet published, a refused read): close() ends them. */
+  readonly pauses = new Pauses();
   /** The Redis link has been down for longer than `quietMs`: books are not served. */
   private linkLost = false;
   /** Symbols whose relay holds the lease with its heartbeat expired. */
@@ -143,7 +146,7 @@ export class RelaySource implements MarketSource {
       const all = (await this.answer(this.cmd.hgetall(metaKey(this.ctx.exchange)), 'the markets', until)) as Record<string, string>;
       list = Object.values(all).map((j) => JSON.parse(j) as Market);
       if (list.length > 0 || this.closed || Date.now() >= until) break;
-      await new Promise((r) => setTimeout(r, 250));
+      await this.pauses.wait(250);
     }
     if (list.length === 0) {
       throw new ExchangeNotAvailable(`no relay has published ${this.ctx.exchange} markets at ${this.shown} (is \`exstream relay ${this.ctx.exchange}\` running?)`, {
@@ -171,10 +174,7 @@ export class RelaySource implements MarketSource {
     });
     return Promise.race([p, late])
       .catch((err: unknown) => {
-        if (err instanceof BaseError) throw err;
-        const msg = String((err as Error)?.message ?? err);
-        if (/^(WRONGPASS|NOAUTH)\b/.test(msg)) throw new AuthenticationError(`relay: Redis at ${this.shown} refused the credentials: ${msg}`, { ...where, cause: err });
-        throw new ExchangeNotAvailable(`relay: Redis at ${this.shown} refused ${what}: ${msg}`, { ...where, cause: err });
+        throw redisRefusal(err, 'relay', this.shown, what, where.exchange);
       })
       .finally(() => clearTimeout(timer));
   }
@@ -272,6 +272,7 @@ export class RelaySource implements MarketSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.pauses.cancel();
     if (this.beatTimer) clearInterval(this.beatTimer);
     if (this.downTimer !== undefined) clearTimeout(this.downTimer);
     this.downTimer = undefined;
@@ -378,7 +379,7 @@ abstract class Reader implements Follower {
         if (this.stopped) return;
         // a command refused (not a dropped link: commands wait for it): report, pause, rejoin
         this.src.error(new BaseError(`relay read failed: ${(err as Error).message}`, { exchange: this.src.ctx.exchange, symbol: this.topic.symbol }));
-        await new Promise((r) => setTimeout(r, 500));
+        await this.src.pauses.wait(500);
       }
     }
   }
