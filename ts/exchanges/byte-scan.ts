@@ -220,10 +220,14 @@ export abstract class ByteScanner implements PackedLevels {
       this.pos++;
     } else {
       for (;;) {
-        if (b[this.pos++] !== LBRACK || !this.dec(b)) return false;
+        // a leading zero before another digit ("05.5") cannot be written back from its number: the
+        // text path (which gives it no scale) takes the frame
+        let at = this.pos + 2;
+        if (b[this.pos++] !== LBRACK || (b[at] === 48 && b[at + 1]! >= 48 && b[at + 1]! <= 57) || !this.dec(b)) return false;
         const price = this.num;
         const priceScale = this.scale;
-        if (price === 0 || b[this.pos++] !== COMMA || !this.dec(b)) return false;
+        at = this.pos + 2;
+        if (price === 0 || b[this.pos++] !== COMMA || (b[at] === 48 && b[at + 1]! >= 48 && b[at + 1]! <= 57) || !this.dec(b)) return false;
         for (let t = 0; t < tail; t++) {
           if (b[this.pos] !== COMMA || b[this.pos + 1] !== QUOTE) return false;
           this.pos += 2;
