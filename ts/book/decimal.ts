@@ -66,6 +66,11 @@ export function scaleOfNumber(x: number): number {
   return NO_SCALE;
 }
 
+/** Decimal digits of a positive int32 below 10^8 (1 for 0). */
+function digitCount(v: number): number {
+  return v < 10000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : 4) : v < 1000000 ? (v < 100000 ? 5 : 6) : v < 10000000 ? 7 : 8;
+}
+
 /**
  * Writes `x` with exactly `scale` decimals (as the exchange wrote it: "0.0100", "30243", never an
  * exponent) as ASCII into `out` at `pos`; returns the position after it, or -1 when (x, scale)
@@ -82,26 +87,31 @@ export function writeDecimal(out: Uint8Array, pos: number, x: number, scale: num
     else if ((m + 1) / p === x) m += 1;
     else return -1;
   }
-  // digits of m, at least scale + 1 of them (a leading "0." for values below 1), into the end of the run
-  let digits = 1;
-  while (digits < 16 && m >= POW10[digits]!) digits++;
+  // m as two int32 halves of 8 digits (m < 10^15: the high half < 10^7), then its digits right to
+  // left in int32 arithmetic: at least scale + 1 of them (a leading "0." for values below 1)
+  let hi = 0;
+  let lo = m;
+  if (m >= 1e8) {
+    hi = Math.floor(m / 1e8);
+    lo = m - hi * 1e8;
+  }
+  let h = hi | 0;
+  let l = lo | 0;
+  const digits = h > 0 ? 8 + digitCount(h) : digitCount(l);
   const total = digits > scale ? digits : scale + 1;
   const end = pos + total + (scale > 0 ? 1 : 0);
   let w = end;
-  // low 8 digits in int32 arithmetic, the rest likewise
-  let hi = Math.floor(m / 1e8);
-  let lo = m - hi * 1e8;
   for (let k = 0; k < total; k++) {
-    if (scale > 0 && k === scale) out[--w] = 46;
-    let d: number;
+    if (k === scale && scale > 0) out[--w] = 46;
     if (k < 8) {
-      d = lo % 10;
-      lo = (lo - d) / 10;
+      const q = (l / 10) | 0;
+      out[--w] = 48 + l - q * 10;
+      l = q;
     } else {
-      d = hi % 10;
-      hi = (hi - d) / 10;
+      const q = (h / 10) | 0;
+      out[--w] = 48 + h - q * 10;
+      h = q;
     }
-    out[--w] = 48 + d;
   }
   return end;
 }
