@@ -140,7 +140,7 @@ const SIGNALS = new Set(['gap', 'checksum', 'crossed', 'invalid', 'snapshot-too-
 class Replayer {
   constructor(cap) {
     this.cap = cap;
-    this.book = new OrderBook(cap.symbol, { keepStrings: cap.spec.keepStrings });
+    this.book = new OrderBook(cap.symbol, { keepStrings: cap.spec.keepStrings, keepScales: cap.spec.keepScales });
     this.sync = new BookSync(this.book, cap.spec.rule, { verify: cap.spec.verify, maxDepth: cap.spec.maxDepth });
     this.states = new Map();
     this.signal = undefined;

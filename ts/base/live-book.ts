@@ -45,6 +45,7 @@ export interface LiveBookOptions {
   /** Fetch the snapshot this long after (re)subscribing even if no delta came (quiet markets). */
   snapshotFallbackMs?: number;
   keepStrings?: boolean;
+  keepScales?: boolean;
   /** Keep only this many levels a side (Kraken: the subscribed depth). */
   maxDepth?: number;
   verify?: (book: OrderBook, d: BookDelta | BookSnapshot) => string | Mismatch | undefined;
@@ -78,7 +79,7 @@ export class LiveBook {
 
   constructor(opts: LiveBookOptions) {
     this.opts = opts;
-    this.book = new OrderBook(opts.symbol, { keepStrings: opts.keepStrings });
+    this.book = new OrderBook(opts.symbol, { keepStrings: opts.keepStrings, keepScales: opts.keepScales });
     this.sync = new BookSync(this.book, opts.rule, { verify: opts.verify, maxDepth: opts.maxDepth });
   }
 

@@ -97,6 +97,7 @@ export class StreamEngine implements TopicWire {
         rule: spec.rule,
         fetchSnapshot: spec.fetchSnapshot,
         keepStrings: spec.keepStrings,
+        keepScales: spec.keepScales,
         maxDepth: spec.maxDepth,
         verify: spec.verify,
         // stream-snapshot exchanges get a fresh snapshot by subscribing again

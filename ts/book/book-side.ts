@@ -20,12 +20,16 @@
  *
  * With `keepStrings`, two more pool-sized arrays (same indices) hold the price / amount strings
  * exactly as they came off the wire, for checksums computed from the exchange's own strings.
+ * With `keepScales`, one more (Uint16, same indices) holds each level's price and amount SCALES
+ * (digits after the decimal point as written; book/decimal.ts), from which those strings' digits
+ * are rendered again exactly without keeping a string per level: `price | amount << 8`.
  *
  * Ranks used by the public accessors count from the best level: rank 0 is the best bid / ask.
  * Reading by rank walks the blocks from the top: O(rank / BLOCK).
  */
 import type { Level } from '../core/types';
 import type { RawLevel } from './types';
+import { scaleOf, scaleOfNumber, scaleOfString } from './decimal';
 
 /**
  * Levels per block. Measured with bench/experiments/book-apply.js (Node 20, the shared 2-core
@@ -61,6 +65,22 @@ function moveStr(a: string[], to: number, from: number, count: number): void {
   }
 }
 
+/** Same for the scales array. */
+function moveScale(a: Uint16Array, to: number, from: number, count: number): void {
+  if (count >= COPY_LOOP_MAX) {
+    a.copyWithin(to, from, from + count);
+  } else if (to < from) {
+    for (let j = 0; j < count; j++) a[to + j] = a[from + j]!;
+  } else {
+    for (let j = count - 1; j >= 0; j--) a[to + j] = a[from + j]!;
+  }
+}
+
+/** Scales of a wire level (strings: as written; numbers: their shortest form), packed `price | amount << 8`. */
+function levelScales(p: unknown, a: unknown): number {
+  return scaleOf(p) | (scaleOf(a) << 8);
+}
+
 function filledStrings(n: number): string[] {
   return new Array<string>(n).fill('');
 }
@@ -75,6 +95,8 @@ export class BookSide {
   /** With keepStrings: same indices as `keys`; '' outside live ranges. */
   private priceStrs: string[] | undefined;
   private amountStrs: string[] | undefined;
+  /** With keepScales: same indices as `keys`; price scale | amount scale << 8. */
+  private scales: Uint16Array | undefined;
   /** Per slot: where its block starts inside the slot, and how many levels it holds. */
   private start: Int32Array;
   private count: Int32Array;
@@ -93,7 +115,7 @@ export class BookSide {
   /** Pool index of the last level a batch touched (a start for the next search; checked before use). */
   private hint = -1;
 
-  constructor(readonly name: 'bids' | 'asks', keepStrings = false, initialBlocks = 2) {
+  constructor(readonly name: 'bids' | 'asks', keepStrings = false, initialBlocks = 2, keepScales = false) {
     this.sign = name === 'bids' ? 1 : -1;
     this.keepStrings = keepStrings;
     const slots = Math.max(1, initialBlocks | 0);
@@ -103,6 +125,7 @@ export class BookSide {
       this.priceStrs = filledStrings(slots * BLOCK);
       this.amountStrs = filledStrings(slots * BLOCK);
     }
+    if (keepScales) this.scales = new Uint16Array(slots * BLOCK);
     this.start = new Int32Array(slots);
     this.count = new Int32Array(slots);
     this.order = new Int32Array(slots);
@@ -121,18 +144,24 @@ export class BookSide {
    * Set the amount at a price: amount > 0 inserts or replaces, anything else (0, negative, NaN)
    * removes the level; removing an absent level is a no-op. A NaN price is ignored.
    */
-  set(price: number, amount: number, priceStr?: string, amountStr?: string): void {
+  set(price: number, amount: number, priceStr?: string, amountStr?: string, scales?: number): void {
     if (price !== price) return;
-    this.put(this.sign === 1 ? price : -price, amount, priceStr, amountStr, this.blocks);
+    this.put(this.sign === 1 ? price : -price, amount, priceStr, amountStr, scales, this.blocks);
   }
 
   /**
    * `set` by key. The search for the key's block starts below order position `top`: the caller
    * guarantees that `top` is `blocks` or that `mins[top]` is above `key`.
    */
-  private put(key: number, amount: number, priceStr: string | undefined, amountStr: string | undefined, top: number): void {
+  private put(key: number, amount: number, priceStr: string | undefined, amountStr: string | undefined, scales: number | undefined, top: number): void {
+    if (this.scales !== undefined && scales === undefined && amount > 0) {
+      // no scales given (OrderBook.update): the strings', else the numbers' shortest form
+      scales =
+        (priceStr !== undefined ? scaleOfString(priceStr) : scaleOfNumber(this.sign === 1 ? key : -key)) |
+        ((amountStr !== undefined ? scaleOfString(amountStr) : scaleOfNumber(amount)) << 8);
+    }
     if (this.blocks === 0) {
-      if (amount > 0) this.insertFirst(key, amount, priceStr, amountStr);
+      if (amount > 0) this.insertFirst(key, amount, priceStr, amountStr, scales);
       return;
     }
     this.find(key, top, this.hint);
@@ -151,8 +180,9 @@ export class BookSide {
           this.priceStrs[i] = priceStr!;
           this.amountStrs![i] = amountStr!;
         }
+        if (this.scales !== undefined) this.scales[i] = scales!;
       } else {
-        this.insertAt(this.fp, i, key, amount, priceStr, amountStr);
+        this.insertAt(this.fp, i, key, amount, priceStr, amountStr, scales);
       }
     } else if (found) {
       this.removeAt(this.fp, i);
@@ -175,6 +205,7 @@ export class BookSide {
     const len = levels.length;
     const sign = this.sign;
     const keep = this.priceStrs !== undefined;
+    const scaled = this.scales !== undefined && !keep;
     let prevKey = Infinity;
     for (let j = 0; j < len; j++) {
       const lv = levels[j]!;
@@ -185,8 +216,8 @@ export class BookSide {
       const key = sign === 1 ? price : -price;
       const top = this.topAfter(key, prevKey);
       prevKey = key;
-      if (keep) this.put(key, +(a as string), typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), top);
-      else this.put(key, +(a as string), undefined, undefined, top);
+      if (keep) this.put(key, +(a as string), typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), undefined, top);
+      else this.put(key, +(a as string), undefined, undefined, scaled ? levelScales(p, a) : undefined, top);
     }
   }
 
@@ -195,9 +226,11 @@ export class BookSide {
    * pairs; see book/validate.ts convertLevels, or a byte scanner's packed levels); `levels`
    * supplies the wire strings when they are kept. Hot path: no conversion, no allocation.
    */
-  applyNumbers(nums: Float64Array, count: number, levels: readonly RawLevel[]): void {
+  applyNumbers(nums: Float64Array, count: number, levels: readonly RawLevel[], scales?: Uint8Array): void {
     const sign = this.sign;
     const keep = this.priceStrs !== undefined;
+    // keepScales: the scanner's scales (packed levels), else the wire strings'
+    const scaled = this.scales !== undefined && !keep;
     let prevKey = Infinity;
     for (let j = 0; j < count; j++) {
       const price = nums[2 * j]!;
@@ -205,13 +238,16 @@ export class BookSide {
       const key = sign === 1 ? price : -price;
       const top = this.topAfter(key, prevKey);
       prevKey = key;
-      if (keep) {
+      if (scaled) {
+        const sc = scales !== undefined ? scales[2 * j]! | (scales[2 * j + 1]! << 8) : levelScales(levels[j]![0], levels[j]![1]);
+        this.put(key, nums[2 * j + 1]!, undefined, undefined, sc, top);
+      } else if (keep) {
         const lv = levels[j]!;
         const p = lv[0];
         const a = lv[1];
-        this.put(key, nums[2 * j + 1]!, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), top);
+        this.put(key, nums[2 * j + 1]!, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), undefined, top);
       } else {
-        this.put(key, nums[2 * j + 1]!, undefined, undefined, top);
+        this.put(key, nums[2 * j + 1]!, undefined, undefined, undefined, top);
       }
     }
   }
@@ -257,6 +293,7 @@ export class BookSide {
     const amounts = this.amounts;
     const ps = this.priceStrs;
     const as = this.amountStrs;
+    const sc = this.scales;
     for (let q = 0; q < nBlocks; q++) {
       const b = this.alloc();
       const c = Math.min(LOAD_FILL, m - q * LOAD_FILL);
@@ -276,6 +313,10 @@ export class BookSide {
           const a = lv[1];
           ps[base + k] = typeof p === 'string' ? p : String(p);
           as![base + k] = typeof a === 'string' ? a : String(a);
+        }
+        if (sc !== undefined) {
+          const lv = levels[src[from]!]!;
+          sc[base + k] = levelScales(lv[0], lv[1]);
         }
       }
       this.mins[q] = keys[base]!;
@@ -412,6 +453,32 @@ export class BookSide {
     return i < 0 ? undefined : this.amountStrs![i];
   }
 
+  /**
+   * The best `limit` levels' numbers and scales (keepScales only), best first, into the caller's
+   * reused arrays: `nums[2r]` price, `nums[2r + 1]` amount, `scales[r]` price scale | amount scale
+   * << 8 of rank r. Returns how many were written (at most `limit`; the arrays must hold them).
+   */
+  scaled(limit: number, nums: Float64Array, scales: Uint16Array): number {
+    const sc = this.scales;
+    if (sc === undefined) throw new Error('BookSide: level scales are kept only with { keepScales: true }');
+    const total = this.countFor(limit);
+    const keys = this.keys;
+    const amounts = this.amounts;
+    const neg = this.sign === -1;
+    let r = 0;
+    for (let p = this.blocks - 1; p >= 0 && r < total; p--) {
+      const b = this.order[p]!;
+      const lo = b * BLOCK + this.start[b]!;
+      for (let i = lo + this.count[b]! - 1; i >= lo && r < total; i--) {
+        nums[2 * r] = neg ? -keys[i]! : keys[i]!;
+        nums[2 * r + 1] = amounts[i]!;
+        scales[r] = sc[i]!;
+        r++;
+      }
+    }
+    return r;
+  }
+
   // ---- internals ----
 
   private countFor(limit: number | undefined): number {
@@ -485,7 +552,7 @@ export class BookSide {
   }
 
   /** The first level of an empty side: one block, room on both ends (more above). */
-  private insertFirst(key: number, amount: number, ps: string | undefined, as: string | undefined): void {
+  private insertFirst(key: number, amount: number, ps: string | undefined, as: string | undefined, sc?: number): void {
     const b = this.alloc();
     const s = BLOCK >> 2;
     this.start[b] = s;
@@ -501,10 +568,11 @@ export class BookSide {
       this.priceStrs[i] = ps ?? String(this.sign === 1 ? key : -key);
       this.amountStrs![i] = as ?? String(amount);
     }
+    if (this.scales !== undefined) this.scales[i] = sc!;
   }
 
   /** Insert at absolute index i (the find result) of the block at order position p. */
-  private insertAt(p: number, i: number, key: number, amount: number, ps: string | undefined, as: string | undefined): void {
+  private insertAt(p: number, i: number, key: number, amount: number, ps: string | undefined, as: string | undefined, sc?: number): void {
     let b = this.order[p]!;
     if (this.count[b] === BLOCK) {
       // split the full block: its better half moves to a new block just above it
@@ -527,6 +595,7 @@ export class BookSide {
     const keys = this.keys;
     const amounts = this.amounts;
     const pss = this.priceStrs;
+    const scs = this.scales;
     if (s > 0 && (below < above || s + c === BLOCK)) {
       // shift the worse part down by one
       moveNum(keys, base + s - 1, base + s, below);
@@ -535,6 +604,7 @@ export class BookSide {
         moveStr(pss, base + s - 1, base + s, below);
         moveStr(this.amountStrs!, base + s - 1, base + s, below);
       }
+      if (scs !== undefined) moveScale(scs, base + s - 1, base + s, below);
       this.start[b] = s - 1;
       i--;
     } else {
@@ -545,6 +615,7 @@ export class BookSide {
         moveStr(pss, i + 1, i, above);
         moveStr(this.amountStrs!, i + 1, i, above);
       }
+      if (scs !== undefined) moveScale(scs, i + 1, i, above);
     }
     keys[i] = key;
     amounts[i] = amount;
@@ -552,6 +623,7 @@ export class BookSide {
       pss[i] = ps!;
       this.amountStrs![i] = as!;
     }
+    if (scs !== undefined) scs[i] = sc!;
     this.hint = i;
     this.count[b] = c + 1;
     if (rel === 0) this.mins[p] = key;
@@ -570,9 +642,11 @@ export class BookSide {
     const keys = this.keys;
     const amounts = this.amounts;
     const pss = this.priceStrs;
+    const scs = this.scales;
     if (below < above) {
       moveNum(keys, base + s + 1, base + s, below);
       moveNum(amounts, base + s + 1, base + s, below);
+      if (scs !== undefined) moveScale(scs, base + s + 1, base + s, below);
       if (pss !== undefined) {
         moveStr(pss, base + s + 1, base + s, below);
         moveStr(this.amountStrs!, base + s + 1, base + s, below);
@@ -583,6 +657,7 @@ export class BookSide {
     } else {
       moveNum(keys, i, i + 1, above);
       moveNum(amounts, i, i + 1, above);
+      if (scs !== undefined) moveScale(scs, i, i + 1, above);
       if (pss !== undefined) {
         moveStr(pss, i, i + 1, above);
         moveStr(this.amountStrs!, i, i + 1, above);
@@ -668,6 +743,7 @@ export class BookSide {
   private moveLevels(to: number, from: number, count: number): void {
     moveNum(this.keys, to, from, count);
     moveNum(this.amounts, to, from, count);
+    if (this.scales !== undefined) moveScale(this.scales, to, from, count);
     if (this.priceStrs !== undefined) {
       moveStr(this.priceStrs, to, from, count);
       moveStr(this.amountStrs!, to, from, count);
@@ -725,6 +801,11 @@ export class BookSide {
       }
       this.priceStrs = ps;
       this.amountStrs = as;
+    }
+    if (this.scales !== undefined) {
+      const sc = new Uint16Array(more * BLOCK);
+      sc.set(this.scales);
+      this.scales = sc;
     }
     const grown = (a: Int32Array): Int32Array => {
       const out = new Int32Array(more);

@@ -79,3 +79,20 @@ export function crc32Js(text: string): number {
 export function crc32Signed(text: string): number {
   return crc32(text) | 0;
 }
+
+const nativeCrc32Bytes: ((data: Uint8Array) => number) | undefined = nativeCrc32 as ((data: Uint8Array) => number) | undefined;
+
+/**
+ * CRC-32 of bytes [0, length) of `bytes` (ASCII a caller rendered into a reused buffer), unsigned.
+ * Native where zlib has crc32 (one view object per call), else the loop.
+ */
+export function crc32Bytes(bytes: Uint8Array, length: number): number {
+  return nativeCrc32Bytes !== undefined ? nativeCrc32Bytes(bytes.subarray(0, length)) : crc32BytesJs(bytes, length);
+}
+
+/** The same in JavaScript (the fallback where zlib has none; exported for tests). */
+export function crc32BytesJs(bytes: Uint8Array, length: number): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < length; i++) crc = step(crc, bytes[i]!);
+  return (crc ^ 0xffffffff) >>> 0;
+}

@@ -23,6 +23,13 @@ export interface OrderBookOptions {
    * exchange's own strings (see `levelStrings`). Costs two extra arrays per side.
    */
   keepStrings?: boolean;
+  /**
+   * Keep each level's price / amount SCALES (digits after the decimal point as written, from the
+   * wire strings or a byte scanner's packed scales; book/decimal.ts): the exchange's own strings
+   * are then rendered again exactly from (number, scale) for checksums (see `levelsScaled`),
+   * without a string per level. One extra Uint16 array per side.
+   */
+  keepScales?: boolean;
 }
 
 function isoOf(ts: number | undefined): string | undefined {
@@ -67,6 +74,7 @@ export class OrderBook implements OrderBookView {
   /** Exchange time (ms) of the last applied update, or undefined when the exchange gives none. */
   timestamp: number | undefined = undefined;
   readonly keepStrings: boolean;
+  readonly keepScales: boolean;
 
   private readonly sideBids: BookSide;
   private readonly sideAsks: BookSide;
@@ -78,8 +86,9 @@ export class OrderBook implements OrderBookView {
   constructor(symbol: string, opts: OrderBookOptions = {}) {
     this.symbol = symbol;
     this.keepStrings = opts.keepStrings === true;
-    this.sideBids = new BookSide('bids', this.keepStrings);
-    this.sideAsks = new BookSide('asks', this.keepStrings);
+    this.keepScales = opts.keepScales === true;
+    this.sideBids = new BookSide('bids', this.keepStrings, 2, this.keepScales);
+    this.sideAsks = new BookSide('asks', this.keepStrings, 2, this.keepScales);
   }
 
   /** ISO-8601 form of `timestamp` (computed on read, cached per timestamp). */
@@ -117,13 +126,13 @@ export class OrderBook implements OrderBookView {
   }
 
   /** Apply levels converted beforehand (book/validate.ts convertLevels): see BookSide.applyNumbers. */
-  applyNumbers(side: Side, nums: Float64Array, count: number, levels: readonly RawLevel[]): void {
+  applyNumbers(side: Side, nums: Float64Array, count: number, levels: readonly RawLevel[], scales?: Uint8Array): void {
     if (count === 0) return;
     if (side === 'bids') {
-      this.sideBids.applyNumbers(nums, count, levels);
+      this.sideBids.applyNumbers(nums, count, levels, scales);
       this.bidsCache = undefined;
     } else {
-      this.sideAsks.applyNumbers(nums, count, levels);
+      this.sideAsks.applyNumbers(nums, count, levels, scales);
       this.asksCache = undefined;
     }
   }
@@ -214,6 +223,16 @@ export class OrderBook implements OrderBookView {
    */
   levelStrings(side: Side, n?: number): [string, string][] {
     return (side === 'bids' ? this.sideBids : this.sideAsks).strings(n);
+  }
+
+  /**
+   * The top n levels' numbers and scales, best first, into the caller's reused arrays (no
+   * allocation): `nums[2r]` price, `nums[2r + 1]` amount, `scales[r]` price scale | amount scale
+   * << 8 (render them with book/decimal.ts writeDecimal). Returns how many. Requires
+   * `{ keepScales: true }`.
+   */
+  levelsScaled(side: Side, n: number, nums: Float64Array, scales: Uint16Array): number {
+    return (side === 'bids' ? this.sideBids : this.sideAsks).scaled(n, nums, scales);
   }
 
   /** Detached copy of the top n levels of each side (all when n is undefined), best first. */

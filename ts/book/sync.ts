@@ -26,13 +26,20 @@
  */
 import type { OrderBook } from './orderbook';
 import type { BookDelta, BookSnapshot } from './types';
-import { LevelNumbers, badIds, badPacked, badSnapshot, convertLevels, unpackLevels } from './validate';
+import { LevelNumbers, badIds, badPacked, badSnapshot, convertLevels, unpackDecimals, unpackLevels } from './validate';
 
-/** A delta as the buffer keeps it: packed levels (the scanner's reused buffers) copied out as number levels. */
+/**
+ * A delta as the buffer keeps it: packed levels (the scanner's reused buffers) copied out as number
+ * levels, or, when the scanner gave their scales, as the decimal strings they were on the wire
+ * (rendered again exactly: a `keepScales` book reads the scales back from them).
+ */
 function kept(d: BookDelta): BookDelta {
   const p = d.packed;
   if (p === undefined) return d;
-  const copy: BookDelta = { ...d, bids: unpackLevels(p.bids, p.bidCount), asks: unpackLevels(p.asks, p.askCount) };
+  const copy: BookDelta =
+    p.bidScales !== undefined && p.askScales !== undefined
+      ? { ...d, bids: unpackDecimals(p.bids, p.bidScales, p.bidCount), asks: unpackDecimals(p.asks, p.askScales, p.askCount) }
+      : { ...d, bids: unpackLevels(p.bids, p.bidCount), asks: unpackLevels(p.asks, p.askCount) };
   delete copy.packed;
   return copy;
 }
@@ -240,7 +247,12 @@ export class BookSync {
     const bad =
       packed === undefined
         ? badIds(d) ?? convertLevels('bids', d.bids, this.nb) ?? convertLevels('asks', d.asks, this.na)
-        : badIds(d) ?? (this.book.keepStrings ? 'packed levels (numbers) given to a book that keeps wire strings' : badPacked(packed));
+        : badIds(d) ??
+          (this.book.keepStrings
+            ? 'packed levels (numbers) given to a book that keeps wire strings'
+            : this.book.keepScales && (packed.bidScales === undefined || packed.askScales === undefined)
+              ? 'packed levels without scales given to a book that keeps scales'
+              : badPacked(packed));
     if (bad !== undefined) {
       // whatever it changed is unknown: the book (and what was buffered before it) is void
       this.toWaiting();
@@ -364,8 +376,8 @@ export class BookSync {
     const book = this.book;
     const packed = d.packed;
     if (converted && packed !== undefined) {
-      book.applyNumbers('bids', packed.bids, packed.bidCount, d.bids);
-      book.applyNumbers('asks', packed.asks, packed.askCount, d.asks);
+      book.applyNumbers('bids', packed.bids, packed.bidCount, d.bids, packed.bidScales);
+      book.applyNumbers('asks', packed.asks, packed.askCount, d.asks, packed.askScales);
     } else if (converted) {
       book.applyNumbers('bids', this.nb.nums, this.nb.count, d.bids);
       book.applyNumbers('asks', this.na.nums, this.na.count, d.asks);

@@ -10,13 +10,21 @@ export type RawLevel = readonly [string | number, string | number, ...unknown[]]
  * One delta's levels already read as numbers (by a byte scanner, e.g. ts/exchanges/binance/scan.ts):
  * level i of bids is `bids[2i]` (price), `bids[2i + 1]` (amount), for i < `bidCount`; same for asks.
  * The arrays are the scanner's reused buffers: valid only during the call that delivers the delta
- * (BookSync copies what it keeps). Only for books without `keepStrings` (no wire strings here).
+ * (BookSync copies what it keeps). Only for books without `keepStrings` (no wire strings here);
+ * books with `keepScales` need the scales too.
  */
 export interface PackedLevels {
   readonly bids: Float64Array;
   readonly bidCount: number;
   readonly asks: Float64Array;
   readonly askCount: number;
+  /**
+   * With a scanner that reports them: each number's scale, the digits written after its decimal
+   * point ("0.0100": 4; see book/decimal.ts) — `bidScales[2i]` the price's and `bidScales[2i + 1]`
+   * the amount's of level i; same for asks. Required by books kept with `keepScales`.
+   */
+  readonly bidScales?: Uint8Array;
+  readonly askScales?: Uint8Array;
 }
 
 /** An incremental book update. */

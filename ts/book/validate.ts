@@ -4,6 +4,7 @@
  * partly applied: BookSync answers 'invalid' and the book resyncs.
  */
 import type { BookDelta, BookSnapshot, PackedLevels, RawLevel } from './types';
+import { writeDecimal } from './decimal';
 
 /**
  * A number, or a string that reads as a decimal number: `+s` also reads '' and '  ' as 0 (an
@@ -81,6 +82,27 @@ export function unpackLevels(nums: Float64Array, count: number): [number, number
   const out: [number, number][] = new Array(count);
   for (let i = 0; i < count; i++) out[i] = [nums[2 * i]!, nums[2 * i + 1]!];
   return out;
+}
+
+/**
+ * `[price, amount]` levels of packed numbers as the decimal strings they were written as (each
+ * number with its scale; book/decimal.ts), a copy that outlives the scanner's buffers. A number
+ * whose scale cannot be rendered stays a number.
+ */
+export function unpackDecimals(nums: Float64Array, scales: Uint8Array, count: number): [string | number, string | number][] {
+  const out: [string | number, string | number][] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = [decimalString(nums[2 * i]!, scales[2 * i]!), decimalString(nums[2 * i + 1]!, scales[2 * i + 1]!)];
+  return out;
+}
+
+const DIGITS = new Uint8Array(32);
+
+function decimalString(x: number, scale: number): string | number {
+  const end = writeDecimal(DIGITS, 0, x, scale);
+  if (end < 0) return x;
+  let s = '';
+  for (let i = 0; i < end; i++) s += String.fromCharCode(DIGITS[i]!);
+  return s;
 }
 
 /** Why a delta's ids cannot be applied, or undefined. */

@@ -168,6 +168,12 @@ export interface BookSpec {
   fetchSnapshot?: () => Promise<BookSnapshot | undefined>;
   /** Keep each level's wire strings (checksums computed from the exchange's own strings). */
   keepStrings?: boolean;
+  /**
+   * Keep each level's decimal scales instead (OrderBook `keepScales`): checksums render the wire's
+   * own digits from (number, scale), and packed levels from a byte scanner that reports scales
+   * are accepted (a `keepStrings` book refuses packed levels).
+   */
+  keepScales?: boolean;
   /** Keep only this many levels a side (the subscribed depth). */
   maxDepth?: number;
   /**

@@ -88,8 +88,18 @@ export abstract class ByteScanner implements PackedLevels {
   asks = new Float64Array(256);
   askCount = 0;
 
+  /**
+   * Scales of the levels' numbers (digits after the decimal point as written: see
+   * {@link scaledLevels}); only scanners that fill them create them (a book kept with `keepScales`
+   * refuses packed levels without).
+   */
+  bidScales?: Uint8Array;
+  askScales?: Uint8Array;
+
   protected pos = 0;
   protected num = 0;
+  /** Decimals of the last number `dec` read ("0.0100": 4). */
+  protected scale = 0;
 
   /** Matches `lit` at `at`; on success pos is just past it. */
   protected expect(b: Uint8Array, at: number, lit: Uint8Array): boolean {
@@ -174,6 +184,85 @@ export abstract class ByteScanner implements PackedLevels {
     if (c !== QUOTE || !(n < 1e15) || frac > 22) return false;
     this.pos = i + 1;
     this.num = frac > 0 ? n / POW10[frac]! : n;
+    this.scale = frac;
+    return true;
+  }
+
+  /** A JSON integer with an optional minus sign (a signed checksum): as {@link int}, negated after '-'. */
+  protected signedInt(b: Uint8Array): boolean {
+    if (b[this.pos] !== 45) return this.int(b);
+    this.pos++;
+    if (!this.int(b)) return false;
+    this.num = -this.num;
+    return true;
+  }
+
+  /** A quoted JSON-integer-shaped string ("1652459225464", a time sent as a string): as {@link int}, read from inside the quotes. */
+  protected quotedInt(b: Uint8Array): boolean {
+    if (b[this.pos] !== QUOTE) return false;
+    this.pos++;
+    if (!this.int(b) || b[this.pos] !== QUOTE) return false;
+    this.pos++;
+    return true;
+  }
+
+  /**
+   * `["price","amount"(,"digits")*tail]` levels after the opening bracket up to and past the
+   * closing one, into bids or asks, each number's scale into `bidScales` / `askScales` (which the
+   * subclass creates): for frames whose levels carry `tail` more fields of digits that nobody reads
+   * (OKX's `"0"` and order count), each a quoted unsigned integer of at most 20 digits.
+   */
+  protected scaledLevels(b: Uint8Array, asks: boolean, tail: number): boolean {
+    let out = asks ? this.asks : this.bids;
+    let sc = (asks ? this.askScales : this.bidScales)!;
+    let count = 0;
+    if (b[this.pos] === RBRACK) {
+      this.pos++;
+    } else {
+      for (;;) {
+        // a leading zero before another digit ("05.5") cannot be written back from its number: the
+        // text path (which gives it no scale) takes the frame
+        let at = this.pos + 2;
+        if (b[this.pos++] !== LBRACK || (b[at] === 48 && b[at + 1]! >= 48 && b[at + 1]! <= 57) || !this.dec(b)) return false;
+        const price = this.num;
+        const priceScale = this.scale;
+        at = this.pos + 2;
+        if (price === 0 || b[this.pos++] !== COMMA || (b[at] === 48 && b[at + 1]! >= 48 && b[at + 1]! <= 57) || !this.dec(b)) return false;
+        for (let t = 0; t < tail; t++) {
+          if (b[this.pos] !== COMMA || b[this.pos + 1] !== QUOTE) return false;
+          this.pos += 2;
+          if (!this.skipInt(b, 20) || b[this.pos] !== QUOTE) return false;
+          this.pos++;
+        }
+        if (b[this.pos++] !== RBRACK) return false;
+        if (count === MAX_LEVELS) return false;
+        if (2 * count + 2 > out.length) {
+          const bigger = new Float64Array(out.length * 2);
+          bigger.set(out);
+          out = bigger;
+          const more = new Uint8Array(out.length);
+          more.set(sc);
+          sc = more;
+          if (asks) {
+            this.asks = out;
+            this.askScales = sc;
+          } else {
+            this.bids = out;
+            this.bidScales = sc;
+          }
+        }
+        out[2 * count] = price;
+        out[2 * count + 1] = this.num;
+        sc[2 * count] = priceScale;
+        sc[2 * count + 1] = this.scale;
+        count++;
+        const c = b[this.pos++];
+        if (c === RBRACK) break;
+        if (c !== COMMA) return false;
+      }
+    }
+    if (asks) this.askCount = count;
+    else this.bidCount = count;
     return true;
   }
 

@@ -26,6 +26,7 @@ import { OkxCredentials } from './auth';
 import { OkxPrivate } from './private';
 import { verifyChecksum } from './checksum';
 import { decodeFrame } from './decode';
+import { BooksScan, decodeBooksBytes } from './scan';
 import { mapRestError, okxError } from './errors';
 import { Instrument, parseMarkets } from './markets';
 import {
@@ -80,6 +81,8 @@ class OkxInstance implements AdapterInstance {
   private privateRest: RestClient | undefined;
   private readonly bookChannel: BookChannel;
   private readonly verifyChecksums: boolean;
+  /** The byte scanner of books updates (its buffers are reused from frame to frame). */
+  private readonly scan = new BooksScan();
 
   constructor(private readonly ctx: AdapterContext & { readonly options: OkxOptions }) {
     const o = ctx.options;
@@ -217,14 +220,20 @@ class OkxInstance implements AdapterInstance {
     decodeFrame(text, sink);
   }
 
+  /** books updates straight from the bytes (scan.ts); everything else goes to `decode`. */
+  decodeBytes(bytes: Uint8Array, sink: FrameSink): boolean {
+    return decodeBooksBytes(bytes, sink, this.scan);
+  }
+
   book(market: Market): BookSpec {
     return {
       rule: bookRule,
       // today's OKX sends no snapshot frame: join the REST one by seqId (snapshot frames, when they
       // come, are still taken; a REST reply without seqId hands the book to resubscribe)
       fetchSnapshot: this.bookChannel === 'books' ? () => this.booksSnapshot(market) : undefined,
-      // the checksum is computed from the strings as received
-      keepStrings: true,
+      // the checksum is computed from the digits as received, rendered from each level's number and
+      // scale (no string per level), so the byte scanner's packed levels are taken too
+      keepScales: true,
       verify: this.verifyChecksums && this.bookChannel === 'books' ? verifyChecksum : undefined,
     };
   }
