@@ -142,8 +142,17 @@ export class RelaySource implements MarketSource {
     // consumers may start before the relay: wait for its markets up to timeoutMs
     const until = Date.now() + this.ctx.timeoutMs;
     let list: Market[] = [];
+    let answered = false;
     for (;;) {
-      const all = (await this.answer(this.cmd.hgetall(metaKey(this.ctx.exchange)), 'the markets', until)) as Record<string, string>;
+      let all: Record<string, string>;
+      try {
+        all = (await this.answer(this.cmd.hgetall(metaKey(this.ctx.exchange)), 'the markets', until)) as Record<string, string>;
+      } catch (err) {
+        // Redis answered before and only the wait for a relay ran out: that is "no relay", below
+        if (answered && err instanceof RequestTimeout) break;
+        throw err;
+      }
+      answered = true;
       list = Object.values(all).map((j) => JSON.parse(j) as Market);
       if (list.length > 0 || this.closed || Date.now() >= until) break;
       await this.pauses.wait(250);
