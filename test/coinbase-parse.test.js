@@ -308,6 +308,35 @@ describe('coinbase private parsers: user channel orders, REST orders, fills, acc
     }
   });
 
+  it('the user channel\'s per-order fill counts: working orders kept, finished ones only the newest FINISHED_KEPT (a long-running client does not keep every order it saw)', () => {
+    const { CoinbasePrivate, FINISHED_KEPT } = require('../js/exchanges/coinbase/private');
+    const pushed = [];
+    const p = new CoinbasePrivate({
+      credentials: undefined,
+      restBase: 'http://127.0.0.1:9',
+      wsPrivateUrl: 'ws://127.0.0.1:9',
+      timeoutMs: 1000,
+      connection: {},
+      balancePollMs: 30_000,
+      marketById: (id) => (id === 'BTC-USD' ? market : undefined),
+      market: () => market,
+      error: (e) => pushed.push(e),
+      status: () => {},
+    });
+    p.sink = { order: (o) => pushed.push(o), trade: () => {}, balance: () => {}, live: () => {} };
+    const n = FINISHED_KEPT + 500;
+    for (let k = 0; k < n; k++) {
+      const id = `order-${k}`;
+      p.onOrder({ ...WS_ORDER, order_id: id, status: 'OPEN', cumulative_quantity: '0', leaves_quantity: '0.01', number_of_fills: '0', filled_value: '0' });
+      if (k < n - 3) p.onOrder({ ...WS_ORDER, order_id: id, status: 'CANCELLED', cumulative_quantity: '0', leaves_quantity: '0', number_of_fills: '0', filled_value: '0' });
+    }
+    assert.strictEqual(pushed.length, 2 * n - 3, 'every message pushed an order');
+    assert.strictEqual(p.fillsSeen.size, 3, 'the three working orders');
+    assert.strictEqual(p.fillsFinished.size, FINISHED_KEPT, 'finished orders: the newest FINISHED_KEPT');
+    assert.ok(p.fillsFinished.has(`order-${n - 4}`) && !p.fillsFinished.has('order-0'), 'the oldest finished forgotten first');
+    assert.strictEqual(p.sizes.size, 3, 'sizes are kept only while an order works');
+  });
+
   it('a finished user channel order keeps the size it had while it worked: amount is the order\'s, remaining amount - filled (as ccxt shapes it)', () => {
     // a 0.01 order, 0.004 filled, then canceled: the channel reports leaves 0 once it is done
     const canceled = { ...WS_ORDER, status: 'CANCELLED', cumulative_quantity: '0.004', leaves_quantity: '0', filled_value: '200', number_of_fills: '1' };

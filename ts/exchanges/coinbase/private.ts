@@ -90,14 +90,22 @@ interface PlaceReply {
   failure_reason?: string;
 }
 
+
+/** Finished orders whose last fill count is remembered (see fillsFinished). */
+export const FINISHED_KEPT = 1000;
 export class CoinbasePrivate implements PrivateAdapter {
   private readonly rest: RestClient;
   private sink: PrivateSink | undefined;
   private conn: WsConnection | undefined;
   private streamWanted = false;
   private lastSeq: number | undefined;
-  /** order id -> number of fills / cumulative quantity last seen on the user channel. */
+  /** order id -> number of fills / cumulative quantity last seen on the user channel (working orders). */
   private readonly fillsSeen = new Map<string, string>();
+  /**
+   * The same for finished orders, the newest FINISHED_KEPT only (a late or repeated message of a
+   * finished order is still recognised; a long-running client does not keep every order it saw).
+   */
+  private readonly fillsFinished = new Map<string, string>();
   /**
    * order id -> its size while it works (the user channel names none: a finished order reports
    * leaves_quantity 0, so a canceled order's size is what was seen before). Dropped when it ends.
@@ -428,8 +436,15 @@ export class CoinbasePrivate implements PrivateAdapter {
     if (order.status === 'open') this.sizes.set(id, order.amount);
     else this.sizes.delete(id);
     const key = `${o.number_of_fills ?? ''}|${o.cumulative_quantity}`;
-    const before = this.fillsSeen.get(order.id);
-    this.fillsSeen.set(order.id, key);
+    const before = this.fillsSeen.get(order.id) ?? this.fillsFinished.get(order.id);
+    if (order.status === 'open') {
+      this.fillsSeen.set(order.id, key);
+    } else {
+      this.fillsSeen.delete(order.id);
+      this.fillsFinished.delete(order.id);
+      this.fillsFinished.set(order.id, key);
+      if (this.fillsFinished.size > FINISHED_KEPT) this.fillsFinished.delete(this.fillsFinished.keys().next().value as string);
+    }
     const filledMore = order.filled > 0 && before !== key && (before === undefined ? this.snapshotDone : true);
     if (order.status === 'canceled' && !known) {
       // ended before this client saw it work (placed elsewhere, or an IOC / market order): the
