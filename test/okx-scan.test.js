@@ -19,7 +19,7 @@ const { scaleOfString } = require('../js/book/decimal');
 const { readFixture } = require('./support/fixtures');
 const { okx } = require('..');
 const { onSim } = require('./support/on-sim');
-const { recorder, textPath: textPathOf, assertSameLevels } = require('./support/scan-proof');
+const { recorder, textPath: textPathOf, assertSameLevels, seeded, fuzzFrames, assertDeclined } = require('./support/scan-proof');
 
 const textPath = (text) => textPathOf(decodeFrame, text);
 
@@ -284,12 +284,7 @@ describe('okx scan: books updates from bytes', function () {
     const many = [];
     for (let i = 0; i < 60000; i++) many.push([`${i + 1}.5`, '1', '0', '1']);
     declined.push(push(many, b));
-    for (const t of declined) {
-      assert.strictEqual(scan.scan(Buffer.from(t)), false, t.slice(0, 300));
-      const sink = recorder();
-      assert.strictEqual(decodeBooksBytes(Buffer.from(t), sink, scan), false, t.slice(0, 300));
-      assert.strictEqual(sink.calls.length, 0);
-    }
+    assertDeclined(scan, decodeBooksBytes, declined);
     // an unsubscribed stream, an ack, a pong, a refusal and a ticker take the text path, nothing reported
     const unsubscribed = recorder();
     unsubscribed.symbolOf = () => undefined;
@@ -308,21 +303,8 @@ describe('okx scan: books updates from bytes', function () {
   });
 
   it('seeded fuzz: random valid and broken pushes are read exactly or declined with nothing reported', () => {
-    let seed = 0x0c5;
-    const rnd = () => {
-      // mulberry32
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const int = (n) => Math.floor(rnd() * n);
-    const digits = (n) => {
-      let s = '';
-      for (let i = 0; i < n; i++) s += String(int(10));
-      return s;
-    };
+    const g = seeded(0x0c5);
+    const { rnd, int, digits } = g;
     const decimal = () => {
       // mostly OKX-like (1-8 decimals, integer sizes), with trailing zeros, sometimes long, short, leading zeros
       const r = rnd();
@@ -363,36 +345,13 @@ describe('okx scan: books updates from bytes', function () {
       if (rnd() < 0.03) opts.extra = ',"instId":"BTC-USDT"';
       return push(levels(), levels(), opts);
     };
-    const junk = ['e', 'E', '-', '+', '.', '"', '\\', '0', '1', '9', ',', ']', '[', '{', '}', ' ', ':', 'x', '\n', '1e5', '\\u0031', 'é'];
-    const mutate = (t) => {
-      const at = int(t.length);
-      switch (int(5)) {
-        case 0:
-          return t.slice(0, at) + junk[int(junk.length)] + t.slice(at);
-        case 1:
-          return t.slice(0, at) + t.slice(at + 1);
-        case 2:
-          return t.slice(0, at) + junk[int(junk.length)] + t.slice(at + 1);
-        case 3:
-          return t.slice(0, at);
-        default: {
-          const b = at + int(30);
-          return t.slice(0, at) + t.slice(b, b + int(10)) + t.slice(at);
-        }
-      }
-    };
     const scan = new BooksScan();
-    const counts = { accepted: 0, declined: 0, mutatedAccepted: 0, mutatedDeclined: 0 };
-    for (let i = 0; i < 6000; i++) {
-      let text = frame();
-      const mutated = rnd() < 0.5;
-      if (mutated) for (let m = 1 + int(3); m > 0; m--) text = mutate(text);
+    const counts = fuzzFrames(g, 6000, frame, (text, where) => {
       const ok = scan.scan(Buffer.from(text, 'utf8'));
-      if (ok) assertSame(scan, text, `fuzz #${i}`);
-      assert.strictEqual(assertDelivery(scan, text, `fuzz #${i}`), ok);
-      if (mutated) counts[ok ? 'mutatedAccepted' : 'mutatedDeclined']++;
-      else counts[ok ? 'accepted' : 'declined']++;
-    }
+      if (ok) assertSame(scan, text, where);
+      assert.strictEqual(assertDelivery(scan, text, where), ok);
+      return ok;
+    });
     // the generator must exercise both answers (a scanner that declines everything would pass the rest)
     assert.ok(counts.accepted > 1000 && counts.declined > 300 && counts.mutatedDeclined > 1000 && counts.mutatedAccepted > 10, JSON.stringify(counts));
   });

@@ -73,4 +73,74 @@ function assertSameLevels(decodeFrame, scan, text, where) {
   return ref;
 }
 
-module.exports = { recorder, textPath, assertSameLevels };
+/** A seeded generator (mulberry32): `rnd()` in [0, 1), `int(n)` in [0, n), `digits(n)` n random digits. */
+function seeded(seed) {
+  let state = seed | 0;
+  const rnd = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n) => Math.floor(rnd() * n);
+  const digits = (n) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String(int(10));
+    return s;
+  };
+  return { rnd, int, digits };
+}
+
+/** What a mutation inserts or writes over: JSON's syntax, number parts, escapes, non-ASCII. */
+const JUNK = ['e', 'E', '-', '+', '.', '"', '\\', '0', '1', '9', ',', ']', '[', '{', '}', ' ', ':', 'x', '\n', '1e5', '\\u0031', 'é'];
+
+/** One random edit of a frame's text: an insert, a deletion, a replacement, a cut, or a run copied elsewhere. */
+function mutate(g, t) {
+  const at = g.int(t.length);
+  switch (g.int(5)) {
+    case 0:
+      return t.slice(0, at) + JUNK[g.int(JUNK.length)] + t.slice(at);
+    case 1:
+      return t.slice(0, at) + t.slice(at + 1);
+    case 2:
+      return t.slice(0, at) + JUNK[g.int(JUNK.length)] + t.slice(at + 1);
+    case 3:
+      return t.slice(0, at);
+    default: {
+      const b = at + g.int(30);
+      return t.slice(0, at) + t.slice(b, b + g.int(10)) + t.slice(at);
+    }
+  }
+}
+
+/**
+ * The seeded fuzz proof's loop: `n` frames from `frame()`, half of them with one to three
+ * mutations; `check(text, where)` reads one (asserting it is read exactly or declined with nothing
+ * reported) and answers whether the scanner took it. Returns how many were accepted and declined,
+ * plain and mutated, for the caller's assertion that both answers were exercised.
+ */
+function fuzzFrames(g, n, frame, check) {
+  const counts = { accepted: 0, declined: 0, mutatedAccepted: 0, mutatedDeclined: 0 };
+  for (let i = 0; i < n; i++) {
+    let text = frame();
+    const mutated = g.rnd() < 0.5;
+    if (mutated) for (let m = 1 + g.int(3); m > 0; m--) text = mutate(g, text);
+    const ok = check(text, `fuzz #${i}`);
+    if (mutated) counts[ok ? 'mutatedAccepted' : 'mutatedDeclined']++;
+    else counts[ok ? 'accepted' : 'declined']++;
+  }
+  return counts;
+}
+
+/** Each frame is declined by the scanner and by the bytes hook, which reports nothing for it. */
+function assertDeclined(scan, decodeBytes, frames, sinkFor = recorder) {
+  for (const t of frames) {
+    assert.strictEqual(scan.scan(Buffer.from(t)), false, `accepted: ${t.slice(0, 300)}`);
+    const sink = sinkFor();
+    assert.strictEqual(decodeBytes(Buffer.from(t), sink, scan), false, t.slice(0, 300));
+    assert.strictEqual(sink.calls.length, 0, `reported something for ${t.slice(0, 300)}`);
+  }
+}
+
+module.exports = { recorder, textPath, assertSameLevels, seeded, mutate, fuzzFrames, assertDeclined };
