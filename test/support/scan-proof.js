@@ -143,4 +143,21 @@ function assertDeclined(scan, decodeBytes, frames, sinkFor = recorder) {
   }
 }
 
-module.exports = { recorder, textPath, assertSameLevels, seeded, mutate, fuzzFrames, assertDeclined };
+/**
+ * The bytes hook leaves to the text path, reporting nothing: a valid book frame of a stream nobody
+ * subscribed (`unsubscribedFrame`), and frames that are not book updates (acks, pongs, refusals,
+ * other channels).
+ */
+function assertTextPathOnly(scan, decodeBytes, unsubscribedFrame, others) {
+  const unsubscribed = recorder();
+  unsubscribed.symbolOf = () => undefined;
+  assert.strictEqual(decodeBytes(Buffer.from(unsubscribedFrame), unsubscribed, scan), false, 'an unsubscribed stream');
+  assert.strictEqual(unsubscribed.calls.length, 0);
+  for (const t of others) {
+    const sink = recorder();
+    assert.strictEqual(decodeBytes(Buffer.from(t), sink, scan), false, t);
+    assert.strictEqual(sink.calls.length, 0, `reported something for ${t}`);
+  }
+}
+
+module.exports = { recorder, textPath, assertSameLevels, seeded, mutate, fuzzFrames, assertDeclined, assertTextPathOnly };
