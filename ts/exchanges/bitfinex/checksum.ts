@@ -5,6 +5,11 @@
  * read as a signed 32-bit integer. Numbers as Bitfinex's reference client renders the received
  * values (parse.ts: prices in fixed notation, amounts as `String()` gives them, the wire's own text)
  * — the strings the book keeps (`keepStrings`), never re-rendered from the book's numbers.
+ *
+ * The verifier (`bookChecksum`, every `cs` message) copies those kept strings, read by rank, into one
+ * reused byte buffer and takes one native CRC-32: no tuple, array or joined string per message.
+ * `bookChecksumText` (levelStrings + `checksumString`) is what it is proved equal to
+ * (test/bitfinex-checksum.test.js).
  */
 import { crc32Bytes, crc32Signed } from '../../book/crc32';
 import type { OrderBook } from '../../book/orderbook';

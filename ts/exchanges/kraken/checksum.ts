@@ -14,6 +14,12 @@
  * below half a unit of the d-th decimal for every value under about 2^52 / 10^d (4.5e7 at 8
  * decimals). Larger values with that many decimals do not survive JSON.parse into a double at
  * all; only a lossless decoder could check those.
+ *
+ * The verifier (`bookChecksum`, every book message) renders no string: each number's toFixed
+ * digits are computed as one integer and written into one reused byte buffer, then one native
+ * CRC-32 (see `putFixed` for why the digits are toFixed's; a number within about 1e-15 of a rounding
+ * tie is rendered through toFixed itself). `checksumInput` / `bookChecksumText` are the string
+ * rendering it is proved equal to (test/kraken-scan.test.js).
  */
 import { crc32, crc32Bytes } from '../../book/crc32';
 import type { OrderBook } from '../../book/orderbook';
