@@ -408,6 +408,17 @@ describe('kraken checksum: digits into one buffer, equal to the toFixed renderin
     assert.ok(viaText > 50, `levels rendered by the string path: ${viaText}`);
   });
 
+  it('crc32Bytes (native and its JavaScript fallback) is the CRC-32 of the same text', () => {
+    const { crc32, crc32Bytes, crc32BytesJs } = require('../js/book/crc32');
+    for (const t of ['', '123456789', '4528521000004528641545719534528661545711094528961545609114529021589066']) {
+      const bytes = Buffer.from(t, 'latin1');
+      assert.strictEqual(crc32Bytes(bytes), crc32(t), t);
+      assert.strictEqual(crc32BytesJs(bytes), crc32(t), t);
+      assert.strictEqual(crc32BytesJs(new Uint8Array(bytes)), crc32Bytes(new Uint8Array(bytes).subarray(0, bytes.length)), t);
+    }
+    assert.strictEqual(crc32BytesJs(Buffer.from('123456789')), 0xcbf43926);
+  });
+
   it('the known hard cases: halves, 1.005, 0.125, values past 2^53, tiny values, zero', () => {
     const cases = [
       [0.5, 0], [1.5, 0], [2.5, 0], [1.005, 2], [0.125, 2], [0.375, 2], [1.45, 1], [8.345, 2], [1e-7, 8], [5e-9, 8],
@@ -429,8 +440,24 @@ describe('kraken scan on the simulator', function () {
 
   it('a client reads the book updates from bytes, each equal to the text path, keeps an exact book whose checksums all pass, and resyncs on a corrupted checksum', async () => {
     const orig = BookUpdateScan.prototype.scan;
-    const seen = { accepted: 0, declinedBook: 0 };
+    const seen = { accepted: 0, declinedBook: 0, checksums: 0 };
     const failures = [];
+    // every checksum the adapter checks: its buffer bytes must be the string rendering's characters
+    const checksumModule = require('../js/exchanges/kraken/checksum');
+    const origVerifier = checksumModule.checksumVerifier;
+    checksumModule.checksumVerifier = (precision) => {
+      const check = origVerifier(precision);
+      return (book, d) => {
+        const bad = check(book, d);
+        try {
+          assert.strictEqual(checksumInputBytes(book, precision), checksumInput(book, precision));
+        } catch (e) {
+          failures.push(e);
+        }
+        if (d.checksum !== undefined && bad === undefined) seen.checksums++;
+        return bad;
+      };
+    };
     BookUpdateScan.prototype.scan = function (bytes) {
       const ok = orig.call(this, bytes);
       const text = Buffer.from(bytes).toString('utf8');
@@ -464,10 +491,12 @@ describe('kraken scan on the simulator', function () {
       await h.exact();
     } finally {
       BookUpdateScan.prototype.scan = orig;
+      checksumModule.checksumVerifier = origVerifier;
       await h.close();
     }
     assert.deepStrictEqual(failures.map((e) => e.message), []);
     assert.ok(seen.accepted >= 60, JSON.stringify(seen));
+    assert.ok(seen.checksums >= 60, JSON.stringify(seen));
     // the first snapshot and the resync's
     assert.ok(seen.declinedBook >= 2, JSON.stringify(seen));
     assert.deepStrictEqual(h.errs, []);

@@ -41,7 +41,11 @@ const nativeCrc32Bytes = nativeCrc32 as ((data: Uint8Array) => number) | undefin
  * into a reused buffer (no string per level), with the native function where Node has it.
  */
 export function crc32Bytes(data: Uint8Array): number {
-  if (nativeCrc32Bytes !== undefined) return nativeCrc32Bytes(data);
+  return nativeCrc32Bytes !== undefined ? nativeCrc32Bytes(data) : crc32BytesJs(data);
+}
+
+/** The same CRC-32 of bytes computed in JavaScript (the fallback where zlib has none; exported for tests). */
+export function crc32BytesJs(data: Uint8Array): number {
   let crc = 0xffffffff;
   for (let i = 0; i < data.length; i++) crc = step(crc, data[i]!);
   return (crc ^ 0xffffffff) >>> 0;
