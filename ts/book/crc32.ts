@@ -34,6 +34,23 @@ const nativeCrc32: ((data: string) => number) | undefined = (() => {
   return typeof f === 'function' ? (f as (data: string) => number) : undefined;
 })();
 
+const nativeCrc32Bytes = nativeCrc32 as ((data: Uint8Array) => number) | undefined;
+
+/**
+ * CRC-32 of bytes as an unsigned 32-bit integer: for checksum strings written as ASCII straight
+ * into a reused buffer (no string per level), with the native function where Node has it.
+ */
+export function crc32Bytes(data: Uint8Array): number {
+  return nativeCrc32Bytes !== undefined ? nativeCrc32Bytes(data) : crc32BytesJs(data);
+}
+
+/** The same CRC-32 of bytes computed in JavaScript (the fallback where zlib has none; exported for tests). */
+export function crc32BytesJs(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = step(crc, data[i]!);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
 /** CRC-32 of `text` (UTF-8 encoded) as an unsigned 32-bit integer. */
 export function crc32(text: string): number {
   return nativeCrc32 !== undefined ? nativeCrc32(text) : crc32Js(text);

@@ -211,6 +211,16 @@ export class OrderBook implements OrderBookView {
     return (side === 'bids' ? this.sideBids : this.sideAsks).amountAt(rank);
   }
 
+  /** The kept price string at `rank` (0 = best; `{ keepStrings: true }` only), undefined past the end. */
+  priceStrAt(side: Side, rank: number): string | undefined {
+    return (side === 'bids' ? this.sideBids : this.sideAsks).priceStrAt(rank);
+  }
+
+  /** The kept amount string at `rank` (0 = best; `{ keepStrings: true }` only), undefined past the end. */
+  amountStrAt(side: Side, rank: number): string | undefined {
+    return (side === 'bids' ? this.sideBids : this.sideAsks).amountStrAt(rank);
+  }
+
   /** Amount resting at `price`, 0 when there is no such level. */
   amountOf(side: Side, price: number): number {
     return (side === 'bids' ? this.sideBids : this.sideAsks).amountOf(price);

@@ -266,6 +266,41 @@ export abstract class ByteScanner implements PackedLevels {
     return true;
   }
 
+  /**
+   * An unquoted JSON number in plain notation (`45285.2`, `0.00100000`, `0`): JSON's own grammar
+   * (no sign, no leading zero before other digits, digits after a '.') without an exponent — the
+   * caller's next expected byte rejects an `e`. Exact as `dec` (see top): JSON.parse also rounds
+   * correctly, so both give the double nearest the decimal.
+   */
+  protected jsonNum(b: Uint8Array): boolean {
+    let i = this.pos;
+    let c = b[i]!;
+    if (!(c >= 48 && c <= 57)) return false;
+    if (c === 48 && b[i + 1]! >= 48 && b[i + 1]! <= 57) return false;
+    let n = 0;
+    let sig = 0;
+    do {
+      if (sig > 0 || c !== 48) sig++;
+      n = n * 10 + (c - 48);
+      c = b[++i]!;
+    } while (c >= 48 && c <= 57);
+    let frac = 0;
+    if (c === DOT) {
+      c = b[++i]!;
+      if (!(c >= 48 && c <= 57)) return false;
+      do {
+        if (sig > 0 || c !== 48) sig++;
+        n = n * 10 + (c - 48);
+        frac++;
+        c = b[++i]!;
+      } while (c >= 48 && c <= 57);
+    }
+    if (sig > 15 || frac > 22) return false;
+    this.pos = i;
+    this.num = frac > 0 ? n / POW10[frac]! : n;
+    return true;
+  }
+
   /** `["price","amount"]` levels after the opening bracket up to and past the closing one, into bids or asks. */
   protected levels(b: Uint8Array, asks: boolean): boolean {
     let out = asks ? this.asks : this.bids;

@@ -22,6 +22,7 @@ import { KrakenCredentials } from './auth';
 import { KRAKEN_TIERS, KrakenPrivate, KrakenTier } from './private';
 import { checksumVerifier } from './checksum';
 import { decodeFrame } from './decode';
+import { BookUpdateScan, decodeBookBytes } from './scan';
 import { krakenError, mapRestError } from './errors';
 import { AssetPair, pairPrecision, parseMarkets } from './markets';
 import {
@@ -86,6 +87,7 @@ class KrakenInstance implements AdapterInstance {
   private readonly bookDepth: BookDepth;
   private readonly verifyChecksums: boolean;
   private pingId = 0;
+  private readonly bookScan = new BookUpdateScan();
 
   constructor(private readonly ctx: AdapterContext & { readonly options: KrakenOptions }) {
     const o = ctx.options;
@@ -218,6 +220,11 @@ class KrakenInstance implements AdapterInstance {
 
   decode(text: string, sink: FrameSink): void {
     decodeFrame(text, sink);
+  }
+
+  /** Book updates straight from the bytes (scan.ts); everything else goes to `decode`. */
+  decodeBytes(bytes: Uint8Array, sink: FrameSink): boolean {
+    return decodeBookBytes(bytes, sink, this.bookScan);
   }
 
   book(market: Market): BookSpec {
