@@ -34,23 +34,6 @@ const nativeCrc32: ((data: string) => number) | undefined = (() => {
   return typeof f === 'function' ? (f as (data: string) => number) : undefined;
 })();
 
-const nativeCrc32Bytes = nativeCrc32 as ((data: Uint8Array) => number) | undefined;
-
-/**
- * CRC-32 of bytes as an unsigned 32-bit integer: for checksum strings written as ASCII straight
- * into a reused buffer (no string per level), with the native function where Node has it.
- */
-export function crc32Bytes(data: Uint8Array): number {
-  return nativeCrc32Bytes !== undefined ? nativeCrc32Bytes(data) : crc32BytesJs(data);
-}
-
-/** The same CRC-32 of bytes computed in JavaScript (the fallback where zlib has none; exported for tests). */
-export function crc32BytesJs(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = step(crc, data[i]!);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
 /** CRC-32 of `text` (UTF-8 encoded) as an unsigned 32-bit integer. */
 export function crc32(text: string): number {
   return nativeCrc32 !== undefined ? nativeCrc32(text) : crc32Js(text);
@@ -100,15 +83,16 @@ export function crc32Signed(text: string): number {
 const nativeCrc32Bytes: ((data: Uint8Array) => number) | undefined = nativeCrc32 as ((data: Uint8Array) => number) | undefined;
 
 /**
- * CRC-32 of bytes [0, length) of `bytes` (ASCII a caller rendered into a reused buffer), unsigned.
- * Native where zlib has crc32 (one view object per call), else the loop.
+ * CRC-32 of bytes [0, length) of `bytes` (ASCII a caller rendered into a reused buffer: checksum
+ * text with no string per level), unsigned. Native where zlib has crc32, else the loop.
  */
-export function crc32Bytes(bytes: Uint8Array, length: number): number {
-  return nativeCrc32Bytes !== undefined ? nativeCrc32Bytes(bytes.subarray(0, length)) : crc32BytesJs(bytes, length);
+export function crc32Bytes(bytes: Uint8Array, length = bytes.length): number {
+  if (nativeCrc32Bytes === undefined) return crc32BytesJs(bytes, length);
+  return nativeCrc32Bytes(length === bytes.length ? bytes : bytes.subarray(0, length));
 }
 
 /** The same in JavaScript (the fallback where zlib has none; exported for tests). */
-export function crc32BytesJs(bytes: Uint8Array, length: number): number {
+export function crc32BytesJs(bytes: Uint8Array, length = bytes.length): number {
   let crc = 0xffffffff;
   for (let i = 0; i < length; i++) crc = step(crc, bytes[i]!);
   return (crc ^ 0xffffffff) >>> 0;
