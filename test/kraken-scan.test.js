@@ -18,7 +18,7 @@ const { BookSync, noSequenceRule } = require('../js/book/sync');
 const { readFixture } = require('./support/fixtures');
 const { kraken } = require('..');
 const { onSim } = require('./support/on-sim');
-const { recorder, textPath: textPathOf, assertSameLevels } = require('./support/scan-proof');
+const { recorder, textPath: textPathOf, assertSameLevels, seeded, fuzzFrames, assertDeclined, assertTextPathOnly } = require('./support/scan-proof');
 
 const textPath = (text) => textPathOf(decodeFrame, text);
 
@@ -260,45 +260,19 @@ describe('kraken scan: v2 book updates from bytes', function () {
     const many = [];
     for (let i = 0; i < 60000; i++) many.push(`{"price":${i + 1}.5,"qty":1}`);
     declined.push(msg({ bids: `[${many.join(',')}]` }));
-    for (const t of declined) {
-      assert.notStrictEqual(t, msg(), 'each declined frame differs from the plain one');
-      assert.strictEqual(scan.scan(Buffer.from(t)), false, t.slice(0, 300));
-      const sink = recorder();
-      assert.strictEqual(decodeBookBytes(Buffer.from(t), sink, scan), false, t.slice(0, 300));
-      assert.strictEqual(sink.calls.length, 0);
-    }
+    for (const t of declined) assert.notStrictEqual(t, msg(), 'each declined frame differs from the plain one');
+    assertDeclined(scan, decodeBookBytes, declined);
     // an unsubscribed symbol, heartbeats, acks and other channels take the text path, nothing reported
-    const unsubscribed = recorder();
-    unsubscribed.symbolOf = () => undefined;
-    assert.strictEqual(decodeBookBytes(Buffer.from(msg()), unsubscribed, scan), false);
-    assert.strictEqual(unsubscribed.calls.length, 0);
-    for (const t of [
+    assertTextPathOnly(scan, decodeBookBytes, msg(), [
       '{"channel":"heartbeat"}',
       '{"method":"subscribe","result":{"channel":"book","depth":10,"snapshot":true,"symbol":"BTC/USD"},"success":true,"time_in":"2023-09-25T09:04:31.742599Z","time_out":"2023-09-25T09:04:31.742648Z","req_id":1}',
       '{"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1,"last":1,"volume":1,"vwap":1,"low":1,"high":1,"change":0,"change_pct":0}]}',
-    ]) {
-      const sink = recorder();
-      assert.strictEqual(decodeBookBytes(Buffer.from(t), sink, scan), false, t);
-      assert.strictEqual(sink.calls.length, 0);
-    }
+    ]);
   });
 
   it('seeded fuzz: random valid and broken updates are read exactly or declined with nothing reported', () => {
-    let seed = 0x6b72616b;
-    const rnd = () => {
-      // mulberry32
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const int = (n) => Math.floor(rnd() * n);
-    const digits = (n) => {
-      let s = '';
-      for (let i = 0; i < n; i++) s += String(int(10));
-      return s;
-    };
+    const g = seeded(0x6b72616b);
+    const { rnd, int, digits } = g;
     const number = () => {
       // mostly Kraken-like (fixed decimals, trailing zeros kept), sometimes long, odd or leading zeros
       const r = rnd();
@@ -329,36 +303,13 @@ describe('kraken scan: v2 book updates from bytes', function () {
       const checksum = rnd() < 0.05 ? int(1e15) * 100 : int(4294967296);
       return `{"channel":"book","type":"${type}","data":[{"symbol":"${sym}","bids":${levels()},"asks":${levels()},"checksum":${checksum},"timestamp":"${time()}"}]}`;
     };
-    const junk = ['e', 'E', '-', '+', '.', '"', '\\', '0', '1', '9', ',', ']', '[', '{', '}', ' ', ':', 'x', '\n', '1e5', '\\u0031', 'é', 'Z', 'T'];
-    const mutate = (t) => {
-      const at = int(t.length);
-      switch (int(5)) {
-        case 0:
-          return t.slice(0, at) + junk[int(junk.length)] + t.slice(at);
-        case 1:
-          return t.slice(0, at) + t.slice(at + 1);
-        case 2:
-          return t.slice(0, at) + junk[int(junk.length)] + t.slice(at + 1);
-        case 3:
-          return t.slice(0, at);
-        default: {
-          const b = at + int(30);
-          return t.slice(0, at) + t.slice(b, b + int(10)) + t.slice(at);
-        }
-      }
-    };
     const scan = new BookUpdateScan();
-    const counts = { accepted: 0, declined: 0, mutatedAccepted: 0, mutatedDeclined: 0 };
-    for (let i = 0; i < 6000; i++) {
-      let text = frame();
-      const mutated = rnd() < 0.5;
-      if (mutated) for (let m = 1 + int(3); m > 0; m--) text = mutate(text);
+    const counts = fuzzFrames(g, 6000, frame, (text, where) => {
       const ok = scan.scan(Buffer.from(text, 'utf8'));
-      if (ok) assertSame(scan, text, `fuzz #${i}`);
-      assert.strictEqual(assertDelivery(scan, text, `fuzz #${i}`), ok);
-      if (mutated) counts[ok ? 'mutatedAccepted' : 'mutatedDeclined']++;
-      else counts[ok ? 'accepted' : 'declined']++;
-    }
+      if (ok) assertSame(scan, text, where);
+      assert.strictEqual(assertDelivery(scan, text, where), ok);
+      return ok;
+    });
     // the generator must exercise both answers (a scanner that declines everything would pass the rest)
     assert.ok(counts.accepted > 1000 && counts.declined > 300 && counts.mutatedDeclined > 1000 && counts.mutatedAccepted > 10, JSON.stringify(counts));
   });
@@ -366,15 +317,7 @@ describe('kraken scan: v2 book updates from bytes', function () {
 
 describe('kraken checksum: digits into one buffer, equal to the toFixed rendering', () => {
   it('seeded random books, numbers with more decimals than the precision and exact ties included: the same bytes, or the string path', () => {
-    let seed = 0x63686b;
-    const rnd = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const int = (n) => Math.floor(rnd() * n);
+    const { rnd, int } = seeded(0x63686b);
     /** A value for precision p: on the grid, off it (more decimals), on a tie, large, tiny. */
     const value = (p) => {
       const r = rnd();

@@ -93,7 +93,7 @@ function seeded(seed) {
 }
 
 /** What a mutation inserts or writes over: JSON's syntax, number parts, escapes, non-ASCII. */
-const JUNK = ['e', 'E', '-', '+', '.', '"', '\\', '0', '1', '9', ',', ']', '[', '{', '}', ' ', ':', 'x', '\n', '1e5', '\\u0031', 'é'];
+const JUNK = ['e', 'E', '-', '+', '.', '"', '\\', '0', '1', '9', ',', ']', '[', '{', '}', ' ', ':', 'x', '\n', '1e5', '\\u0031', 'é', 'Z', 'T'];
 
 /** One random edit of a frame's text: an insert, a deletion, a replacement, a cut, or a run copied elsewhere. */
 function mutate(g, t) {
