@@ -22,6 +22,7 @@
   --frames=N      frames per client in (1) (default 50,000; full 200,000)
   --sim-steps=N   measured flow steps per client in (6), after 3,000 warm-up steps (default 10,000)
   --exchanges=a,b only these exchanges in (6)
+  --rows=a,b      only these rows of (1) (keys: floor-raw, floor-book, exstream-raw, ccxt, floor-comb, exstream-comb, prototype)
  *   --profile       profile exstream's frame path even when it meets its target
  *   --no-write      do not update BENCHMARKS.md
  *   --no-install    do not install the competitors (their rows are skipped if missing)
@@ -182,7 +183,8 @@ async function framesOnce(server, row, n, execArgv = []) {
 async function benchFrames(deps) {
   log(`[1] frame cost: ${C.frames} frames per client, ${ROUNDS} rounds`);
   const server = await startServer(['BTC/USDT']);
-  const rows = FRAME_ROWS.filter((r) => r.lib !== 'ccxt' || deps.ccxt);
+  const only = opt('rows') ? new Set(opt('rows').split(',')) : undefined;
+  const rows = FRAME_ROWS.filter((r) => (r.lib !== 'ccxt' || deps.ccxt) && (!only || only.has(r.key)));
   const res = new Map(rows.map((r) => [r.key, []]));
   const notes = [];
   try {
@@ -196,7 +198,7 @@ async function benchFrames(deps) {
     }
     let profile;
     const exRatio = ratioMedian(res, 'exstream-comb', 'floor-comb');
-    if (flag('profile') || FULL || !(exRatio <= 1.1)) {
+    if (flag('profile') || FULL || (Number.isFinite(exRatio) && !(exRatio <= 1.1))) {
       profile = await profileFrames(server);
     }
     const W = C.warmFrames;
@@ -216,21 +218,23 @@ async function benchFrames(deps) {
     const exRaw = ratioMedian(res, 'exstream-raw', 'floor-raw');
     const exAfter = ratioMedian(res, 'exstream-comb', 'floor-comb', 'after');
     const exRawAfter = ratioMedian(res, 'exstream-raw', 'floor-raw', 'after');
-    const ccxtVsEx = deps.ccxt ? ratioMedian(res, 'ccxt', 'exstream-raw') : NaN;
-    const warmUs = (key, base) => R.median(res.get(key).map((x, i) => (x.cpuWarmUs - res.get(base)[i].cpuWarmUs) / 1000));
+    const ccxtRow = deps.ccxt && rows.some((r) => r.key === 'ccxt');
+    const ccxtVsEx = ccxtRow ? ratioMedian(res, 'ccxt', 'exstream-raw') : NaN;
+    const warmUs = (key, base) => R.median((res.get(key) || []).map((x, i) => (x.cpuWarmUs - ((res.get(base) || [])[i] || {}).cpuWarmUs) / 1000));
     const targets = [
       `exstream within 1.10x of the floor: ${verdict(exRatio <= 1.1 && exRaw <= 1.1)} over all ${C.frames.toLocaleString('en')} frames — ${R.ratio(exRatio)} with the default combined streams, ${R.ratio(exRaw)} with raw streams; ` +
         `after the first ${W.toLocaleString('en')} frames (steady state): ${verdict(exAfter <= 1.1 && exRawAfter <= 1.1)} — ${R.ratio(exAfter)} combined, ${R.ratio(exRawAfter)} raw. ` +
         `The first ${W.toLocaleString('en')} frames cost exstream ${R.fmt(warmUs('exstream-comb', 'floor-comb'), 1)} ms (combined) / ${R.fmt(warmUs('exstream-raw', 'floor-raw'), 1)} ms (raw) more CPU than the floor, most of it the JIT compiling exstream's frame path once per process`,
-      deps.ccxt
+      ccxtRow
         ? `exstream below ccxt: ${verdict(ccxtVsEx > 1)} — ccxt uses ${R.ratio(ccxtVsEx)} the CPU of exstream per frame (same bytes)`
-        : 'exstream below ccxt: not measured — ccxt could not be installed into bench/.deps',
+        : `exstream below ccxt: not measured — ${deps.ccxt ? 'its row was left out (--rows)' : 'ccxt could not be installed into bench/.deps'}`,
     ];
     const own = ratioMedian(res, 'exstream-raw', 'floor-book');
-    const ownUs = R.median(res.get('exstream-raw').map((x, i) => (x.cpuTotalUs - (res.get('floor-book')[i] || {}).cpuTotalUs) / x.n));
+    const diffUs = (base) => R.median((res.get('exstream-raw') || []).map((x, i) => (x.cpuTotalUs - ((res.get(base) || [])[i] || {}).cpuTotalUs) / x.n));
+    const ownUs = diffUs('floor-book');
     const proto = ratioMedian(res, 'prototype', 'floor-raw');
-    const protoUs = R.median(res.get('exstream-raw').map((x, i) => (x.cpuTotalUs - (res.get('prototype')[i] || {}).cpuTotalUs) / x.n));
-    notes.unshift(
+    const protoUs = diffUs('prototype');
+    if (rows.length === FRAME_ROWS.filter((r) => r.lib !== 'ccxt' || deps.ccxt).length) notes.unshift(
       `Where the CPU goes: exstream reads depthUpdate frames straight from the socket's bytes (binance/scan.ts; no JSON.parse, no strings) into its OrderBook. ` +
         `"floor + book" (bare ws + JSON.parse + exstream's OrderBook and U/u sync; not exstream) costs ${R.ratio(ratioMedian(res, 'floor-book', 'floor-raw'))} the floor, ` +
         `and exstream ${R.ratio(own)} of that (${ownUs >= 0 ? '+' : ''}${R.fmt(ownUs)} µs a frame). ` +

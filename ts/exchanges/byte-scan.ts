@@ -35,6 +35,8 @@ const MAX_NAME = 64;
  * grow the reused buffers for good (diff frames carry at most a few thousand).
  */
 const MAX_LEVELS = 50_000;
+/** Levels a side the reused buffers hold before they grow (see ByteScanner.bids). */
+const INITIAL_LEVELS = 2048;
 /** Names remembered (so a frame's name costs no string); the cache is emptied past this. */
 const MAX_CACHED = 4096;
 
@@ -83,9 +85,12 @@ export class NameCache<T> {
  * adapter instance is enough.
  */
 export abstract class ByteScanner implements PackedLevels {
-  bids = new Float64Array(256);
+  // Room for 2,048 levels a side (32 KB each) from the start: the largest frame of the Binance
+  // capture has 1,076, and growing replaces a field the JIT had compiled `levels` against (a
+  // recompile of the hottest loop in the first seconds, seen with --trace-opt / --trace-deopt).
+  bids = new Float64Array(2 * INITIAL_LEVELS);
   bidCount = 0;
-  asks = new Float64Array(256);
+  asks = new Float64Array(2 * INITIAL_LEVELS);
   askCount = 0;
 
   /**
