@@ -146,14 +146,15 @@ export class BookSide {
    */
   set(price: number, amount: number, priceStr?: string, amountStr?: string, scales?: number): void {
     if (price !== price) return;
-    this.put(this.sign === 1 ? price : -price, amount, priceStr, amountStr, scales, this.blocks);
+    this.put(this.sign === 1 ? price : -price, amount, priceStr, amountStr, scales, this.blocks, -1);
   }
 
   /**
-   * `set` by key. The search for the key's block starts below order position `top`: the caller
-   * guarantees that `top` is `blocks` or that `mins[top]` is above `key`.
+   * `set` by key. The search for the key's block starts below order position `top` (the caller
+   * guarantees that `top` is `blocks` or that `mins[top]` is above `key`), and inside the block at
+   * `hint` when that index lies in it at or above `key` (-1: none).
    */
-  private put(key: number, amount: number, priceStr: string | undefined, amountStr: string | undefined, scales: number | undefined, top: number): void {
+  private put(key: number, amount: number, priceStr: string | undefined, amountStr: string | undefined, scales: number | undefined, top: number, hint: number): void {
     if (this.scales !== undefined && scales === undefined && amount > 0) {
       // no scales given (OrderBook.update): the strings', else the numbers' shortest form
       scales =
@@ -164,7 +165,7 @@ export class BookSide {
       if (amount > 0) this.insertFirst(key, amount, priceStr, amountStr, scales);
       return;
     }
-    this.find(key, top, this.hint);
+    this.find(key, top, hint);
     const i = this.fi;
     this.hint = i;
     const found = i < this.fe && this.keys[i] === key;
@@ -193,11 +194,13 @@ export class BookSide {
    * Where the search for the next level of a batch may start. Exchanges send a side's levels best
    * first (every frame of the Binance capture does: bids falling, asks rising), so a level usually
    * lies in or just below the previous one's block: starting there (a finger search) replaces the
-   * gallop down from the best block. Checked against `mins` every time, so any order is still right.
+   * gallop down from the best block. Checked against `mins` every time, so it is right whatever
+   * happened since; batches use it only while their levels run best first (out-of-order input,
+   * such as table 2's random stream, pays nothing for it past its first misordered level).
    */
-  private topAfter(key: number, prevKey: number): number {
+  private topAfter(key: number): number {
     const h = this.fp + 1;
-    return key < prevKey && h < this.blocks && this.mins[h]! > key ? h : this.blocks;
+    return h < this.blocks && this.mins[h]! > key ? h : this.blocks;
   }
 
   /** Apply wire levels in order (later duplicates win). Hot path: no allocation per level. */
@@ -207,6 +210,7 @@ export class BookSide {
     const keep = this.priceStrs !== undefined;
     const scaled = this.scales !== undefined && !keep;
     let prevKey = Infinity;
+    let finger = true;
     for (let j = 0; j < len; j++) {
       const lv = levels[j]!;
       const p = lv[0];
@@ -214,10 +218,19 @@ export class BookSide {
       const price = +(p as string);
       if (price !== price) continue;
       const key = sign === 1 ? price : -price;
-      const top = this.topAfter(key, prevKey);
+      let top = this.blocks;
+      let hint = -1;
+      if (finger) {
+        if (key < prevKey) {
+          top = this.topAfter(key);
+          hint = this.hint;
+        } else {
+          finger = false;
+        }
+      }
       prevKey = key;
-      if (keep) this.put(key, +(a as string), typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), undefined, top);
-      else this.put(key, +(a as string), undefined, undefined, scaled ? levelScales(p, a) : undefined, top);
+      if (keep) this.put(key, +(a as string), typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), undefined, top, hint);
+      else this.put(key, +(a as string), undefined, undefined, scaled ? levelScales(p, a) : undefined, top, hint);
     }
   }
 
@@ -232,22 +245,32 @@ export class BookSide {
     // keepScales: the scanner's scales (packed levels), else the wire strings'
     const scaled = this.scales !== undefined && !keep;
     let prevKey = Infinity;
+    let finger = true;
     for (let j = 0; j < count; j++) {
       const price = nums[2 * j]!;
       if (price !== price) continue;
       const key = sign === 1 ? price : -price;
-      const top = this.topAfter(key, prevKey);
+      let top = this.blocks;
+      let hint = -1;
+      if (finger) {
+        if (key < prevKey) {
+          top = this.topAfter(key);
+          hint = this.hint;
+        } else {
+          finger = false;
+        }
+      }
       prevKey = key;
       if (scaled) {
         const sc = scales !== undefined ? scales[2 * j]! | (scales[2 * j + 1]! << 8) : levelScales(levels[j]![0], levels[j]![1]);
-        this.put(key, nums[2 * j + 1]!, undefined, undefined, sc, top);
+        this.put(key, nums[2 * j + 1]!, undefined, undefined, sc, top, hint);
       } else if (keep) {
         const lv = levels[j]!;
         const p = lv[0];
         const a = lv[1];
-        this.put(key, nums[2 * j + 1]!, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), undefined, top);
+        this.put(key, nums[2 * j + 1]!, typeof p === 'string' ? p : String(p), typeof a === 'string' ? a : String(a), undefined, top, hint);
       } else {
-        this.put(key, nums[2 * j + 1]!, undefined, undefined, undefined, top);
+        this.put(key, nums[2 * j + 1]!, undefined, undefined, undefined, top, hint);
       }
     }
   }
