@@ -26,6 +26,7 @@ import { AdapterContext, AdapterInstance, BookSpec, ExchangeAdapter, FrameSink, 
 import { CoinbaseCredentials } from './auth';
 import { CoinbasePrivate } from './private';
 import { decodeFrame } from './decode';
+import { L2UpdateScan, decodeL2Bytes } from './scan';
 import { mapRestError } from './errors';
 import { Product, ProductsReply, parseMarkets } from './markets';
 import {
@@ -96,6 +97,8 @@ const PRIVATE_HAS: Record<string, 'ws' | 'rest'> = {
 class CoinbaseInstance implements AdapterInstance {
   readonly families: Record<string, StreamFamily>;
   private readonly rest: RestClient;
+  /** The l2_data update byte scanner and its reused level buffers (decoding is synchronous: one is enough). */
+  private readonly l2Scan = new L2UpdateScan();
   /** The CDP key for market-data JWTs, when one was given and can be read. */
   private readonly wsCreds: CoinbaseCredentials | undefined;
 
@@ -284,6 +287,11 @@ class CoinbaseInstance implements AdapterInstance {
 
   decode(text: string, sink: FrameSink): void {
     decodeFrame(text, sink);
+  }
+
+  /** l2_data updates straight from the bytes (scan.ts); everything else goes to `decode`. */
+  decodeBytes(bytes: Uint8Array, sink: FrameSink): boolean {
+    return decodeL2Bytes(bytes, sink, this.l2Scan);
   }
 
   book(): BookSpec {

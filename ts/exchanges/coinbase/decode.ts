@@ -17,6 +17,31 @@ import { wsError } from './errors';
 import { Envelope, L2Event, WsCandle, WsTicker, WsTrade, parseCandle, parseL2Snapshot, parseL2Update, parseTicker, parseTime, parseTrade, sortTrades } from './parse';
 import { dataStreamName } from './streams';
 
+/** What a connection remembers (its `sink.connection()` state): the last `sequence_num` seen. */
+export class Session {
+  seq: number | undefined = undefined;
+}
+
+const newSession = (): Session => new Session();
+
+/** The state of the connection the frame came on (fresh on every connection). */
+export function sessionOf(sink: FrameSink): Session {
+  return sink.connection().get(newSession);
+}
+
+/**
+ * Records `seq` as the connection's latest `sequence_num`; after a jump every book on the socket
+ * is reported lost (`sink.lost`). Answers whether it jumped. The text path and the byte scanner
+ * (scan.ts) both count through here.
+ */
+export function sequenceSeen(session: Session, seq: number, sink: FrameSink): boolean {
+  const last = session.seq;
+  session.seq = seq;
+  if (last === undefined || seq === last + 1) return false;
+  sink.lost(`sequence_num ${seq} after ${last} on the connection`);
+  return true;
+}
+
 /** Decodes one frame; throws only when the frame is not JSON. */
 export function decodeFrame(text: string, sink: FrameSink): void {
   const msg: unknown = JSON.parse(text);
@@ -31,7 +56,7 @@ export function decodeFrame(text: string, sink: FrameSink): void {
     sink.refused(id, wsError(text, sink.describe(id) ?? 'request', msg));
     return;
   }
-  const session = sink.connection().get((): Record<string, unknown> => ({}));
+  const session = sessionOf(sink);
   if (m.sequence_num === undefined ? session.seq !== undefined : !(Number.isSafeInteger(m.sequence_num) && (m.sequence_num as number) >= 0)) {
     // every message of a connection is numbered: one without a number (once numbers came), or with
     // one that is not a sequence number, cannot be trusted (if it was a real message, the next
@@ -39,13 +64,7 @@ export function decodeFrame(text: string, sink: FrameSink): void {
     sink.malformed(undefined, `frame (sequence_num ${JSON.stringify(m.sequence_num)} is not a sequence number)`, msg);
     return;
   }
-  if (typeof m.sequence_num === 'number') {
-    const last = session.seq as number | undefined;
-    session.seq = m.sequence_num;
-    if (last !== undefined && m.sequence_num !== last + 1) {
-      sink.lost(`sequence_num ${m.sequence_num} after ${last} on the connection`);
-    }
-  }
+  if (typeof m.sequence_num === 'number') sequenceSeen(session, m.sequence_num, sink);
   if (typeof m.channel !== 'string') {
     sink.malformed(undefined, 'frame (no channel)', msg);
     return;
