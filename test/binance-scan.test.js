@@ -130,6 +130,11 @@ describe('binance scan: depthUpdate frames from bytes', function () {
     for (let i = 0; i < 60000; i++) many.push([`${i + 1}.5`, '1']);
     declined.push(base(many));
     assertDeclined(scan, decodeDepthBytes, declined);
+    // more levels than the buffers start with (2,048): they grow and the frame is still read exactly
+    const big = base(many.slice(0, 5000));
+    const fresh = new DepthScan();
+    assert.ok(fresh.scan(Buffer.from(big)), 'a 5,000-level frame is read');
+    assertSame(fresh, big, 'a 5,000-level frame');
   });
 
   it('seeded fuzz: random valid and broken frames are read exactly or declined with nothing reported', () => {

@@ -260,6 +260,11 @@ describe('kraken scan: v2 book updates from bytes', function () {
     const many = [];
     for (let i = 0; i < 60000; i++) many.push(`{"price":${i + 1}.5,"qty":1}`);
     declined.push(msg({ bids: `[${many.join(',')}]` }));
+    // more levels than the buffers start with (2,048): they grow and the frame is still read exactly
+    const big = msg({ bids: `[${many.slice(0, 5000).join(',')}]` });
+    const fresh = new BookUpdateScan();
+    assert.ok(fresh.scan(Buffer.from(big)), 'a 5,000-level update is read');
+    assertSame(fresh, big, 'a 5,000-level update');
     for (const t of declined) assert.notStrictEqual(t, msg(), 'each declined frame differs from the plain one');
     assertDeclined(scan, decodeBookBytes, declined);
     // an unsubscribed symbol, heartbeats, acks and other channels take the text path, nothing reported

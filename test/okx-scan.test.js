@@ -285,6 +285,11 @@ describe('okx scan: books updates from bytes', function () {
     for (let i = 0; i < 60000; i++) many.push([`${i + 1}.5`, '1', '0', '1']);
     declined.push(push(many, b));
     assertDeclined(scan, decodeBooksBytes, declined);
+    // more levels than the buffers start with (2,048): numbers and scales grow, the frame is still read exactly
+    const big = push(many.slice(0, 5000), b);
+    const fresh = new BooksScan();
+    assert.ok(fresh.scan(Buffer.from(big)), 'a 5,000-level push is read');
+    assertSame(fresh, big, 'a 5,000-level push');
     // an unsubscribed stream, an ack, a pong, a refusal and a ticker take the text path, nothing reported
     assertTextPathOnly(scan, decodeBooksBytes, push(a, b), [
       '{"id":"1","event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}',

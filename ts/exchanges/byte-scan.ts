@@ -218,7 +218,7 @@ export abstract class ByteScanner implements PackedLevels {
    * (OKX's `"0"` and order count), each a quoted unsigned integer of at most 20 digits.
    */
   protected scaledLevels(b: Uint8Array, asks: boolean, tail: number): boolean {
-    let out = asks ? this.asks : this.bids;
+    let out: Float64Array = asks ? this.asks : this.bids;
     let sc = (asks ? this.askScales : this.bidScales)!;
     let count = 0;
     if (b[this.pos] === RBRACK) {
@@ -242,19 +242,8 @@ export abstract class ByteScanner implements PackedLevels {
         if (b[this.pos++] !== RBRACK) return false;
         if (count === MAX_LEVELS) return false;
         if (2 * count + 2 > out.length) {
-          const bigger = new Float64Array(out.length * 2);
-          bigger.set(out);
-          out = bigger;
-          const more = new Uint8Array(out.length);
-          more.set(sc);
-          sc = more;
-          if (asks) {
-            this.asks = out;
-            this.askScales = sc;
-          } else {
-            this.bids = out;
-            this.bidScales = sc;
-          }
+          out = this.grow(asks);
+          sc = this.growScales(asks, out.length);
         }
         out[2 * count] = price;
         out[2 * count + 1] = this.num;
@@ -271,6 +260,26 @@ export abstract class ByteScanner implements PackedLevels {
     return true;
   }
 
+  /** The side's level buffer doubled (kept: the next frame reuses it); a rare path, out of the hot loops. */
+  protected grow(asks: boolean): Float64Array {
+    const old = asks ? this.asks : this.bids;
+    const bigger = new Float64Array(old.length * 2);
+    bigger.set(old);
+    if (asks) this.asks = bigger;
+    else this.bids = bigger;
+    return bigger;
+  }
+
+  /** The side's scale buffer grown to `length` entries (with {@link grow}). */
+  protected growScales(asks: boolean, length: number): Uint8Array {
+    const old = (asks ? this.askScales : this.bidScales)!;
+    const more = new Uint8Array(length);
+    more.set(old);
+    if (asks) this.askScales = more;
+    else this.bidScales = more;
+    return more;
+  }
+
   /**
    * An unquoted JSON number in plain notation (`45285.2`, `0.00100000`, `0`): JSON's own grammar
    * (no sign, no leading zero before other digits, digits after a '.') without an exponent — the
@@ -283,24 +292,23 @@ export abstract class ByteScanner implements PackedLevels {
     if (!(c >= 48 && c <= 57)) return false;
     if (c === 48 && b[i + 1]! >= 48 && b[i + 1]! <= 57) return false;
     let n = 0;
-    let sig = 0;
     do {
-      if (sig > 0 || c !== 48) sig++;
       n = n * 10 + (c - 48);
       c = b[++i]!;
     } while (c >= 48 && c <= 57);
     let frac = 0;
     if (c === DOT) {
+      const from = i + 1;
       c = b[++i]!;
       if (!(c >= 48 && c <= 57)) return false;
       do {
-        if (sig > 0 || c !== 48) sig++;
         n = n * 10 + (c - 48);
-        frac++;
         c = b[++i]!;
       } while (c >= 48 && c <= 57);
+      frac = i - from;
     }
-    if (sig > 15 || frac > 22) return false;
+    // at most 15 significant digits <=> N < 10^15, as in `dec`
+    if (!(n < 1e15) || frac > 22) return false;
     this.pos = i;
     this.num = frac > 0 ? n / POW10[frac]! : n;
     return true;
@@ -308,7 +316,7 @@ export abstract class ByteScanner implements PackedLevels {
 
   /** `["price","amount"]` levels after the opening bracket up to and past the closing one, into bids or asks. */
   protected levels(b: Uint8Array, asks: boolean): boolean {
-    let out = asks ? this.asks : this.bids;
+    let out: Float64Array = asks ? this.asks : this.bids;
     let count = 0;
     if (b[this.pos] === RBRACK) {
       this.pos++;
@@ -320,13 +328,7 @@ export abstract class ByteScanner implements PackedLevels {
         if (price === 0 || b[this.pos++] !== COMMA || !this.dec(b)) return false;
         if (b[this.pos++] !== RBRACK) return false;
         if (count === MAX_LEVELS) return false;
-        if (2 * count + 2 > out.length) {
-          const bigger = new Float64Array(out.length * 2);
-          bigger.set(out);
-          out = bigger;
-          if (asks) this.asks = out;
-          else this.bids = out;
-        }
+        if (2 * count + 2 > out.length) out = this.grow(asks);
         out[2 * count] = price;
         out[2 * count + 1] = this.num;
         count++;

@@ -75,7 +75,7 @@ export class BookUpdateScan extends ByteScanner {
 
   /** `{"price":N,"qty":N}` levels after the opening bracket up to and past the closing one. */
   private objLevels(b: Uint8Array, asks: boolean): boolean {
-    let out = asks ? this.asks : this.bids;
+    let out: Float64Array = asks ? this.asks : this.bids;
     let count = 0;
     if (b[this.pos] === RBRACK) {
       this.pos++;
@@ -87,13 +87,7 @@ export class BookUpdateScan extends ByteScanner {
         if (price === 0 || !this.expect(b, this.pos, QTY_KEY) || !this.jsonNum(b)) return false;
         if (b[this.pos++] !== RBRACE) return false;
         if (count === MAX_LEVELS) return false;
-        if (2 * count + 2 > out.length) {
-          const bigger = new Float64Array(out.length * 2);
-          bigger.set(out);
-          out = bigger;
-          if (asks) this.asks = out;
-          else this.bids = out;
-        }
+        if (2 * count + 2 > out.length) out = this.grow(asks);
         out[2 * count] = price;
         out[2 * count + 1] = this.num;
         count++;
