@@ -11,7 +11,7 @@ const { decodeFrame } = require('../js/exchanges/bybit/decode');
 const { readFixture } = require('./support/fixtures');
 const { bybit } = require('..');
 const { onSim } = require('./support/on-sim');
-const { recorder, textPath: textPathOf, assertSameLevels, seeded, fuzzFrames, assertDeclined, assertTextPathOnly } = require('./support/scan-proof');
+const { recorder, textPath: textPathOf, assertSameLevels, seeded, fuzzFrames, assertDeclined, assertTextPathOnly, assertDelivered } = require('./support/scan-proof');
 
 const textPath = (text) => textPathOf(decodeFrame, text);
 
@@ -27,24 +27,7 @@ function assertSame(scan, text, where) {
 
 /** Asserts decodeBookBytes reports exactly what the text path reports (levels as numbers), or nothing. */
 function assertDelivery(scan, text, where, sink = recorder()) {
-  const ok = decodeBookBytes(Buffer.from(text, 'utf8'), sink, scan);
-  if (!ok) {
-    assert.strictEqual(sink.calls.length, 0, `${where}: declined but reported something`);
-    return false;
-  }
-  const ref = textPath(text);
-  assert.strictEqual(sink.calls.length, 1, where);
-  const [kind, stream, d] = sink.calls[0];
-  assert.strictEqual(kind, 'bookDelta', where);
-  assert.strictEqual(stream, ref.delta.stream, where);
-  assert.deepStrictEqual(Object.keys(d).sort(), ['asks', 'bids', 'first', 'last', 'packed', 'timestamp'], where);
-  assert.strictEqual(d.first, ref.delta.d.first, where);
-  assert.strictEqual(d.last, ref.delta.d.last, where);
-  assert.strictEqual(d.timestamp, ref.delta.d.timestamp, where);
-  assert.deepStrictEqual([d.bids.length, d.asks.length], [0, 0], where);
-  assert.deepStrictEqual(Array.from(d.packed.bids.subarray(0, 2 * d.packed.bidCount)), ref.delta.bids, where);
-  assert.deepStrictEqual(Array.from(d.packed.asks.subarray(0, 2 * d.packed.askCount)), ref.delta.asks, where);
-  return true;
+  return assertDelivered(decodeBookBytes, decodeFrame, scan, text, where, ['first', 'last', 'timestamp'], sink);
 }
 
 /** The JSON frames of a capture (its lines end in CRLF: the CR is the file's, not the frame's). */

@@ -19,7 +19,7 @@ const { scaleOfString } = require('../js/book/decimal');
 const { readFixture } = require('./support/fixtures');
 const { okx } = require('..');
 const { onSim } = require('./support/on-sim');
-const { recorder, textPath: textPathOf, assertSameLevels, seeded, fuzzFrames, assertDeclined, assertTextPathOnly } = require('./support/scan-proof');
+const { recorder, textPath: textPathOf, assertSameLevels, seeded, fuzzFrames, assertDeclined, assertTextPathOnly, assertDelivered } = require('./support/scan-proof');
 
 const textPath = (text) => textPathOf(decodeFrame, text);
 
@@ -48,22 +48,7 @@ function assertSame(scan, text, where) {
 
 /** Asserts decodeBooksBytes reports exactly what the text path reports (levels as numbers), or nothing. */
 function assertDelivery(scan, text, where, sink = recorder()) {
-  const ok = decodeBooksBytes(Buffer.from(text, 'utf8'), sink, scan);
-  if (!ok) {
-    assert.strictEqual(sink.calls.length, 0, `${where}: declined but reported something`);
-    return false;
-  }
-  const ref = textPath(text);
-  assert.strictEqual(sink.calls.length, 1, where);
-  const [kind, stream, d] = sink.calls[0];
-  assert.strictEqual(kind, 'bookDelta', where);
-  assert.strictEqual(stream, ref.delta.stream, where);
-  assert.deepStrictEqual(Object.keys(d).sort(), ['asks', 'bids', 'checksum', 'first', 'last', 'packed', 'prev', 'timestamp'], where);
-  for (const k of ['first', 'last', 'prev', 'timestamp', 'checksum']) assert.strictEqual(d[k], ref.delta.d[k], `${where}: ${k}`);
-  assert.deepStrictEqual([d.bids.length, d.asks.length], [0, 0], where);
-  assert.deepStrictEqual(Array.from(d.packed.bids.subarray(0, 2 * d.packed.bidCount)), ref.delta.bids, where);
-  assert.deepStrictEqual(Array.from(d.packed.asks.subarray(0, 2 * d.packed.askCount)), ref.delta.asks, where);
-  return true;
+  return assertDelivered(decodeBooksBytes, decodeFrame, scan, text, where, ['first', 'last', 'prev', 'timestamp', 'checksum'], sink);
 }
 
 const CAPTURE = 'cryptofeed/OKX.ws.1.0.books.gz';

@@ -160,4 +160,28 @@ function assertTextPathOnly(scan, decodeBytes, unsubscribedFrame, others) {
   }
 }
 
-module.exports = { recorder, textPath, assertSameLevels, seeded, mutate, fuzzFrames, assertDeclined, assertTextPathOnly };
+/**
+ * The bytes hook reports exactly what the text path (`decodeFrame`) reports for `text` — one book
+ * delta with the same stream, the same `fields`, no level arrays and the same levels packed — or
+ * nothing at all. Returns whether it took the frame.
+ */
+function assertDelivered(decodeBytes, decodeFrame, scan, text, where, fields, sink = recorder()) {
+  const ok = decodeBytes(Buffer.from(text, 'utf8'), sink, scan);
+  if (!ok) {
+    assert.strictEqual(sink.calls.length, 0, `${where}: declined but reported something`);
+    return false;
+  }
+  const ref = textPath(decodeFrame, text);
+  assert.strictEqual(sink.calls.length, 1, where);
+  const [kind, stream, d] = sink.calls[0];
+  assert.strictEqual(kind, 'bookDelta', where);
+  assert.strictEqual(stream, ref.delta.stream, where);
+  assert.deepStrictEqual(Object.keys(d).sort(), ['asks', 'bids', 'packed', ...fields].sort(), where);
+  for (const k of fields) assert.strictEqual(d[k], ref.delta.d[k], `${where}: ${k}`);
+  assert.deepStrictEqual([d.bids.length, d.asks.length], [0, 0], where);
+  assert.deepStrictEqual(Array.from(d.packed.bids.subarray(0, 2 * d.packed.bidCount)), ref.delta.bids, where);
+  assert.deepStrictEqual(Array.from(d.packed.asks.subarray(0, 2 * d.packed.askCount)), ref.delta.asks, where);
+  return true;
+}
+
+module.exports = { recorder, textPath, assertSameLevels, seeded, mutate, fuzzFrames, assertDeclined, assertTextPathOnly, assertDelivered };
