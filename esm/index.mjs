@@ -16,6 +16,7 @@ export const {
   exchangeIds,
   version,
   relayGroup,
+  createRelay,
   TradesLost,
   BaseError,
   ExchangeError,

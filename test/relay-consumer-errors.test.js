@@ -67,7 +67,8 @@ describe('relay consumer: a Redis that cannot answer is a typed error within tim
 describe('relay writer: a wrong Redis password', function () {
   this.timeout(20000);
   const { simulate } = require('../js/sim');
-  const { Relay } = require('../js/relay/relay');
+  // the public entry point: an in-process relay without the CLI
+  const { createRelay } = require('..');
   let redis;
   let sim;
   let up;
@@ -89,7 +90,7 @@ describe('relay writer: a wrong Redis password', function () {
   });
 
   it('start() rejects with an AuthenticationError naming the exchange, not ioredis\' reply error, and without the password', async () => {
-    relay = new Relay(up, { redis: `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`, symbols: ['BTC/USDT'] });
+    relay = createRelay(up, { redis: `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`, symbols: ['BTC/USDT'] });
     const err = await relay.start().then(
       () => undefined,
       (e) => e,

@@ -14,6 +14,7 @@ import { Exchange, ExchangeClass, exchangeClass } from './base/exchange';
 import type { ExchangeAdapter } from './exchanges/adapter';
 import type { SourceHooks } from './base/source';
 import type { RelayGroup, RelayGroupOptions } from './relay/group';
+import type { Relay, RelayOptions } from './relay/relay';
 import { ADAPTERS } from './exchanges/registry';
 
 export type { BinanceOptions } from './exchanges/binance';
@@ -55,6 +56,20 @@ export { TradesLost } from './relay/keys';
 export function relayGroup(options: RelayGroupOptions): RelayGroup {
   const { RelayGroup: Group } = require('./relay/group') as typeof import('./relay/group');
   return new Group(options);
+}
+
+export type { Relay, RelayOptions, RelayStats } from './relay/relay';
+export type { RelayChannel } from './relay/keys';
+
+/**
+ * An in-process relay (the writer side of `exstream relay`): `upstream` is an exchange client
+ * (`new binance({ ws: true, ... })`); `start()` publishes its markets and writes the symbols' books,
+ * trades and tickers to Redis Streams for `new <exchange>({ relay })` consumers, competing with other
+ * relays for each symbol's lease; `stop()` hands the leases back. Loads ioredis only when called.
+ */
+export function createRelay(upstream: Exchange, options: RelayOptions): Relay {
+  const { Relay: R } = require('./relay/relay') as typeof import('./relay/relay');
+  return new R(upstream, options);
 }
 
 /** Exchange classes by id, one per adapter in the registry (ts/exchanges/registry.ts). */
