@@ -162,12 +162,15 @@ export abstract class ByteScanner implements PackedLevels {
     return true;
   }
 
-  /** A quoted plain decimal ("61737.63000000"): digits, optionally '.' and digits; exact (see top). */
-  protected dec(b: Uint8Array): boolean {
-    let i = this.pos;
-    if (b[i] !== QUOTE) return false;
-    let c = b[++i]!;
-    if (!(c >= 48 && c <= 57)) return false;
+  /**
+   * Digits, optionally '.' and digits, from `at` (no sign, no exponent): the index of the first byte
+   * after them, with the exact value (see top) in `num` and the decimals in `scale`; -1 when they
+   * are not a plain number. The one digit loop of `dec` and `jsonNum`.
+   */
+  private plain(b: Uint8Array, at: number): number {
+    let i = at;
+    let c = b[i]!;
+    if (!(c >= 48 && c <= 57)) return -1;
     let n = 0;
     do {
       n = n * 10 + (c - 48);
@@ -177,7 +180,7 @@ export abstract class ByteScanner implements PackedLevels {
     if (c === DOT) {
       const from = i + 1;
       c = b[++i]!;
-      if (!(c >= 48 && c <= 57)) return false;
+      if (!(c >= 48 && c <= 57)) return -1;
       do {
         n = n * 10 + (c - 48);
         c = b[++i]!;
@@ -186,10 +189,19 @@ export abstract class ByteScanner implements PackedLevels {
     }
     // at most 15 significant digits <=> N < 10^15 (leading zeros add nothing to N; past 2^53 N is
     // rounded, but never below 10^15), so no per-digit count is needed
-    if (c !== QUOTE || !(n < 1e15) || frac > 22) return false;
-    this.pos = i + 1;
+    if (!(n < 1e15) || frac > 22) return -1;
     this.num = frac > 0 ? n / POW10[frac]! : n;
     this.scale = frac;
+    return i;
+  }
+
+  /** A quoted plain decimal ("61737.63000000"): digits, optionally '.' and digits; exact (see top). */
+  protected dec(b: Uint8Array): boolean {
+    const at = this.pos;
+    if (b[at] !== QUOTE) return false;
+    const end = this.plain(b, at + 1);
+    if (end < 0 || b[end] !== QUOTE) return false;
+    this.pos = end + 1;
     return true;
   }
 
@@ -287,30 +299,12 @@ export abstract class ByteScanner implements PackedLevels {
    * correctly, so both give the double nearest the decimal.
    */
   protected jsonNum(b: Uint8Array): boolean {
-    let i = this.pos;
-    let c = b[i]!;
-    if (!(c >= 48 && c <= 57)) return false;
-    if (c === 48 && b[i + 1]! >= 48 && b[i + 1]! <= 57) return false;
-    let n = 0;
-    do {
-      n = n * 10 + (c - 48);
-      c = b[++i]!;
-    } while (c >= 48 && c <= 57);
-    let frac = 0;
-    if (c === DOT) {
-      const from = i + 1;
-      c = b[++i]!;
-      if (!(c >= 48 && c <= 57)) return false;
-      do {
-        n = n * 10 + (c - 48);
-        c = b[++i]!;
-      } while (c >= 48 && c <= 57);
-      frac = i - from;
-    }
-    // at most 15 significant digits <=> N < 10^15, as in `dec`
-    if (!(n < 1e15) || frac > 22) return false;
-    this.pos = i;
-    this.num = frac > 0 ? n / POW10[frac]! : n;
+    const i = this.pos;
+    // JSON allows no leading zero before another digit
+    if (b[i] === 48 && b[i + 1]! >= 48 && b[i + 1]! <= 57) return false;
+    const end = this.plain(b, i);
+    if (end < 0) return false;
+    this.pos = end;
     return true;
   }
 
